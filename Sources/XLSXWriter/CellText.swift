@@ -1,0 +1,121 @@
+/// Escaping and length rules for text stored in cells (Excel's `_xHHHH_` convention).
+extension Worksheet {
+    /// Excel's maximum number of characters (UTF-16 code units) in one cell.
+    public static let maxCellCharacters = 32_767
+
+    /// Returns `s` with every character XML 1.0 cannot hold written as Excel's `_xHHHH_` escape.
+    ///
+    /// Escaped: U+0000–U+001F except TAB, LF and CR (e.g. U+0001 becomes `_x0001_`), U+FFFE and U+FFFF.
+    /// Text that already looks like an escape (`_x` + 4 hex digits + an underscore or an escaped character)
+    /// has its leading underscore escaped as `_x005F_`, so `_x0041_` becomes `_x005F_x0041_` and a reader
+    /// that decodes Excel escapes (Excel, LibreOffice) gets the original text back exactly.
+    /// CR is left alone here; libxlsxwriter 1.1.4 itself writes CR (and U+0001–U+001F) as `_x000D_`
+    /// when it stores the cell, which decodes back to CR.
+    public static func xmlSafe(_ s: String) -> String {
+        let scalars = Array(s.unicodeScalars)
+        var needsWork = false
+        for c in scalars where c == "_" || mustEscape(c) {
+            needsWork = true
+            break
+        }
+        guard needsWork else { return s }
+
+        var out = String.UnicodeScalarView()
+        out.reserveCapacity(scalars.count + 16)
+        for i in scalars.indices {
+            let c = scalars[i]
+            if mustEscape(c) {
+                out.append(contentsOf: escape(c.value).unicodeScalars)
+            } else if c == "_" && looksLikeEscape(scalars, at: i) {
+                out.append(contentsOf: "_x005F_".unicodeScalars)
+            } else {
+                out.append(c)
+            }
+        }
+        return String(out)
+    }
+
+    /// True for scalars XML 1.0 cannot carry and `xmlSafe` escapes.
+    static func mustEscape(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        return (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || v == 0xFFFE || v == 0xFFFF
+    }
+
+    /// `_xHHHH_` for a code point.
+    private static func escape(_ value: UInt32) -> String {
+        let hex = String(value, radix: 16, uppercase: true)
+        return "_x" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "_"
+    }
+
+    /// True if the `_` at `i` would be read as the start of an `_xHHHH_` escape once stored.
+    ///
+    /// After the 4 hex digits the decoder sees `_` if the source has `_` there, or if the next scalar
+    /// will itself be escaped (by `xmlSafe`, or CR by libxlsxwriter), as every escape starts with `_`.
+    private static func looksLikeEscape(_ a: [Unicode.Scalar], at i: Int) -> Bool {
+        guard i + 6 < a.count, a[i + 1] == "x" || a[i + 1] == "X" else { return false }
+        for k in (i + 2)...(i + 5) where !a[k].properties.isASCIIHexDigit {
+            return false
+        }
+        let next = a[i + 6]
+        return next == "_" || next == "\r" || mustEscape(next)
+    }
+
+    /// The length Excel's limit is checked against: UTF-16 code units of `xmlSafe(s)`.
+    ///
+    /// This is at least the number of characters Excel shows, and equals `s.utf16.count`
+    /// for text without control characters or `_xHHHH_`-like sequences.
+    public static func storedLength(_ s: String) -> Int {
+        xmlSafe(s).utf16.count
+    }
+
+    /// Returns the longest prefix of `text` followed by `marker` whose stored length fits `limit`.
+    ///
+    /// Returns `text` unchanged if it already fits. The cut is made between grapheme clusters
+    /// (falling back to Unicode scalars if the first cluster alone is too long), so a surrogate pair
+    /// is never split. Throws `.invalidArgument` if the marker alone does not fit.
+    public static func truncated(_ text: String, marker: String, limit: Int = maxCellCharacters) throws -> String {
+        if storedLength(text) <= limit { return text }
+        guard storedLength(marker) <= limit else {
+            throw XLSXError.invalid("Worksheet.truncated",
+                                    "The truncation marker is longer than \(limit) characters; use a shorter marker.")
+        }
+        // A fitting prefix has at most `limit` UTF-16 units, so only boundaries up to there matter.
+        var characterEnds: [String.Index] = [text.startIndex]
+        var units = 0
+        for i in text.indices {
+            units += text[i].utf16.count
+            if units > limit { break }
+            characterEnds.append(text.index(after: i))
+        }
+        if let best = longestFitting(text, ends: characterEnds, marker: marker, limit: limit), best > text.startIndex {
+            return String(text[..<best]) + marker
+        }
+        var scalarEnds: [String.Index] = [text.startIndex]
+        units = 0
+        var idx = text.unicodeScalars.startIndex
+        while idx < text.unicodeScalars.endIndex {
+            units += text.unicodeScalars[idx].utf16.count
+            if units > limit { break }
+            idx = text.unicodeScalars.index(after: idx)
+            scalarEnds.append(idx)
+        }
+        let best = longestFitting(text, ends: scalarEnds, marker: marker, limit: limit) ?? text.startIndex
+        return String(text.unicodeScalars[..<best]) + marker
+    }
+
+    /// Binary search for the largest end index whose prefix plus marker fits (start always fits).
+    private static func longestFitting(_ text: String, ends: [String.Index], marker: String, limit: Int) -> String.Index? {
+        func fits(_ k: Int) -> Bool {
+            storedLength(String(text.unicodeScalars[..<ends[k]]) + marker) <= limit
+        }
+        guard !ends.isEmpty, fits(0) else { return nil }
+        var low = 0                  // fits
+        var high = ends.count - 1    // candidate
+        if fits(high) { return ends[high] }
+        while high - low > 1 {       // invariant: fits(low), !fits(high)
+            let mid = low + (high - low) / 2
+            if fits(mid) { low = mid } else { high = mid }
+        }
+        return ends[low]
+    }
+}
