@@ -1,0 +1,69 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "drs-report",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "DRSReport", targets: ["DRSReport"]),
+        .executable(name: "drs-report", targets: ["drs-report"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // libxlsxwriter, found through pkg-config; only XLSXWriter imports it.
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
+        .target(
+            name: "XLSXWriter",
+            dependencies: ["CXlsxWriter"]
+        ),
+        // Reads templates/ at build time so the binary works from any directory.
+        .executableTarget(name: "embed-templates"),
+        .plugin(
+            name: "EmbedTemplates",
+            capability: .buildTool(),
+            dependencies: ["embed-templates"]
+        ),
+        .target(
+            name: "DRSReport",
+            dependencies: [
+                "XLSXWriter",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            plugins: ["EmbedTemplates"]
+        ),
+        .executableTarget(
+            name: "drs-report",
+            dependencies: [
+                "DRSReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "XLSXWriterTests",
+            dependencies: [
+                "XLSXWriter",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .testTarget(
+            name: "DRSReportTests",
+            dependencies: [
+                "DRSReport",
+                "drs-report",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            exclude: ["Golden", "Fixtures", "CLICases"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

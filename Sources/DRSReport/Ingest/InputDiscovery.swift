@@ -1,0 +1,248 @@
+import Crypto
+import Foundation
+
+/// The request a response answered, as an archive manifest records it.
+public struct RequestContext: Sendable, Equatable {
+    /// HTTP method.
+    public var method: String
+    /// Request path.
+    public var path: String
+    /// Query parameters.
+    public var query: [String: String]
+    /// HTTP status.
+    public var status: Int?
+
+    /// Path segments, without empty ones.
+    var segments: [String] { path.split(separator: "/").map(String.init) }
+
+    /// The value after a path segment, e.g. `value(after: "jobs")`.
+    func value(after segment: String) -> String? {
+        let parts = segments
+        guard let index = parts.firstIndex(of: segment), index + 1 < parts.count else { return nil }
+        return parts[index + 1]
+    }
+
+    /// Project id from `/v3/{project_id}/…` or `/v5/{project_id}/…`.
+    var projectId: String? {
+        let parts = segments
+        guard parts.count >= 2, parts[0].hasPrefix("v") else { return nil }
+        return parts[1]
+    }
+
+    /// A one-line description for reports: `GET /v5/…?a=b`.
+    var summary: String {
+        let query = self.query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        return "\(method) \(path)" + (query.isEmpty ? "" : "?" + query)
+    }
+}
+
+/// One response body to ingest.
+public struct ResponseFile: Sendable {
+    /// Where the bytes are.
+    public var url: URL
+    /// The name shown in reports: relative to the input's parent, never an absolute path.
+    public var displayPath: String
+    /// The path as the user gave it, for error messages.
+    public var userPath: String
+    /// Path inside its archive, for archive files.
+    public var archiveRelative: String?
+    /// The request it answered, when an archive says.
+    public var request: RequestContext?
+    /// When it was received.
+    public var receivedAt: Date
+    /// How `receivedAt` is known.
+    public var basis: TimeBasis
+    /// Manifest checksum, verified on read.
+    public var expectedSHA256: String?
+    /// The archive it belongs to.
+    public var archive: String?
+    /// Archive-level facts (job, project, endpoint).
+    public var archiveJobId: String?
+    /// Archive-level project id.
+    public var archiveProjectId: String?
+    /// Archive-level endpoint.
+    public var archiveEndpoint: String?
+}
+
+/// The archive manifest, format version 1 (docs/archive-format.md).
+public struct ArchiveManifest: Sendable, Codable, Equatable {
+    /// Always `drs-report-archive`.
+    public var format: String
+    /// Format version.
+    public var version: Int
+    /// Creation time.
+    public var createdAt: String?
+    /// Tool that wrote it.
+    public var generator: String?
+    /// API endpoint.
+    public var endpoint: String?
+    /// Project id.
+    public var projectId: String?
+    /// Job id.
+    public var jobId: String?
+    /// Language of the responses.
+    public var language: String?
+    /// The responses.
+    public var responses: [Entry]
+
+    /// One response in the archive.
+    public struct Entry: Sendable, Codable, Equatable {
+        /// Path relative to the archive.
+        public var file: String
+        /// HTTP method.
+        public var method: String
+        /// Request path.
+        public var path: String
+        /// Query parameters.
+        public var query: [String: String]?
+        /// HTTP status.
+        public var status: Int?
+        /// Receive time.
+        public var receivedAt: String
+        /// sha256 of the file's bytes.
+        public var sha256: String
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, generator, endpoint, language, responses
+        case createdAt = "created_at"
+        case projectId = "project_id"
+        case jobId = "job_id"
+    }
+}
+
+extension ArchiveManifest.Entry {
+    enum CodingKeys: String, CodingKey {
+        case file, method, path, query, status, sha256
+        case receivedAt = "received_at"
+    }
+}
+
+/// Lowercase hex sha256.
+public func sha256Hex(_ data: Data) -> String {
+    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+}
+
+/// Turns command-line inputs (files, folders, archives) into response files.
+public enum InputDiscovery {
+    /// The file name that marks an archive folder.
+    public static let manifestName = "manifest.json"
+
+    /// Expands inputs in the order given; folders are walked in sorted order.
+    public static func discover(_ inputs: [String], observedAt: Date?) throws(DRSReportError) -> [ResponseFile] {
+        var files: [ResponseFile] = []
+        for input in inputs {
+            let url = URL(fileURLWithPath: input)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+                throw .inputNotFound(path: input)
+            }
+            let label = displayBase(input)
+            if isDirectory.boolValue {
+                let before = files.count
+                try walk(url, display: label, inputPath: input, observedAt: observedAt, into: &files)
+                if files.count == before { throw .emptyInput(path: input) }
+            } else {
+                files.append(try loose(url, display: label, userPath: input, observedAt: observedAt))
+            }
+        }
+        return files
+    }
+
+    /// The last path component of an input, so reports never show the machine's absolute paths.
+    static func displayBase(_ input: String) -> String {
+        let trimmed = input.hasSuffix("/") && input.count > 1 ? String(input.dropLast()) : input
+        let name = URL(fileURLWithPath: trimmed).lastPathComponent
+        return name.isEmpty || name == "." ? "." : name
+    }
+
+    private static func walk(
+        _ folder: URL, display: String, inputPath: String, observedAt: Date?, into files: inout [ResponseFile]
+    ) throws(DRSReportError) {
+        if FileManager.default.fileExists(atPath: folder.appendingPathComponent(manifestName).path) {
+            files.append(contentsOf: try archive(folder, display: display, inputPath: inputPath))
+            return
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        } catch {
+            throw .unreadableFile(path: inputPath, reason: "cannot list the folder")
+        }
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let child = folder.appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory)
+            if isDirectory.boolValue {
+                try walk(child, display: display + "/" + name, inputPath: inputPath + "/" + name, observedAt: observedAt, into: &files)
+            } else if name.lowercased().hasSuffix(".json") {
+                files.append(try loose(child, display: display + "/" + name, userPath: inputPath + "/" + name, observedAt: observedAt))
+            }
+        }
+    }
+
+    private static func loose(_ url: URL, display: String, userPath: String, observedAt: Date?) throws(DRSReportError) -> ResponseFile {
+        var received = observedAt
+        var basis = TimeBasis.observedAt
+        if received == nil {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+            received = attributes?[.modificationDate] as? Date
+            basis = .fileModificationTime
+        }
+        return ResponseFile(
+            url: url, displayPath: display, userPath: userPath, archiveRelative: nil, request: nil, receivedAt: received ?? Date(timeIntervalSince1970: 0),
+            basis: basis, expectedSHA256: nil, archive: nil)
+    }
+
+    /// Reads and checks an archive's manifest. Every listed file must exist; checksums are verified when read.
+    public static func archive(_ folder: URL, display: String, inputPath: String) throws(DRSReportError) -> [ResponseFile] {
+        let manifestURL = folder.appendingPathComponent(manifestName)
+        guard let data = FileManager.default.contents(atPath: manifestURL.path) else {
+            throw .badManifest(archive: inputPath, reason: "cannot be read")
+        }
+        let manifest: ArchiveManifest
+        do {
+            manifest = try JSONDecoder().decode(ArchiveManifest.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            let path = (context.codingPath + [key]).map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            throw .badManifest(archive: inputPath, reason: "missing $\(path)")
+        } catch let DecodingError.typeMismatch(_, context) {
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            throw .badManifest(archive: inputPath, reason: "wrong type at $\(path)")
+        } catch {
+            throw .badManifest(archive: inputPath, reason: "not valid JSON of the manifest shape")
+        }
+        guard manifest.format == "drs-report-archive" else {
+            throw .badManifest(archive: inputPath, reason: "format is \"\(manifest.format)\", not \"drs-report-archive\"")
+        }
+        guard manifest.version == 1 else {
+            throw .badManifest(archive: inputPath, reason: "version \(manifest.version) is not supported (this drs-report reads version 1)")
+        }
+        var result: [ResponseFile] = []
+        var seen = Set<String>()
+        for (offset, entry) in manifest.responses.enumerated() {
+            let relative = entry.file
+            guard !relative.hasPrefix("/"), !relative.split(separator: "/").contains(".."), !relative.isEmpty else {
+                throw .badManifest(archive: inputPath, reason: "responses[\(offset)].file \"\(relative)\" leaves the archive folder")
+            }
+            guard seen.insert(relative).inserted else {
+                throw .badManifest(archive: inputPath, reason: "responses[\(offset)].file \"\(relative)\" is listed twice")
+            }
+            let url = folder.appendingPathComponent(relative)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw .archiveFileMissing(archive: inputPath, file: relative)
+            }
+            guard let received = TimeParsing.parse(entry.receivedAt) else {
+                throw .badManifest(archive: inputPath, reason: "responses[\(offset)].received_at \"\(entry.receivedAt)\" is not an ISO-8601 time")
+            }
+            let request = RequestContext(method: entry.method, path: entry.path, query: entry.query ?? [:], status: entry.status)
+            result.append(
+                ResponseFile(
+                    url: url, displayPath: display + "/" + relative, userPath: inputPath + "/" + relative,
+                    archiveRelative: relative, request: request, receivedAt: received, basis: .manifest,
+                    expectedSHA256: entry.sha256.lowercased(), archive: inputPath, archiveJobId: manifest.jobId,
+                    archiveProjectId: manifest.projectId, archiveEndpoint: manifest.endpoint))
+        }
+        return result
+    }
+}

@@ -1,0 +1,269 @@
+import Foundation
+
+/// A position in a JSON document with tolerant, path-aware accessors.
+///
+/// DRS is inconsistent about types (see docs/inputs.md): counts arrive as numbers or numeric
+/// strings, booleans as strings, times as ISO-8601 or epoch milliseconds, and any member may be
+/// missing or null. These accessors accept all of those and throw a `typeMismatch` naming the
+/// file and JSON path only for values that cannot mean what the field means.
+struct JSONReader {
+    let value: JSONValue
+    let file: String
+    let path: String
+
+    init(_ value: JSONValue, file: String, path: String = "$") {
+        self.value = value
+        self.file = file
+        self.path = path
+    }
+
+    func child(_ key: String) -> JSONReader? {
+        guard let member = value[key] else { return nil }
+        if case .null = member { return nil }
+        return JSONReader(member, file: file, path: path + "." + key)
+    }
+
+    func has(_ key: String) -> Bool { child(key) != nil }
+
+    private func mismatch(_ key: String, _ expected: String, _ found: JSONValue) -> DRSReportError {
+        .typeMismatch(file: file, path: path + "." + key, expected: expected, found: Self.describe(found))
+    }
+
+    static func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text):
+            let short = text.count > 40 ? String(text.prefix(40)) + "…" : text
+            return "the string \"\(short)\""
+        case .number(let text): return "the number \(text)"
+        default: return value.typeName
+        }
+    }
+
+    func string(_ key: String) throws(DRSReportError) -> String? {
+        guard let member = value[key] else { return nil }
+        switch member {
+        case .null: return nil
+        case .string(let text): return text
+        case .number(let text): return text
+        case .bool(let flag): return flag ? "true" : "false"
+        default: throw mismatch(key, "a string", member)
+        }
+    }
+
+    /// First non-nil string among several keys that mean the same thing in different API versions.
+    func string(_ keys: String...) throws(DRSReportError) -> String? {
+        for key in keys {
+            if let text = try string(key) { return text }
+        }
+        return nil
+    }
+
+    func int64(_ key: String) throws(DRSReportError) -> Int64? {
+        guard let member = value[key] else { return nil }
+        switch member {
+        case .null: return nil
+        case .number(let text):
+            if let exact = Int64(text) { return exact }
+            if let real = Double(text), real.rounded() == real, abs(real) < 9.2e18 { return Int64(real) }
+            throw mismatch(key, "a whole number", member)
+        case .string(let raw):
+            let text = raw.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { return nil }
+            if let exact = Int64(text) { return exact }
+            if let real = Double(text), real.rounded() == real, abs(real) < 9.2e18 { return Int64(real) }
+            throw mismatch(key, "a whole number (or a numeric string)", member)
+        default:
+            throw mismatch(key, "a whole number", member)
+        }
+    }
+
+    func int64(_ keys: String...) throws(DRSReportError) -> Int64? {
+        for key in keys {
+            if let number = try int64(key) { return number }
+        }
+        return nil
+    }
+
+    func double(_ key: String) throws(DRSReportError) -> Double? {
+        guard let member = value[key] else { return nil }
+        switch member {
+        case .null: return nil
+        case .number(let text):
+            if let real = Double(text) { return real }
+            throw mismatch(key, "a number", member)
+        case .string(let raw):
+            let text = raw.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")
+            if text.isEmpty { return nil }
+            if let real = Double(text) { return real }
+            throw mismatch(key, "a number (or a numeric string)", member)
+        default:
+            throw mismatch(key, "a number", member)
+        }
+    }
+
+    func bool(_ key: String) throws(DRSReportError) -> Bool? {
+        guard let member = value[key] else { return nil }
+        switch member {
+        case .null: return nil
+        case .bool(let flag): return flag
+        case .number(let text):
+            if text == "1" { return true }
+            if text == "0" { return false }
+        case .string(let raw):
+            switch raw.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "true", "1", "yes": return true
+            case "false", "0", "no": return false
+            case "": return nil
+            default: break
+            }
+        default: break
+        }
+        throw mismatch(key, "a boolean (true/false, or \"true\"/\"false\")", member)
+    }
+
+    func date(_ key: String) throws(DRSReportError) -> Date? {
+        guard let member = value[key] else { return nil }
+        switch member {
+        case .null: return nil
+        case .number(let text):
+            if let number = Double(text) { return TimeParsing.epoch(number) }
+        case .string(let raw):
+            let text = raw.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { return nil }
+            if let date = TimeParsing.parse(text) { return date }
+        default: break
+        }
+        throw mismatch(key, "a time (ISO-8601 or epoch milliseconds)", member)
+    }
+
+    func array(_ key: String) throws(DRSReportError) -> [JSONReader] {
+        guard let member = value[key] else { return [] }
+        switch member {
+        case .null: return []
+        case .array(let elements):
+            return elements.enumerated().map { JSONReader($1, file: file, path: "\(path).\(key)[\($0)]") }
+        default: throw mismatch(key, "an array", member)
+        }
+    }
+
+    func object(_ key: String) throws(DRSReportError) -> JSONReader? {
+        guard let member = value[key] else { return nil }
+        switch member {
+        case .null: return nil
+        case .object: return JSONReader(member, file: file, path: path + "." + key)
+        default: throw mismatch(key, "an object", member)
+        }
+    }
+
+    /// A list of strings; a lone string counts as a one-element list.
+    func strings(_ key: String) throws(DRSReportError) -> [String] {
+        guard let member = value[key] else { return [] }
+        switch member {
+        case .null: return []
+        case .string(let text): return [text]
+        case .array(let elements):
+            var result: [String] = []
+            result.reserveCapacity(elements.count)
+            for (offset, element) in elements.enumerated() {
+                switch element {
+                case .string(let text): result.append(text)
+                case .number(let text): result.append(text)
+                case .bool(let flag): result.append(flag ? "true" : "false")
+                case .null: result.append("")
+                default:
+                    throw DRSReportError.typeMismatch(
+                        file: file, path: "\(path).\(key)[\(offset)]", expected: "a string", found: Self.describe(element))
+                }
+            }
+            return result
+        default: throw mismatch(key, "an array of strings", member)
+        }
+    }
+
+    /// The value itself as an object, or a type error.
+    func requireObject() throws(DRSReportError) {
+        guard case .object = value else {
+            throw DRSReportError.typeMismatch(file: file, path: path, expected: "an object", found: Self.describe(value))
+        }
+    }
+}
+
+/// Parsing of the time formats DRS uses.
+public enum TimeParsing {
+    /// Seconds or milliseconds since the epoch, told apart by magnitude.
+    public static func epoch(_ number: Double) -> Date {
+        // 1e11 seconds is the year 5138; anything larger is milliseconds.
+        abs(number) >= 1e11 ? Date(timeIntervalSince1970: number / 1000) : Date(timeIntervalSince1970: number)
+    }
+
+    /// ISO-8601 with or without fractional seconds and zone (no zone means UTC),
+    /// `YYYY-MM-DD HH:MM:SS`, or an epoch number in a string.
+    public static func parse(_ text: String) -> Date? {
+        if let number = Double(text), text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) {
+            return epoch(number)
+        }
+        let scalars = Array(text.utf8)
+        func digits(_ start: Int, _ count: Int) -> Int? {
+            guard start + count <= scalars.count else { return nil }
+            var value = 0
+            for i in start..<(start + count) {
+                let byte = scalars[i]
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        guard let year = digits(0, 4), scalars.count >= 19, scalars[4] == 0x2D,
+              let month = digits(5, 2), scalars[7] == 0x2D, let day = digits(8, 2),
+              scalars[10] == 0x54 || scalars[10] == 0x20 || scalars[10] == 0x74,
+              let hour = digits(11, 2), scalars[13] == 0x3A, let minute = digits(14, 2),
+              scalars[16] == 0x3A, let second = digits(17, 2)
+        else { return nil }
+        var index = 19
+        var fraction = 0.0
+        if index < scalars.count, scalars[index] == 0x2E {
+            index += 1
+            var scale = 0.1
+            while index < scalars.count, scalars[index] >= 0x30, scalars[index] <= 0x39 {
+                fraction += Double(scalars[index] - 0x30) * scale
+                scale /= 10
+                index += 1
+            }
+        }
+        var offsetSeconds = 0
+        if index < scalars.count {
+            let sign = scalars[index]
+            if sign == 0x5A || sign == 0x7A {
+                index += 1
+            } else if sign == 0x2B || sign == 0x2D {
+                guard let oh = digits(index + 1, 2) else { return nil }
+                var om = 0
+                if index + 3 < scalars.count {
+                    let colon = scalars[index + 3] == 0x3A ? 1 : 0
+                    guard let minutes = digits(index + 3 + colon, 2) else { return nil }
+                    om = minutes
+                    index += 3 + colon + 2
+                } else {
+                    index += 3
+                }
+                offsetSeconds = (oh * 3600 + om * 60) * (sign == 0x2D ? -1 : 1)
+            } else {
+                return nil
+            }
+        }
+        guard index == scalars.count, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else {
+            return nil
+        }
+        var components = DateComponents()
+        components.year = year
+        components.month = month
+        components.day = day
+        components.hour = hour
+        components.minute = minute
+        components.second = second
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? .gmt
+        guard let base = calendar.date(from: components) else { return nil }
+        return base.addingTimeInterval(fraction - Double(offsetSeconds))
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Every DRS response body drs-report understands, detected from its shape.
+public enum ResponseKind: String, Sendable, CaseIterable {
+    /// `GET /v5/{project_id}/jobs/{job_id}?type=compare…` → `{"job": {"compare_result": …}}`.
+    case v5JobDetail = "v5.job-detail"
+    /// `GET /v5/{project_id}/jobs/{job_id}/compare-progress/{compare_task_id}`.
+    case v5CompareProgress = "v5.compare-progress"
+    /// `GET /v5/{project_id}/jobs/{job_id}/progress-data/{type}`.
+    case v5ProgressData = "v5.progress-data"
+    /// `GET /v3/…/object/compare`.
+    case v3ObjectOverview = "v3.object-compare-overview"
+    /// `GET /v3/…/object/compare/{type}`.
+    case v3ObjectDetail = "v3.object-compare-detail"
+    /// `GET /v3/…/table/compare`.
+    case v3CompareJobs = "v3.table-compare-jobs"
+    /// `GET /v3/…/compare/{id}/line-overview`.
+    case v3LineOverview = "v3.line-overview"
+    /// `GET /v3/…/compare/{id}/line-detail`.
+    case v3LineDetail = "v3.line-detail"
+    /// `GET /v3/…/compare/{id}/content-overview`.
+    case v3ContentOverview = "v3.content-overview"
+    /// `GET /v3/…/compare/{id}/content-detail`.
+    case v3ContentDetail = "v3.content-detail"
+    /// `GET /v3/…/compare/{id}/content-difference`.
+    case v3ContentDifference = "v3.content-difference"
+    /// `POST /v3/{project_id}/jobs/query-compare-result`.
+    case v3CompareResult = "v3.query-compare-result"
+    /// `POST /v3/{project_id}/jobs/create-compare-task`.
+    case v3CreateCompareTask = "v3.create-compare-task"
+    /// A DRS or API-gateway error body.
+    case errorBody = "error"
+
+    /// Detects the kind of a body from its members; the request path breaks ties.
+    static func detect(_ root: JSONValue, request: RequestContext?) -> ResponseKind? {
+        guard let members = root.objectValue else { return nil }
+        func has(_ key: String) -> Bool { members[key] != nil }
+        if has("job") { return .v5JobDetail }
+        if has("full_info") || has("incre_info") || has("global_info") { return .v5CompareProgress }
+        if has("flow_compare_data") { return .v5ProgressData }
+        if has("object_level_compare_results") || has("line_compare_results") || has("content_compare_results")
+            || has("compare_task_list_results")
+        {
+            return .v3CompareResult
+        }
+        if has("object_level_compare_create_result") || has("data_level_compare_create_result") { return .v3CreateCompareTask }
+        if has("compare_detail") { return .v3ObjectDetail }
+        if has("compare_result"), has("compare_job_id") || has("export_status") || has("report_remain_seconds")
+            || members["compare_result"].map({ if case .array = $0 { return true } else { return false } }) == true
+        {
+            return .v3ObjectOverview
+        }
+        if has("compare_jobs") { return .v3CompareJobs }
+        if has("data_compare_overview_infos") { return .v3LineOverview }
+        if has("table_line_compare_result_infos") { return .v3LineDetail }
+        if has("contents_infos") || has("source_target_meta_not_null") { return .v3ContentDifference }
+        if let infos = members["content_compare_result_infos"] {
+            // Overview and detail share a key; tell them apart by path, then by item shape.
+            if let path = request?.path {
+                if path.hasSuffix("/content-overview") { return .v3ContentOverview }
+                if path.hasSuffix("/content-detail") { return .v3ContentDetail }
+            }
+            if case .array(let items) = infos, let first = items.first {
+                return first["source_table_name"] != nil || first["target_table_name"] != nil ? .v3ContentDetail : .v3ContentOverview
+            }
+            return .v3ContentOverview
+        }
+        if has("error_code") || has("errorCode") || has("error_msg") { return .errorBody }
+        if let path = request?.path, path.hasSuffix("/create-compare-task"), has("job_id") { return .v3CreateCompareTask }
+        return nil
+    }
+}

@@ -1,0 +1,497 @@
+import Foundation
+
+/// The normalised report: independent of API version and input form. Inconsistent rows are not
+/// held here; they stream from `DiffStream` so a million of them never sit in memory.
+public struct Report: Sendable, Codable, Equatable {
+    /// Version of the report.json schema.
+    public static let schemaVersion = 1
+
+    /// Version of the report.json schema this value was built for.
+    public var schemaVersion: Int = Report.schemaVersion
+    /// Report title.
+    public var title: String
+    /// The clock the report was judged against (`--now`).
+    public var generatedAt: Date
+    /// Label language, `en-us` or `zh-cn`.
+    public var language: String
+    /// Tool name and version.
+    public var generator: String
+    /// The DRS jobs the inputs belong to.
+    public var jobs: [JobInfo] = []
+    /// Where every fact came from.
+    public var sources: [SourceRecord] = []
+    /// Comparison tasks, with the expiry of DRS's own result file.
+    public var tasks: [CompareTask] = []
+    /// Object comparison: counts per object type.
+    public var objectSummaries: [ObjectTypeSummary] = []
+    /// Object comparison: one row per compared object.
+    public var objectDetails: [ObjectDetail] = []
+    /// Line (row-count) comparison per database pair.
+    public var lineDatabases: [DatabasePairResult] = []
+    /// Line (row-count) comparison per table.
+    public var lineTables: [TableLineResult] = []
+    /// Content (value) comparison per database pair.
+    public var contentDatabases: [DatabasePairResult] = []
+    /// Content (value) comparison per table.
+    public var contentTables: [TableContentResult] = []
+    /// Inconsistent-row totals; the rows themselves stream from `DiffStream`.
+    public var diffSummary = DiffSummary()
+    /// A bounded sample of inconsistent rows per table, for HTML and Markdown.
+    public var diffPreview: [DiffRow] = []
+    /// Everything that could not be compared, never dropped.
+    public var notCompared: [NotComparedEntry] = []
+    /// Progress of running comparisons.
+    public var progress = ProgressInfo()
+    /// Responses that were DRS error bodies: "could not be retrieved".
+    public var retrievalErrors: [RetrievalError] = []
+    /// Responses that were read but carry nothing to report (e.g. task creation).
+    public var notes: [String] = []
+    /// The verdict and the rule that produced it.
+    public var verdict = Verdict(value: .incomplete, rule: "", reasons: [])
+    /// Expiry window used to judge "expiring soon", in seconds.
+    public var expiryWindowSeconds: Int64 = 86_400
+
+    public init(title: String, generatedAt: Date, language: String, generator: String) {
+        self.title = title
+        self.generatedAt = generatedAt
+        self.language = language
+        self.generator = generator
+    }
+}
+
+/// A DRS job (migration, sync or DR task).
+public struct JobInfo: Sendable, Codable, Equatable {
+    /// Job id.
+    public var id: String
+    /// Project id, when known.
+    public var projectId: String?
+    /// API endpoint the job was fetched from, when known.
+    public var endpoint: String?
+    /// Job name, when known.
+    public var name: String?
+    /// Job status, when known.
+    public var status: String?
+}
+
+/// How the time of a response is known.
+public enum TimeBasis: String, Codable, Sendable {
+    /// `received_at` from an archive manifest.
+    case manifest
+    /// `--observed-at` given by the user.
+    case observedAt = "observed_at"
+    /// The file's modification time.
+    case fileModificationTime = "file_mtime"
+}
+
+/// One input file and the request it answered.
+public struct SourceRecord: Sendable, Codable, Equatable {
+    /// Identifier used by other records (`S1`, `S2`…).
+    public var id: String
+    /// Path as given on the command line (relative paths stay relative).
+    public var file: String
+    /// The response kind detected from its shape.
+    public var kind: String
+    /// HTTP method, from an archive manifest.
+    public var method: String?
+    /// Request path, from an archive manifest.
+    public var requestPath: String?
+    /// Request query, from an archive manifest.
+    public var query: [String: String]?
+    /// HTTP status, from an archive manifest.
+    public var httpStatus: Int?
+    /// When the response was received.
+    public var receivedAt: Date
+    /// How `receivedAt` is known.
+    public var receivedAtBasis: TimeBasis
+    /// sha256 of the file's bytes.
+    public var sha256: String
+    /// Set when the same bytes were already read from another file.
+    public var duplicateOf: String?
+}
+
+/// The life of DRS's own exported result file.
+public enum ExpiryState: String, Codable, Sendable {
+    /// `report_remain_seconds` is -1: no file was generated.
+    case notGenerated = "NOT_GENERATED"
+    /// Valid beyond the expiry window.
+    case valid = "VALID"
+    /// Expires within the expiry window.
+    case expiringSoon = "EXPIRING_SOON"
+    /// Already expired.
+    case expired = "EXPIRED"
+    /// DRS did not say.
+    case unknown = "UNKNOWN"
+}
+
+/// When DRS's result file of a task expires, and how that was worked out.
+public struct Expiry: Sendable, Codable, Equatable {
+    /// The state judged against the report clock.
+    public var state: ExpiryState
+    /// `received_at + report_remain_seconds`.
+    public var expiresAt: Date?
+    /// The response time the computation used.
+    public var receivedAt: Date?
+    /// How `receivedAt` is known.
+    public var receivedAtBasis: TimeBasis?
+    /// Seconds left at the report clock (negative once expired).
+    public var secondsLeft: Int64?
+
+    /// Computes the expiry of a file with `remain` seconds left at `receivedAt`.
+    public static func compute(remain: Int64?, receivedAt: Date?, basis: TimeBasis?, now: Date, window: Int64) -> Expiry {
+        guard let remain else {
+            return Expiry(state: .unknown, expiresAt: nil, receivedAt: receivedAt, receivedAtBasis: basis, secondsLeft: nil)
+        }
+        if remain < 0 {
+            return Expiry(state: .notGenerated, expiresAt: nil, receivedAt: receivedAt, receivedAtBasis: basis, secondsLeft: nil)
+        }
+        guard let receivedAt else {
+            return Expiry(state: .unknown, expiresAt: nil, receivedAt: nil, receivedAtBasis: nil, secondsLeft: nil)
+        }
+        let expiresAt = receivedAt.addingTimeInterval(TimeInterval(remain))
+        let left = Int64((expiresAt.timeIntervalSince(now)).rounded(.down))
+        let state: ExpiryState = left <= 0 ? .expired : (left <= window ? .expiringSoon : .valid)
+        return Expiry(state: state, expiresAt: expiresAt, receivedAt: receivedAt, receivedAtBasis: basis, secondsLeft: left)
+    }
+}
+
+/// Kinds of comparison task.
+public enum CompareKind: String, Codable, Sendable, CaseIterable {
+    /// Object-level comparison.
+    case object
+    /// Row-count comparison.
+    case line
+    /// Value comparison.
+    case content
+    /// Sampling comparison.
+    case random
+    /// Anything else DRS reports.
+    case other
+
+    /// Maps the many DRS spellings (`lines`, `line_compare`, `objects_comparison`…).
+    public static func from(_ raw: String?) -> CompareKind {
+        switch (raw ?? "").lowercased() {
+        case "object", "objects", "object_compare", "object_comparison", "objects_comparison": return .object
+        case "lines", "line", "line_compare": return .line
+        case "contents", "content", "content_compare": return .content
+        case "random": return .random
+        default: return .other
+        }
+    }
+}
+
+/// A comparison task.
+public struct CompareTask: Sendable, Codable, Equatable {
+    /// Task id.
+    public var id: String
+    /// Job the task belongs to.
+    public var jobId: String?
+    /// Kind of comparison.
+    public var kind: CompareKind
+    /// The type word DRS sent.
+    public var rawType: String?
+    /// Task status as DRS sent it (RUNNING, SUCCESSFUL…).
+    public var status: String?
+    /// Created.
+    public var createdAt: Date?
+    /// Started.
+    public var startedAt: Date?
+    /// Ended.
+    public var endedAt: Date?
+    /// Export state of DRS's result file.
+    public var exportStatus: String?
+    /// Seconds left on DRS's result file at `expiry.receivedAt` (-1: not generated).
+    public var reportRemainSeconds: Int64?
+    /// Derived expiry.
+    public var expiry: Expiry
+    /// Failure cause.
+    public var errorMessage: String?
+    /// Source ids of the responses that described this task.
+    public var sourceIds: [String]
+
+    /// Whether DRS says the task finished successfully.
+    public var isFinished: Bool {
+        (status ?? "").uppercased() == "SUCCESSFUL"
+    }
+}
+
+/// Object comparison counts of one object type.
+public struct ObjectTypeSummary: Sendable, Codable, Equatable {
+    /// Task id, when known.
+    public var taskId: String?
+    /// Object type (DB, TABLE, INDEX…).
+    public var objectType: String
+    /// Objects of this type in the source.
+    public var sourceCount: Int64?
+    /// Objects of this type in the target.
+    public var targetCount: Int64?
+    /// Difference count, when DRS sends one.
+    public var diffCount: Int64?
+    /// Status.
+    public var status: CompareStatus
+    /// Source ids.
+    public var sourceIds: [String]
+}
+
+/// One compared object.
+public struct ObjectDetail: Sendable, Codable, Equatable {
+    /// Task id, when known.
+    public var taskId: String?
+    /// Object type.
+    public var objectType: String
+    /// Source database.
+    public var sourceDatabase: String?
+    /// Target database.
+    public var targetDatabase: String?
+    /// The object as seen on the source.
+    public var sourceValue: String?
+    /// The object as seen on the target.
+    public var targetValue: String?
+    /// Status (derived from the values when DRS sends none).
+    public var status: CompareStatus
+    /// Failure cause.
+    public var errorMessage: String?
+    /// Source id.
+    public var sourceId: String
+}
+
+/// A database pair in line or content comparison.
+public struct DatabasePairResult: Sendable, Codable, Equatable {
+    /// Task id, when known.
+    public var taskId: String?
+    /// Source database.
+    public var sourceDatabase: String
+    /// Target database.
+    public var targetDatabase: String
+    /// Status.
+    public var status: CompareStatus
+    /// Tables compared in total, when sent.
+    public var tableCount: Int64?
+    /// Tables finished, when sent.
+    public var finishedCount: Int64?
+    /// Inconsistent tables, when sent.
+    public var inconsistentCount: Int64?
+    /// Tables that could not be compared, when sent.
+    public var uncomparableCount: Int64?
+    /// Source ids.
+    public var sourceIds: [String]
+}
+
+/// Row-count comparison of one table.
+public struct TableLineResult: Sendable, Codable, Equatable {
+    /// Task id, when known.
+    public var taskId: String?
+    /// Source database ("" when DRS did not say).
+    public var sourceDatabase: String
+    /// Target database.
+    public var targetDatabase: String
+    /// Source table.
+    public var sourceTable: String
+    /// Target table.
+    public var targetTable: String
+    /// Rows on the source.
+    public var sourceRows: Int64?
+    /// Rows on the target.
+    public var targetRows: Int64?
+    /// Difference as sent (or computed when not sent).
+    public var difference: Int64?
+    /// Status.
+    public var status: CompareStatus
+    /// DRS message.
+    public var message: String?
+    /// Row filter applied by DRS.
+    public var filter: String?
+    /// Whether DRS listed the table as "uncompare".
+    public var listedAsUncompared: Bool
+    /// Source ids.
+    public var sourceIds: [String]
+}
+
+/// Value comparison of one table.
+public struct TableContentResult: Sendable, Codable, Equatable {
+    /// Task id, when known.
+    public var taskId: String?
+    /// Source database.
+    public var sourceDatabase: String
+    /// Target database.
+    public var targetDatabase: String
+    /// Source table.
+    public var sourceTable: String
+    /// Target table.
+    public var targetTable: String
+    /// Rows on the source.
+    public var sourceRows: Int64?
+    /// Rows on the target.
+    public var targetRows: Int64?
+    /// Inconsistent rows as DRS counts them.
+    public var difference: Int64?
+    /// Row-count result.
+    public var lineStatus: CompareStatus
+    /// Value result.
+    public var contentStatus: CompareStatus
+    /// DRS message.
+    public var message: String?
+    /// Row filter applied by DRS.
+    public var filter: String?
+    /// Progress percentage of a running comparison.
+    public var progress: Double?
+    /// Whether DRS listed the table as "uncompare".
+    public var listedAsUncompared: Bool
+    /// Inconsistent rows present in the inputs for this table.
+    public var diffRowsInInput: Int64
+    /// Source ids.
+    public var sourceIds: [String]
+}
+
+/// Where an inconsistent row is missing, if anywhere.
+public enum DiffKind: String, Codable, Sendable, CaseIterable {
+    /// Present only on the source.
+    case missingOnTarget = "MISSING_ON_TARGET"
+    /// Present only on the target.
+    case missingOnSource = "MISSING_ON_SOURCE"
+    /// Present on both with different values.
+    case differs = "DIFFERS"
+}
+
+/// One inconsistent row.
+public struct DiffRow: Sendable, Codable, Equatable {
+    /// Task id, when known.
+    public var taskId: String?
+    /// Source database.
+    public var sourceDatabase: String
+    /// Target database.
+    public var targetDatabase: String
+    /// Source table.
+    public var sourceTable: String
+    /// Target table.
+    public var targetTable: String
+    /// Key values on the source (empty when missing there).
+    public var sourceKey: [String]
+    /// Key values on the target (empty when missing there).
+    public var targetKey: [String]
+    /// SELECT to re-check the row on the source.
+    public var sourceSQL: String
+    /// SELECT to re-check the row on the target.
+    public var targetSQL: String
+    /// Missing on one side, or different.
+    public var kind: DiffKind
+    /// Whether database/table came from the SELECT SQL because the response did not say.
+    public var locationInferred: Bool
+    /// Source id of the response.
+    public var sourceId: String
+}
+
+/// Totals of inconsistent rows.
+public struct DiffSummary: Sendable, Codable, Equatable {
+    /// Rows in the inputs.
+    public var rowsInInput: Int64 = 0
+    /// Rows by kind.
+    public var byKind: [String: Int64] = [:]
+    /// Rows DRS says exist (sum of the `count` of diff responses), when sent.
+    public var rowsReportedByDRS: Int64?
+    /// Rows whose table was named only by their SQL.
+    public var rowsWithInferredLocation: Int64 = 0
+    /// Rows not counted again because another API already delivered that table's rows.
+    public var rowsSkippedAsDuplicates: Int64 = 0
+}
+
+/// Something that could not be compared.
+public struct NotComparedEntry: Sendable, Codable, Equatable {
+    /// Which comparison: object, line or content.
+    public var comparison: CompareKind
+    /// What it is: object type, or `database`/`table`.
+    public var scope: String
+    /// Source side name (database, or database.table).
+    public var sourceName: String
+    /// Target side name.
+    public var targetName: String
+    /// Status.
+    public var status: CompareStatus
+    /// DRS message.
+    public var message: String?
+    /// Task id, when known.
+    public var taskId: String?
+}
+
+/// Progress of comparisons still running.
+public struct ProgressInfo: Sendable, Codable, Equatable {
+    /// compare-progress responses.
+    public var tasks: [TaskProgress] = []
+    /// progress-data streaming rows.
+    public var streaming: [StreamingProgress] = []
+    /// Total streaming rows DRS reports.
+    public var streamingTotal: Int64?
+}
+
+/// A compare-progress response.
+public struct TaskProgress: Sendable, Codable, Equatable {
+    /// Task id, from the request.
+    public var taskId: String?
+    /// Full comparison progress, percent.
+    public var fullProgress: Double?
+    /// Full comparison speed.
+    public var fullSpeed: String?
+    /// Rows to re-check after the full comparison.
+    public var fullRecheckRows: Int64?
+    /// Incremental comparison delay, seconds.
+    public var incrementalDelay: Double?
+    /// Incremental rows per second.
+    public var incrementalRowsPerSecond: Int64?
+    /// Incremental log position.
+    public var incrementalLogPoint: String?
+    /// Rows to re-check after the incremental comparison.
+    public var incrementalRecheckRows: Int64?
+    /// Source id.
+    public var sourceId: String
+}
+
+/// One row of progress-data.
+public struct StreamingProgress: Sendable, Codable, Equatable {
+    /// Source database.
+    public var sourceDatabase: String
+    /// Source object.
+    public var sourceObject: String
+    /// Target database.
+    public var targetDatabase: String
+    /// Target object.
+    public var targetObject: String
+    /// Progress 1–100.
+    public var progress: Int64?
+    /// Object type from the request (`table`…).
+    public var objectType: String?
+}
+
+/// A response that was a DRS error body.
+public struct RetrievalError: Sendable, Codable, Equatable {
+    /// Source id.
+    public var sourceId: String
+    /// File.
+    public var file: String
+    /// What was asked, when known (method, path and query).
+    public var request: String?
+    /// HTTP status, when known.
+    public var httpStatus: Int?
+    /// DRS error code.
+    public var errorCode: String
+    /// DRS error message.
+    public var errorMessage: String
+}
+
+/// The overall judgement of the report.
+public enum VerdictValue: String, Codable, Sendable {
+    /// Everything compared agrees, and nothing is missing.
+    case consistent = "CONSISTENT"
+    /// At least one difference.
+    case inconsistent = "INCONSISTENT"
+    /// No difference found, but something was not compared, not finished, or not retrieved.
+    case incomplete = "INCOMPLETE"
+}
+
+/// The verdict with the rule and the facts that produced it.
+public struct Verdict: Sendable, Codable, Equatable {
+    /// The verdict.
+    public var value: VerdictValue
+    /// The rule, in the report language.
+    public var rule: String
+    /// The facts that decided it, in the report language.
+    public var reasons: [String]
+}

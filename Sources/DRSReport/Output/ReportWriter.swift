@@ -1,0 +1,84 @@
+import Foundation
+
+/// The output formats. The exhaustive `switch` in `writer` is the one registry: a new case does
+/// not compile until it has a writer.
+public enum OutputFormat: String, CaseIterable, Sendable, Codable {
+    /// report.html: one self-contained page.
+    case html
+    /// report.md: GitHub-flavoured Markdown for tickets.
+    case md
+    /// csv/: one RFC 4180 file per section.
+    case csv
+    /// report.xlsx: a workbook through libxlsxwriter.
+    case xlsx
+    /// report.json: the normalised model, schema-versioned.
+    case json
+
+    /// The writer of this format.
+    public var writer: any ReportWriter {
+        switch self {
+        case .html: return HTMLWriter()
+        case .md: return MarkdownWriter()
+        case .csv: return CSVWriter()
+        case .xlsx: return XLSXReportWriter()
+        case .json: return JSONReportWriter()
+        }
+    }
+
+    /// One line saying what the format is.
+    public var summary: String {
+        switch self {
+        case .html: return "report.html: self-contained page, summary and verdict first (templates/report.html.mustache)"
+        case .md: return "report.md: GitHub-flavoured Markdown for tickets (templates/report.md.mustache)"
+        case .csv: return "csv/*.csv: one RFC 4180 file per section; csv/diffs.csv holds every inconsistent row"
+        case .xlsx: return "report.xlsx: workbook with Summary, Tasks, Objects, Line/Content comparison, Diffs, Not compared"
+        case .json: return "report.json: the normalised model with sorted keys, for automation"
+        }
+    }
+
+    /// Parses `html,md,csv` (spaces allowed); `all` means every format.
+    public static func parseList(_ text: String) throws(DRSReportError) -> [OutputFormat] {
+        var result: [OutputFormat] = []
+        for part in text.split(separator: ",") {
+            let name = part.trimmingCharacters(in: .whitespaces).lowercased()
+            if name == "all" { return OutputFormat.allCases }
+            let alias = name == "markdown" ? "md" : name
+            guard let format = OutputFormat(rawValue: alias) else {
+                throw .invalidOption(
+                    name: "--format", value: String(part), expected: "a comma-separated list of " + allCases.map(\.rawValue).joined(separator: ","))
+            }
+            if !result.contains(format) { result.append(format) }
+        }
+        if result.isEmpty {
+            throw .invalidOption(name: "--format", value: text, expected: "at least one of " + allCases.map(\.rawValue).joined(separator: ","))
+        }
+        return result
+    }
+}
+
+/// Options for the writers.
+public struct RenderOptions: Sendable {
+    /// Formats to write.
+    public var formats: [OutputFormat] = OutputFormat.allCases
+    /// Rows per HTML table before "N more rows in …".
+    public var maxHTMLRows: Int = 1_000
+    /// Inconsistent rows shown in report.md.
+    public var maxMarkdownRows: Int = 20
+    /// Write a UTF-8 BOM at the start of CSV files (for Excel).
+    public var csvBOM: Bool = false
+    /// Time zone for displayed and spreadsheet times.
+    public var timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .gmt
+    /// A folder whose templates replace the built-in ones.
+    public var templatesDirectory: URL?
+
+    public init() {}
+}
+
+/// Writes one output format from the report model. Writers must not print, and must write only
+/// inside `directory` (a staging folder that the renderer moves into place afterwards).
+public protocol ReportWriter: Sendable {
+    /// The format written.
+    var format: OutputFormat { get }
+    /// Writes the format's files into `directory` and returns their paths relative to it.
+    func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws -> [String]
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Mustache
+
+/// Finds templates: `--templates DIR` first, then the copies of templates/ built into the binary.
+struct TemplateStore {
+    let overrideDirectory: URL?
+
+    func text(named name: String) throws(DRSReportError) -> String {
+        if let overrideDirectory {
+            let url = overrideDirectory.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: url.path) {
+                guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+                    throw .badTemplate(name: url.path, reason: "cannot be read as UTF-8")
+                }
+                return text
+            }
+        }
+        guard let encoded = EmbeddedTemplates.base64[name], let data = Data(base64Encoded: encoded),
+              let text = String(data: data, encoding: .utf8)
+        else {
+            throw .badTemplate(name: name, reason: "is not built into this binary")
+        }
+        return text
+    }
+
+    /// Renders `name` (with the partials of the same folder available as `{{> name}}`).
+    func render(_ name: String, _ model: [String: Any]) throws(DRSReportError) -> String {
+        MarkdownEscaping.registerContentType()
+        let template: MustacheTemplate
+        do {
+            template = try MustacheTemplate(string: try text(named: name))
+        } catch let error as DRSReportError {
+            throw error
+        } catch {
+            throw .badTemplate(name: name, reason: "does not parse (\(error))")
+        }
+        return template.render(model)
+    }
+
+    /// Names of the built-in templates.
+    static var builtIn: [String] { EmbeddedTemplates.base64.keys.sorted() }
+}
+
+/// Markdown escaping for GitHub-flavoured Markdown. Templates opt in with
+/// `{{% CONTENT_TYPE: MARKDOWN}}`; then every `{{value}}` is escaped for use in a paragraph or a
+/// table cell: `\ ` * _ [ ] | ~` are backslash-escaped everywhere, `- + # =` at the start of a
+/// value, and `:` after ASCII letters (no `javascript:` link or autolink can form); `<`, `>` and `&`
+/// become entities so no HTML reaches the page; line breaks become `<br>`; control and
+/// bidirectional-override characters become visible numeric entities.
+enum MarkdownEscaping {
+    private static let once: Void = {
+        MustacheContentTypes.register(MarkdownContentType(), named: "MARKDOWN")
+    }()
+
+    static func registerContentType() {
+        _ = once
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 8)
+        var previousWasCR = false
+        var letters = 0
+        var first = true
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\", "`", "*", "_", "[", "]", "|", "~":
+                out += "\\"
+                out.unicodeScalars.append(scalar)
+            case "-" where first, "+" where first, "#" where first, "=" where first:
+                // Only at the start of a value can these begin a list, heading or setext underline.
+                out += "\\"
+                out.unicodeScalars.append(scalar)
+            case ":" where letters > 0:
+                // Breaks `javascript:` and `http:` so no autolink or link scheme forms.
+                out += "\\:"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\r": out += "<br>"
+            case "\n": if !previousWasCR { out += "<br>" }
+            case "\t": out += " "
+            case "\u{202A}"..."\u{202E}", "\u{2066}"..."\u{2069}":
+                // Bidirectional overrides would reorder the rendered ticket text; show them instead.
+                out += String(format: "&#x%04X;", scalar.value)
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += String(format: "&#x%04X;", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+            previousWasCR = scalar == "\r"
+            letters = scalar.properties.isAlphabetic && scalar.isASCII ? letters + 1 : 0
+            first = false
+        }
+        return out
+    }
+
+    /// A backtick fence longer than any backtick run in `code`, so the code cannot close it.
+    static func fence(for code: String) -> String {
+        var longest = 0
+        var run = 0
+        for character in code {
+            if character == "`" {
+                run += 1
+                longest = max(longest, run)
+            } else {
+                run = 0
+            }
+        }
+        return String(repeating: "`", count: max(3, longest + 1))
+    }
+}
+
+struct MarkdownContentType: MustacheContentType {
+    func escapeText(_ text: String) -> String {
+        MarkdownEscaping.escape(text)
+    }
+}
+
+/// HTML escaping helpers used outside templates (the template engine escapes `{{value}}` itself).
+enum HTMLEscaping {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

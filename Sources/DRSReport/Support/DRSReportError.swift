@@ -1,0 +1,66 @@
+import Foundation
+
+/// Every failure drs-report reports to a user. Each message names the thing at fault and says what to do.
+public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
+    /// An input path does not exist or cannot be read.
+    case inputNotFound(path: String)
+    /// A file could not be read.
+    case unreadableFile(path: String, reason: String)
+    /// A file is not valid JSON.
+    case notJSON(file: String, line: Int, column: Int, reason: String)
+    /// A JSON file has no shape drs-report knows.
+    case unknownShape(file: String, topLevelKeys: [String])
+    /// A JSON value has the wrong type.
+    case typeMismatch(file: String, path: String, expected: String, found: String)
+    /// An archive's manifest is missing or malformed.
+    case badManifest(archive: String, reason: String)
+    /// An archive names a file that is not there.
+    case archiveFileMissing(archive: String, file: String)
+    /// An archive file's bytes do not match the sha256 in its manifest.
+    case checksumMismatch(archive: String, file: String, expected: String, actual: String)
+    /// A folder holds no JSON files.
+    case emptyInput(path: String)
+    /// A command-line value is not valid.
+    case invalidOption(name: String, value: String, expected: String)
+    /// A template cannot be parsed or found.
+    case badTemplate(name: String, reason: String)
+    /// The output folder cannot be written.
+    case outputNotWritable(path: String, reason: String)
+    /// The XLSX writer failed.
+    case xlsx(reason: String)
+
+    public var errorDescription: String? { message }
+
+    /// One sentence that quotes the value at fault and says what to do.
+    public var message: String {
+        switch self {
+        case .inputNotFound(let path):
+            return "\(path): no such file or folder; pass a DRS response file, a folder of them, or an archive folder."
+        case .unreadableFile(let path, let reason):
+            return "\(path): cannot be read (\(reason)); check its permissions."
+        case .notJSON(let file, let line, let column, let reason):
+            return "\(file):\(line):\(column): not valid JSON: \(reason); pass the raw response body that DRS returned."
+        case .unknownShape(let file, let keys):
+            let shown = keys.isEmpty ? "no members" : "members " + keys.prefix(8).map { "\"\($0)\"" }.joined(separator: ", ")
+            return "\(file): JSON of no known DRS response shape (it has \(shown)); expected a DRS comparison response such as {\"job\": {\"compare_result\": …}}, a v3 comparison body, compare-progress, progress-data or an error body (see docs/inputs.md)."
+        case .typeMismatch(let file, let path, let expected, let found):
+            return "\(file): at \(path): expected \(expected) but found \(found); fix or re-fetch this response."
+        case .badManifest(let archive, let reason):
+            return "\(archive)/manifest.json: \(reason); an archive must follow docs/archive-format.md."
+        case .archiveFileMissing(let archive, let file):
+            return "\(archive): the manifest lists \(file) but it is missing; re-fetch the archive."
+        case .checksumMismatch(let archive, let file, let expected, let actual):
+            return "\(archive)/\(file): sha256 is \(actual) but the manifest says \(expected); the archive was altered, so re-fetch it rather than trust it."
+        case .emptyInput(let path):
+            return "\(path): holds no .json files; pass a folder of DRS responses or an archive."
+        case .invalidOption(let name, let value, let expected):
+            return "\(name) \"\(value)\" is not valid; expected \(expected)."
+        case .badTemplate(let name, let reason):
+            return "template \(name): \(reason); fix the template or drop --templates to use the defaults."
+        case .outputNotWritable(let path, let reason):
+            return "\(path): cannot write output (\(reason)); choose a writable --out folder."
+        case .xlsx(let reason):
+            return "report.xlsx: \(reason)."
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// Process exit codes, documented in docs/exit-codes.md. Scripts rely on these numbers.
+public enum ExitStatus: Int32, Sendable, CaseIterable {
+    /// Reports written (and no `--fail-on-…` condition met).
+    case success = 0
+    /// Output could not be written, or an internal failure.
+    case outputFailure = 1
+    /// Bad input or bad usage: nothing was written.
+    case badInput = 2
+    /// `--fail-on-inconsistent` and the verdict is INCONSISTENT (reports are written).
+    case inconsistent = 3
+    /// `--fail-on-incomplete` and the verdict is INCOMPLETE (reports are written).
+    case incomplete = 4
+
+    /// The exit status for a failure.
+    public static func of(_ error: DRSReportError) -> ExitStatus {
+        switch error {
+        case .outputNotWritable, .xlsx: return .outputFailure
+        default: return .badInput
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import DRSReport
+import Foundation
+
+@main
+struct Main {
+    static func main() async {
+        do {
+            var command = try DRSReportCommand.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as DRSReportError {
+            Output.error(error.message)
+            exit(ExitStatus.of(error).rawValue)
+        } catch let error as ExitCode {
+            exit(error.rawValue)
+        } catch {
+            let code = DRSReportCommand.exitCode(for: error)
+            if code == .success {
+                DRSReportCommand.exit(withError: error)
+            }
+            // Usage errors share the "bad input" code so scripts need to know only one number.
+            Output.error(DRSReportCommand.fullMessage(for: error))
+            exit(ExitStatus.badInput.rawValue)
+        }
+    }
+}
+
+struct DRSReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drs-report",
+        abstract: "Turn Huawei Cloud DRS comparison results into reports people can file and read.",
+        discussion: "Exit codes: 0 success, 1 output failure, 2 bad input or usage, 3 inconsistent (--fail-on-inconsistent), 4 incomplete (--fail-on-incomplete). See docs/exit-codes.md.",
+        version: DRSReportVersion.current,
+        subcommands: [RenderCommand.self, FormatsCommand.self],
+        defaultSubcommand: nil
+    )
+}
+
+/// Where the CLI prints. The library never prints.
+enum Output {
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data(("drs-report: error: " + text + "\n").utf8))
+    }
+}
