@@ -79,12 +79,12 @@ final class ReportBuilder {
     private var tasks: [String: CompareTask] = [:]
     private var taskOrder: [String] = []
     private var taskReceived: [String: Date] = [:]
-    private var objectSummaryIndex: [String: Int] = [:]
+    private var objectSummaryIndex = MergeIndex()
     private var objectDetailKeys = Set<String>()
-    private var lineDatabaseIndex: [String: Int] = [:]
-    private var contentDatabaseIndex: [String: Int] = [:]
-    private var lineTableIndex: [String: Int] = [:]
-    private var contentTableIndex: [String: Int] = [:]
+    private var lineDatabaseIndex = MergeIndex()
+    private var contentDatabaseIndex = MergeIndex()
+    private var lineTableIndex = MergeIndex()
+    private var contentTableIndex = MergeIndex()
     private var nextSource = 1
 
     init(options: IngestOptions) {
@@ -229,9 +229,10 @@ final class ReportBuilder {
     }
 
     private func addObjectSummary(_ summary: ObjectTypeSummary) {
-        let key = "\(summary.taskId ?? "")\u{1}\(summary.objectType)"
-        if let index = objectSummaryIndex[key] {
+        let key = summary.objectType
+        if let index = objectSummaryIndex.find(key, task: summary.taskId, taskOf: { self.report.objectSummaries[$0].taskId }) {
             var existing = report.objectSummaries[index]
+            existing.taskId = existing.taskId ?? summary.taskId
             existing.sourceCount = summary.sourceCount ?? existing.sourceCount
             existing.targetCount = summary.targetCount ?? existing.targetCount
             existing.diffCount = summary.diffCount ?? existing.diffCount
@@ -239,7 +240,7 @@ final class ReportBuilder {
             existing.sourceIds.append(contentsOf: summary.sourceIds.filter { !existing.sourceIds.contains($0) })
             report.objectSummaries[index] = existing
         } else {
-            objectSummaryIndex[key] = report.objectSummaries.count
+            objectSummaryIndex.insert(key, report.objectSummaries.count)
             report.objectSummaries.append(summary)
         }
     }
@@ -275,8 +276,9 @@ final class ReportBuilder {
     }
 
     private func addDatabase(_ pair: DatabasePairResult, content: Bool) {
-        let key = "\(pair.taskId ?? "")\u{1}\(pair.sourceDatabase)\u{1}\(pair.targetDatabase)"
+        let key = "\(pair.sourceDatabase)\u{1}\(pair.targetDatabase)"
         func merge(_ existing: inout DatabasePairResult) {
+            existing.taskId = existing.taskId ?? pair.taskId
             existing.status = existing.status.merged(with: pair.status)
             existing.tableCount = pair.tableCount ?? existing.tableCount
             existing.finishedCount = pair.finishedCount ?? existing.finishedCount
@@ -285,30 +287,31 @@ final class ReportBuilder {
             existing.sourceIds.append(contentsOf: pair.sourceIds.filter { !existing.sourceIds.contains($0) })
         }
         if content {
-            if let index = contentDatabaseIndex[key] {
+            if let index = contentDatabaseIndex.find(key, task: pair.taskId, taskOf: { self.report.contentDatabases[$0].taskId }) {
                 merge(&report.contentDatabases[index])
             } else {
-                contentDatabaseIndex[key] = report.contentDatabases.count
+                contentDatabaseIndex.insert(key, report.contentDatabases.count)
                 report.contentDatabases.append(pair)
             }
         } else {
-            if let index = lineDatabaseIndex[key] {
+            if let index = lineDatabaseIndex.find(key, task: pair.taskId, taskOf: { self.report.lineDatabases[$0].taskId }) {
                 merge(&report.lineDatabases[index])
             } else {
-                lineDatabaseIndex[key] = report.lineDatabases.count
+                lineDatabaseIndex.insert(key, report.lineDatabases.count)
                 report.lineDatabases.append(pair)
             }
         }
     }
 
-    private static func tableKey(_ taskId: String?, _ sdb: String, _ stb: String, _ tdb: String, _ ttb: String) -> String {
-        [taskId ?? "", sdb, stb, tdb, ttb].joined(separator: "\u{1}")
+    private static func tableKey(_ sdb: String, _ stb: String, _ tdb: String, _ ttb: String) -> String {
+        [sdb, stb, tdb, ttb].joined(separator: "\u{1}")
     }
 
     private func addLineTable(_ table: TableLineResult) {
-        let key = Self.tableKey(table.taskId, table.sourceDatabase, table.sourceTable, table.targetDatabase, table.targetTable)
-        if let index = lineTableIndex[key] {
+        let key = Self.tableKey(table.sourceDatabase, table.sourceTable, table.targetDatabase, table.targetTable)
+        if let index = lineTableIndex.find(key, task: table.taskId, taskOf: { self.report.lineTables[$0].taskId }) {
             var existing = report.lineTables[index]
+            existing.taskId = existing.taskId ?? table.taskId
             existing.sourceRows = table.sourceRows ?? existing.sourceRows
             existing.targetRows = table.targetRows ?? existing.targetRows
             existing.difference = table.difference ?? existing.difference
@@ -319,15 +322,16 @@ final class ReportBuilder {
             existing.sourceIds.append(contentsOf: table.sourceIds.filter { !existing.sourceIds.contains($0) })
             report.lineTables[index] = existing
         } else {
-            lineTableIndex[key] = report.lineTables.count
+            lineTableIndex.insert(key, report.lineTables.count)
             report.lineTables.append(table)
         }
     }
 
     private func addContentTable(_ table: TableContentResult) {
-        let key = Self.tableKey(table.taskId, table.sourceDatabase, table.sourceTable, table.targetDatabase, table.targetTable)
-        if let index = contentTableIndex[key] {
+        let key = Self.tableKey(table.sourceDatabase, table.sourceTable, table.targetDatabase, table.targetTable)
+        if let index = contentTableIndex.find(key, task: table.taskId, taskOf: { self.report.contentTables[$0].taskId }) {
             var existing = report.contentTables[index]
+            existing.taskId = existing.taskId ?? table.taskId
             existing.sourceRows = table.sourceRows ?? existing.sourceRows
             existing.targetRows = table.targetRows ?? existing.targetRows
             existing.difference = table.difference ?? existing.difference
@@ -341,7 +345,7 @@ final class ReportBuilder {
             existing.sourceIds.append(contentsOf: table.sourceIds.filter { !existing.sourceIds.contains($0) })
             report.contentTables[index] = existing
         } else {
-            contentTableIndex[key] = report.contentTables.count
+            contentTableIndex.insert(key, report.contentTables.count)
             report.contentTables.append(table)
         }
     }
@@ -710,7 +714,7 @@ final class ReportBuilder {
                 report.diffSummary.byKind[row.kind.rawValue, default: 0] += 1
                 if row.locationInferred { report.diffSummary.rowsWithInferredLocation += 1 }
                 if report.diffPreview.count < options.previewRows { report.diffPreview.append(row) }
-                let key = Self.tableKey(row.taskId, row.sourceDatabase, row.sourceTable, row.targetDatabase, row.targetTable)
+                let key = Self.tableKey(row.sourceDatabase, row.sourceTable, row.targetDatabase, row.targetTable)
                 diffCountsByTable[key, default: (row, 0)].1 += 1
             }
             if let reported = page.reportedCount, keptOnPage > 0 || page.rows.isEmpty {
@@ -738,7 +742,59 @@ final class ReportBuilder {
 
     // MARK: - Finish
 
+    /// A loose v3 detail file does not say its database. When exactly one located entry has the
+    /// same table names, the unlocated one is the same table: merge it there instead of listing it twice.
+    private static func absorbUnlocated<T>(
+        _ items: [T], database: KeyPath<T, String>, tables: (T) -> String, merge: (inout T, T) -> Void
+    ) -> [T] {
+        var byTables: [String: [Int]] = [:]
+        for (index, item) in items.enumerated() where !item[keyPath: database].isEmpty {
+            byTables[tables(item), default: []].append(index)
+        }
+        var result = items
+        var drop = Set<Int>()
+        for (index, item) in items.enumerated() where item[keyPath: database].isEmpty {
+            guard let matches = byTables[tables(item)], matches.count == 1, let target = matches.first else { continue }
+            merge(&result[target], item)
+            drop.insert(index)
+        }
+        return result.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+    }
+
     func finish() -> IngestResult {
+        report.lineTables = Self.absorbUnlocated(
+            report.lineTables, database: \.sourceDatabase, tables: { $0.sourceTable + "\u{1}" + $0.targetTable }
+        ) { existing, loose in
+            existing.taskId = existing.taskId ?? loose.taskId
+            existing.sourceRows = existing.sourceRows ?? loose.sourceRows
+            existing.targetRows = existing.targetRows ?? loose.targetRows
+            existing.difference = existing.difference ?? loose.difference
+            existing.status = existing.status.merged(with: loose.status)
+            existing.message = existing.message ?? loose.message
+            existing.filter = existing.filter ?? loose.filter
+            existing.listedAsUncompared = existing.listedAsUncompared || loose.listedAsUncompared
+            existing.sourceIds.append(contentsOf: loose.sourceIds.filter { !existing.sourceIds.contains($0) })
+        }
+        report.contentTables = Self.absorbUnlocated(
+            report.contentTables, database: \.sourceDatabase, tables: { $0.sourceTable + "\u{1}" + $0.targetTable }
+        ) { existing, loose in
+            existing.taskId = existing.taskId ?? loose.taskId
+            existing.sourceRows = existing.sourceRows ?? loose.sourceRows
+            existing.targetRows = existing.targetRows ?? loose.targetRows
+            existing.difference = existing.difference ?? loose.difference
+            existing.lineStatus = existing.lineStatus.merged(with: loose.lineStatus)
+            existing.contentStatus = existing.contentStatus.merged(with: loose.contentStatus)
+            existing.message = existing.message ?? loose.message
+            existing.progress = existing.progress ?? loose.progress
+            existing.listedAsUncompared = existing.listedAsUncompared || loose.listedAsUncompared
+            existing.diffRowsInInput += loose.diffRowsInInput
+            existing.sourceIds.append(contentsOf: loose.sourceIds.filter { !existing.sourceIds.contains($0) })
+        }
+        // Indices changed; rebuild the content-table index for attaching row counts.
+        contentTableIndex = MergeIndex()
+        for (index, table) in report.contentTables.enumerated() {
+            contentTableIndex.insert(Self.tableKey(table.sourceDatabase, table.sourceTable, table.targetDatabase, table.targetTable), index)
+        }
         report.jobs = jobOrder.compactMap { jobs[$0] }
         report.tasks = taskOrder.compactMap { tasks[$0] }
         if !reportedCounts.isEmpty {
@@ -747,7 +803,7 @@ final class ReportBuilder {
         // Attach row counts to content tables; a table known only from its rows is inconsistent.
         for key in diffCountsByTable.keys.sorted() {
             guard let (row, count) = diffCountsByTable[key] else { continue }
-            if let index = contentTableIndex[key] {
+            if let index = contentTableIndex.find(key, task: row.taskId, taskOf: { self.report.contentTables[$0].taskId }) {
                 report.contentTables[index].diffRowsInInput += count
             } else {
                 addContentTable(TableContentResult(
@@ -760,5 +816,23 @@ final class ReportBuilder {
         report.notCompared = NotComparedCollector.collect(report)
         report.verdict = VerdictRule.judge(report, strings: Strings(Language(rawValue: report.language) ?? .enUS))
         return IngestResult(report: report, diffs: DiffStream(sources: diffSources, claims: tableClaims))
+    }
+}
+
+/// Finds the entry a new fact is about. Facts merge when they name the same thing and their
+/// tasks agree, or one side does not know its task (a loose v3 file has no request path).
+struct MergeIndex {
+    private var byKey: [String: [Int]] = [:]
+
+    func find(_ key: String, task: String?, taskOf: (Int) -> String?) -> Int? {
+        guard let candidates = byKey[key] else { return nil }
+        return candidates.first { index in
+            let other = taskOf(index)
+            return other == nil || task == nil || other == task
+        }
+    }
+
+    mutating func insert(_ key: String, _ index: Int) {
+        byKey[key, default: []].append(index)
     }
 }

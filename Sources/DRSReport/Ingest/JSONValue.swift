@@ -205,6 +205,12 @@ public struct JSONParser {
             }
             return n
         }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "0"), index + 1 < bytes.count,
+           bytes[index + 1] >= 0x30, bytes[index + 1] <= 0x39
+        {
+            index += 1
+            throw error("invalid number: leading zeros are not allowed")
+        }
         if digits(&self) == 0 { throw error("invalid number") }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1

@@ -196,8 +196,10 @@ enum DiffColumns {
         ]
     }
 
-    /// Key values joined by ", "; a JSON array when a value itself holds a comma, so nothing is ambiguous.
+    /// A single key value as it is; several joined by ", ", or a JSON array when a value itself
+    /// holds a comma or a quote, so a composite key is never ambiguous.
     static func keyText(_ values: [String]) -> String {
+        if values.count == 1 { return values[0] }
         if values.contains(where: { $0.contains(",") || $0.contains("\"") }) {
             return "[" + values.map { JSONWriter.quote($0) }.joined(separator: ",") + "]"
         }

@@ -1,0 +1,338 @@
+import Foundation
+import Testing
+
+@testable import DRSReport
+
+/// One test per response kind, checking every field lands in the model.
+@Suite struct ResponseKindTests {
+    /// Writes a one-response archive so the request context (path, query) is known.
+    func archive(_ body: String, path: String, query: [String: String] = [:], status: Int = 200) throws -> (URL, String) {
+        let folder = try temporaryFolder("archive")
+        try write(body, to: "responses/000001.json", in: folder)
+        let digest = sha256Hex(Data(body.utf8))
+        let queryJSON = query.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \"\($0.value)\"" }.joined(separator: ", ")
+        let manifest = """
+            {"format": "drs-report-archive", "version": 1, "created_at": "2026-11-20T08:00:00Z", "generator": "test",
+             "endpoint": "https://drs.cn-north-4.myhuaweicloud.com", "project_id": "p1", "job_id": "job-1", "language": "en-us",
+             "responses": [{"file": "responses/000001.json", "method": "GET", "path": "\(path)", "query": {\(queryJSON)},
+                            "status": \(status), "received_at": "2026-11-20T08:00:00Z", "sha256": "\(digest)"}]}
+            """
+        try write(manifest, to: "manifest.json", in: folder)
+        return (folder, folder.path)
+    }
+
+    func ingestArchive(_ body: String, path: String = "/v5/p1/jobs/job-1", query: [String: String] = [:], status: Int = 200) throws -> IngestResult {
+        let (folder, input) = try archive(body, path: path, query: query, status: status)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var result = try ingest([input])
+        // Read the rows now, while the files exist.
+        let rows = try allRows(result.diffs)
+        result.report.diffPreview = rows
+        return result
+    }
+
+    @Test func v5ObjectOverview() throws {
+        let body = #"""
+            {"job": {"id": "job-1", "compare_result": {"objects_compare_overview_info": {
+              "create_time": "2026-11-19T22:10:05Z", "start_time": "2026-11-19T22:10:09Z", "status": "SUCCESSFUL",
+              "export_status": "EXPORT_COMPLETE", "report_remain_seconds": 3600, "compare_job_id": "t-obj", "error_msg": "",
+              "compare_results": [
+                {"type": "TABLE", "source_count": 12, "target_count": "12", "status": "CONSISTENT"},
+                {"type": "INDEX", "source_count": 10, "target_count": 9, "status": "INCONSISTENT"},
+                {"type": "TRIGGER", "source_count": 2, "target_count": 2, "status": "CAN_NOT_COMPARE"}]}}}}
+            """#
+        let report = try ingestArchive(body, query: ["type": "compare", "compare_type": "object_compare", "query_type": "overview"]).report
+        #expect(report.jobs.map(\.id) == ["job-1"])
+        #expect(report.jobs.first?.projectId == "p1")
+        let task = try #require(report.tasks.first)
+        #expect(task.id == "t-obj")
+        #expect(task.kind == .object)
+        #expect(task.status == "SUCCESSFUL")
+        #expect(task.exportStatus == "EXPORT_COMPLETE")
+        #expect(task.reportRemainSeconds == 3600)
+        #expect(task.createdAt == TimeParsing.parse("2026-11-19T22:10:05Z"))
+        #expect(task.expiry.expiresAt == TimeParsing.parse("2026-11-20T09:00:00Z"))
+        #expect(task.expiry.state == .expired)
+        #expect(task.expiry.receivedAtBasis == .manifest)
+        #expect(report.objectSummaries.map(\.objectType) == ["TABLE", "INDEX", "TRIGGER"])
+        #expect(report.objectSummaries[0].targetCount == 12)
+        #expect(report.objectSummaries.map(\.status.outcome) == [.consistent, .inconsistent, .notCompared])
+        #expect(report.notCompared.map(\.scope) == ["TRIGGER"])
+        #expect(report.verdict.value == .inconsistent)
+    }
+
+    @Test func v5ObjectDetailTakesTypeFromQueryAndJudgesValues() throws {
+        let body = #"""
+            {"job": {"compare_result": {"objects_compare_detail_infos": [
+              {"source_db_name": "shop", "target_db_name": "shop", "source_db_value": "idx_a", "target_db_value": "idx_a"},
+              {"source_db_name": "shop", "target_db_name": "shop", "source_db_value": "idx_b", "target_db_value": ""},
+              {"source_db_name": "shop", "target_db_name": "shop", "source_db_value": "", "target_db_value": "", "error_message": "timeout"}]}}}
+            """#
+        let report = try ingestArchive(body, query: ["compare_type": "object_compare", "query_type": "detail", "object_type": "INDEX", "compare_task_id": "t1"]).report
+        #expect(report.objectDetails.count == 3)
+        #expect(report.objectDetails.allSatisfy { $0.objectType == "INDEX" && $0.taskId == "t1" })
+        #expect(report.objectDetails.map(\.status.outcome) == [.consistent, .inconsistent, .notCompared])
+        #expect(report.objectDetails[2].errorMessage == "timeout")
+    }
+
+    @Test func v5DataCompareList() throws {
+        let body = #"""
+            {"job": {"id": "job-1", "total_count": 2, "compare_result": {"data_compare_task_list": [
+              {"id": "t-l", "type": "lines", "start_time": "2026-11-20T02:00:03Z", "end_time": "2026-11-20T02:07:41Z", "status": "SUCCESSFUL",
+               "compute_type": "drs", "export_status": "EXPORT_COMPLETE", "report_remain_seconds": "86400", "compare_job_tag": {"a": "b"}},
+              {"id": "t-c", "type": "contents", "status": "RUNNING", "export_status": "INIT", "report_remain_seconds": -1, "error_msg": "still going"}]}}}
+            """#
+        let report = try ingestArchive(body, query: ["compare_type": "data_compare", "query_type": "list"]).report
+        #expect(report.tasks.map(\.id) == ["t-l", "t-c"])
+        #expect(report.tasks.map(\.kind) == [.line, .content])
+        #expect(report.tasks[0].reportRemainSeconds == 86400)
+        #expect(report.tasks[0].endedAt == TimeParsing.parse("2026-11-20T02:07:41Z"))
+        // 86400 s from 2026-11-20T08:00Z is 8 h after the report clock: inside the 24 h window.
+        #expect(report.tasks[0].expiry.state == .expiringSoon)
+        #expect(report.tasks[0].expiry.secondsLeft == Int64(28_800))
+        #expect(report.tasks[1].expiry.state == .notGenerated)
+        #expect(report.tasks[1].errorMessage == "still going")
+        #expect(report.verdict.value == .incomplete)
+    }
+
+    @Test func v5LineOverviewAndDetailWithStringCounts() throws {
+        let overview = try ingestArchive(#"""
+            {"job": {"compare_result": {"line_compare_overview_infos": [
+              {"source_db_name": "shop", "target_db_name": "shop2", "status": "INCONSISTENT"},
+              {"source_db_name": "crm", "target_db_name": "crm", "status": "TARGET_DB_NOT_EXIST"}]}}}
+            """#, query: ["compare_type": "line_compare", "query_type": "overview", "compare_task_id": "t-l"]).report
+        #expect(overview.lineDatabases.map(\.targetDatabase) == ["shop2", "crm"])
+        #expect(overview.lineDatabases.map(\.taskId) == ["t-l", "t-l"])
+        #expect(overview.notCompared.map(\.sourceName) == ["crm"])
+
+        let detail = try ingestArchive(#"""
+            {"job": {"compare_result": {"line_compare_detail_infos": [
+              {"source_table_name": "orders", "target_table_name": "orders", "source_row_num": "3000000000", "target_row_num": "2999999998",
+               "difference_row_num": "2", "status": "INCONSISTENT", "message": "m"},
+              {"source_table_name": "客户表", "source_row_num": "5", "target_row_num": "5", "status": "CONSISTENT"}]}}}
+            """#, query: ["compare_type": "line_compare", "query_type": "detail", "source_db_name": "shop", "target_db_name": "shop2",
+                          "compare_detail_type": "compare", "compare_task_id": "t-l"]).report
+        let first = try #require(detail.lineTables.first)
+        #expect(first.sourceDatabase == "shop")
+        #expect(first.targetDatabase == "shop2")
+        #expect(first.sourceRows == 3_000_000_000)
+        #expect(first.targetRows == 2_999_999_998)
+        #expect(first.difference == 2)
+        #expect(first.message == "m")
+        #expect(first.status.outcome == .inconsistent)
+        #expect(detail.lineTables[1].targetTable == "客户表")
+        #expect(detail.lineTables[1].difference == 0)
+    }
+
+    @Test func v5UncompareDetailsGoToNotCompared() throws {
+        let report = try ingestArchive(#"""
+            {"job": {"compare_result": {"line_compare_detail_infos": [
+              {"source_table_name": "mem", "status": "CAN_NOT_COMPARE", "message": "MEMORY engine"}]}}}
+            """#, query: ["compare_type": "line_compare", "query_type": "detail", "source_db_name": "shop", "compare_detail_type": "uncompare"]).report
+        #expect(report.lineTables.first?.listedAsUncompared == true)
+        #expect(report.notCompared.first?.sourceName == "shop.mem")
+        #expect(report.notCompared.first?.message == "MEMORY engine")
+        #expect(report.verdict.value == .incomplete)
+    }
+
+    @Test func v5ContentOverviewDetailAndDiff() throws {
+        let overview = try ingestArchive(#"""
+            {"job": {"compare_result": {"content_compare_overview_infos": [
+              {"source_db": "shop", "target_db": "shop", "status": "INCONSISTENT", "compare_result": false},
+              {"source_db": "crm", "target_db": "crm", "compare_result": true}]}}}
+            """#, query: ["compare_type": "content_compare", "query_type": "overview"]).report
+        #expect(overview.contentDatabases.map(\.status.outcome) == [.inconsistent, .consistent])
+
+        let detail = try ingestArchive(#"""
+            {"job": {"compare_result": {"content_compare_detail_infos": [
+              {"source_db": "shop", "target_db": "shop", "source_table_name": "orders", "target_table_name": "orders",
+               "source_row_num": 10, "target_row_num": 9, "difference_row_num": 2, "line_compare_result": false,
+               "content_compare_result": "false", "message": ""}]}}}
+            """#, query: ["compare_type": "content_compare", "query_type": "detail", "compare_task_id": "t-c"]).report
+        let table = try #require(detail.contentTables.first)
+        #expect(table.sourceRows == 10 && table.targetRows == 9 && table.difference == 2)
+        #expect(table.lineStatus.outcome == .inconsistent)
+        #expect(table.contentStatus.outcome == .inconsistent)
+        #expect(table.taskId == "t-c")
+
+        let diff = try ingestArchive(#"""
+            {"job": {"compare_result": {"content_diff_detail_info": {"count": 3, "target_meta_is_null": 1, "source_meta_is_null": 1,
+              "source_target_meta_not_null": 1, "contents_infos": [
+              {"source_key_value": ["1"], "target_key_value": [], "source_select_sql": "SELECT * FROM `shop`.`orders` WHERE `id`='1'", "target_select_sql": "SELECT * FROM `shop`.`orders` WHERE `id`='1'"},
+              {"source_key_value": [], "target_key_value": ["2"], "source_select_sql": "select * from shop.orders where id=2", "target_select_sql": "select * from shop.orders where id=2"},
+              {"source_key_value": ["3", "a"], "target_key_value": ["3", "a"], "source_select_sql": "SELECT 1 FROM `shop`.`order_items` WHERE x", "target_select_sql": "t"}]}}}}
+            """#, query: ["compare_type": "content_compare", "query_type": "diff", "source_db_name": "shop", "target_db_name": "shop",
+                          "compare_task_id": "t-c", "offset": "0", "limit": "1000"])
+        let rows = diff.report.diffPreview
+        #expect(rows.count == 3)
+        #expect(rows.map(\.kind) == [.missingOnTarget, .missingOnSource, .differs])
+        #expect(rows.map(\.sourceTable) == ["orders", "orders", "order_items"])
+        #expect(rows.allSatisfy { $0.sourceDatabase == "shop" && $0.taskId == "t-c" && $0.locationInferred })
+        #expect(rows[2].sourceKey == ["3", "a"])
+        #expect(rows[2].targetSQL == "t")
+        #expect(diff.report.diffSummary.rowsInInput == 3)
+        #expect(diff.report.diffSummary.rowsReportedByDRS == 3)
+        #expect(diff.report.contentTables.map(\.sourceTable) == ["order_items", "orders"])
+        #expect(diff.report.verdict.value == .inconsistent)
+    }
+
+    @Test func v5CompareProgress() throws {
+        let report = try ingestArchive(#"""
+            {"full_info": {"progress": 45.5, "src_speed": "1.2MB/s", "recheck_entities": 3},
+             "incre_info": {"delay": 9.58, "src_speed": "0.00B/s", "rps": 7, "log_point": "uuid:51", "recheck_entities": 1},
+             "global_info": {"src_speed": "0.00B/s"}}
+            """#, path: "/v5/p1/jobs/job-1/compare-progress/t-c").report
+        let progress = try #require(report.progress.tasks.first)
+        #expect(progress.taskId == "t-c")
+        #expect(progress.fullProgress == 45.5)
+        #expect(progress.fullSpeed == "1.2MB/s")
+        #expect(progress.fullRecheckRows == 3)
+        #expect(progress.incrementalDelay == 9.58)
+        #expect(progress.incrementalRowsPerSecond == 7)
+        #expect(progress.incrementalLogPoint == "uuid:51")
+        #expect(progress.incrementalRecheckRows == 1)
+    }
+
+    @Test func v5ProgressData() throws {
+        let report = try ingestArchive(#"""
+            {"count": "1", "create_time": "1686038576882", "flow_compare_data": [{"src_db": "a", "src_tb": "b", "dst_db": "c", "dst_tb": "d", "progress": 10}]}
+            """#, path: "/v5/p1/jobs/job-1/progress-data/table").report
+        #expect(report.progress.streamingTotal == 1)
+        #expect(report.progress.streaming == [StreamingProgress(sourceDatabase: "a", sourceObject: "b", targetDatabase: "c", targetObject: "d", progress: 10, objectType: "table")])
+    }
+
+    @Test func v3ObjectOverviewAndDetail() throws {
+        let overview = try ingestArchive(#"""
+            {"status": "SUCCESSFUL", "create_time": "2024-04-02T06:17:56Z", "start_time": "2024-04-02T06:17:49Z",
+             "export_status": "INIT", "report_remain_seconds": -1, "compare_job_id": "bfc",
+             "compare_result": [{"type": "DB", "status": 2, "source_count": 2, "target_count": 2},
+                                {"type": "TABLE", "status": 0, "source_count": 2, "target_count": 1},
+                                {"type": "INDEX", "status": 3, "source_count": 2, "target_count": 2}]}
+            """#, path: "/v3/p1/jobs/job-1/object/compare").report
+        #expect(overview.tasks.first?.id == "bfc")
+        #expect(overview.tasks.first?.expiry.state == .notGenerated)
+        #expect(overview.objectSummaries.map(\.status.outcome) == [.consistent, .inconsistent, .pending])
+
+        let detail = try ingestArchive(#"""
+            {"count": 1, "compare_detail": [{"source_db_name": "shop", "target_db_name": "shop", "source_db_value": "t1", "target_db_value": "t1", "status": 2}]}
+            """#, path: "/v3/p1/jobs/job-1/object/compare/TABLE", query: ["compare_job_id": "bfc"]).report
+        #expect(detail.objectDetails.first?.objectType == "TABLE")
+        #expect(detail.objectDetails.first?.taskId == "bfc")
+        #expect(detail.objectDetails.first?.status.outcome == .consistent)
+    }
+
+    @Test func v3CompareJobs() throws {
+        let report = try ingestArchive(#"""
+            {"count": 1, "compare_jobs": [{"id": "t9", "type": "contents", "options": {"contentCompareType": "static"}, "start_time": "2020-09-01T18:50:20Z",
+              "end_time": "2020-09-01T19:50:20Z", "status": "SUCCESSFUL", "export_status": "EXPORT_COMPLETE", "report_remain_seconds": 100,
+              "proportion_value": "10"}]}
+            """#, path: "/v3/p1/jobs/job-1/table/compare").report
+        #expect(report.tasks.first?.kind == .content)
+        #expect(report.tasks.first?.expiry.state == .expired)
+        #expect(report.tasks.first?.jobId == "job-1")
+    }
+
+    @Test func v3LineOverviewAndDetail() throws {
+        let overview = try ingestArchive(#"""
+            {"total_count": 1, "data_compare_overview_infos": [{"source_db_name": "shop", "target_db_name": "shop", "status": 0,
+              "compare_num": 10, "compare_end_num": 9, "data_inconsistent_num": 2, "uncomparable_num": 1}]}
+            """#, path: "/v3/p1/jobs/job-1/compare/t-l/line-overview").report
+        let pair = try #require(overview.lineDatabases.first)
+        #expect(pair.taskId == "t-l")
+        #expect(pair.tableCount == 10 && pair.finishedCount == 9 && pair.inconsistentCount == 2 && pair.uncomparableCount == 1)
+        #expect(pair.status.outcome == .inconsistent)
+
+        let detail = try ingestArchive(#"""
+            {"total_count": 2, "table_line_compare_result_infos": [
+              {"source_table_name": "a", "source_row_num": 5, "target_table_name": "a", "target_row_num": 4, "difference_row_num": 1, "status": 0, "compare_line_config_filter": "id > 3"},
+              {"source_table_name": "big", "source_row_num": 3000000000, "target_table_name": "big", "status": 23}]}
+            """#, path: "/v3/p1/jobs/job-1/compare/t-l/line-detail", query: ["db_name": "shop", "target_db_name": "shop_t"]).report
+        #expect(detail.lineTables.map(\.sourceDatabase) == ["shop", "shop"])
+        #expect(detail.lineTables.first?.targetDatabase == "shop_t")
+        #expect(detail.lineTables.first?.filter == "id > 3")
+        #expect(detail.lineTables[1].sourceRows == 3_000_000_000)
+        #expect(detail.lineTables[1].status.code == "TOO_MANY_ROWS_NOT_COMPARED")
+        #expect(detail.notCompared.count == 1)
+    }
+
+    @Test func v3ContentOverviewDetailDifference() throws {
+        let overview = try ingestArchive(#"""
+            {"total_count": 1, "content_compare_result_infos": [{"source_db": "shop", "target_db": "shop", "status": 2, "compare_num": 3, "compare_end_num": 3, "data_inconsistent_num": 0, "uncomparable_num": 0}]}
+            """#, path: "/v3/p1/jobs/job-1/compare/t-c/content-overview").report
+        #expect(overview.contentDatabases.first?.status.outcome == .consistent)
+        #expect(overview.contentDatabases.first?.tableCount == 3)
+
+        let detail = try ingestArchive(#"""
+            {"total_count": 1, "content_compare_result_infos": [{"source_db": "shop", "target_db": "shop", "source_table_name": "t",
+              "target_table_name": "t", "source_row_num": 1, "target_row_num": 1, "difference_row_num": 0, "line_compare_result": "true",
+              "content_compare_result": true, "status": 2, "progress": 100.0, "complete_shard_count": 1, "total_shard_count": 1}]}
+            """#, path: "/v3/p1/jobs/job-1/compare/t-c/content-detail", query: ["type": "compare"]).report
+        #expect(detail.contentTables.first?.contentStatus.outcome == .consistent)
+        #expect(detail.contentTables.first?.progress == 100)
+
+        let difference = try ingestArchive(#"""
+            {"count": 2, "target_meta_is_null": 1, "source_meta_is_null": 0, "source_target_meta_not_null": 1, "contents_infos": [
+              {"source_key_value": ["1"], "target_key_value": null, "select_sql": "SELECT * FROM t WHERE id=1", "target_select_sql": "SELECT * FROM t WHERE id=1"},
+              {"source_key_value": ["2"], "target_key_value": ["2"], "select_sql": "s2", "target_select_sql": "t2"}]}
+            """#, path: "/v3/p1/jobs/job-1/compare/t-c/content-difference", query: ["db_name": "shop", "table_name": "t"])
+        let rows = difference.report.diffPreview
+        #expect(rows.map(\.sourceSQL) == ["SELECT * FROM t WHERE id=1", "s2"])
+        #expect(rows.map(\.kind) == [.missingOnTarget, .differs])
+        #expect(rows.allSatisfy { $0.sourceDatabase == "shop" && $0.sourceTable == "t" && $0.taskId == "t-c" && !$0.locationInferred })
+    }
+
+    @Test func v3QueryCompareResultCombined() throws {
+        let report = try ingestArchive(#"""
+            {"job_id": "job-1",
+             "object_level_compare_results": {"compare_task_id": "o1",
+               "object_compare_overview": [{"object_type": "TABLE", "object_compare_result": "TARGET_DB_NOT_EXIT", "source_count": 3, "target_count": 0, "diff_count": 3}],
+               "object_compare_details": {"TABLE": [{"source_db_name": "s", "target_db_name": "s", "source_db_value": "t1", "target_db_value": ""}]}},
+             "line_compare_results": {"compare_task_id": "l1", "line_compare_overview": [{"source_db_name": "s", "target_db_name": "s2", "line_compare_result": "INCONSISTENT"}],
+               "line_compare_details": [{"source_db_name": "s", "line_compare_detail": [{"source_table_name": "t1", "target_table_name": "t1", "source_row_num": 4, "target_row_num": 3, "diff_row_num": 1, "line_compare_result": "INCONSISTENT"}], "line_compare_detail_count": 1}]},
+             "content_compare_results": {"compare_task_id": "c1", "content_compare_overview": [{"source_db_name": "s", "target_db_name": "s2", "content_compare_result": "INCONSISTENT"}],
+               "content_compare_details": [{"source_db_name": "s", "content_compare_detail": [{"source_db_name": "s", "target_db_name": "s2", "source_table_name": "t1", "target_table_name": "t1", "source_row_num": 4, "target_row_num": 3, "diff_row_num": 1, "line_compare_result": "INCONSISTENT", "content_compare_result": "INCONSISTENT"}],
+                 "content_uncompare_detail": [{"source_table_name": "t9", "content_compare_result": "CAN_NOT_COMPARE", "message": "no key"}]}],
+               "content_compare_diffs": [{"source_db_name": "s", "source_table_name": "t1", "content_compare_diff_count": 1, "content_compare_diff": [
+                 {"source_key_value": ["7"], "target_key_value": ["7"], "source_select_sql": "a", "target_select_sql": "b"}]}]},
+             "compare_task_list_results": {"compare_task_list": [{"compare_task_id": "c1", "compare_type": "contents", "compare_task_status": "SUCCESSFUL", "create_time": "1607766111833", "end_time": "1607766211833"}], "compare_task_list_count": 1}}
+            """#, path: "/v3/p1/jobs/query-compare-result")
+        let model = report.report
+        #expect(Set(model.tasks.map(\.id)) == ["o1", "l1", "c1"])
+        #expect(model.tasks.first { $0.id == "c1" }?.createdAt == Date(timeIntervalSince1970: 1_607_766_111.833))
+        #expect(model.objectSummaries.first?.status.code == "TARGET_DB_NOT_EXIST")
+        #expect(model.objectSummaries.first?.diffCount == 3)
+        #expect(model.objectDetails.first?.status.outcome == .inconsistent)
+        #expect(model.lineTables.first?.targetDatabase == "s2")
+        #expect(model.lineTables.first?.difference == 1)
+        #expect(model.contentTables.map(\.sourceTable) == ["t1", "t9"])
+        #expect(model.contentTables[1].listedAsUncompared)
+        #expect(model.contentTables[0].diffRowsInInput == 1)
+        let row = try #require(report.report.diffPreview.first)
+        #expect(row.sourceDatabase == "s" && row.targetDatabase == "s2" && row.sourceTable == "t1" && row.taskId == "c1")
+    }
+
+    @Test func v3CreateCompareTask() throws {
+        let report = try ingestArchive(#"""
+            {"job_id": "job-1", "object_level_compare_create_result": {"compare_task_id": "o7"},
+             "data_level_compare_create_result": {"error_code": "DRS.M00304", "error_msg": "API cannot be called in current task status"}}
+            """#, path: "/v3/p1/jobs/create-compare-task", status: 200).report
+        #expect(report.tasks.map(\.id) == ["o7"])
+        #expect(report.retrievalErrors.map(\.errorCode) == ["DRS.M00304"])
+    }
+
+    @Test func errorBodyBecomesRetrievalError() throws {
+        let report = try ingestArchive(#"{"error_code": "DRS.M05003", "error_msg": "Task information not found."}"#,
+                                       query: ["compare_type": "content_compare", "query_type": "diff"], status: 400).report
+        let error = try #require(report.retrievalErrors.first)
+        #expect(error.errorCode == "DRS.M05003")
+        #expect(error.errorMessage == "Task information not found.")
+        #expect(error.httpStatus == 400)
+        #expect(error.request?.contains("query_type=diff") == true)
+        #expect(report.verdict.value == .incomplete)
+    }
+
+    @Test func unknownExtraFieldsAreIgnored() throws {
+        let report = try ingestBody(#"{"flow_compare_data": [], "count": 0, "brand_new_field": {"x": [1, 2]}}"#).report
+        #expect(report.progress.streaming.isEmpty)
+    }
+}
