@@ -23,7 +23,9 @@ struct Main {
                 DRSReportCommand.exit(withError: error)
             }
             // Usage errors share the "bad input" code so scripts need to know only one number.
-            Output.error(DRSReportCommand.fullMessage(for: error))
+            var message = DRSReportCommand.fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
+            Output.error(message)
             exit(ExitStatus.badInput.rawValue)
         }
     }
