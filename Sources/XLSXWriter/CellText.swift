@@ -12,6 +12,19 @@ extension Worksheet {
     /// CR is left alone here; libxlsxwriter 1.1.4 itself writes CR (and U+0001–U+001F) as `_x000D_`
     /// when it stores the cell, which decodes back to CR.
     public static func xmlSafe(_ s: String) -> String {
+        // Fast path over UTF-8 (most cells): no "_", no C0 control, no U+FFFE/U+FFFF (EF BF BE/BF).
+        var clean = true
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in s.utf8 {
+            if byte == 0x5F || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D)
+                || (previous == (0xEF, 0xBF) && (byte == 0xBE || byte == 0xBF))
+            {
+                clean = false
+                break
+            }
+            previous = (previous.1, byte)
+        }
+        if clean { return s }
         let scalars = Array(s.unicodeScalars)
         var needsWork = false
         for c in scalars where c == "_" || mustEscape(c) {

@@ -149,3 +149,23 @@ import Testing
         #expect(CompareStatus.v3(3, table: .object).outcome == .pending)
     }
 }
+
+@Suite struct SQLLocationTests {
+    @Test(arguments: [
+        ("SELECT * FROM `shop`.`orders` WHERE `id`='1'", "shop", "orders"),
+        ("select * from shop.orders where id=2", "shop", "orders"),
+        ("SELECT a FROM \"s\".\"t\"\"q\" WHERE 1", "s", "t\"q"),
+        ("SELECT a FROM [dbo].[客户表] WHERE x", "dbo", "客户表"),
+        ("SELECT 'from x' AS y FROM `订单库`.`订单明细`", "订单库", "订单明细"),
+        ("SELECT * FROM orders", nil, "orders"),
+    ])
+    func readsTheFromClause(sql: String, database: String?, table: String) {
+        let parsed = SQLLocation.parse(sql)
+        #expect(parsed?.database == database)
+        #expect(parsed?.table == table)
+    }
+
+    @Test func noFromClause() {
+        #expect(SQLLocation.parse("t") == nil)
+    }
+}

@@ -152,3 +152,18 @@ func text(_ folder: URL, _ name: String) throws -> String {
         #expect(error.map { if case .outputNotWritable = $0 { true } else { false } } == true)
     }
 }
+
+@Suite struct JSONRowTests {
+    @Test func directRowWritingEqualsTheCodableEncoding() throws {
+        let rows = try allRows(try ingest([Repo.fixtures.appendingPathComponent("hostile").path]).diffs)
+        var withoutTask = rows[0]
+        withoutTask.taskId = nil
+        for row in rows + [withoutTask] {
+            var direct = ""
+            JSONReportWriter.writeRow(row, into: &direct)
+            var viaCodable = ""
+            JSONWriter.write(try JSONParser.parse(try JSONReportWriter.rowEncoder().encode(row)), into: &viaCodable, indent: nil)
+            #expect(direct == viaCodable)
+        }
+    }
+}

@@ -122,22 +122,27 @@ enum DiffExtraction {
 /// which table a row belongs to (v5 diff pages, loose v3 content-difference files).
 enum SQLLocation {
     static func parse(_ sql: String) -> (database: String?, table: String?)? {
-        let scalars = Array(sql.unicodeScalars)
-        var index = 0
-        func isSpace(_ s: Unicode.Scalar) -> Bool { s == " " || s == "\n" || s == "\t" || s == "\r" }
+        var sql = sql
+        return sql.withUTF8 { parse(bytes: $0) }
+    }
+
+    /// Works on UTF-8 bytes: it runs for every row of a million-row diff, so no per-character allocation.
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>) -> (database: String?, table: String?)? {
+        let count = bytes.count
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D }
+        func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 0x20 : b }
         // Find the keyword FROM outside quotes.
-        var quote: Unicode.Scalar?
+        var quote: UInt8 = 0
+        var index = 0
         var found = -1
-        while index < scalars.count {
-            let s = scalars[index]
-            if let open = quote {
-                if s == open { quote = nil }
-            } else if s == "'" || s == "`" || s == "\"" {
-                quote = s
-            } else if index + 4 <= scalars.count,
-                      String(String.UnicodeScalarView(scalars[index..<index + 4])).lowercased() == "from",
-                      index == 0 || isSpace(scalars[index - 1]),
-                      index + 4 < scalars.count, isSpace(scalars[index + 4])
+        while index < count {
+            let b = bytes[index]
+            if quote != 0 {
+                if b == quote { quote = 0 }
+            } else if b == 0x27 || b == 0x60 || b == 0x22 {
+                quote = b
+            } else if lower(b) == 0x66, index + 4 < count, lower(bytes[index + 1]) == 0x72, lower(bytes[index + 2]) == 0x6F,
+                      lower(bytes[index + 3]) == 0x6D, isSpace(bytes[index + 4]), index == 0 || isSpace(bytes[index - 1])
             {
                 found = index + 4
                 break
@@ -147,39 +152,39 @@ enum SQLLocation {
         guard found >= 0 else { return nil }
         index = found
         func identifier() -> String? {
-            while index < scalars.count, isSpace(scalars[index]) { index += 1 }
-            guard index < scalars.count else { return nil }
-            let open = scalars[index]
-            let close: Unicode.Scalar? = open == "`" ? "`" : open == "\"" ? "\"" : open == "[" ? "]" : nil
-            var text = String.UnicodeScalarView()
-            if let close {
+            while index < count, isSpace(bytes[index]) { index += 1 }
+            guard index < count else { return nil }
+            let open = bytes[index]
+            let close: UInt8 = open == 0x60 ? 0x60 : open == 0x22 ? 0x22 : open == 0x5B ? 0x5D : 0
+            var text: [UInt8] = []
+            if close != 0 {
                 index += 1
-                while index < scalars.count {
-                    if scalars[index] == close {
-                        if index + 1 < scalars.count, scalars[index + 1] == close {
+                while index < count {
+                    if bytes[index] == close {
+                        if index + 1 < count, bytes[index + 1] == close {
                             text.append(close)
                             index += 2
                             continue
                         }
                         index += 1
-                        return String(text)
+                        return String(decoding: text, as: UTF8.self)
                     }
-                    text.append(scalars[index])
+                    text.append(bytes[index])
                     index += 1
                 }
                 return nil
             }
-            while index < scalars.count {
-                let s = scalars[index]
-                if isSpace(s) || s == "." || s == "," || s == ";" || s == "(" || s == ")" { break }
-                text.append(s)
+            let start = index
+            while index < count {
+                let b = bytes[index]
+                if isSpace(b) || b == 0x2E || b == 0x2C || b == 0x3B || b == 0x28 || b == 0x29 { break }
                 index += 1
             }
-            return text.isEmpty ? nil : String(text)
+            return index > start ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) : nil
         }
         guard let first = identifier() else { return nil }
-        while index < scalars.count, isSpace(scalars[index]) { index += 1 }
-        if index < scalars.count, scalars[index] == "." {
+        while index < count, isSpace(bytes[index]) { index += 1 }
+        if index < count, bytes[index] == 0x2E {
             index += 1
             guard let second = identifier() else { return (nil, first) }
             return (first, second)

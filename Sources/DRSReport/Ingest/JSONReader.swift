@@ -9,18 +9,29 @@ import Foundation
 struct JSONReader {
     let value: JSONValue
     let file: String
-    let path: String
+    /// Where this value is; turned into text (`$.a[3].b`) only for an error message, because
+    /// formatting a path for each of a million rows would cost more than parsing them.
+    private let location: JSONPath?
 
-    init(_ value: JSONValue, file: String, path: String = "$") {
+    /// The JSON path of this value, e.g. `$.table_line_compare_result_infos[1]`.
+    var path: String { location?.description ?? "$" }
+
+    init(_ value: JSONValue, file: String) {
         self.value = value
         self.file = file
-        self.path = path
+        self.location = nil
+    }
+
+    private init(_ value: JSONValue, file: String, location: JSONPath) {
+        self.value = value
+        self.file = file
+        self.location = location
     }
 
     func child(_ key: String) -> JSONReader? {
         guard let member = value[key] else { return nil }
         if case .null = member { return nil }
-        return JSONReader(member, file: file, path: path + "." + key)
+        return JSONReader(member, file: file, location: JSONPath(location, key: key))
     }
 
     func has(_ key: String) -> Bool { child(key) != nil }
@@ -141,7 +152,8 @@ struct JSONReader {
         switch member {
         case .null: return []
         case .array(let elements):
-            return elements.enumerated().map { JSONReader($1, file: file, path: "\(path).\(key)[\($0)]") }
+            let parent = JSONPath(location, key: key)
+            return elements.enumerated().map { JSONReader($1, file: file, location: JSONPath(parent, index: $0)) }
         default: throw mismatch(key, "an array", member)
         }
     }
@@ -150,7 +162,7 @@ struct JSONReader {
         guard let member = value[key] else { return nil }
         switch member {
         case .null: return nil
-        case .object: return JSONReader(member, file: file, path: path + "." + key)
+        case .object: return JSONReader(member, file: file, location: JSONPath(location, key: key))
         default: throw mismatch(key, "an object", member)
         }
     }
@@ -185,6 +197,30 @@ struct JSONReader {
         guard case .object = value else {
             throw DRSReportError.typeMismatch(file: file, path: path, expected: "an object", found: Self.describe(value))
         }
+    }
+}
+
+/// A JSON path as a chain of steps, formatted only when needed.
+final class JSONPath: CustomStringConvertible, Sendable {
+    let parent: JSONPath?
+    let key: String?
+    let index: Int
+
+    init(_ parent: JSONPath?, key: String) {
+        self.parent = parent
+        self.key = key
+        self.index = 0
+    }
+
+    init(_ parent: JSONPath, index: Int) {
+        self.parent = parent
+        self.key = nil
+        self.index = index
+    }
+
+    var description: String {
+        let prefix = parent?.description ?? "$"
+        return key.map { prefix + "." + $0 } ?? prefix + "[\(index)]"
     }
 }
 

@@ -23,7 +23,7 @@ enum NotComparedCollector {
         for table in report.lineTables where table.status.outcome == .notCompared || table.listedAsUncompared {
             entries.append(NotComparedEntry(
                 comparison: .line, scope: "table", sourceName: qualified(table.sourceDatabase, table.sourceTable),
-                targetName: qualified(table.targetDatabase, table.targetTable), status: table.status, message: table.message,
+                targetName: qualified(table.targetDatabase, table.targetTable), status: uncompared(table.status), message: table.message,
                 taskId: table.taskId))
         }
         for pair in report.contentDatabases where pair.status.outcome == .notCompared {
@@ -33,13 +33,18 @@ enum NotComparedCollector {
         }
         for table in report.contentTables
         where table.contentStatus.outcome == .notCompared || table.lineStatus.outcome == .notCompared || table.listedAsUncompared {
-            let status = table.contentStatus.outcome == .notCompared ? table.contentStatus : table.lineStatus
+            let status = uncompared(table.contentStatus.outcome == .notCompared ? table.contentStatus : table.lineStatus)
             entries.append(NotComparedEntry(
                 comparison: .content, scope: "table", sourceName: qualified(table.sourceDatabase, table.sourceTable),
                 targetName: qualified(table.targetDatabase, table.targetTable), status: status, message: table.message,
                 taskId: table.taskId))
         }
         return entries
+    }
+
+    /// DRS listed it under "uncompare": whatever else it says, the thing was not compared.
+    static func uncompared(_ status: CompareStatus) -> CompareStatus {
+        status.outcome == .notCompared ? status : CompareStatus(outcome: .notCompared, code: "UNCOMPARE", raw: status.raw)
     }
 
     static func qualified(_ database: String, _ table: String) -> String {

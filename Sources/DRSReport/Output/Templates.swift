@@ -50,6 +50,7 @@ struct TemplateStore {
 enum MarkdownEscaping {
     private static let once: Void = {
         MustacheContentTypes.register(MarkdownContentType(), named: "MARKDOWN")
+        MustacheContentTypes.register(SafeHTMLContentType(), named: "SAFEHTML")
     }()
 
     static func registerContentType() {
@@ -119,21 +120,36 @@ struct MarkdownContentType: MustacheContentType {
     }
 }
 
-/// HTML escaping helpers used outside templates (the template engine escapes `{{value}}` itself).
+/// HTML escaping for `{{% CONTENT_TYPE: SAFEHTML}}`: `< > & " '` become entities, and
+/// bidirectional controls (U+202A–U+202E, U+2066–U+2069) and other invisible control characters
+/// are shown as `⟨U+202E⟩`, so data cannot reorder what a reader sees ("invoice‮txt.exe").
 enum HTMLEscaping {
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "&": out += "&amp;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            default: out.append(character)
+            case "\u{202A}"..."\u{202E}", "\u{2066}"..."\u{2069}", "\u{200E}", "\u{200F}", "\u{061C}":
+                out += String(format: "⟨U+%04X⟩", scalar.value)
+            default:
+                if (scalar.value < 0x20 && scalar != "\n" && scalar != "\t" && scalar != "\r") || scalar.value == 0x7F {
+                    out += String(format: "⟨U+%04X⟩", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out
+    }
+}
+
+struct SafeHTMLContentType: MustacheContentType {
+    func escapeText(_ text: String) -> String {
+        HTMLEscaping.escape(text)
     }
 }

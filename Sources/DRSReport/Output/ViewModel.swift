@@ -14,6 +14,22 @@ struct ViewModel {
     private var strings: Strings { Strings(Language(rawValue: report.language) ?? .enUS) }
     private var formatting: Formatting { Formatting(timeZone: options.timeZone) }
 
+    /// The counts every format's summary lists, in one place.
+    static func summaryItems(_ report: Report, strings s: Strings) -> [(String, Int64?)] {
+        [
+            (s["summary.inconsistent_rows"], report.diffSummary.rowsInInput),
+            (s["summary.rows_reported"], report.diffSummary.rowsReportedByDRS),
+            (s["summary.rows_inferred"], report.diffSummary.rowsWithInferredLocation),
+            (s["summary.rows_duplicate"], report.diffSummary.rowsSkippedAsDuplicates),
+            (s["summary.tables_compared"], Int64(report.contentTables.count)),
+            (s["summary.tables_lines"], Int64(report.lineTables.count)),
+            (s["summary.object_types"], Int64(report.objectSummaries.count)),
+            (s["summary.not_compared"], Int64(report.notCompared.count)),
+            (s["summary.errors"], Int64(report.retrievalErrors.count)),
+            (s["summary.sources"], Int64(report.sources.count)),
+        ]
+    }
+
     func build() -> [String: Any] {
         let s = strings
         let f = formatting
@@ -52,18 +68,7 @@ struct ViewModel {
                 "reasons": verdict.reasons,
             ] as [String: Any],
         ]
-        let summary: [(String, String)] = [
-            (s["summary.inconsistent_rows"], String(diffRowsTotal)),
-            (s["summary.rows_reported"], Formatting.count(report.diffSummary.rowsReportedByDRS)),
-            (s["summary.rows_inferred"], String(report.diffSummary.rowsWithInferredLocation)),
-            (s["summary.rows_duplicate"], String(report.diffSummary.rowsSkippedAsDuplicates)),
-            (s["summary.tables_compared"], String(report.contentTables.count)),
-            (s["summary.tables_lines"], String(report.lineTables.count)),
-            (s["summary.object_types"], String(report.objectSummaries.count)),
-            (s["summary.not_compared"], String(report.notCompared.count)),
-            (s["summary.errors"], String(report.retrievalErrors.count)),
-            (s["summary.sources"], String(report.sources.count)),
-        ]
+        let summary = Self.summaryItems(report, strings: s).map { ($0.0, Formatting.count($0.1)) }
         model["summary"] = summary.map { ["label": $0.0, "value": $0.1] }
         model["jobs"] = capped(report.jobs, file: "report.json") { job in
             ["id": job.id, "name": job.name ?? "", "project": job.projectId ?? "", "endpoint": job.endpoint ?? "", "status": job.status ?? ""]
@@ -77,7 +82,7 @@ struct ViewModel {
                 "basis": task.expiry.receivedAtBasis.map { s["basis.\($0.rawValue)"] } ?? "",
                 "expires": f.time(task.expiry.expiresAt), "expiry_state": s["expiry.\(task.expiry.state.rawValue)"],
                 "expiry_class": task.expiry.state.rawValue.lowercased(), "time_left": Formatting.duration(task.expiry.secondsLeft),
-                "error": task.errorMessage ?? "",
+                "error": task.errorMessage ?? "", "has_error": !(task.errorMessage ?? "").isEmpty,
             ]
         }
         model["objects"] = capped(report.objectSummaries, file: "csv/objects.csv") { item in
@@ -177,7 +182,7 @@ struct ViewModel {
             [
                 "id": item.id, "file": item.file, "kind": item.kind, "received": f.time(item.receivedAt),
                 "basis": s["basis.\(item.receivedAtBasis.rawValue)"], "sha256": item.sha256,
-                "duplicate": item.duplicateOf.map { s.format("duplicate_of", $0) } ?? "",
+                "duplicate": item.duplicateOf.map { s.format("duplicate_of", $0) } ?? "", "has_duplicate": item.duplicateOf != nil,
             ]
         }
         model["notes"] = report.notes

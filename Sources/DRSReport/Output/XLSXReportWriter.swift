@@ -71,15 +71,8 @@ public struct XLSXReportWriter: ReportWriter {
             for job in report.jobs {
                 rows.append((strings["col.job_id"], .text(job.id + (job.name.map { " (\($0))" } ?? ""))))
             }
+            rows += ViewModel.summaryItems(report, strings: strings).map { ($0.0, $0.1.map(SheetWriter.Value.count) ?? .text("")) }
             rows += [
-                (strings["summary.inconsistent_rows"], .count(report.diffSummary.rowsInInput)),
-                (strings["summary.rows_reported"], report.diffSummary.rowsReportedByDRS.map(SheetWriter.Value.count) ?? .text("")),
-                (strings["summary.tables_lines"], .count(Int64(report.lineTables.count))),
-                (strings["summary.tables_compared"], .count(Int64(report.contentTables.count))),
-                (strings["summary.object_types"], .count(Int64(report.objectSummaries.count))),
-                (strings["summary.not_compared"], .count(Int64(report.notCompared.count))),
-                (strings["summary.errors"], .count(Int64(report.retrievalErrors.count))),
-                (strings["summary.sources"], .count(Int64(report.sources.count))),
                 (strings["footer.inputs_digest"], .text(Formatting.inputsDigest(report))),
             ]
             for task in report.tasks {
