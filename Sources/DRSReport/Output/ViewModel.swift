@@ -30,6 +30,31 @@ struct ViewModel {
         ]
     }
 
+    /// Outcome counts per comparison kind, e.g. "Row count: 10 consistent, 2 inconsistent, 1 not compared".
+    static func kindBreakdown(_ report: Report, strings s: Strings) -> [(String, String)] {
+        func line(_ outcomes: [CompareOutcome]) -> String? {
+            guard !outcomes.isEmpty else { return nil }
+            return CompareOutcome.allCases.compactMap { outcome in
+                let count = outcomes.filter { $0 == outcome }.count
+                return count == 0 ? nil : "\(count) \(s["outcome.\(outcome.rawValue)"].lowercased())"
+            }.joined(separator: ", ")
+        }
+        var rows: [(String, String)] = []
+        if let text = line(report.objectSummaries.map(\.status.outcome)) { rows.append((s["section.objects"], text)) }
+        if let text = line(report.lineTables.map { $0.listedAsUncompared ? .notCompared : $0.status.outcome }) {
+            rows.append((s["section.line_tables"], text))
+        }
+        if let text = line(report.contentTables.map { $0.listedAsUncompared ? .notCompared : max($0.contentStatus.outcome, $0.lineStatus.outcome) }) {
+            rows.append((s["section.content_tables"], text))
+        }
+        let times = report.sources.map(\.receivedAt)
+        if let first = times.min(), let last = times.max() {
+            let f = Formatting(timeZone: TimeZone(identifier: "UTC") ?? .gmt)
+            rows.append((s["summary.fetched"], first == last ? f.time(first) : f.time(first) + " – " + f.time(last)))
+        }
+        return rows
+    }
+
     func build() -> [String: Any] {
         let s = strings
         let f = formatting
@@ -70,6 +95,7 @@ struct ViewModel {
         ]
         let summary = Self.summaryItems(report, strings: s).map { ($0.0, Formatting.count($0.1)) }
         model["summary"] = summary.map { ["label": $0.0, "value": $0.1] }
+        model["breakdown"] = Self.kindBreakdown(report, strings: s).map { ["label": $0.0, "value": $0.1] }
         model["jobs"] = capped(report.jobs, file: "report.json") { job in
             ["id": job.id, "name": job.name ?? "", "project": job.projectId ?? "", "endpoint": job.endpoint ?? "", "status": job.status ?? ""]
         }

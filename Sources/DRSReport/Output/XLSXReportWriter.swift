@@ -72,6 +72,7 @@ public struct XLSXReportWriter: ReportWriter {
                 rows.append((strings["col.job_id"], .text(job.id + (job.name.map { " (\($0))" } ?? ""))))
             }
             rows += ViewModel.summaryItems(report, strings: strings).map { ($0.0, $0.1.map(SheetWriter.Value.count) ?? .text("")) }
+            rows += ViewModel.kindBreakdown(report, strings: strings).map { ($0.0, SheetWriter.Value.text($0.1)) }
             rows += [
                 (strings["footer.inputs_digest"], .text(Formatting.inputsDigest(report))),
             ]

@@ -178,6 +178,7 @@ public struct Strings: Sendable {
         "summary.not_compared": ("Not compared", "未对比"),
         "summary.errors": ("Responses not retrieved", "未能获取的响应"),
         "summary.sources": ("Input files", "输入文件"),
+        "summary.fetched": ("Responses received", "响应获取时间"),
         "more_rows": ("{0} more rows in {1}", "另有 {0} 行，见 {1}"),
         "none": ("None.", "无。"),
         "duplicate_of": ("same bytes as {0}; not counted twice", "与 {0} 内容相同，未重复计入"),
