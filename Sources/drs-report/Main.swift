@@ -35,9 +35,9 @@ struct DRSReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drs-report",
         abstract: "Turn Huawei Cloud DRS comparison results into reports people can file and read.",
-        discussion: "Exit codes: 0 success, 1 output failure, 2 bad input or usage, 3 inconsistent (--fail-on-inconsistent), 4 incomplete (--fail-on-incomplete). See docs/exit-codes.md.",
+        discussion: "Exit codes: 0 success, 1 output failure, 2 bad input or usage, 3 inconsistent (--fail-on-inconsistent), 4 incomplete (--fail-on-incomplete), 5 expiring soon and 6 expired (expiry), 7 verify mismatch, 8 batch failures. See docs/exit-codes.md.",
         version: DRSReportVersion.current,
-        subcommands: [RenderCommand.self, FormatsCommand.self],
+        subcommands: [RenderCommand.self, BatchCommand.self, ExpiryCommand.self, VerifyCommand.self, FormatsCommand.self],
         defaultSubcommand: nil
     )
 }
@@ -46,6 +46,14 @@ struct DRSReportCommand: AsyncParsableCommand {
 enum Output {
     static func line(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func raw(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func errorLine(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
     static func error(_ text: String) {

@@ -6,7 +6,7 @@ struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Render saved DRS responses (files, folders, archives) into HTML, Markdown, CSV, XLSX and JSON.",
-        discussion: "Several inputs are merged into one report. Kinds are detected from each body's shape (docs/inputs.md)."
+        discussion: "Several inputs are merged into one report. Kinds are detected from each body's shape (docs/inputs.md). Every render also writes evidence.json (docs/evidence.md)."
     )
 
     @Argument(help: "Response files, folders of them, or archive folders.")
@@ -15,38 +15,7 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder (created if missing).")
     var out: String
 
-    @Option(name: .long, help: "Comma-separated formats: html,md,csv,xlsx,json (default: all).")
-    var format: String = "all"
-
-    @Option(name: .long, help: "Label language: en-us or zh-cn.")
-    var lang: String = "en-us"
-
-    @Option(name: .long, help: "Report clock (ISO-8601 or epoch seconds); default SOURCE_DATE_EPOCH, else now.")
-    var now: String?
-
-    @Option(name: .customLong("observed-at"), help: "Response time of loose files (default: their modification time).")
-    var observedAt: String?
-
-    @Option(name: .long, help: "Report title.")
-    var title: String?
-
-    @Option(name: .long, help: "Folder of templates overriding the built-in ones (report.html.mustache, report.md.mustache).")
-    var templates: String?
-
-    @Option(name: .customLong("max-html-rows"), help: "Rows per HTML table before \"N more rows in csv/…\".")
-    var maxHTMLRows: Int = 1_000
-
-    @Option(name: .customLong("max-md-rows"), help: "Inconsistent rows listed in report.md.")
-    var maxMarkdownRows: Int = 20
-
-    @Flag(name: .customLong("csv-bom"), help: "Start CSV files with a UTF-8 BOM (for Excel).")
-    var csvBOM = false
-
-    @Option(name: .customLong("expiry-window"), help: "\"Expiring soon\" window for DRS result files (e.g. 24h, 3d).")
-    var expiryWindow: String = "24h"
-
-    @Option(name: .long, help: "Time zone for displayed times: UTC, an IANA name or an offset like +08:00.")
-    var timezone: String = "UTC"
+    @OptionGroup var options: ReportOptions
 
     @Flag(name: .customLong("fail-on-inconsistent"), help: "Exit 3 when the verdict is INCONSISTENT.")
     var failOnInconsistent = false
@@ -57,31 +26,8 @@ struct RenderCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing on success.")
     var quiet = false
 
-    func validate() throws {
-        if maxHTMLRows < 0 { throw ValidationError("--max-html-rows must be 0 or more.") }
-        if maxMarkdownRows < 0 { throw ValidationError("--max-md-rows must be 0 or more.") }
-    }
-
     func run() throws {
-        var ingest = IngestOptions(now: try OptionParsing.now(now))
-        ingest.observedAt = try observedAt.map { value throws(DRSReportError) in try OptionParsing.time(value, option: "--observed-at") }
-        ingest.expiryWindowSeconds = try OptionParsing.duration(expiryWindow, option: "--expiry-window")
-        ingest.title = title
-        ingest.language = try OptionParsing.language(lang)
-        var render = RenderOptions()
-        render.formats = try OutputFormat.parseList(format)
-        render.maxHTMLRows = maxHTMLRows
-        render.maxMarkdownRows = maxMarkdownRows
-        render.csvBOM = csvBOM
-        render.timeZone = try OptionParsing.timeZone(timezone)
-        ingest.previewRows = max(maxHTMLRows, maxMarkdownRows)
-        if let templates {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: templates, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw DRSReportError.invalidOption(name: "--templates", value: templates, expected: "a folder of .mustache templates")
-            }
-            render.templatesDirectory = URL(fileURLWithPath: templates)
-        }
+        let (ingest, render) = try options.resolve()
         let result = try Ingestor.ingest(inputs, options: ingest)
         let summary = try Renderer.render(result, to: URL(fileURLWithPath: out), options: render)
         let report = result.report
@@ -106,6 +52,160 @@ struct FormatsCommand: ParsableCommand {
     func run() throws {
         for format in OutputFormat.allCases {
             Output.line("\(format.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(format.summary)")
+        }
+    }
+}
+
+struct ExpiryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "expiry",
+        abstract: "Show when DRS's own comparison result files expire.",
+        discussion: "Exit codes: 0 nothing expires within the window, 5 something expires within the window, 6 something has expired (wins over 5), 2 bad input."
+    )
+
+    @Argument(help: "Response files, folders of them, or archive folders (as for render).")
+    var inputs: [String]
+
+    @Option(name: .long, help: "Window for \"expiring soon\" (e.g. 24h, 3d).")
+    var within: String = "24h"
+
+    @Option(name: .long, help: "Clock to judge against (ISO-8601 or epoch seconds); default SOURCE_DATE_EPOCH, else now.")
+    var now: String?
+
+    @Option(name: .customLong("observed-at"), help: "Response time of loose files (default: their modification time).")
+    var observedAt: String?
+
+    @Option(name: .long, help: "Time zone for displayed times.")
+    var timezone: String = "UTC"
+
+    @Flag(name: .long, help: "Print JSON for scripts.")
+    var json = false
+
+    func run() throws {
+        var ingest = IngestOptions(now: try OptionParsing.now(now))
+        ingest.observedAt = try observedAt.map { value throws(DRSReportError) in try OptionParsing.time(value, option: "--observed-at") }
+        ingest.expiryWindowSeconds = try OptionParsing.duration(within, option: "--within")
+        ingest.previewRows = 0
+        let result = try Ingestor.ingest(inputs, options: ingest)
+        let scan = ExpiryScan(result.report, now: ingest.now, window: ingest.expiryWindowSeconds)
+        Output.raw(json ? try scan.json() : scan.text(timeZone: try OptionParsing.timeZone(timezone)))
+        if scan.exitStatus != .success { throw ExitCode(scan.exitStatus.rawValue) }
+    }
+}
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Re-hash a rendered folder (or a whole batch) against its evidence.json.",
+        discussion: "Exit codes: 0 every file matches, 7 a file changed, is missing or is extra, 2 no evidence.json."
+    )
+
+    @Argument(help: "A folder written by render or batch.")
+    var folder: String
+
+    func run() throws {
+        let result = try Verifier.verify(URL(fileURLWithPath: folder))
+        for file in result.changed { Output.line("changed  \(file)") }
+        for file in result.missing { Output.line("missing  \(file)") }
+        for file in result.extra { Output.line("extra    \(file)") }
+        if result.isClean {
+            Output.line("OK: \(result.matched) files match evidence.json")
+        } else {
+            Output.line("FAILED: \(result.changed.count) changed, \(result.missing.count) missing, \(result.extra.count) extra; \(result.matched) match")
+            throw ExitCode(ExitStatus.verifyMismatch.rawValue)
+        }
+    }
+}
+
+struct BatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Render every archive and folder of saved responses under ROOT, with an index.",
+        discussion: "Each input is rendered into DIR/<path relative to ROOT>/; DIR/index.html, index.md and index.csv list them all. Unchanged inputs are skipped unless --force. Exit 8 when any input failed (the others are written)."
+    )
+
+    @Argument(help: "Folder holding archives and folders of saved responses.")
+    var root: String
+
+    @Option(name: .long, help: "Output folder.")
+    var out: String
+
+    @Option(name: .long, help: "Inputs rendered at once (default: the number of cores).")
+    var jobs: Int?
+
+    @Flag(name: .long, help: "Render even inputs whose bytes have not changed since the last run.")
+    var force = false
+
+    @OptionGroup var options: ReportOptions
+
+    @Flag(name: .shortAndLong, help: "Print only failures.")
+    var quiet = false
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be 1 or more.") }
+    }
+
+    func run() throws {
+        let (ingest, render) = try options.resolve()
+        var batch = BatchOptions(ingest: ingest, render: render)
+        batch.force = force
+        if let jobs { batch.jobs = jobs }
+        let progress = Progress(quiet: quiet)
+        let result = try Batch.run(root: URL(fileURLWithPath: root), out: URL(fileURLWithPath: out), options: batch) { event in
+            progress.report(event)
+        }
+        progress.finish()
+        let failures = result.failures
+        if !quiet {
+            let rendered = result.units.filter { if case .rendered = $0.1 { true } else { false } }.count
+            let skipped = result.units.filter { if case .skipped = $0.1 { true } else { false } }.count
+            Output.line("batch: \(result.units.count) inputs: \(rendered) rendered, \(skipped) unchanged, \(failures.count) failed")
+            Output.line("  \(out)/index.html")
+            Output.line("  \(out)/index.md")
+            Output.line("  \(out)/index.csv")
+        }
+        if !failures.isEmpty {
+            Output.errorLine("batch: \(failures.count) inputs failed:")
+            for (unit, reason) in failures { Output.errorLine("  \(unit.relative): \(reason)") }
+            throw ExitCode(ExitStatus.batchFailures.rawValue)
+        }
+    }
+}
+
+/// A progress bar on a terminal, plain lines otherwise.
+final class Progress: @unchecked Sendable {
+    private let lock = NSLock()
+    private let tty = isatty(STDERR_FILENO) != 0
+    private let quiet: Bool
+    private var drawn = false
+
+    init(quiet: Bool) {
+        self.quiet = quiet
+    }
+
+    func report(_ event: BatchEvent) {
+        lock.withLock {
+            let word: String
+            switch event.outcome {
+            case .rendered(let e): word = "rendered (\(e.summary.verdict))"
+            case .skipped: word = "unchanged"
+            case .failed: word = "FAILED"
+            }
+            if tty && !quiet {
+                let width = 30
+                let filled = event.total == 0 ? width : width * event.done / event.total
+                let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+                FileHandle.standardError.write(Data("\r[\(bar)] \(event.done)/\(event.total) \(event.unit.relative.prefix(40))\u{1B}[K".utf8))
+                drawn = true
+            } else if !quiet {
+                Output.errorLine("batch: [\(event.done)/\(event.total)] \(event.unit.relative): \(word)")
+            }
+        }
+    }
+
+    func finish() {
+        lock.withLock {
+            if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
         }
     }
 }

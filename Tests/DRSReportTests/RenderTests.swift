@@ -38,7 +38,7 @@ func text(_ folder: URL, _ name: String) throws -> String {
     @Test func renderWritesEveryFormatAndNothingElse() throws {
         let out = try render([Repo.path("samples/v5-mysql-archive")])
         defer { try? FileManager.default.removeItem(at: out) }
-        #expect(filesUnder(out) == (["report.html", "report.json", "report.md", "report.xlsx"] + CSVWriter.files.map { "csv/" + $0 }).sorted())
+        #expect(filesUnder(out) == (["evidence.json", "report.html", "report.json", "report.md", "report.xlsx"] + CSVWriter.files.map { "csv/" + $0 }).sorted())
     }
 
     @Test func theSameInputAndClockGiveByteIdenticalOutputs() throws {

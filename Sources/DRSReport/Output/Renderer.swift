@@ -48,7 +48,12 @@ public enum Renderer {
             case nil: throw DRSReportError.outputNotWritable(path: outDirectory.path, reason: "a writer did not finish")
             }
         }
-        for relative in written.sorted() {
+        let evidence = try Self.evidence(for: result.report, files: written.sorted(), in: staging, options: options)
+        try evidence.encoded().write(to: staging.appendingPathComponent(Evidence.fileName))
+        // The old evidence goes first and the new one comes last: an interrupted render never
+        // leaves evidence that vouches for outputs it did not write.
+        try? manager.removeItem(at: outDirectory.appendingPathComponent(Evidence.fileName))
+        for relative in written.sorted() + [Evidence.fileName] {
             let from = staging.appendingPathComponent(relative)
             let to = outDirectory.appendingPathComponent(relative)
             do {
@@ -62,7 +67,38 @@ public enum Renderer {
                 throw DRSReportError.outputNotWritable(path: to.path, reason: "cannot create its folder")
             }
         }
-        return RenderSummary(files: written.sorted())
+        return RenderSummary(files: (written + [Evidence.fileName]).sorted())
+    }
+
+    /// The options evidence.json records: what the CLI passed, the formats and time zone, and the
+    /// templates by content (a custom template changes the output; its path must not leak).
+    static func recordedOptions(_ options: RenderOptions) -> [String: String] {
+        var recorded = options.recordedOptions
+        recorded["formats"] = recorded["formats"] ?? options.formats.map(\.rawValue).joined(separator: ",")
+        recorded["timezone"] = recorded["timezone"] ?? options.timeZone.identifier
+        if let templates = options.templatesDirectory {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: templates.path)) ?? []).sorted()
+            let digests = names.compactMap { name in
+                FileManager.default.contents(atPath: templates.appendingPathComponent(name).path).map { "\(name)=\(sha256Hex($0))" }
+            }
+            recorded["templates"] = "custom: " + digests.joined(separator: " ")
+        } else {
+            recorded["templates"] = "built-in"
+        }
+        return recorded
+    }
+
+    static func evidence(for report: Report, files: [String], in staging: URL, options: RenderOptions) throws -> Evidence {
+        var outputs: [FileDigest] = []
+        for file in files {
+            let data = try Data(contentsOf: staging.appendingPathComponent(file))
+            outputs.append(FileDigest(path: file, sha256: sha256Hex(data), bytes: Int64(data.count)))
+        }
+        let recorded = recordedOptions(options)
+        return Evidence(
+            tool: report.generator, clock: Formatting.iso(report.generatedAt), clockSource: options.clockSource, options: recorded,
+            inputs: report.sources.map { FileDigest(path: $0.file, sha256: $0.sha256, bytes: nil) },
+            inputsDigest: Formatting.inputsDigest(report), outputs: outputs, summary: EvidenceSummary(report))
     }
 }
 

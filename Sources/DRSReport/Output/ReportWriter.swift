@@ -70,6 +70,10 @@ public struct RenderOptions: Sendable {
     public var timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .gmt
     /// A folder whose templates replace the built-in ones.
     public var templatesDirectory: URL?
+    /// Where the report clock came from (`--now`, `SOURCE_DATE_EPOCH`, `system`), for evidence.json.
+    public var clockSource = "system"
+    /// The options that shaped the report, as recorded in evidence.json (never paths or secrets).
+    public var recordedOptions: [String: String] = [:]
 
     public init() {}
 }

@@ -28,6 +28,8 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
     case outputNotWritable(path: String, reason: String)
     /// The XLSX writer failed.
     case xlsx(reason: String)
+    /// A folder has no evidence.json to verify against.
+    case noEvidence(folder: String)
 
     public var errorDescription: String? { message }
 
@@ -61,6 +63,8 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
             return "\(path): cannot write output (\(reason)); choose a writable --out folder."
         case .xlsx(let reason):
             return "report.xlsx: \(reason)."
+        case .noEvidence(let folder):
+            return "\(folder): has no evidence.json; pass a folder written by render or batch."
         }
     }
 }

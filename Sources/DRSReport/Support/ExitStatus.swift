@@ -10,6 +10,14 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case inconsistent = 3
     /// `--fail-on-incomplete` and the verdict is INCOMPLETE (reports are written).
     case incomplete = 4
+    /// `expiry`: a DRS result file expires within the window.
+    case expiringSoon = 5
+    /// `expiry`: a DRS result file has expired.
+    case expired = 6
+    /// `verify`: a file changed, is missing, or is extra.
+    case verifyMismatch = 7
+    /// `batch`: at least one input failed (the others are written).
+    case batchFailures = 8
 
     /// The exit status for a failure.
     public static func of(_ error: DRSReportError) -> ExitStatus {

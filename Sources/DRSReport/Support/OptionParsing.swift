@@ -52,6 +52,11 @@ public enum OptionParsing {
         throw .invalidOption(name: "--timezone", value: text, expected: "UTC, an IANA zone such as Asia/Shanghai, or an offset such as +08:00")
     }
 
+    /// ISO-8601 UTC, as every machine-readable output writes times.
+    public static func iso(_ date: Date) -> String {
+        Formatting.iso(date)
+    }
+
     /// `en-us` or `zh-cn` (also `en`, `zh`).
     public static func language(_ text: String) throws(DRSReportError) -> Language {
         switch text.lowercased() {

@@ -1,0 +1,330 @@
+import Foundation
+
+/// One job to convert in a batch: an archive folder, or a folder's loose response files.
+public struct BatchUnit: Sendable, Equatable {
+    /// Path relative to the batch root ("." for the root itself).
+    public var relative: String
+    /// Inputs to render (an archive folder, or files).
+    public var inputs: [String]
+}
+
+/// What happened to one unit.
+public enum BatchOutcome: Sendable, Equatable {
+    /// Rendered now.
+    case rendered(Evidence)
+    /// Its inputs and options are unchanged since the last run; kept as it was.
+    case skipped(Evidence)
+    /// It could not be rendered; `previous` is the evidence of an older render still in place.
+    case failed(reason: String, previous: Evidence?)
+}
+
+/// Progress of a batch, reported as each unit finishes.
+public struct BatchEvent: Sendable {
+    /// Units finished so far.
+    public var done: Int
+    /// Units in all.
+    public var total: Int
+    /// The unit.
+    public var unit: BatchUnit
+    /// What happened.
+    public var outcome: BatchOutcome
+}
+
+/// Options of a batch.
+public struct BatchOptions: Sendable {
+    /// Ingest options (clock, observed-at, language, window).
+    public var ingest: IngestOptions
+    /// Render options (formats, time zone, evidence metadata).
+    public var render: RenderOptions
+    /// Units rendered at once.
+    public var jobs: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Render even unchanged inputs.
+    public var force = false
+
+    public init(ingest: IngestOptions, render: RenderOptions) {
+        self.ingest = ingest
+        self.render = render
+    }
+}
+
+/// The result of a batch.
+public struct BatchResult: Sendable {
+    /// Every unit with its outcome, in discovery order.
+    public var units: [(BatchUnit, BatchOutcome)]
+    /// Index and evidence files written at the top of the output folder.
+    public var indexFiles: [String]
+
+    /// Units that failed.
+    public var failures: [(BatchUnit, String)] {
+        units.compactMap { unit, outcome in
+            if case .failed(let reason, _) = outcome { return (unit, reason) }
+            return nil
+        }
+    }
+}
+
+/// Converts every archive and folder of saved responses under a root (`drs-report batch`).
+public enum Batch {
+    /// Finds the units under `root` in sorted order, never looking inside `exclude` (the output folder).
+    public static func discover(_ root: URL, excluding exclude: URL?) throws(DRSReportError) -> [BatchUnit] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .inputNotFound(path: root.path)
+        }
+        var units: [BatchUnit] = []
+        let excluded = exclude.map { $0.standardizedFileURL.path }
+        func walk(_ folder: URL, relative: String) {
+            if let excluded, folder.standardizedFileURL.path == excluded { return }
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(InputDiscovery.manifestName).path) {
+                units.append(BatchUnit(relative: relative, inputs: [folder.path]))
+                return
+            }
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+            var files: [String] = []
+            var folders: [String] = []
+            for name in names {
+                var isDirectory: ObjCBool = false
+                let path = folder.appendingPathComponent(name).path
+                _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+                if isDirectory.boolValue {
+                    folders.append(name)
+                } else if name.lowercased().hasSuffix(".json") {
+                    files.append(path)
+                }
+            }
+            if !files.isEmpty { units.append(BatchUnit(relative: relative, inputs: files)) }
+            for name in folders {
+                walk(folder.appendingPathComponent(name), relative: relative == "." ? name : relative + "/" + name)
+            }
+        }
+        walk(root, relative: ".")
+        return units
+    }
+
+    /// Where a unit's reports go.
+    static func outputFolder(_ unit: BatchUnit, in out: URL) -> URL {
+        unit.relative == "." ? out.appendingPathComponent("_root") : out.appendingPathComponent(unit.relative)
+    }
+
+    /// Runs the batch. Failures are collected, never thrown; only an unusable output folder throws.
+    public static func run(
+        root: URL, out: URL, options: BatchOptions, progress: @Sendable (BatchEvent) -> Void = { _ in }
+    ) throws -> BatchResult {
+        do {
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        } catch {
+            throw DRSReportError.outputNotWritable(path: out.path, reason: "cannot create the folder")
+        }
+        let units = try discover(root, excluding: out)
+        let outcomes = Outcomes(count: units.count)
+        let next = Counter()
+        let workers = max(1, min(options.jobs, units.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let index = next.take(below: units.count) {
+                let unit = units[index]
+                let outcome = convert(unit, out: outputFolder(unit, in: out), options: options, root: root)
+                let done = outcomes.set(index, outcome)
+                progress(BatchEvent(done: done, total: units.count, unit: unit, outcome: outcome))
+            }
+        }
+        let results = zip(units, outcomes.all()).map { ($0, $1 ?? .failed(reason: "not run", previous: nil)) }
+        let indexFiles = try BatchIndex.write(results, to: out, options: options)
+        return BatchResult(units: results, indexFiles: indexFiles)
+    }
+
+    private static func convert(_ unit: BatchUnit, out: URL, options: BatchOptions, root: URL) -> BatchOutcome {
+        // Reasons name files relative to ROOT: the index must not carry the machine's paths.
+        func relative(_ message: String) -> String {
+            message.replacingOccurrences(of: root.path + "/", with: "").replacingOccurrences(of: root.standardizedFileURL.path + "/", with: "")
+        }
+        let previous = try? Evidence.read(from: out)
+        do {
+            let files = try InputDiscovery.discover(unit.inputs, observedAt: options.ingest.observedAt)
+            if !options.force, let previous, try unchanged(files, previous: previous, out: out, options: options) {
+                return .skipped(previous)
+            }
+            let result = try Ingestor.ingest(files: files, options: options.ingest)
+            _ = try Renderer.render(result, to: out, options: options.render)
+            return .rendered(try Evidence.read(from: out))
+        } catch let error as DRSReportError {
+            return .failed(reason: relative(error.message), previous: previous)
+        } catch {
+            return .failed(reason: relative("\(error)"), previous: previous)
+        }
+    }
+
+    /// Same input bytes, same options, and every output still there with its size.
+    private static func unchanged(_ files: [ResponseFile], previous: Evidence, out: URL, options: BatchOptions) throws -> Bool {
+        var current: [FileDigest] = []
+        for file in files {
+            let (_, digest) = try Ingestor.readBytes(file)
+            current.append(FileDigest(path: file.displayPath, sha256: digest, bytes: nil))
+        }
+        let before = previous.inputs.map { "\($0.path)\u{1}\($0.sha256)" }
+        let now = current.map { "\($0.path)\u{1}\($0.sha256)" }
+        guard Set(before) == Set(now), before.count == now.count else { return false }
+        guard previous.options == Renderer.recordedOptions(options.render) else { return false }
+        for output in previous.outputs {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: out.appendingPathComponent(output.path).path)
+            guard let size = attributes?[.size] as? NSNumber, size.int64Value == output.bytes else { return false }
+        }
+        return true
+    }
+}
+
+/// The index of a batch: index.html, index.md, index.csv, and a top-level evidence.json that
+/// vouches for them and for each job's evidence.json.
+enum BatchIndex {
+    static func write(_ results: [(BatchUnit, BatchOutcome)], to out: URL, options: BatchOptions) throws -> [String] {
+        let strings = Strings(options.ingest.language)
+        let staging = out.appendingPathComponent(".drs-report-index-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: staging) }
+
+        var rows: [[String: Any]] = []
+        var csv = "path,status,jobs,verdict,inconsistent_rows,not_compared,not_retrieved,fetched_at,expiry,next_expiry,report_html,report_md,report_xlsx,reason\r\n"
+        for (unit, outcome) in results {
+            let folder = Batch.outputFolder(unit, in: out).lastPathComponent == "_root" ? "_root" : unit.relative
+            let evidence: Evidence?
+            let status: String
+            var reason = ""
+            switch outcome {
+            case .rendered(let e): (evidence, status) = (e, "rendered")
+            case .skipped(let e): (evidence, status) = (e, "unchanged")
+            case .failed(let why, let previous):
+                (evidence, status, reason) = (previous, "failed", why)
+            }
+            let summary = evidence?.summary
+            let has = { (name: String) in evidence?.outputs.contains { $0.path == name } == true }
+            let links = ["report.html", "report.md", "report.xlsx"].map { has($0) ? folder + "/" + $0 : "" }
+            let cells = [
+                unit.relative, status, summary?.jobs.joined(separator: " ") ?? "", summary?.verdict ?? "",
+                summary.map { String($0.inconsistentRows) } ?? "", summary.map { String($0.notCompared) } ?? "",
+                summary.map { String($0.notRetrieved) } ?? "", summary?.fetchedAt ?? "", summary?.expiry ?? "",
+                summary?.nextExpiry ?? "",
+            ] + links + [reason]
+            csv += cells.map { cell in
+                let safe = CSVFile.neutralised(cell)
+                return safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                    ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
+            }.joined(separator: ",") + "\r\n"
+            var row: [String: Any] = [
+                "path": unit.relative, "status": status, "failed": status == "failed", "reason": reason,
+                "jobs": summary?.jobs.joined(separator: " ") ?? "", "verdict": summary?.verdict ?? "",
+                "verdict_label": summary.map { strings["verdict.\($0.verdict)"] } ?? "",
+                "verdict_class": summary?.verdict.lowercased() ?? "unknown",
+                "inconsistent_rows": summary.map { String($0.inconsistentRows) } ?? "",
+                "not_compared": summary.map { String($0.notCompared) } ?? "",
+                "fetched_at": summary?.fetchedAt ?? "",
+                "expiry": summary.map { strings["expiry.\($0.expiry)"] } ?? "",
+                "expiry_class": summary?.expiry.lowercased() ?? "unknown", "next_expiry": summary?.nextExpiry ?? "",
+            ]
+            // Links are relative ("./…") and percent-encoded, so no folder name can become a URL scheme.
+            func url(_ path: String) -> String {
+                "./" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: ":;()<>'\"`"))) ?? "")
+            }
+            if !links[0].isEmpty { row["html"] = url(links[0]) }
+            if !links[1].isEmpty { row["md"] = url(links[1]) }
+            if !links[2].isEmpty { row["xlsx"] = url(links[2]) }
+            rows.append(row)
+        }
+        let failures = results.filter { if case .failed = $0.1 { true } else { false } }.count
+        var labels: [String: String] = [:]
+        for key in Strings.keys { labels[key.replacingOccurrences(of: ".", with: "_")] = strings[key] }
+        let model: [String: Any] = [
+            "l": labels, "title": options.ingest.title ?? strings["batch.title"], "generated_at": Formatting.iso(options.ingest.now),
+            "generator": "drs-report \(DRSReportVersion.current)", "rows": rows, "count": results.count, "failures": failures,
+            "any_failures": failures > 0, "language": options.ingest.language.rawValue,
+        ]
+        let store = TemplateStore(overrideDirectory: options.render.templatesDirectory)
+        try Data(store.render("index.html.mustache", model).utf8).write(to: staging.appendingPathComponent("index.html"))
+        try Data(store.render("index.md.mustache", model).utf8).write(to: staging.appendingPathComponent("index.md"))
+        try Data(csv.utf8).write(to: staging.appendingPathComponent("index.csv"))
+
+        var outputs: [FileDigest] = []
+        for name in ["index.csv", "index.html", "index.md"] {
+            let data = try Data(contentsOf: staging.appendingPathComponent(name))
+            outputs.append(FileDigest(path: name, sha256: sha256Hex(data), bytes: Int64(data.count)))
+        }
+        var inputs: [FileDigest] = []
+        for (unit, outcome) in results {
+            let evidence: Evidence?
+            switch outcome {
+            case .rendered(let e), .skipped(let e): evidence = e
+            case .failed(_, let previous): evidence = previous
+            }
+            guard let evidence else { continue }
+            let folder = Batch.outputFolder(unit, in: out)
+            let relative = (unit.relative == "." ? "_root" : unit.relative) + "/" + Evidence.fileName
+            if let data = FileManager.default.contents(atPath: folder.appendingPathComponent(Evidence.fileName).path) {
+                outputs.append(FileDigest(path: relative, sha256: sha256Hex(data), bytes: Int64(data.count)))
+            }
+            inputs += evidence.inputs.map { FileDigest(path: unit.relative + "/" + $0.path, sha256: $0.sha256, bytes: nil) }
+        }
+        let verdicts = results.compactMap { unit -> String? in
+            switch unit.1 {
+            case .rendered(let e), .skipped(let e): return e.summary.verdict
+            case .failed: return nil
+            }
+        }
+        let worst = ["INCONSISTENT", "INCOMPLETE", "CONSISTENT"].first { verdicts.contains($0) } ?? "INCOMPLETE"
+        let evidence = Evidence(
+            tool: "drs-report \(DRSReportVersion.current)", clock: Formatting.iso(options.ingest.now), clockSource: options.render.clockSource,
+            options: Renderer.recordedOptions(options.render), inputs: inputs,
+            inputsDigest: sha256Hex(Data(inputs.map(\.sha256).sorted().joined(separator: "\n").utf8)), outputs: outputs,
+            summary: EvidenceSummary(
+                jobs: results.flatMap { unit -> [String] in
+                    switch unit.1 {
+                    case .rendered(let e), .skipped(let e): return e.summary.jobs
+                    case .failed: return []
+                    }
+                },
+                verdict: failures > 0 ? "INCOMPLETE" : worst, inconsistentRows: 0, notCompared: 0, notRetrieved: failures,
+                fetchedAt: nil, expiry: ExpiryState.unknown.rawValue, nextExpiry: nil))
+        try evidence.encoded().write(to: staging.appendingPathComponent(Evidence.fileName))
+        try? FileManager.default.removeItem(at: out.appendingPathComponent(Evidence.fileName))
+        for name in ["index.csv", "index.html", "index.md", Evidence.fileName] {
+            if rename(staging.appendingPathComponent(name).path, out.appendingPathComponent(name).path) != 0 {
+                throw DRSReportError.outputNotWritable(path: out.appendingPathComponent(name).path, reason: String(cString: strerror(errno)))
+            }
+        }
+        return ["index.csv", "index.html", "index.md", Evidence.fileName]
+    }
+}
+
+/// Hands out indices to worker threads.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func take(below limit: Int) -> Int? {
+        lock.withLock {
+            guard value < limit else { return nil }
+            defer { value += 1 }
+            return value
+        }
+    }
+}
+
+/// Outcomes collected from worker threads.
+private final class Outcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [BatchOutcome?]
+    private var done = 0
+
+    init(count: Int) {
+        outcomes = Array(repeating: nil, count: count)
+    }
+
+    func set(_ index: Int, _ outcome: BatchOutcome) -> Int {
+        lock.withLock {
+            outcomes[index] = outcome
+            done += 1
+            return done
+        }
+    }
+
+    func all() -> [BatchOutcome?] {
+        lock.withLock { outcomes }
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+
+/// evidence.json: what a render read and wrote, so its integrity can be checked later
+/// (`drs-report verify DIR`). Written by every render, last, after the reports are in place.
+public struct Evidence: Codable, Sendable, Equatable {
+    /// Always `drs-report-evidence`.
+    public var format = "drs-report-evidence"
+    /// Schema version.
+    public var version = 1
+    /// Tool and version that rendered.
+    public var tool: String
+    /// The report clock (`--now`, `SOURCE_DATE_EPOCH` or the system clock), ISO-8601 UTC.
+    public var clock: String
+    /// Where the clock came from: `--now`, `SOURCE_DATE_EPOCH` or `system`.
+    public var clockSource: String
+    /// The options that shape the outputs (no machine paths, no secrets).
+    public var options: [String: String]
+    /// Every input file, by display path, with its sha256.
+    public var inputs: [FileDigest]
+    /// sha256 over the sorted input digests (also shown in the HTML and Markdown footers).
+    public var inputsDigest: String
+    /// Every output file, relative to the output folder, with its sha256 and size.
+    public var outputs: [FileDigest]
+    /// The verdict and counts, so an index can list this render without reading the reports.
+    public var summary: EvidenceSummary
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, tool, clock, options, inputs, outputs, summary
+        case clockSource = "clock_source"
+        case inputsDigest = "inputs_digest"
+    }
+
+    /// The evidence file name.
+    public static let fileName = "evidence.json"
+
+    /// Reads `evidence.json` from a folder.
+    public static func read(from folder: URL) throws(DRSReportError) -> Evidence {
+        let url = folder.appendingPathComponent(fileName)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw .noEvidence(folder: folder.path)
+        }
+        do {
+            return try JSONDecoder().decode(Evidence.self, from: data)
+        } catch {
+            throw .typeMismatch(file: url.path, path: "$", expected: "drs-report evidence (format drs-report-evidence, version 1)", found: "something else")
+        }
+    }
+
+    /// Deterministic JSON: sorted keys, two-space indent, trailing newline.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        var data = try encoder.encode(self)
+        data.append(0x0A)
+        return data
+    }
+}
+
+/// A file and its digest.
+public struct FileDigest: Codable, Sendable, Equatable {
+    /// Path (display path for inputs, relative path for outputs).
+    public var path: String
+    /// Lowercase hex sha256.
+    public var sha256: String
+    /// Size in bytes (outputs only).
+    public var bytes: Int64?
+}
+
+/// What an index needs to know about one render.
+public struct EvidenceSummary: Codable, Sendable, Equatable {
+    /// Job ids.
+    public var jobs: [String]
+    /// CONSISTENT, INCONSISTENT or INCOMPLETE.
+    public var verdict: String
+    /// Inconsistent rows in the inputs.
+    public var inconsistentRows: Int64
+    /// Things not compared.
+    public var notCompared: Int
+    /// Responses that were error bodies.
+    public var notRetrieved: Int
+    /// Latest response time, ISO-8601 UTC.
+    public var fetchedAt: String?
+    /// The most urgent expiry state of DRS's result files.
+    public var expiry: String
+    /// The earliest expiry among files still valid, ISO-8601 UTC.
+    public var nextExpiry: String?
+
+    enum CodingKeys: String, CodingKey {
+        case jobs, verdict, expiry
+        case inconsistentRows = "inconsistent_rows"
+        case notCompared = "not_compared"
+        case notRetrieved = "not_retrieved"
+        case fetchedAt = "fetched_at"
+        case nextExpiry = "next_expiry"
+    }
+
+    init(jobs: [String], verdict: String, inconsistentRows: Int64, notCompared: Int, notRetrieved: Int, fetchedAt: String?, expiry: String, nextExpiry: String?) {
+        self.jobs = jobs
+        self.verdict = verdict
+        self.inconsistentRows = inconsistentRows
+        self.notCompared = notCompared
+        self.notRetrieved = notRetrieved
+        self.fetchedAt = fetchedAt
+        self.expiry = expiry
+        self.nextExpiry = nextExpiry
+    }
+
+    init(_ report: Report) {
+        jobs = report.jobs.map(\.id)
+        verdict = report.verdict.value.rawValue
+        inconsistentRows = report.diffSummary.rowsInInput
+        notCompared = report.notCompared.count
+        notRetrieved = report.retrievalErrors.count
+        fetchedAt = report.sources.map(\.receivedAt).max().map(Formatting.iso)
+        let states = report.tasks.map(\.expiry.state)
+        let order: [ExpiryState] = [.expired, .expiringSoon, .valid, .notGenerated, .unknown]
+        expiry = order.first { states.contains($0) }?.rawValue ?? ExpiryState.unknown.rawValue
+        nextExpiry = report.tasks.filter { $0.expiry.state == .valid || $0.expiry.state == .expiringSoon }
+            .compactMap(\.expiry.expiresAt).min().map(Formatting.iso)
+    }
+}
+
+/// The result of checking a folder against its evidence.json.
+public struct VerifyResult: Sendable, Equatable {
+    /// Files whose bytes changed.
+    public var changed: [String] = []
+    /// Files listed but gone.
+    public var missing: [String] = []
+    /// Files present but not listed.
+    public var extra: [String] = []
+    /// Files that match.
+    public var matched: Int = 0
+
+    /// Whether everything matches.
+    public var isClean: Bool { changed.isEmpty && missing.isEmpty && extra.isEmpty }
+}
+
+/// Re-hashes a rendered folder against its evidence.json.
+public enum Verifier {
+    /// Compares every file under `folder` with its evidence.json. An output that is itself an
+    /// `evidence.json` (a batch lists each job's) is checked recursively, so one call verifies a
+    /// single render or a whole batch.
+    public static func verify(_ folder: URL) throws(DRSReportError) -> VerifyResult {
+        var result = VerifyResult()
+        var covered = Set<String>()
+        try check(folder, prefix: "", into: &result, covered: &covered)
+        for file in Self.files(under: folder) where !covered.contains(file) {
+            result.extra.append(file)
+        }
+        return result
+    }
+
+    private static func check(_ folder: URL, prefix: String, into result: inout VerifyResult, covered: inout Set<String>) throws(DRSReportError) {
+        let evidence = try Evidence.read(from: folder)
+        covered.insert(prefix + Evidence.fileName)
+        for output in evidence.outputs {
+            let relative = prefix + output.path
+            covered.insert(relative)
+            let url = folder.appendingPathComponent(output.path)
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                result.missing.append(relative)
+                continue
+            }
+            if sha256Hex(data) == output.sha256 {
+                result.matched += 1
+                if output.path.hasSuffix("/" + Evidence.fileName) {
+                    let nested = String(output.path.dropLast(Evidence.fileName.count))
+                    try check(folder.appendingPathComponent(nested), prefix: prefix + nested, into: &result, covered: &covered)
+                }
+            } else {
+                result.changed.append(relative)
+            }
+        }
+    }
+
+    /// Regular files under a folder, relative and sorted.
+    static func files(under folder: URL) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: folder.path) else { return [] }
+        var files: [String] = []
+        while let next = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(next).path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files.append(next)
+            }
+        }
+        return files.sorted()
+    }
+}

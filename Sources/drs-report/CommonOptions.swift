@@ -1,0 +1,80 @@
+import ArgumentParser
+import DRSReport
+import Foundation
+
+/// Options shared by render and batch.
+struct ReportOptions: ParsableArguments {
+    @Option(name: .long, help: "Comma-separated formats: html,md,csv,xlsx,json (default: all).")
+    var format: String = "all"
+
+    @Option(name: .long, help: "Label language: en-us or zh-cn.")
+    var lang: String = "en-us"
+
+    @Option(name: .long, help: "Report clock (ISO-8601 or epoch seconds); default SOURCE_DATE_EPOCH, else now.")
+    var now: String?
+
+    @Option(name: .customLong("observed-at"), help: "Response time of loose files (default: their modification time).")
+    var observedAt: String?
+
+    @Option(name: .long, help: "Report title.")
+    var title: String?
+
+    @Option(name: .long, help: "Folder of templates overriding the built-in ones (report.html.mustache, report.md.mustache, index.*.mustache).")
+    var templates: String?
+
+    @Option(name: .customLong("max-html-rows"), help: "Rows per HTML table before \"N more rows in csv/…\".")
+    var maxHTMLRows: Int = 1_000
+
+    @Option(name: .customLong("max-md-rows"), help: "Inconsistent rows listed in report.md.")
+    var maxMarkdownRows: Int = 20
+
+    @Flag(name: .customLong("csv-bom"), help: "Start CSV files with a UTF-8 BOM (for Excel).")
+    var csvBOM = false
+
+    @Option(name: .customLong("expiry-window"), help: "\"Expiring soon\" window for DRS result files (e.g. 24h, 3d).")
+    var expiryWindow: String = "24h"
+
+    @Option(name: .long, help: "Time zone for displayed times: UTC, an IANA name or an offset like +08:00.")
+    var timezone: String = "UTC"
+
+    func validate() throws {
+        if maxHTMLRows < 0 { throw ValidationError("--max-html-rows must be 0 or more.") }
+        if maxMarkdownRows < 0 { throw ValidationError("--max-md-rows must be 0 or more.") }
+    }
+
+    /// The ingest and render options, with what evidence.json records.
+    func resolve() throws -> (IngestOptions, RenderOptions) {
+        let environment = ProcessInfo.processInfo.environment
+        var ingest = IngestOptions(now: try OptionParsing.now(now, environment: environment))
+        ingest.observedAt = try observedAt.map { value throws(DRSReportError) in try OptionParsing.time(value, option: "--observed-at") }
+        ingest.expiryWindowSeconds = try OptionParsing.duration(expiryWindow, option: "--expiry-window")
+        ingest.title = title
+        ingest.language = try OptionParsing.language(lang)
+        ingest.previewRows = max(maxHTMLRows, maxMarkdownRows)
+        var render = RenderOptions()
+        render.formats = try OutputFormat.parseList(format)
+        render.maxHTMLRows = maxHTMLRows
+        render.maxMarkdownRows = maxMarkdownRows
+        render.csvBOM = csvBOM
+        render.timeZone = try OptionParsing.timeZone(timezone)
+        if let templates {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: templates, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw DRSReportError.invalidOption(name: "--templates", value: templates, expected: "a folder of .mustache templates")
+            }
+            render.templatesDirectory = URL(fileURLWithPath: templates)
+        }
+        render.clockSource = now != nil ? "--now" : (environment["SOURCE_DATE_EPOCH"].map { !$0.isEmpty } == true ? "SOURCE_DATE_EPOCH" : "system")
+        var recorded: [String: String] = [
+            "lang": ingest.language.rawValue,
+            "expiry_window_seconds": String(ingest.expiryWindowSeconds),
+            "max_html_rows": String(maxHTMLRows),
+            "max_md_rows": String(maxMarkdownRows),
+            "csv_bom": csvBOM ? "true" : "false",
+        ]
+        if let observed = ingest.observedAt { recorded["observed_at"] = OptionParsing.iso(observed) }
+        if let title { recorded["title"] = title }
+        render.recordedOptions = recorded
+        return (ingest, render)
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+
+@testable import DRSReport
+
+@Suite struct EvidenceTests {
+    @Test func everyRenderWritesEvidenceThatVerifies() throws {
+        let out = try render([Repo.path("samples/v5-mysql-archive")])
+        defer { try? FileManager.default.removeItem(at: out) }
+        let evidence = try Evidence.read(from: out)
+        #expect(evidence.tool == "drs-report \(DRSReportVersion.current)")
+        #expect(evidence.clock == "2026-11-21T00:00:00Z")
+        #expect(evidence.inputs.count == 21)
+        #expect(evidence.inputs.first?.path == "v5-mysql-archive/responses/000001.json")
+        #expect(Set(evidence.outputs.map(\.path)) == Set(filesUnder(out).filter { $0 != Evidence.fileName }))
+        #expect(evidence.summary.verdict == "INCONSISTENT")
+        #expect(evidence.summary.inconsistentRows == 73)
+        #expect(evidence.inputsDigest == Formatting.inputsDigest(try ingest([Repo.path("samples/v5-mysql-archive")]).report))
+        let result = try Verifier.verify(out)
+        #expect(result.isClean)
+        #expect(result.matched == evidence.outputs.count)
+        // The HTML and Markdown footers carry the same inputs digest and the tool version.
+        #expect(try text(out, "report.html").contains(evidence.inputsDigest))
+        #expect(try text(out, "report.md").contains(evidence.inputsDigest))
+        #expect(try text(out, "report.md").contains("drs-report \(DRSReportVersion.current)"))
+    }
+
+    @Test func verifyCatchesAOneByteChangeAMissingAndAnExtraFile() throws {
+        let out = try render([Repo.path("samples/v5-mysql-archive")], formats: [.csv, .md])
+        defer { try? FileManager.default.removeItem(at: out) }
+        let victim = out.appendingPathComponent("csv/diffs.csv")
+        var bytes = try Data(contentsOf: victim)
+        bytes[100] ^= 0x20
+        try bytes.write(to: victim)
+        try FileManager.default.removeItem(at: out.appendingPathComponent("report.md"))
+        try write("x", to: "notes.txt", in: out)
+        let result = try Verifier.verify(out)
+        #expect(result.changed == ["csv/diffs.csv"])
+        #expect(result.missing == ["report.md"])
+        #expect(result.extra == ["notes.txt"])
+        #expect(!result.isClean)
+    }
+
+    @Test func verifyWithoutEvidenceIsAClearError() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(thrownError { _ = try Verifier.verify(folder) } == .noEvidence(folder: folder.path))
+    }
+}
+
+@Suite struct ExpiryScanTests {
+    func scan(now: String, window: Int64 = 86_400) throws -> ExpiryScan {
+        var options = IngestOptions(now: TimeParsing.parse(now)!)
+        options.expiryWindowSeconds = window
+        let report = try Ingestor.ingest([Repo.path("samples/v5-mysql-archive")], options: options).report
+        return ExpiryScan(report, now: options.now, window: window)
+    }
+
+    // The object task's file expires at 2026-11-23T10:03:42Z; the line task's at 2026-11-25T07:39:26Z.
+    @Test(arguments: [
+        ("2026-11-21T00:00:00Z", DRSReport.ExitStatus.success),
+        ("2026-11-22T10:03:41Z", .success),        // 24 h + 1 s left
+        ("2026-11-22T10:03:42Z", .expiringSoon),   // exactly 24 h left
+        ("2026-11-23T10:03:41Z", .expiringSoon),   // 1 s left
+        ("2026-11-23T10:03:42Z", .expired),        // expires now
+        ("2026-11-26T00:00:00Z", .expired),
+    ])
+    func exitCodesAroundTheWindowEdges(now: String, status: DRSReport.ExitStatus) throws {
+        #expect(try scan(now: now).exitStatus == status)
+    }
+
+    @Test func listsEveryFileMostUrgentFirstWithNotGenerated() throws {
+        let result = try scan(now: "2026-11-23T00:00:00Z")
+        #expect(result.entries.map(\.state) == [.expiringSoon, .valid, .notGenerated])
+        #expect(result.entries.first?.expiresAt == TimeParsing.parse("2026-11-23T10:03:42Z"))
+        #expect(result.entries.first?.receivedAtBasis == .manifest)
+        let text = result.text(timeZone: TimeZone(identifier: "UTC")!)
+        #expect(text.contains("not generated"))
+        #expect(text.contains("10h 3m (expiring soon)"))
+        let json = try JSONSerialization.jsonObject(with: Data(try result.json().utf8)) as? [String: Any]
+        #expect(json?["exit_code"] as? Int == 5)
+        #expect((json?["files"] as? [[String: Any]])?.first?["expires_at"] as? String == "2026-11-23T10:03:42Z")
+    }
+}
+
+@Suite struct BatchTests {
+    /// A tree with a good archive, a corrupt archive, a folder of raw responses and an unreadable file.
+    func tree() throws -> URL {
+        let root = try temporaryFolder("batch-root")
+        let jobs = root.appendingPathComponent("jobs/2026")
+        try FileManager.default.createDirectory(at: jobs, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Repo.path("samples/v5-mysql-archive"), toPath: jobs.appendingPathComponent("good").path)
+        try FileManager.default.copyItem(atPath: Repo.path("samples/v5-mysql-archive"), toPath: jobs.appendingPathComponent("corrupt").path)
+        let handle = try FileHandle(forWritingTo: jobs.appendingPathComponent("corrupt/responses/000003.json"))
+        handle.seekToEndOfFile()
+        handle.write(Data(" ".utf8))
+        try handle.close()
+        try FileManager.default.copyItem(atPath: Repo.path("samples/v3-mysql-responses"), toPath: root.appendingPathComponent("v3").path)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("broken"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("broken/gone.json").path, withDestinationPath: "/nonexistent/gone.json")
+        return root
+    }
+
+    func options(force: Bool = false) -> BatchOptions {
+        var ingest = IngestOptions(now: testNow, observedAt: testObservedAt)
+        ingest.language = .enUS
+        var options = BatchOptions(ingest: ingest, render: RenderOptions())
+        options.force = force
+        options.jobs = 2
+        return options
+    }
+
+    @Test func convertsGoodInputsListsFailuresAndSkipsUnchanged() throws {
+        let root = try tree()
+        let out = try temporaryFolder("batch-out")
+        defer {
+            try? FileManager.default.removeItem(at: root)
+            try? FileManager.default.removeItem(at: out)
+        }
+        let first = try Batch.run(root: root, out: out, options: options())
+        #expect(first.units.map(\.0.relative) == ["broken", "jobs/2026/corrupt", "jobs/2026/good", "v3"])
+        #expect(first.failures.map(\.0.relative) == ["broken", "jobs/2026/corrupt"])
+        #expect(first.failures[1].1.contains("jobs/2026/corrupt/responses/000003.json"))
+        #expect(first.failures.allSatisfy { !$0.1.contains(root.path) }, "reasons must not carry the machine's paths")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("jobs/2026/good/report.html").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("v3/report.xlsx").path))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("jobs/2026/corrupt").path))
+        let index = try text(out, "index.csv")
+        let rows = CSVParsing.parse(index)
+        #expect(rows.count == 5)
+        #expect(rows[3][0] == "jobs/2026/good" && rows[3][3] == "INCONSISTENT" && rows[3][4] == "73")
+        #expect(rows[1][1] == "failed")
+        let html = try text(out, "index.html")
+        #expect(html.contains("./jobs/2026/good/report.html"))
+        #expect(!html.contains(root.path))
+        #expect(try Verifier.verify(out).isClean)
+
+        // Unchanged inputs are skipped; --force renders them again.
+        let second = try Batch.run(root: root, out: out, options: options())
+        #expect(second.units.filter { if case .skipped = $0.1 { true } else { false } }.map(\.0.relative) == ["jobs/2026/good", "v3"])
+        let forced = try Batch.run(root: root, out: out, options: options(force: true))
+        #expect(forced.units.filter { if case .rendered = $0.1 { true } else { false } }.count == 2)
+
+        // A changed input is rendered again.
+        try FileManager.default.removeItem(at: root.appendingPathComponent("v3/content-difference.json"))
+        let third = try Batch.run(root: root, out: out, options: options())
+        #expect(third.units.first { $0.0.relative == "v3" }.map { if case .rendered = $0.1 { true } else { false } } == true)
+        #expect(try Verifier.verify(out).isClean)
+    }
+
+    @Test func anInterruptedRenderIsRedoneAndConverges() throws {
+        let root = try tree()
+        let out = try temporaryFolder("batch-out")
+        defer {
+            try? FileManager.default.removeItem(at: root)
+            try? FileManager.default.removeItem(at: out)
+        }
+        _ = try Batch.run(root: root, out: out, options: options())
+        let reference = try Data(contentsOf: out.appendingPathComponent("jobs/2026/good/report.json"))
+        // Simulate a kill between moving outputs and writing evidence: the evidence is gone and a file is half-written.
+        try FileManager.default.removeItem(at: out.appendingPathComponent("jobs/2026/good/evidence.json"))
+        try Data("{".utf8).write(to: out.appendingPathComponent("jobs/2026/good/report.json"))
+        let again = try Batch.run(root: root, out: out, options: options())
+        #expect(again.units.first { $0.0.relative == "jobs/2026/good" }.map { if case .rendered = $0.1 { true } else { false } } == true)
+        #expect(try Data(contentsOf: out.appendingPathComponent("jobs/2026/good/report.json")) == reference)
+        #expect(try Verifier.verify(out).isClean)
+    }
+
+    @Test func theOutputFolderInsideRootIsNotReadAsInput() throws {
+        let root = try tree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("reports")
+        _ = try Batch.run(root: root, out: out, options: options())
+        let units = try Batch.discover(root, excluding: out)
+        #expect(!units.contains { $0.relative.hasPrefix("reports") })
+    }
+}
