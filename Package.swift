@@ -7,12 +7,15 @@ let package = Package(
     products: [
         .library(name: "DRSReport", targets: ["DRSReport"]),
         .executable(name: "drs-report", targets: ["drs-report"]),
+        .executable(name: "drs-emulator", targets: ["drs-emulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
     ],
     targets: [
         // libxlsxwriter, found through pkg-config; only XLSXWriter imports it.
@@ -38,8 +41,24 @@ let package = Package(
                 "XLSXWriter",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             plugins: ["EmbedTemplates"]
+        ),
+        // A DRS-compatible HTTP server for tests and demos.
+        .target(
+            name: "DRSEmulator",
+            dependencies: [
+                "DRSReport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .executableTarget(
+            name: "drs-emulator",
+            dependencies: [
+                "DRSEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "drs-report",
@@ -59,6 +78,7 @@ let package = Package(
             name: "DRSReportTests",
             dependencies: [
                 "DRSReport",
+                "DRSEmulator",
                 "drs-report",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

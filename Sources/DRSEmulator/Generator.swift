@@ -1,0 +1,435 @@
+import Foundation
+
+/// A small, portable, seeded generator (SplitMix64): the same seed gives the same numbers on every platform.
+struct SeededRandom: Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// 0 ..< bound.
+    mutating func below(_ bound: Int) -> Int { bound <= 1 ? 0 : Int(next() % UInt64(bound)) }
+
+    /// lower ... upper.
+    mutating func between(_ lower: Int, _ upper: Int) -> Int { lower + below(upper - lower + 1) }
+
+    /// A uniform double in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
+
+    /// Fisher–Yates with this generator (the standard library's shuffle may change between releases).
+    mutating func shuffle<T>(_ array: inout [T]) {
+        guard array.count > 1 else { return }
+        for index in stride(from: array.count - 1, to: 0, by: -1) {
+            array.swapAt(index, below(index + 1))
+        }
+    }
+
+    /// A version-4 style UUID string.
+    mutating func uuid() -> String {
+        let a = next()
+        let b = next()
+        let hex = String(format: "%016llx%016llx", a, b)
+        var chars = Array(hex)
+        chars[12] = "4"
+        chars[16] = Array("89ab")[Int(b >> 62)]
+        let s = String(chars)
+        func part(_ from: Int, _ length: Int) -> Substring {
+            let start = s.index(s.startIndex, offsetBy: from)
+            return s[start..<s.index(start, offsetBy: length)]
+        }
+        return "\(part(0, 8))-\(part(8, 4))-\(part(12, 4))-\(part(16, 4))-\(part(20, 12))"
+    }
+}
+
+/// The size of a generated job.
+public struct GeneratedShape: Sendable, Equatable {
+    /// Number of databases (the last one is missing on the target when there are three or more).
+    public var databases: Int
+    /// Number of tables over all databases.
+    public var tables: Int
+    /// Number of inconsistent rows over all tables.
+    public var diffs: Int
+
+    /// Creates a shape; defaults give a small job like the sample archive.
+    public init(databases: Int = 3, tables: Int = 12, diffs: Int = 60) {
+        self.databases = databases
+        self.tables = tables
+        self.diffs = diffs
+    }
+}
+
+/// Builds a deterministic MySQL→MySQL job directly into the logical store.
+enum DatasetGenerator {
+    /// Fixed project id of generated data.
+    static let projectId = "6e2f1a0c9b8d4e7f8a1b2c3d4e5f6a7b"
+    /// Fixed job id of generated data.
+    static let jobId = "5d1e0f2a-3b4c-4d5e-8f60-7a8b9c0djb01"
+    static let endpoint = "https://drs.cn-north-4.myhuaweicloud.com"
+    /// 2026-11-20T08:00:00Z.
+    static let baseTime = Date(timeIntervalSince1970: 1_795_161_600)
+
+    enum Category { case normal, huge, memoryEngine, lineFailure }
+
+    struct Table {
+        var db: Int
+        var name: String
+        var keys: [String]
+        var category: Category
+        var baseRows: Int64
+        var onlySource = 0
+        var onlyTarget = 0
+        var different = 0
+        var hasSecondaryIndex: Bool
+        var missingIndex = false
+        var diffs: Int { onlySource + onlyTarget + different }
+    }
+
+    static let databasePool = ["shop", "订单库", "legacy_crm", "inventory", "用户中心", "billing", "日志库", "analytics", "会员系统", "logistics"]
+    static let tablePool: [(String, [String])] = [
+        ("orders", ["id"]), ("order_items", ["order_id", "item_no"]), ("客户表", ["客户编号"]), ("products", ["id"]),
+        ("payments", ["id"]), ("订单明细", ["订单号", "行号"]), ("退款记录", ["id"]), ("event_log", ["id"]),
+        ("audit_trail", ["id"]), ("tmp_import_2026", ["id"]), ("会员积分", ["会员编号"]), ("users", ["id"]),
+        ("addresses", ["user_id", "seq"]), ("coupons", ["code"]), ("商品库存", ["sku"]), ("shipments", ["id"]),
+        ("invoices", ["tenant_id", "id"]), ("sessions", ["session_id"]),
+    ]
+
+    static func iso(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+
+    static func make(seed: UInt64, shape: GeneratedShape) -> LogicalStore {
+        var rng = SeededRandom(seed: seed ^ 0x4452_535F_454D_5500)
+        let nDB = max(1, shape.databases)
+        let nTables = max(nDB, shape.tables)
+        let objectTask = rng.uuid()
+        let linesTask = rng.uuid()
+        let contentsTask = rng.uuid()
+
+        var dbPool = databasePool
+        rng.shuffle(&dbPool)
+        let dbs = (0..<nDB).map { i in i < dbPool.count ? dbPool[i] : (i % 3 == 0 ? String(format: "业务库_%03d", i) : String(format: "db_%03d", i)) }
+        let missingDB: Int? = nDB >= 3 ? nDB - 1 : nil
+
+        var pool = tablePool
+        rng.shuffle(&pool)
+        var tables: [Table] = (0..<nTables).map { i in
+            let (name, keys): (String, [String]) = i < pool.count
+                ? pool[i] : (i % 7 == 0 ? (String(format: "订单_%05d", i), ["订单号"]) : (String(format: "tbl_%05d", i), i % 5 == 0 ? ["tenant_id", "id"] : ["id"]))
+            return Table(db: i % nDB, name: name, keys: keys, category: .normal, baseRows: Int64(rng.between(1_000, 5_000_000)),
+                         hasSecondaryIndex: rng.below(2) == 0)
+        }
+        // Special tables, picked among those of comparable databases.
+        var comparable = tables.indices.filter { tables[$0].db != missingDB }
+        rng.shuffle(&comparable)
+        if comparable.count >= 4 { tables[comparable[0]].category = .huge; tables[comparable[0]].baseRows = 3_000_000_000 }
+        if comparable.count >= 5 { tables[comparable[1]].category = .memoryEngine }
+        if comparable.count >= 6 { tables[comparable[2]].category = .lineFailure }
+        // Inconsistent tables and their rows.
+        let normal = comparable.filter { tables[$0].category == .normal }.sorted()
+        if shape.diffs > 0, !normal.isEmpty {
+            var chosen = normal
+            rng.shuffle(&chosen)
+            chosen = Array(chosen.prefix(max(1, (normal.count + 2) / 3))).sorted()
+            let weights = chosen.map { _ in 0.2 + rng.unit() }
+            let counts = allocate(shape.diffs, weights: weights)
+            for (table, count) in zip(chosen, counts) {
+                for _ in 0..<count {
+                    let u = rng.unit()
+                    if u < 0.4 { tables[table].onlySource += 1 } else if u < 0.6 { tables[table].onlyTarget += 1 } else { tables[table].different += 1 }
+                }
+            }
+        }
+        // One or two secondary indexes missing on the target.
+        var indexed = comparable.filter { tables[$0].hasSecondaryIndex }
+        rng.shuffle(&indexed)
+        for table in indexed.prefix(min(2, 1 + rng.below(2))) { tables[table].missingIndex = true }
+
+        var store = LogicalStore(projectId: projectId, jobId: jobId, endpoint: endpoint, language: "en-us", createdAt: "")
+        var clock = 0
+        let jobPath = store.jobPath
+        func received() -> String {
+            defer { clock += 1 }
+            return iso(baseTime.addingTimeInterval(TimeInterval(clock)))
+        }
+        func job(_ compareResult: [(String, EJSON)], total: Int?) -> EJSON {
+            var members: [(String, EJSON)] = [("id", .string(jobId))]
+            if let total { members.append(("total_count", .int(total))) }
+            members.append(("compare_result", .object(compareResult)))
+            return .object([("job", .object(members))])
+        }
+        func addList(_ query: [String: String], key: String, items: [EJSON], path: String? = nil, envelope: EJSON? = nil, arrayPath: [String]? = nil) {
+            var list = ItemList()
+            for item in items { list.append(item) }
+            let body = PagedBody(
+                envelope: envelope ?? job([(key, .array([]))], total: items.count), arrayPath: arrayPath ?? ["job", "compare_result", key],
+                items: list, recordedPaged: true)
+            store.add(StoreEntry(method: "GET", path: path ?? jobPath, query: query, status: 200, receivedAt: received(), body: .paged(body)))
+        }
+        func addPlain(_ query: [String: String], _ body: EJSON, path: String? = nil) {
+            store.add(StoreEntry(method: "GET", path: path ?? jobPath, query: query, status: 200, receivedAt: received(), body: .plain(body.prettyBytes)))
+        }
+        func compare(_ extra: [String: String]) -> [String: String] { ["type": "compare"].merging(extra) { $1 } }
+
+        // Data-level task list.
+        let task = { (id: String, type: String, start: String, end: String, export: String, remain: Int) -> EJSON in
+            .object([
+                ("id", .string(id)), ("type", .string(type)), ("start_time", .string(start)), ("end_time", .string(end)),
+                ("status", .string("SUCCESSFUL")), ("compute_type", .string("drs")), ("export_status", .string(export)),
+                ("report_remain_seconds", .int(remain)), ("compare_job_tag", .object([])),
+            ])
+        }
+        addList(compare(["compare_type": "data_compare", "query_type": "list"]), key: "data_compare_task_list", items: [
+            task(linesTask, "lines", "2026-11-20T02:00:03Z", "2026-11-20T02:07:41Z", "EXPORT_COMPLETE", 430_766),
+            task(contentsTask, "contents", "2026-11-20T02:10:00Z", "2026-11-20T03:42:18Z", "INIT", -1),
+        ])
+
+        // Object-level comparison.
+        let tablesOf = { (db: Int) in tables.indices.filter { tables[$0].db == db } }
+        func indexes(_ t: Table) -> [(String, Bool)] {
+            var list = [("\(t.name).PRIMARY (\(t.keys.map { "`\($0)`" }.joined(separator: ",")))", false)]
+            if t.hasSecondaryIndex { list.append(("\(t.name).idx_\(t.name)_created_at (`created_at`)", t.missingIndex)) }
+            return list
+        }
+        let missingTables = tables.filter { $0.db == missingDB }.count
+        let allIndexes = tables.flatMap { t in indexes(t).map { (t, $0.0, $0.1) } }
+        let targetIndexes = allIndexes.filter { $0.0.db != missingDB && !$0.2 }.count
+        func overviewRow(_ type: String, _ source: Int, _ target: Int) -> EJSON {
+            .object([("type", .string(type)), ("source_count", .int(source)), ("target_count", .int(target)),
+                     ("status", .string(source == target ? "CONSISTENT" : "INCONSISTENT"))])
+        }
+        addPlain(compare(["compare_type": "object_compare", "query_type": "overview", "compare_task_id": objectTask]), job([
+            ("objects_compare_overview_info", .object([
+                ("create_time", .string("2026-11-19T22:10:05Z")),
+                ("compare_results", .array([
+                    overviewRow("DB", nDB, nDB - (missingDB == nil ? 0 : 1)),
+                    overviewRow("TABLE", nTables, nTables - missingTables),
+                    overviewRow("INDEX", allIndexes.count, targetIndexes),
+                ])),
+                ("start_time", .string("2026-11-19T22:10:09Z")), ("status", .string("SUCCESSFUL")),
+                ("export_status", .string("EXPORT_COMPLETE")), ("report_remain_seconds", .int(266_621)),
+                ("compare_job_id", .string(objectTask)),
+            ])),
+        ], total: nil))
+        func objectRow(_ db: String, _ source: String, _ target: String, _ error: String) -> EJSON {
+            .object([("source_db_name", .string(db)), ("target_db_name", .string(db)), ("source_db_value", .string(source)),
+                     ("target_db_value", .string(target)), ("error_message", .string(error))])
+        }
+        let objectQuery = { (type: String) in compare(["compare_type": "object_compare", "query_type": "detail", "object_type": type, "compare_task_id": objectTask]) }
+        addList(objectQuery("DB"), key: "objects_compare_detail_infos", items: dbs.enumerated().map { d, name in
+            d == missingDB ? objectRow(name, name, "", "The database does not exist in the destination database.") : objectRow(name, name, name, "")
+        })
+        addList(objectQuery("TABLE"), key: "objects_compare_detail_infos", items: tables.map { t in
+            t.db == missingDB ? objectRow(dbs[t.db], t.name, "", "The table does not exist in the destination database.") : objectRow(dbs[t.db], t.name, t.name, "")
+        })
+        addList(objectQuery("INDEX"), key: "objects_compare_detail_infos", items: allIndexes.map { t, index, missing in
+            t.db == missingDB || missing
+                ? objectRow(dbs[t.db], index, "", "The index does not exist in the destination database.") : objectRow(dbs[t.db], index, index, "")
+        })
+
+        // Row comparison.
+        let dbDiffs = (0..<nDB).map { d in tablesOf(d).reduce(0) { $0 + tables[$1].diffs } }
+        let lineInconsistent = (0..<nDB).map { d in tablesOf(d).contains { tables[$0].onlySource != tables[$0].onlyTarget } }
+        addList(compare(["compare_type": "line_compare", "query_type": "overview", "compare_task_id": linesTask]), key: "line_compare_overview_infos",
+                items: dbs.enumerated().map { d, name in
+                    let status = d == missingDB ? "TARGET_DB_NOT_EXIST" : (lineInconsistent[d] ? "INCONSISTENT" : "CONSISTENT")
+                    return .object([("source_db_name", .string(name)), ("target_db_name", .string(name)), ("status", .string(status))])
+                })
+        let failure = "Failed to query the destination database: Lock wait timeout exceeded; try restarting transaction"
+        let memory = "Tables that use the MEMORY storage engine cannot be compared."
+        for (d, name) in dbs.enumerated() {
+            var compared: [EJSON] = []
+            var uncompared: [EJSON] = []
+            for index in tablesOf(d) {
+                let t = tables[index]
+                let source = t.baseRows + Int64(t.onlySource)
+                let target = t.baseRows + Int64(t.onlyTarget)
+                if d == missingDB {
+                    compared.append(.object([
+                        ("source_table_name", .string(t.name)), ("source_row_num", .string(String(source))), ("target_table_name", .string(t.name)),
+                        ("status", .string("TARGET_DB_NOT_EXIST")), ("message", .string("The destination database does not exist.")),
+                    ]))
+                    continue
+                }
+                switch t.category {
+                case .normal, .huge:
+                    compared.append(.object([
+                        ("source_table_name", .string(t.name)), ("source_row_num", .string(String(source))),
+                        ("target_table_name", .string(t.name)), ("target_row_num", .string(String(target))),
+                        ("difference_row_num", .string(String(abs(source - target)))),
+                        ("status", .string(source == target ? "CONSISTENT" : "INCONSISTENT")),
+                    ]))
+                case .lineFailure:
+                    uncompared.append(.object([
+                        ("source_table_name", .string(t.name)), ("source_row_num", .string(String(source))), ("target_table_name", .string(t.name)),
+                        ("target_row_num", .null), ("difference_row_num", .null), ("status", .string("FAILED_TO_COMPARE")), ("message", .string(failure)),
+                    ]))
+                case .memoryEngine:
+                    uncompared.append(.object([
+                        ("source_table_name", .string(t.name)), ("target_table_name", .string(t.name)),
+                        ("status", .string("CAN_NOT_COMPARE")), ("message", .string(memory)),
+                    ]))
+                }
+            }
+            for (kind, rows) in [("compare", compared), ("uncompare", uncompared)] {
+                addList(compare(["compare_type": "line_compare", "query_type": "detail", "compare_task_id": linesTask, "source_db_name": name,
+                                 "target_db_name": name, "compare_detail_type": kind]), key: "line_compare_detail_infos", items: rows)
+            }
+        }
+
+        // Value comparison.
+        addList(compare(["compare_type": "content_compare", "query_type": "overview", "compare_task_id": contentsTask]), key: "content_compare_overview_infos",
+                items: dbs.enumerated().map { d, name in
+                    let status = d == missingDB ? "TARGET_DB_NOT_EXIST" : (dbDiffs[d] > 0 ? "INCONSISTENT" : "CONSISTENT")
+                    return .object([("source_db", .string(name)), ("target_db", .string(name)), ("status", .string(status)),
+                                    ("compare_result", .bool(status == "CONSISTENT"))])
+                })
+        for (d, name) in dbs.enumerated() {
+            var compared: [EJSON] = []
+            var uncompared: [EJSON] = []
+            for index in tablesOf(d) {
+                let t = tables[index]
+                let source = t.baseRows + Int64(t.onlySource)
+                let target = t.baseRows + Int64(t.onlyTarget)
+                var head: [(String, EJSON)] = [
+                    ("source_db", .string(name)), ("target_db", .string(name)),
+                    ("source_table_name", .string(t.name)), ("target_table_name", .string(t.name)),
+                ]
+                if d == missingDB {
+                    head += [("source_row_num", .int(source)), ("message", .string("The destination database does not exist."))]
+                    uncompared.append(.object(head))
+                    continue
+                }
+                switch t.category {
+                case .normal:
+                    head += [("source_row_num", .int(source)), ("target_row_num", .int(target)), ("difference_row_num", .int(t.diffs)),
+                             ("line_compare_result", .bool(source == target)), ("content_compare_result", .bool(t.diffs == 0))]
+                    compared.append(.object(head))
+                case .huge:
+                    head += [("source_row_num", .int(source)), ("target_row_num", .int(target)), ("line_compare_result", .bool(true)),
+                             ("message", .string("The table has more than 100 million rows. Value comparison was skipped."))]
+                    uncompared.append(.object(head))
+                case .memoryEngine:
+                    head += [("source_row_num", .int(source)), ("target_row_num", .int(target)), ("message", .string(memory))]
+                    uncompared.append(.object(head))
+                case .lineFailure:
+                    head += [("source_row_num", .int(source)), ("message", .string(failure))]
+                    uncompared.append(.object(head))
+                }
+            }
+            for (kind, rows) in [("compare", compared), ("uncompare", uncompared)] {
+                addList(compare(["compare_type": "content_compare", "query_type": "detail", "compare_task_id": contentsTask, "source_db_name": name,
+                                 "target_db_name": name, "compare_detail_type": kind]), key: "content_compare_detail_infos", items: rows)
+            }
+        }
+        // Inconsistent rows, one list per database pair.
+        for (d, name) in dbs.enumerated() {
+            var rows: [EJSON] = []
+            var onlySource = 0
+            var onlyTarget = 0
+            if d != missingDB {
+                for index in tablesOf(d) where tables[index].diffs > 0 {
+                    let t = tables[index]
+                    var kinds = Array(repeating: 0, count: t.onlySource) + Array(repeating: 1, count: t.onlyTarget) + Array(repeating: 2, count: t.different)
+                    rng.shuffle(&kinds)
+                    let stride = max(1, Int(min(t.baseRows, 10_000_000)) / max(1, t.diffs))
+                    for (j, kind) in kinds.enumerated() {
+                        let number = 1001 + j * stride
+                        let values = t.keys.map { keyValue($0, row: j, number: number) }
+                        let sql = selectSQL(db: name, table: t.name, columns: t.keys, values: values)
+                        rows.append(.object([
+                            ("source_key_value", .array(kind == 1 ? [] : values.map { .string($0) })),
+                            ("target_key_value", .array(kind == 0 ? [] : values.map { .string($0) })),
+                            ("source_select_sql", .string(sql)), ("target_select_sql", .string(sql)),
+                        ]))
+                    }
+                    onlySource += t.onlySource
+                    onlyTarget += t.onlyTarget
+                }
+            }
+            let envelope = job([("content_diff_detail_info", .object([
+                ("count", .int(rows.count)), ("target_meta_is_null", .int(onlySource)), ("source_meta_is_null", .int(onlyTarget)),
+                ("source_target_meta_not_null", .int(rows.count - onlySource - onlyTarget)), ("contents_infos", .array([])),
+            ]))], total: nil)
+            addList(compare(["compare_type": "content_compare", "query_type": "diff", "compare_task_id": contentsTask, "source_db_name": name,
+                             "target_db_name": name]), key: "contents_infos", items: rows, envelope: envelope,
+                    arrayPath: ["job", "compare_result", "content_diff_detail_info", "contents_infos"])
+        }
+
+        // Progress.
+        for (id, incremental) in [(linesTask, false), (contentsTask, true)] {
+            var members: [(String, EJSON)] = [
+                ("full_info", .object([("progress", .int(100)), ("src_speed", .string("0.00B/s")), ("recheck_entities", .int(0))])),
+            ]
+            if incremental {
+                members.append(("incre_info", .object([
+                    ("delay", .int(0)), ("src_speed", .string("0.00B/s")), ("rps", .int(0)),
+                    ("log_point", .string("951de1d2-61ee-11f0-8081-fa163ef20ddd:51")), ("recheck_entities", .int(0)),
+                ])))
+            }
+            members.append(("global_info", .object([("src_speed", .string("0.00B/s"))])))
+            addPlain([:], .object(members), path: "\(jobPath)/compare-progress/\(id)")
+        }
+        let flow = tables.map { t -> EJSON in
+            let progress = t.db == missingDB ? 0 : (t.category == .huge ? 37 : 100)
+            return .object([("src_db", .string(dbs[t.db])), ("src_tb", .string(t.name)), ("dst_db", .string(dbs[t.db])),
+                            ("dst_tb", .string(t.name)), ("progress", .int(progress))])
+        }
+        addList([:], key: "flow_compare_data", items: flow, path: "\(jobPath)/progress-data/table",
+                envelope: .object([("count", .int(flow.count)), ("create_time", .string("1795161600000")), ("flow_compare_data", .array([]))]),
+                arrayPath: ["flow_compare_data"])
+
+        store.createdAt = iso(baseTime.addingTimeInterval(TimeInterval(clock + 60)))
+        return store
+    }
+
+    /// Largest-remainder split of `total` over `weights`.
+    static func allocate(_ total: Int, weights: [Double]) -> [Int] {
+        let sum = weights.reduce(0, +)
+        guard sum > 0 else { return weights.map { _ in 0 } }
+        let raw = weights.map { Double(total) * $0 / sum }
+        var out = raw.map { Int($0) }
+        let rest = total - out.reduce(0, +)
+        let order = raw.indices.sorted { (raw[$0] - Double(out[$0]), -$0) > (raw[$1] - Double(out[$1]), -$1) }
+        for index in order.prefix(rest) { out[index] += 1 }
+        return out
+    }
+
+    static func keyValue(_ column: String, row: Int, number: Int) -> String {
+        switch column {
+        case "item_no", "seq", "行号": return String(1 + row % 3)
+        case "tenant_id": return String(1 + row % 50)
+        case "客户编号": return "KH2026\(number)"
+        case "订单号": return "DD2026\(number)"
+        case "会员编号": return "HY\(number)"
+        case "code": return "CP\(number)"
+        case "sku": return "SKU-\(number)"
+        case "session_id":
+            var mix = SeededRandom(seed: UInt64(number))
+            return String(format: "%016llx", mix.next())
+        default: return String(number)
+        }
+    }
+
+    /// MySQL identifier quoting.
+    static func quoteIdentifier(_ name: String) -> String { "`" + name.replacingOccurrences(of: "`", with: "``") + "`" }
+
+    /// MySQL string literal.
+    static func quoteString(_ value: String) -> String {
+        "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    static func selectSQL(db: String, table: String, columns: [String], values: [String]) -> String {
+        let condition = zip(columns, values).map { "\(quoteIdentifier($0))=\(quoteString($1))" }.joined(separator: " AND ")
+        return "SELECT * FROM \(quoteIdentifier(db)).\(quoteIdentifier(table)) WHERE \(condition)"
+    }
+}
