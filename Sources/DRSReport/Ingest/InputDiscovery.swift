@@ -84,6 +84,29 @@ public struct ArchiveManifest: Sendable, Codable, Equatable {
     public var language: String?
     /// The responses.
     public var responses: [Entry]
+    /// DRS's own exported result files saved with `--download-report`.
+    public var reportFiles: [ReportFile]?
+
+    /// A DRS result file saved in the archive.
+    public struct ReportFile: Sendable, Codable, Equatable {
+        /// Path inside the archive (`report-files/…`).
+        public var file: String
+        /// `compare_type` of the download request.
+        public var compareType: String
+        /// The comparison task.
+        public var compareJobId: String
+        /// When it was downloaded.
+        public var receivedAt: String
+        /// sha256 of its bytes.
+        public var sha256: String
+
+        enum CodingKeys: String, CodingKey {
+            case file, sha256
+            case compareType = "compare_type"
+            case compareJobId = "compare_job_id"
+            case receivedAt = "received_at"
+        }
+    }
 
     /// One response in the archive.
     public struct Entry: Sendable, Codable, Equatable {
@@ -105,6 +128,7 @@ public struct ArchiveManifest: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case format, version, generator, endpoint, language, responses
+        case reportFiles = "report_files"
         case createdAt = "created_at"
         case projectId = "project_id"
         case jobId = "job_id"
@@ -217,6 +241,18 @@ public enum InputDiscovery {
         }
         guard manifest.version == 1 else {
             throw .badManifest(archive: inputPath, reason: "version \(manifest.version) is not supported (this drs-report reads version 1)")
+        }
+        for saved in manifest.reportFiles ?? [] {
+            guard !saved.file.hasPrefix("/"), !saved.file.split(separator: "/").contains("..") else {
+                throw .badManifest(archive: inputPath, reason: "report_files entry \"\(saved.file)\" leaves the archive folder")
+            }
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(saved.file).path) else {
+                throw .archiveFileMissing(archive: inputPath, file: saved.file)
+            }
+            let digest = sha256Hex(data)
+            if digest != saved.sha256.lowercased() {
+                throw .checksumMismatch(archive: inputPath, file: saved.file, expected: saved.sha256, actual: digest)
+            }
         }
         var result: [ResponseFile] = []
         var seen = Set<String>()

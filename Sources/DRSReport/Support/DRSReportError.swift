@@ -30,6 +30,18 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
     case xlsx(reason: String)
     /// A folder has no evidence.json to verify against.
     case noEvidence(folder: String)
+    /// Credentials are missing or unusable.
+    case credentials(reason: String)
+    /// DRS or its API gateway refused the credentials (401/403); not retried, so an AK is never locked.
+    case authenticationFailed(request: String, status: Int, code: String, message: String, requestId: String?)
+    /// A request failed after every retry.
+    case requestFailed(request: String, reason: String, attempts: Int)
+    /// A DRS error that stops the command (for example, creating a comparison task was refused).
+    case drsError(request: String, code: String, message: String, requestId: String?)
+    /// The archive folder already exists.
+    case archiveExists(path: String)
+    /// A comparison task did not finish in time.
+    case waitTimedOut(taskIds: [String], seconds: Int)
 
     public var errorDescription: String? { message }
 
@@ -63,6 +75,18 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
             return "\(path): cannot write output (\(reason)); choose a writable --out folder."
         case .xlsx(let reason):
             return "report.xlsx: \(reason)."
+        case .credentials(let reason):
+            return "credentials: \(reason)."
+        case .authenticationFailed(let request, let status, let code, let message, let requestId):
+            return "\(request): HTTP \(status) \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); check the AK/SK or token, the project id and the clock (within 15 minutes of real time). Not retried, so the AK is not locked."
+        case .requestFailed(let request, let reason, let attempts):
+            return "\(request): \(reason) after \(attempts) attempts; check the endpoint and the network, or raise --retries/--timeout."
+        case .drsError(let request, let code, let message, let requestId):
+            return "\(request): DRS error \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); fix the request or the job's state and run again."
+        case .archiveExists(let path):
+            return "\(path): already exists; choose a new --out folder (an archive is never overwritten)."
+        case .waitTimedOut(let taskIds, let seconds):
+            return "comparison tasks \(taskIds.joined(separator: ", ")) did not finish within \(seconds) s; raise --wait-timeout, or fetch later with --compare-task-id."
         case .noEvidence(let folder):
             return "\(folder): has no evidence.json; pass a folder written by render or batch."
         }

@@ -18,11 +18,17 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case verifyMismatch = 7
     /// `batch`: at least one input failed (the others are written).
     case batchFailures = 8
+    /// `fetch`/`run`: credentials missing or refused (401/403).
+    case authentication = 9
+    /// `fetch`/`run`: DRS could not be reached or kept failing after retries, or a task did not finish in time.
+    case remoteFailure = 10
 
     /// The exit status for a failure.
     public static func of(_ error: DRSReportError) -> ExitStatus {
         switch error {
-        case .outputNotWritable, .xlsx: return .outputFailure
+        case .outputNotWritable, .xlsx, .archiveExists: return .outputFailure
+        case .authenticationFailed, .credentials: return .authentication
+        case .requestFailed, .drsError, .waitTimedOut: return .remoteFailure
         default: return .badInput
         }
     }

@@ -1,0 +1,438 @@
+import Foundation
+
+/// What to fetch.
+public struct FetchOptions: Sendable {
+    /// Job id.
+    public var jobId: String
+    /// Specific comparison tasks; empty means the newest task of each kind.
+    public var compareTaskIds: [String] = []
+    /// Page size (1…1000).
+    public var pageSize: Int = 1_000
+    /// Requests in flight at once.
+    public var concurrency: Int = 4
+    /// Save DRS's exported result files (`report-files/`) while they are valid.
+    public var downloadReports = false
+
+    public init(jobId: String) {
+        self.jobId = jobId
+    }
+}
+
+/// Progress of a fetch.
+public struct FetchProgress: Sendable {
+    /// Responses received.
+    public var done: Int
+    /// Requests known so far (grows as overviews reveal details).
+    public var planned: Int
+}
+
+/// What a fetch wrote.
+public struct FetchSummary: Sendable {
+    /// The archive folder.
+    public var archive: URL
+    /// Responses recorded.
+    public var responses: Int
+    /// Responses that were DRS error bodies.
+    public var drsErrors: Int
+    /// Tasks fetched.
+    public var taskIds: [String]
+    /// Result files saved.
+    public var reportFiles: [String]
+}
+
+/// Fetches every comparison result of a job into an archive (docs/archive-format.md).
+public struct Fetcher: Sendable {
+    /// The client.
+    public let client: DRSClient
+    /// What to fetch.
+    public let options: FetchOptions
+    /// Progress callback (any thread).
+    public let progress: @Sendable (FetchProgress) -> Void
+
+    public init(client: DRSClient, options: FetchOptions, progress: @escaping @Sendable (FetchProgress) -> Void = { _ in }) {
+        self.client = client
+        self.options = options
+        self.progress = progress
+    }
+
+    /// Fetches into `archive`, which must not exist. Responses are written to a hidden folder beside it
+    /// that is renamed into place only when everything succeeded, so a failed or killed fetch never
+    /// leaves an archive that looks complete.
+    public func fetch(into archive: URL) async throws -> FetchSummary {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: archive.path) { throw DRSReportError.archiveExists(path: archive.path) }
+        let parent = archive.deletingLastPathComponent()
+        do {
+            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+        } catch {
+            throw DRSReportError.outputNotWritable(path: parent.path, reason: "cannot create the folder")
+        }
+        let partial = parent.appendingPathComponent(".\(archive.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
+        try manager.createDirectory(at: partial.appendingPathComponent("responses"), withIntermediateDirectories: true)
+        var keep = false
+        defer { if !keep { try? manager.removeItem(at: partial) } }
+
+        let recorder = Recorder(folder: partial, progress: progress)
+        let limiter = Limiter(limit: max(1, options.concurrency))
+        let run = FetchRun(client: client, options: options, recorder: recorder, limiter: limiter)
+        let taskIds = try await run.all()
+        var reportFiles: [String] = []
+        if options.downloadReports {
+            reportFiles = try await run.downloadReports(into: partial)
+        }
+        let entries = await recorder.finish()
+        let manifest = ArchiveManifest(
+            format: "drs-report-archive", version: 1, createdAt: Formatting.iso(client.clock()),
+            generator: "drs-report \(DRSReportVersion.current)", endpoint: client.endpoint, projectId: client.projectId,
+            jobId: options.jobId, language: client.language, responses: entries, reportFiles: await run.reportFileEntries())
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        try encoder.encode(manifest).write(to: partial.appendingPathComponent(InputDiscovery.manifestName))
+        if rename(partial.path, archive.path) != 0 {
+            throw DRSReportError.outputNotWritable(path: archive.path, reason: String(cString: strerror(errno)))
+        }
+        keep = true
+        return FetchSummary(
+            archive: archive, responses: entries.count, drsErrors: await recorder.drsErrors, taskIds: taskIds, reportFiles: reportFiles)
+    }
+}
+
+/// Bounds requests in flight.
+actor Limiter {
+    private let limit: Int
+    private var inFlight = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    func acquire() async {
+        if inFlight < limit {
+            inFlight += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            inFlight -= 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}
+
+/// Writes each response to disk as it arrives and orders the manifest by plan position, so the
+/// archive is the same whatever order concurrent responses arrived in.
+actor Recorder {
+    private let folder: URL
+    private let progress: @Sendable (FetchProgress) -> Void
+    private var recorded: [(key: [Int], temp: String, entry: ArchiveManifest.Entry)] = []
+    private var planned = 0
+    private var done = 0
+    private(set) var drsErrors = 0
+
+    init(folder: URL, progress: @escaping @Sendable (FetchProgress) -> Void) {
+        self.folder = folder
+        self.progress = progress
+    }
+
+    func plan(_ count: Int) {
+        planned += count
+        progress(FetchProgress(done: done, planned: planned))
+    }
+
+    func record(key: [Int], method: String, path: String, query: [(String, String)], response: ReceivedResponse) throws {
+        let temp = "responses/.r\(recorded.count).json"
+        try response.body.write(to: folder.appendingPathComponent(temp))
+        var queryMap: [String: String] = [:]
+        for (name, value) in query { queryMap[name] = value }
+        let entry = ArchiveManifest.Entry(
+            file: temp, method: method, path: path, query: queryMap, status: response.status,
+            receivedAt: Formatting.iso(response.receivedAt), sha256: sha256Hex(response.body))
+        recorded.append((key, temp, entry))
+        if response.drsError != nil { drsErrors += 1 }
+        done += 1
+        progress(FetchProgress(done: done, planned: max(planned, done)))
+    }
+
+    func finish() -> [ArchiveManifest.Entry] {
+        let ordered = recorded.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        var entries: [ArchiveManifest.Entry] = []
+        for (index, item) in ordered.enumerated() {
+            let name = String(format: "responses/%06d.json", index + 1)
+            try? FileManager.default.moveItem(at: folder.appendingPathComponent(item.temp), to: folder.appendingPathComponent(name))
+            var entry = item.entry
+            entry.file = name
+            entries.append(entry)
+        }
+        return entries
+    }
+}
+
+/// The fetch plan (issue: "What it fetches").
+struct FetchRun: Sendable {
+    let client: DRSClient
+    let options: FetchOptions
+    let recorder: Recorder
+    let limiter: Limiter
+    private let files = ReportFiles()
+
+    init(client: DRSClient, options: FetchOptions, recorder: Recorder, limiter: Limiter) {
+        self.client = client
+        self.options = options
+        self.recorder = recorder
+        self.limiter = limiter
+    }
+
+    var jobPath: String { "/v5/\(client.projectId)/jobs/\(options.jobId)" }
+
+    /// One request through the limiter, recorded under its plan key.
+    func get(_ key: [Int], path: String, query: [(String, String)]) async throws -> ReceivedResponse {
+        await limiter.acquire()
+        let response: ReceivedResponse
+        do {
+            response = try await client.send(method: "GET", path: path, query: query)
+        } catch {
+            await limiter.release()
+            throw error
+        }
+        await limiter.release()
+        try await recorder.record(key: key, method: "GET", path: path, query: query, response: response)
+        return response
+    }
+
+    /// All pages of a paged query: the first page gives the total; the rest go in parallel. A page
+    /// shorter than asked, or an empty one, also ends the paging, so it can never loop forever.
+    func pages(_ key: [Int], path: String, query: [(String, String)], items: @escaping @Sendable (JSONValue) -> Int,
+               total: @escaping @Sendable (JSONValue) -> Int?) async throws -> [JSONValue] {
+        let limit = min(1_000, max(1, options.pageSize))
+        await recorder.plan(1)
+        let first = try await get(key + [0], path: path, query: query + [("offset", "0"), ("limit", String(limit))])
+        guard first.status == 200, let firstValue = try? JSONParser.parse(first.body) else { return [] }
+        let count = items(firstValue)
+        guard let reported = total(firstValue), count == limit, reported > limit else { return [firstValue] }
+        let pageCount = min((reported + limit - 1) / limit, 100_000)
+        await recorder.plan(pageCount - 1)
+        return try await withThrowingTaskGroup(of: (Int, JSONValue?).self) { group in
+            for page in 1..<pageCount {
+                group.addTask {
+                    let response = try await get(
+                        key + [page], path: path, query: query + [("offset", String(page * limit)), ("limit", String(limit))])
+                    return (page, try? JSONParser.parse(response.body))
+                }
+            }
+            var values: [(Int, JSONValue)] = [(0, firstValue)]
+            for try await (page, value) in group {
+                if let value { values.append((page, value)) }
+            }
+            return values.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    static func compareResult(_ value: JSONValue) -> JSONValue? { value["job"]?["compare_result"] }
+    static func count(_ value: JSONValue?) -> Int { if case .array(let items) = value ?? .null { return items.count } else { return 0 } }
+    static func number(_ value: JSONValue?) -> Int? {
+        switch value ?? .null {
+        case .number(let text): return Int(text)
+        case .string(let text): return Int(text)
+        default: return nil
+        }
+    }
+    static func string(_ value: JSONValue?) -> String? { if case .string(let text) = value ?? .null { return text } else { return nil } }
+
+    /// Runs the whole plan; returns the task ids fetched.
+    func all() async throws -> [String] {
+        let base: [(String, String)] = [("type", "compare")]
+        // 1. The data-level task list.
+        let listPages = try await pages(
+            [1], path: jobPath, query: base + [("compare_type", "data_compare"), ("query_type", "list")],
+            items: { Self.count(Self.compareResult($0)?["data_compare_task_list"]) }, total: { Self.number($0["job"]?["total_count"]) })
+        var tasks: [(id: String, type: String, status: String, start: String)] = []
+        for page in listPages {
+            if case .array(let items) = Self.compareResult(page)?["data_compare_task_list"] ?? .null {
+                for item in items {
+                    guard let id = Self.string(item["id"]) else { continue }
+                    tasks.append((id, Self.string(item["type"]) ?? "", Self.string(item["status"]) ?? "", Self.string(item["start_time"]) ?? ""))
+                }
+            }
+        }
+        func newest(_ kind: CompareKind) -> String? {
+            tasks.enumerated().filter { CompareKind.from($0.element.type) == kind }
+                .max { a, b in a.element.start != b.element.start ? a.element.start < b.element.start : a.offset > b.offset }?.element.id
+        }
+        let chosen = options.compareTaskIds
+        let lineTask = chosen.isEmpty ? newest(.line) : chosen.first { id in tasks.contains { $0.id == id && CompareKind.from($0.type) == .line } }
+        let contentTask = chosen.isEmpty ? newest(.content) : chosen.first { id in tasks.contains { $0.id == id && CompareKind.from($0.type) == .content } }
+        let objectTask = chosen.first { id in !tasks.contains { $0.id == id } }
+
+        let running = Set(["RUNNING", "WAITING_FOR_RUNNING", "FULL_DOING", "INCRE_DOING"])
+        var fetched: [String] = []
+        try await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask { try await objects(task: objectTask) }
+            if let lineTask {
+                group.addTask { try await dataLevel(.line, task: lineTask, key: 3); return lineTask }
+            }
+            if let contentTask {
+                group.addTask { try await dataLevel(.content, task: contentTask, key: 4); return contentTask }
+            }
+            for (index, task) in tasks.enumerated() where running.contains(task.status.uppercased()) && [lineTask, contentTask].contains(task.id) {
+                group.addTask {
+                    await recorder.plan(1)
+                    _ = try await get([5, index], path: jobPath + "/compare-progress/\(task.id)", query: [])
+                    return nil
+                }
+            }
+            group.addTask {
+                _ = try await pages(
+                    [6], path: jobPath + "/progress-data/table", query: [],
+                    items: { Self.count($0["flow_compare_data"]) }, total: { Self.number($0["count"]) })
+                return nil
+            }
+            for try await id in group {
+                if let id { fetched.append(id) }
+            }
+        }
+        // Export state and expiry come from the list and the object overview; keep what we saw for downloads.
+        await files.note(tasks: tasks.map { ($0.id, $0.type) }, listPages: listPages)
+        return fetched.sorted()
+    }
+
+    /// Object comparison: overview, then details for DB, TABLE and INDEX as the overview reports them.
+    func objects(task: String?) async throws -> String? {
+        var query: [(String, String)] = [("type", "compare"), ("compare_type", "object_compare"), ("query_type", "overview")]
+        if let task { query.append(("compare_task_id", task)) }
+        await recorder.plan(1)
+        let overview = try await get([2, 0], path: jobPath, query: query)
+        guard overview.status == 200, let value = try? JSONParser.parse(overview.body),
+              let info = Self.compareResult(value)?["objects_compare_overview_info"]
+        else { return nil }
+        await files.note(objectOverview: info)
+        let id = Self.string(info["compare_job_id"]) ?? task
+        var types: [String] = []
+        if case .array(let results) = info["compare_results"] ?? .null {
+            for result in results {
+                if let type = Self.string(result["type"]), ["DB", "TABLE", "INDEX"].contains(type.uppercased()) { types.append(type) }
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, type) in types.enumerated() {
+                group.addTask {
+                    var detail: [(String, String)] = [("type", "compare"), ("compare_type", "object_compare"), ("query_type", "detail"), ("object_type", type)]
+                    if let id { detail.append(("compare_task_id", id)) }
+                    _ = try await pages(
+                        [2, 1, index], path: jobPath, query: detail,
+                        items: { Self.count(Self.compareResult($0)?["objects_compare_detail_infos"]) },
+                        total: { Self.number($0["job"]?["total_count"]) })
+                }
+            }
+            try await group.waitForAll()
+        }
+        return id
+    }
+
+    /// Line or content comparison: overview, then per database pair the details (compare and uncompare) and, for content, the diffs.
+    func dataLevel(_ kind: CompareKind, task: String, key: Int) async throws {
+        let compareType = kind == .line ? "line_compare" : "content_compare"
+        let base: [(String, String)] = [("type", "compare"), ("compare_type", compareType), ("compare_task_id", task)]
+        let overviewKey = kind == .line ? "line_compare_overview_infos" : "content_compare_overview_infos"
+        let overviews = try await pages(
+            [key, 0], path: jobPath, query: base + [("query_type", "overview")],
+            items: { Self.count(Self.compareResult($0)?[overviewKey]) }, total: { Self.number($0["job"]?["total_count"]) })
+        var pairs: [(String, String)] = []
+        for page in overviews {
+            guard case .array(let items) = Self.compareResult(page)?[overviewKey] ?? .null else { continue }
+            for item in items {
+                guard let source = Self.string(item["source_db_name"]) ?? Self.string(item["source_db"]) else { continue }
+                let target = Self.string(item["target_db_name"]) ?? Self.string(item["target_db"]) ?? source
+                if !pairs.contains(where: { $0 == (source, target) }) { pairs.append((source, target)) }
+            }
+        }
+        let detailKey = kind == .line ? "line_compare_detail_infos" : "content_compare_detail_infos"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, pair) in pairs.enumerated() {
+                let pairQuery = base + [("source_db_name", pair.0), ("target_db_name", pair.1)]
+                for (detailIndex, detailType) in ["compare", "uncompare"].enumerated() {
+                    group.addTask {
+                        _ = try await pages(
+                            [key, 1, index, detailIndex], path: jobPath,
+                            query: pairQuery + [("query_type", "detail"), ("compare_detail_type", detailType)],
+                            items: { Self.count(Self.compareResult($0)?[detailKey]) }, total: { Self.number($0["job"]?["total_count"]) })
+                    }
+                }
+                if kind == .content {
+                    group.addTask {
+                        _ = try await pages(
+                            [key, 1, index, 2], path: jobPath, query: pairQuery + [("query_type", "diff")],
+                            items: { Self.count(Self.compareResult($0)?["content_diff_detail_info"]?["contents_infos"]) },
+                            total: { Self.number(Self.compareResult($0)?["content_diff_detail_info"]?["count"]) })
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Saves DRS's exported result files while they are still valid (`--download-report`).
+    func downloadReports(into folder: URL) async throws -> [String] {
+        let candidates = await files.downloadable()
+        guard !candidates.isEmpty else { return [] }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("report-files"), withIntermediateDirectories: true)
+        var saved: [String] = []
+        for candidate in candidates {
+            var query: [(String, String)] = [("compare_type", candidate.compareType)]
+            if candidate.compareType != "objects_comparison" { query.append(("compare_job_id", candidate.taskId)) }
+            let response = try await client.send(
+                method: "GET", path: "/v3/\(client.projectId)/jobs/\(options.jobId)/compare/result/file", query: query)
+            guard response.status == 200, response.drsError == nil, !response.body.isEmpty else { continue }
+            let name = "report-files/\(candidate.taskId)-\(candidate.compareType).bin"
+            try response.body.write(to: folder.appendingPathComponent(name))
+            await files.saved(ArchiveManifest.ReportFile(
+                file: name, compareType: candidate.compareType, compareJobId: candidate.taskId,
+                receivedAt: Formatting.iso(response.receivedAt), sha256: sha256Hex(response.body)))
+            saved.append(name)
+        }
+        return saved
+    }
+
+    func reportFileEntries() async -> [ArchiveManifest.ReportFile]? {
+        let entries = await files.entries
+        return entries.isEmpty ? nil : entries
+    }
+}
+
+/// Export states seen during the fetch, and the result files saved.
+actor ReportFiles {
+    private var candidates: [(taskId: String, compareType: String)] = []
+    private(set) var entries: [ArchiveManifest.ReportFile] = []
+
+    func note(objectOverview info: JSONValue) {
+        if FetchRun.string(info["export_status"]) == "EXPORT_COMPLETE", (FetchRun.number(info["report_remain_seconds"]) ?? -1) > 0,
+           let id = FetchRun.string(info["compare_job_id"])
+        {
+            candidates.append((id, "objects_comparison"))
+        }
+    }
+
+    func note(tasks: [(String, String)], listPages: [JSONValue]) {
+        for page in listPages {
+            guard case .array(let items) = FetchRun.compareResult(page)?["data_compare_task_list"] ?? .null else { continue }
+            for item in items where FetchRun.string(item["export_status"]) == "EXPORT_COMPLETE" && (FetchRun.number(item["report_remain_seconds"]) ?? -1) > 0 {
+                guard let id = FetchRun.string(item["id"]) else { continue }
+                let type = FetchRun.string(item["type"]) ?? ""
+                candidates.append((id, type == "lines" || type == "contents" || type == "random" ? type : "contents"))
+            }
+        }
+    }
+
+    func downloadable() -> [(taskId: String, compareType: String)] {
+        var seen = Set<String>()
+        return candidates.filter { seen.insert($0.taskId).inserted }.sorted { $0.taskId < $1.taskId }
+    }
+
+    func saved(_ entry: ArchiveManifest.ReportFile) {
+        entries.append(entry)
+    }
+}

@@ -1,0 +1,262 @@
+import ArgumentParser
+import DRSReport
+import Foundation
+
+/// Where DRS is and who we are. Secrets never come from flags.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: "API endpoint URL (e.g. http://127.0.0.1:8080 for drs-emulator).")
+    var endpoint: String?
+
+    @Option(name: .long, help: "Huawei Cloud region, e.g. cn-north-4 (https://drs.<region>.myhuaweicloud.com).")
+    var region: String?
+
+    @Option(name: .customLong("project-id"), help: "Project id.")
+    var projectId: String
+
+    @Option(name: .customLong("job-id"), help: "DRS job id.")
+    var jobId: String
+
+    @Option(name: .customLong("token-file"), help: "File holding an IAM token (else HUAWEICLOUD_SDK_AK/SK, else DRS_AUTH_TOKEN).")
+    var tokenFile: String?
+
+    @Option(name: .long, help: "Language of DRS messages: en-us or zh-cn.")
+    var lang: String = "en-us"
+
+    @Option(name: .long, help: "Retries of a failed request (429, 5xx, network).")
+    var retries: Int = 5
+
+    @Option(name: .long, help: "Timeout of one request, seconds.")
+    var timeout: Double = 60
+
+    func validate() throws {
+        if (endpoint == nil) == (region == nil) { throw ValidationError("Pass exactly one of --endpoint and --region.") }
+        if retries < 0 { throw ValidationError("--retries must be 0 or more.") }
+        if timeout <= 0 { throw ValidationError("--timeout must be positive.") }
+    }
+
+    func client(log: Log) throws -> DRSClient {
+        let auth = try DRSAuth.load(tokenFile: tokenFile)
+        let base = try endpoint ?? DRSRegions.endpoint(for: region ?? "")
+        var policy = RetryPolicy()
+        policy.retries = retries
+        policy.timeout = timeout
+        if let scale = ProcessInfo.processInfo.environment["DRS_REPORT_BACKOFF_SECONDS"].flatMap(Double.init) {
+            policy.baseDelay = scale
+        }
+        return DRSClient(
+            endpoint: base, projectId: projectId, auth: auth, language: try OptionParsing.language(lang).rawValue, policy: policy,
+            transport: AsyncHTTPTransport(), events: { log.event($0) })
+    }
+}
+
+/// Progress on a terminal, plain lines otherwise; always on standard error, never with a secret.
+final class Log: @unchecked Sendable {
+    private let lock = NSLock()
+    private let tty = isatty(STDERR_FILENO) != 0
+    private let quiet: Bool
+    private var barShown = false
+
+    init(quiet: Bool) {
+        self.quiet = quiet
+    }
+
+    private func line(_ text: String) {
+        if barShown {
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            barShown = false
+        }
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    func event(_ event: ClientEvent) {
+        lock.withLock {
+            switch event.kind {
+            case .retry(let reason, let delay, let attempt):
+                line(String(format: "retry %d after %.1fs: %@ (%@)", attempt, delay, event.request, reason))
+            case .drsError(let code, let message):
+                line("DRS error \(code) \(message) for \(event.request)" + (event.requestId.map { " (X-Request-Id \($0))" } ?? ""))
+            case .response(let status):
+                if !tty && !quiet { line("\(status) \(event.request)") }
+            }
+        }
+    }
+
+    func progress(_ progress: FetchProgress) {
+        lock.withLock {
+            guard tty, !quiet else { return }
+            let width = 30
+            let filled = progress.planned == 0 ? 0 : min(width, width * progress.done / progress.planned)
+            FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: "-", count: width - filled))] \(progress.done)/\(progress.planned) responses\u{1B}[K".utf8))
+            barShown = true
+        }
+    }
+
+    func info(_ text: String) {
+        lock.withLock { if !quiet { line(text) } }
+    }
+
+    func done() {
+        lock.withLock {
+            if barShown { FileHandle.standardError.write(Data("\n".utf8)) }
+            barShown = false
+        }
+    }
+}
+
+struct FetchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch",
+        abstract: "Fetch every comparison result of a DRS job into an archive that render reads.",
+        discussion: "Credentials come from HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN), DRS_AUTH_TOKEN or --token-file, never from flags. Exit 9: credentials refused; 10: DRS unreachable after retries."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(name: .long, help: "Archive folder to create (must not exist).")
+    var out: String
+
+    @Option(name: .customLong("compare-task-id"), help: "Fetch this comparison task (repeatable); default: the newest of each kind.")
+    var compareTaskIds: [String] = []
+
+    @Option(name: .customLong("page-size"), help: "Rows per page, at most 1000.")
+    var pageSize: Int = 1_000
+
+    @Option(name: .long, help: "Requests in flight at once.")
+    var concurrency: Int = 4
+
+    @Flag(name: .customLong("download-report"), help: "Also save DRS's exported result files into report-files/ while they are valid.")
+    var downloadReport = false
+
+    @Option(name: .long, help: "Render the archive into this folder afterwards.")
+    var render: String?
+
+    @Flag(name: .shortAndLong, help: "Print only errors.")
+    var quiet = false
+
+    func validate() throws {
+        if !(1...1_000).contains(pageSize) { throw ValidationError("--page-size must be between 1 and 1000.") }
+        if concurrency < 1 { throw ValidationError("--concurrency must be 1 or more.") }
+    }
+
+    func run() async throws {
+        let log = Log(quiet: quiet)
+        let client = try connection.client(log: log)
+        do {
+            try await fetchAndRender(client: client, taskIds: compareTaskIds, log: log)
+        } catch {
+            await client.transport.shutdown()
+            throw error
+        }
+        await client.transport.shutdown()
+    }
+
+    func fetchAndRender(client: DRSClient, taskIds: [String], log: Log) async throws {
+        var options = FetchOptions(jobId: connection.jobId)
+        options.compareTaskIds = taskIds
+        options.pageSize = pageSize
+        options.concurrency = concurrency
+        options.downloadReports = downloadReport
+        let fetcher = Fetcher(client: client, options: options) { log.progress($0) }
+        let summary: FetchSummary
+        do {
+            summary = try await fetcher.fetch(into: URL(fileURLWithPath: out))
+        } catch {
+            log.done()
+            throw error
+        }
+        log.done()
+        if !quiet {
+            Output.line("Fetched \(summary.responses) responses (\(summary.drsErrors) DRS errors) for tasks \(summary.taskIds.joined(separator: ", ")) into \(out)")
+            for file in summary.reportFiles { Output.line("  saved DRS result file \(out)/\(file)") }
+        }
+        if let render {
+            var ingest = IngestOptions(now: try OptionParsing.now(nil))
+            ingest.language = try OptionParsing.language(connection.lang)
+            var renderOptions = RenderOptions()
+            renderOptions.recordedOptions = ["lang": ingest.language.rawValue]
+            let result = try Ingestor.ingest([out], options: ingest)
+            let written = try Renderer.render(result, to: URL(fileURLWithPath: render), options: renderOptions)
+            if !quiet {
+                Output.line("Verdict: \(result.report.verdict.value.rawValue); wrote \(written.files.count) files to \(render) (\(render)/report.html)")
+            }
+        }
+    }
+}
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Create a DRS comparison task, wait for it, then fetch and render its results.",
+        discussion: "Exit 10 when the task does not finish within --wait-timeout (nothing is written)."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(name: .long, help: "Create an object-level comparison.")
+    var object = false
+
+    @Option(name: .long, help: "Create a data-level comparison: lines or contents.")
+    var compare: String?
+
+    @Option(name: .long, help: "Database to compare, optionally with tables: DB or DB:table1,table2 (repeatable).")
+    var db: [String] = []
+
+    @Option(name: .customLong("conflict-policy"), help: "An unfinished data-level task: keep it (and fail) or cancel it.")
+    var conflictPolicy: String = "keep"
+
+    @Option(name: .customLong("wait-timeout"), help: "Seconds to wait for the comparison.")
+    var waitTimeout: Double = 3_600
+
+    @Option(name: .customLong("poll-interval"), help: "Seconds between progress checks.")
+    var pollInterval: Double = 10
+
+    @Option(name: .long, help: "Archive folder to create (must not exist).")
+    var out: String
+
+    @Option(name: .long, help: "Render into this folder afterwards.")
+    var render: String?
+
+    @Flag(name: .customLong("download-report"), help: "Also save DRS's exported result files while they are valid.")
+    var downloadReport = false
+
+    @Flag(name: .shortAndLong, help: "Print only errors.")
+    var quiet = false
+
+    func validate() throws {
+        if !object && compare == nil { throw ValidationError("Pass --object and/or --compare lines|contents.") }
+        if let compare, !["lines", "contents"].contains(compare) { throw ValidationError("--compare must be lines or contents.") }
+        if !["keep", "cancel"].contains(conflictPolicy) { throw ValidationError("--conflict-policy must be keep or cancel.") }
+    }
+
+    func run() async throws {
+        let log = Log(quiet: quiet)
+        let client = try connection.client(log: log)
+        var request = CompareTaskRequest()
+        request.objectLevel = object
+        request.dataLevel = compare
+        request.conflictPolicy = conflictPolicy
+        request.objects = db.map { spec in
+            let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
+            return (parts[0], parts.count > 1 ? parts[1].split(separator: ",").map(String.init) : [])
+        }
+        let runner = CompareTaskRunner(client: client, jobId: connection.jobId)
+        do {
+            let ids = try await runner.create(request)
+            log.info("created comparison tasks \(ids.joined(separator: ", ")); waiting (up to \(Int(waitTimeout)) s)")
+            try await runner.wait(for: ids, timeout: waitTimeout, interval: pollInterval) { progress in
+                log.info("  \(progress.taskId): \(progress.status)" + (progress.percent.map { String(format: " %.0f%%", $0) } ?? ""))
+            }
+            var fetch = FetchCommand()
+            fetch.connection = connection
+            fetch.out = out
+            fetch.render = render
+            fetch.quiet = quiet
+            fetch.downloadReport = downloadReport
+            try await fetch.fetchAndRender(client: client, taskIds: ids, log: log)
+        } catch {
+            await client.transport.shutdown()
+            throw error
+        }
+        await client.transport.shutdown()
+    }
+}
