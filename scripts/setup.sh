@@ -8,7 +8,7 @@ packages=(pkg-config libxlsxwriter-dev zlib1g-dev)
 python_modules=()
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium libreoffice-calc-nogui fonts-noto-cjk)
-  python_modules+=(pytest openpyxl playwright)
+  python_modules+=(pytest openpyxl playwright huaweicloudsdkdrs)
 fi
 
 missing=()

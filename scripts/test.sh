@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 swift build --build-tests
+swift build --product drs-emulator
 swift test --skip-build 2>&1 | tee /tmp/drs-report-swift-test.log | grep -vE "^(\[|Test Suite|Test Case|\s+Executed)" || true
 # tee hides swift test's status; read it from the log.
 if ! grep -qE "Test run with [0-9]+ tests? .*passed" /tmp/drs-report-swift-test.log; then

@@ -151,7 +151,26 @@ struct FetchCommand: AsyncParsableCommand {
     }
 
     func fetchAndRender(client: DRSClient, taskIds: [String], log: Log) async throws {
-        var options = FetchOptions(jobId: connection.jobId)
+        try await FetchAndRender(
+            jobId: connection.jobId, lang: connection.lang, out: out, render: render, pageSize: pageSize, concurrency: concurrency,
+            downloadReport: downloadReport, quiet: quiet
+        ).run(client: client, taskIds: taskIds, log: log)
+    }
+}
+
+/// Fetch into an archive, then optionally render it: shared by fetch and run.
+struct FetchAndRender {
+    var jobId: String
+    var lang: String
+    var out: String
+    var render: String?
+    var pageSize = 1_000
+    var concurrency = 4
+    var downloadReport = false
+    var quiet = false
+
+    func run(client: DRSClient, taskIds: [String], log: Log) async throws {
+        var options = FetchOptions(jobId: jobId)
         options.compareTaskIds = taskIds
         options.pageSize = pageSize
         options.concurrency = concurrency
@@ -171,7 +190,7 @@ struct FetchCommand: AsyncParsableCommand {
         }
         if let render {
             var ingest = IngestOptions(now: try OptionParsing.now(nil))
-            ingest.language = try OptionParsing.language(connection.lang)
+            ingest.language = try OptionParsing.language(lang)
             var renderOptions = RenderOptions()
             renderOptions.recordedOptions = ["lang": ingest.language.rawValue]
             let result = try Ingestor.ingest([out], options: ingest)
@@ -246,13 +265,9 @@ struct RunCommand: AsyncParsableCommand {
             try await runner.wait(for: ids, timeout: waitTimeout, interval: pollInterval) { progress in
                 log.info("  \(progress.taskId): \(progress.status)" + (progress.percent.map { String(format: " %.0f%%", $0) } ?? ""))
             }
-            var fetch = FetchCommand()
-            fetch.connection = connection
-            fetch.out = out
-            fetch.render = render
-            fetch.quiet = quiet
-            fetch.downloadReport = downloadReport
-            try await fetch.fetchAndRender(client: client, taskIds: ids, log: log)
+            try await FetchAndRender(
+                jobId: connection.jobId, lang: connection.lang, out: out, render: render, downloadReport: downloadReport, quiet: quiet
+            ).run(client: client, taskIds: ids, log: log)
         } catch {
             await client.transport.shutdown()
             throw error

@@ -78,7 +78,7 @@ public struct Fetcher: Sendable {
         let taskIds = try await run.all()
         var reportFiles: [String] = []
         if options.downloadReports {
-            reportFiles = try await run.downloadReports(into: partial)
+            reportFiles = try await run.downloadReports(into: partial, taskIds: Set(taskIds))
         }
         let entries = await recorder.finish()
         let manifest = ArchiveManifest(
@@ -376,8 +376,8 @@ struct FetchRun: Sendable {
     }
 
     /// Saves DRS's exported result files while they are still valid (`--download-report`).
-    func downloadReports(into folder: URL) async throws -> [String] {
-        let candidates = await files.downloadable()
+    func downloadReports(into folder: URL, taskIds: Set<String>) async throws -> [String] {
+        let candidates = await files.downloadable().filter { taskIds.contains($0.taskId) }
         guard !candidates.isEmpty else { return [] }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("report-files"), withIntermediateDirectories: true)
         var saved: [String] = []
