@@ -74,7 +74,7 @@ func filesUnder(_ folder: URL) -> [String] {
     var files: [String] = []
     while let next = enumerator.nextObject() as? String {
         var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: folder.appendingPathComponent(next).path, isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(atPath: folder.appendingPathComponent(next).path, isDirectory: &isDirectory)
         if !isDirectory.boolValue { files.append(next) }
     }
     return files.sorted()

@@ -62,7 +62,7 @@ final class SharedStrings: NSObject, XMLParserDelegate {
         let delegate = SharedStrings()
         let parser = XMLParser(data: Data(xml.utf8))
         parser.delegate = delegate
-        parser.parse()
+        _ = parser.parse()
         return delegate.strings
     }
 
@@ -97,7 +97,7 @@ final class SheetParser: NSObject, XMLParserDelegate {
         let delegate = SheetParser(shared: shared)
         let parser = XMLParser(data: Data(xml.utf8))
         parser.delegate = delegate
-        parser.parse()
+        _ = parser.parse()
         return delegate.rows
     }
 

@@ -215,7 +215,7 @@ final class ReportBuilder {
         // The most recently received export state wins: it is the freshest view of DRS's file.
         if exportStatus != nil || remain != nil {
             let previous = taskReceived[id]
-            if previous == nil || context.file.receivedAt >= previous! {
+            if previous.map({ context.file.receivedAt >= $0 }) ?? true {
                 taskReceived[id] = context.file.receivedAt
                 task.exportStatus = exportStatus ?? task.exportStatus
                 task.reportRemainSeconds = remain ?? task.reportRemainSeconds
@@ -605,15 +605,7 @@ final class ReportBuilder {
             try subError(lines, context, what: "line_compare_results")
             upsertTask(id: taskId, kind: .line, rawType: "lines", status: nil, createdAt: nil, startedAt: nil, endedAt: nil,
                        exportStatus: nil, remain: nil, errorMessage: nil, jobId: jobId, context)
-            var targets: [String: String] = [:]
-            for item in try lines.array("line_compare_overview") {
-                let source = try item.string("source_db_name") ?? ""
-                let target = try item.string("target_db_name") ?? source
-                targets[source] = target
-                addDatabase(DatabasePairResult(
-                    taskId: taskId, sourceDatabase: source, targetDatabase: target,
-                    status: try status(item, "line_compare_result", table: .data), sourceIds: [context.sourceId]), content: false)
-            }
+            let targets = try combinedOverview(lines.array("line_compare_overview"), resultKey: "line_compare_result", taskId: taskId, content: false, context)
             for group in try lines.array("line_compare_details") {
                 let source = try group.string("source_db_name") ?? ""
                 for item in try group.array("line_compare_detail") {
@@ -628,15 +620,8 @@ final class ReportBuilder {
             try subError(contents, context, what: "content_compare_results")
             upsertTask(id: taskId, kind: .content, rawType: "contents", status: nil, createdAt: nil, startedAt: nil, endedAt: nil,
                        exportStatus: nil, remain: nil, errorMessage: nil, jobId: jobId, context)
-            var targets: [String: String] = [:]
-            for item in try contents.array("content_compare_overview") {
-                let source = try item.string("source_db_name") ?? ""
-                let target = try item.string("target_db_name") ?? source
-                targets[source] = target
-                addDatabase(DatabasePairResult(
-                    taskId: taskId, sourceDatabase: source, targetDatabase: target,
-                    status: try status(item, "content_compare_result", table: .data), sourceIds: [context.sourceId]), content: true)
-            }
+            let targets = try combinedOverview(
+                contents.array("content_compare_overview"), resultKey: "content_compare_result", taskId: taskId, content: true, context)
             for group in try contents.array("content_compare_details") {
                 let source = try group.string("source_db_name") ?? ""
                 for (key, uncompared) in [("content_compare_detail", false), ("content_uncompare_detail", true)] {
@@ -658,6 +643,22 @@ final class ReportBuilder {
                     endedAt: try item.date("end_time"), exportStatus: nil, remain: nil, errorMessage: nil, jobId: jobId, context)
             }
         }
+    }
+
+    /// The database pairs of a query-compare-result overview; returns source → target, which the details need.
+    private func combinedOverview(
+        _ items: [JSONReader], resultKey: String, taskId: String?, content: Bool, _ context: Context
+    ) throws(DRSReportError) -> [String: String] {
+        var targets: [String: String] = [:]
+        for item in items {
+            let source = try item.string("source_db_name") ?? ""
+            let target = try item.string("target_db_name") ?? source
+            targets[source] = target
+            addDatabase(DatabasePairResult(
+                taskId: taskId, sourceDatabase: source, targetDatabase: target,
+                status: try status(item, resultKey, table: .data), sourceIds: [context.sourceId]), content: content)
+        }
+        return targets
     }
 
     private func subError(_ reader: JSONReader, _ context: Context, what: String) throws(DRSReportError) {
@@ -721,7 +722,7 @@ final class ReportBuilder {
                 reportedCounts[reportedKey(kind, pageIndex, context)] = reported
             }
         }
-        if rowsHere > 0 || kind == .v3ContentDifference || kind == .v5JobDetail {
+        if rowsHere > 0 {
             // Pinning the digest makes the second read fail loudly if a loose file changed in between.
             var file = context.file
             file.expectedSHA256 = context.digest

@@ -21,7 +21,6 @@ public struct CSVWriter: ReportWriter {
     public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws -> [String] {
         let folder = directory.appendingPathComponent("csv")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let formatting = Formatting(timeZone: options.timeZone)
         func t(_ date: Date?) -> String { Formatting.iso(date) }
         func n(_ value: Int64?) -> Cell { .number(Formatting.count(value)) }
         var written: [String] = []
@@ -32,7 +31,6 @@ public struct CSVWriter: ReportWriter {
             try file.close()
             written.append("csv/" + name)
         }
-        _ = formatting
         try emit("summary.csv", ["item", "value"]) { file in
             let rows: [(String, Cell)] = [
                 ("title", .text(report.title)),
