@@ -284,7 +284,7 @@ struct SignerVerifyTests {
             let names = SDKSigner.signableHeaderNames(headers).filter { $0 != "content-type" }
             let canonical = try #require(SDKSigner.buildCanonicalRequest(
                 method: v.method, path: v.path, query: v.queryPairs, headers: headers, signedNames: names,
-                bodyHash: SDKSigner.sha256Hex(v.bodyData)))
+                bodyHash: sha256Hex(v.bodyData)))
             let signature = SDKSigner.hexSignature(
                 stringToSign: SDKSigner.stringToSign(canonicalRequest: canonical, sdkDate: v.sdkDate), secretKey: v.sk)
             let authorization = SDKSigner.authorizationHeader(
@@ -315,7 +315,7 @@ struct SignerVerifyTests {
         for (method, query, body, expected) in cases {
             let canonical = try #require(SDKSigner.buildCanonicalRequest(
                 method: method, path: "/path", query: query, headers: headers, signedNames: ["x-sdk-date"],
-                bodyHash: SDKSigner.sha256Hex(Data(body.utf8))))
+                bodyHash: sha256Hex(Data(body.utf8))))
             let signature = SDKSigner.hexSignature(
                 stringToSign: SDKSigner.stringToSign(canonicalRequest: canonical, sdkDate: "20060102T150405Z"),
                 secretKey: "SecretKey")

@@ -101,9 +101,14 @@ public enum Batch {
         return units
     }
 
+    /// Where a unit's reports go, relative to the output folder (ROOT's own loose files go to `_root`).
+    static func outputRelative(_ unit: BatchUnit) -> String {
+        unit.relative == "." ? "_root" : unit.relative
+    }
+
     /// Where a unit's reports go.
     static func outputFolder(_ unit: BatchUnit, in out: URL) -> URL {
-        unit.relative == "." ? out.appendingPathComponent("_root") : out.appendingPathComponent(unit.relative)
+        out.appendingPathComponent(outputRelative(unit))
     }
 
     /// Runs the batch. Failures are collected, never thrown; only an unusable output folder throws.
@@ -182,9 +187,13 @@ enum BatchIndex {
         defer { try? FileManager.default.removeItem(at: staging) }
 
         var rows: [[String: Any]] = []
-        var csv = "path,status,jobs,verdict,inconsistent_rows,not_compared,not_retrieved,fetched_at,expiry,next_expiry,report_html,report_md,report_xlsx,reason\r\n"
+        let csv = try CSVFile(url: staging.appendingPathComponent("index.csv"), bom: false)
+        try csv.row([
+            "path", "status", "jobs", "verdict", "inconsistent_rows", "not_compared", "not_retrieved", "fetched_at", "expiry",
+            "next_expiry", "report_html", "report_md", "report_xlsx", "reason",
+        ].map(Cell.text))
         for (unit, outcome) in results {
-            let folder = Batch.outputFolder(unit, in: out).lastPathComponent == "_root" ? "_root" : unit.relative
+            let folder = Batch.outputRelative(unit)
             let evidence: Evidence?
             let status: String
             var reason = ""
@@ -203,11 +212,7 @@ enum BatchIndex {
                 summary.map { String($0.notRetrieved) } ?? "", summary?.fetchedAt ?? "", summary?.expiry ?? "",
                 summary?.nextExpiry ?? "",
             ] + links + [reason]
-            csv += cells.map { cell in
-                let safe = CSVFile.neutralised(cell)
-                return safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                    ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
-            }.joined(separator: ",") + "\r\n"
+            try csv.row(cells.map(Cell.text))
             var row: [String: Any] = [
                 "path": unit.relative, "status": status, "failed": status == "failed", "reason": reason,
                 "jobs": summary?.jobs.joined(separator: " ") ?? "", "verdict": summary?.verdict ?? "",
@@ -239,7 +244,7 @@ enum BatchIndex {
         let store = TemplateStore(overrideDirectory: options.render.templatesDirectory)
         try Data(store.render("index.html.mustache", model).utf8).write(to: staging.appendingPathComponent("index.html"))
         try Data(store.render("index.md.mustache", model).utf8).write(to: staging.appendingPathComponent("index.md"))
-        try Data(csv.utf8).write(to: staging.appendingPathComponent("index.csv"))
+        try csv.close()
 
         var outputs: [FileDigest] = []
         for name in ["index.csv", "index.html", "index.md"] {
@@ -255,7 +260,7 @@ enum BatchIndex {
             }
             guard let evidence else { continue }
             let folder = Batch.outputFolder(unit, in: out)
-            let relative = (unit.relative == "." ? "_root" : unit.relative) + "/" + Evidence.fileName
+            let relative = Batch.outputRelative(unit) + "/" + Evidence.fileName
             if let data = FileManager.default.contents(atPath: folder.appendingPathComponent(Evidence.fileName).path) {
                 outputs.append(FileDigest(path: relative, sha256: sha256Hex(data), bytes: Int64(data.count)))
             }

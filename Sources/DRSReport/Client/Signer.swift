@@ -251,10 +251,6 @@ public enum SDKSigner {
         ].joined(separator: "\n")
     }
 
-    /// Lower-case hex SHA-256 of `data`.
-    static func sha256Hex(_ data: Data) -> String {
-        hex(SHA256.hash(data: data))
-    }
 
     /// Parses an X-Sdk-Date value strictly (`yyyyMMdd'T'HHmmss'Z'`, a real calendar date, UTC).
     static func parseSDKDate(_ value: String) -> Date? {
@@ -373,7 +369,7 @@ public enum SDKSigner {
         }
     }
 
-    private static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+    static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         var out: [UInt8] = []
         for byte in bytes {
             out.append(lowerHexDigits[Int(byte >> 4)])

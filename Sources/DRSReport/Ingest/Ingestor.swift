@@ -310,17 +310,7 @@ final class ReportBuilder {
     private func addLineTable(_ table: TableLineResult) {
         let key = Self.tableKey(table.sourceDatabase, table.sourceTable, table.targetDatabase, table.targetTable)
         if let index = lineTableIndex.find(key, task: table.taskId, taskOf: { self.report.lineTables[$0].taskId }) {
-            var existing = report.lineTables[index]
-            existing.taskId = existing.taskId ?? table.taskId
-            existing.sourceRows = table.sourceRows ?? existing.sourceRows
-            existing.targetRows = table.targetRows ?? existing.targetRows
-            existing.difference = table.difference ?? existing.difference
-            existing.status = existing.status.merged(with: table.status)
-            existing.message = table.message ?? existing.message
-            existing.filter = table.filter ?? existing.filter
-            existing.listedAsUncompared = existing.listedAsUncompared || table.listedAsUncompared
-            existing.sourceIds.append(contentsOf: table.sourceIds.filter { !existing.sourceIds.contains($0) })
-            report.lineTables[index] = existing
+            report.lineTables[index].absorb(table, incomingWins: true)
         } else {
             lineTableIndex.insert(key, report.lineTables.count)
             report.lineTables.append(table)
@@ -330,20 +320,7 @@ final class ReportBuilder {
     private func addContentTable(_ table: TableContentResult) {
         let key = Self.tableKey(table.sourceDatabase, table.sourceTable, table.targetDatabase, table.targetTable)
         if let index = contentTableIndex.find(key, task: table.taskId, taskOf: { self.report.contentTables[$0].taskId }) {
-            var existing = report.contentTables[index]
-            existing.taskId = existing.taskId ?? table.taskId
-            existing.sourceRows = table.sourceRows ?? existing.sourceRows
-            existing.targetRows = table.targetRows ?? existing.targetRows
-            existing.difference = table.difference ?? existing.difference
-            existing.lineStatus = existing.lineStatus.merged(with: table.lineStatus)
-            existing.contentStatus = existing.contentStatus.merged(with: table.contentStatus)
-            existing.message = table.message ?? existing.message
-            existing.filter = table.filter ?? existing.filter
-            existing.progress = table.progress ?? existing.progress
-            existing.listedAsUncompared = existing.listedAsUncompared || table.listedAsUncompared
-            existing.diffRowsInInput += table.diffRowsInInput
-            existing.sourceIds.append(contentsOf: table.sourceIds.filter { !existing.sourceIds.contains($0) })
-            report.contentTables[index] = existing
+            report.contentTables[index].absorb(table, incomingWins: true)
         } else {
             contentTableIndex.insert(key, report.contentTables.count)
             report.contentTables.append(table)
@@ -765,32 +742,10 @@ final class ReportBuilder {
     func finish() -> IngestResult {
         report.lineTables = Self.absorbUnlocated(
             report.lineTables, database: \.sourceDatabase, tables: { $0.sourceTable + "\u{1}" + $0.targetTable }
-        ) { existing, loose in
-            existing.taskId = existing.taskId ?? loose.taskId
-            existing.sourceRows = existing.sourceRows ?? loose.sourceRows
-            existing.targetRows = existing.targetRows ?? loose.targetRows
-            existing.difference = existing.difference ?? loose.difference
-            existing.status = existing.status.merged(with: loose.status)
-            existing.message = existing.message ?? loose.message
-            existing.filter = existing.filter ?? loose.filter
-            existing.listedAsUncompared = existing.listedAsUncompared || loose.listedAsUncompared
-            existing.sourceIds.append(contentsOf: loose.sourceIds.filter { !existing.sourceIds.contains($0) })
-        }
+        ) { $0.absorb($1, incomingWins: false) }
         report.contentTables = Self.absorbUnlocated(
             report.contentTables, database: \.sourceDatabase, tables: { $0.sourceTable + "\u{1}" + $0.targetTable }
-        ) { existing, loose in
-            existing.taskId = existing.taskId ?? loose.taskId
-            existing.sourceRows = existing.sourceRows ?? loose.sourceRows
-            existing.targetRows = existing.targetRows ?? loose.targetRows
-            existing.difference = existing.difference ?? loose.difference
-            existing.lineStatus = existing.lineStatus.merged(with: loose.lineStatus)
-            existing.contentStatus = existing.contentStatus.merged(with: loose.contentStatus)
-            existing.message = existing.message ?? loose.message
-            existing.progress = existing.progress ?? loose.progress
-            existing.listedAsUncompared = existing.listedAsUncompared || loose.listedAsUncompared
-            existing.diffRowsInInput += loose.diffRowsInInput
-            existing.sourceIds.append(contentsOf: loose.sourceIds.filter { !existing.sourceIds.contains($0) })
-        }
+        ) { $0.absorb($1, incomingWins: false) }
         // Indices changed; rebuild the content-table index for attaching row counts.
         contentTableIndex = MergeIndex()
         for (index, table) in report.contentTables.enumerated() {

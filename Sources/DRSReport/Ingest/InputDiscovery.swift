@@ -144,7 +144,7 @@ extension ArchiveManifest.Entry {
 
 /// Lowercase hex sha256.
 public func sha256Hex(_ data: Data) -> String {
-    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    SDKSigner.hex(SHA256.hash(data: data))
 }
 
 /// Turns command-line inputs (files, folders, archives) into response files.

@@ -495,3 +495,39 @@ public struct Verdict: Sendable, Codable, Equatable {
     /// The facts that decided it, in the report language.
     public var reasons: [String]
 }
+
+extension TableLineResult {
+    /// Folds another report of the same table into this one. When both carry a value,
+    /// `incomingWins` decides: a later response updates a table; a loose one does not override a located one.
+    mutating func absorb(_ other: TableLineResult, incomingWins: Bool) {
+        func pick<T>(_ mine: T?, _ theirs: T?) -> T? { incomingWins ? (theirs ?? mine) : (mine ?? theirs) }
+        taskId = taskId ?? other.taskId
+        sourceRows = pick(sourceRows, other.sourceRows)
+        targetRows = pick(targetRows, other.targetRows)
+        difference = pick(difference, other.difference)
+        status = status.merged(with: other.status)
+        message = pick(message, other.message)
+        filter = pick(filter, other.filter)
+        listedAsUncompared = listedAsUncompared || other.listedAsUncompared
+        sourceIds.append(contentsOf: other.sourceIds.filter { !sourceIds.contains($0) })
+    }
+}
+
+extension TableContentResult {
+    /// Folds another report of the same table into this one (see `TableLineResult.absorb`).
+    mutating func absorb(_ other: TableContentResult, incomingWins: Bool) {
+        func pick<T>(_ mine: T?, _ theirs: T?) -> T? { incomingWins ? (theirs ?? mine) : (mine ?? theirs) }
+        taskId = taskId ?? other.taskId
+        sourceRows = pick(sourceRows, other.sourceRows)
+        targetRows = pick(targetRows, other.targetRows)
+        difference = pick(difference, other.difference)
+        lineStatus = lineStatus.merged(with: other.lineStatus)
+        contentStatus = contentStatus.merged(with: other.contentStatus)
+        message = pick(message, other.message)
+        filter = pick(filter, other.filter)
+        progress = pick(progress, other.progress)
+        listedAsUncompared = listedAsUncompared || other.listedAsUncompared
+        diffRowsInInput += other.diffRowsInInput
+        sourceIds.append(contentsOf: other.sourceIds.filter { !sourceIds.contains($0) })
+    }
+}
