@@ -197,6 +197,26 @@ def v5_job(job_id: str, compare_result: dict, total_count: int | None = None) ->
     return {"job": job}
 
 
+def v5_job_detail(job_id: str, name: str, status: str, engine: str, src: str, tgt: str,
+                  region: str = "cn-north-4", project_id: str = V5_PROJECT) -> dict:
+    """GET /v5/{project_id}/jobs/{job_id}?type=detail: the job itself (shape of the reference's example)."""
+    return {"job": {
+        "id": job_id, "status": status, "create_time": "2026-11-18T02:00:00Z",
+        "base_info": {"name": name, "job_type": "sync", "engine_type": engine, "job_direction": "up",
+                      "task_type": "FULL_INCR_TRANS", "net_type": "vpc", "charging_mode": "on_demand",
+                      "enterprise_project_id": "0", "description": "", "expired_days": 14, "tags": []},
+        "source_endpoint": [{"db_type": src, "endpoint_type": "cloud", "endpoint_role": "so",
+                             "endpoint": {"id": "c0ffee00-0000-4000-8000-00000000so01", "endpoint_name": "source",
+                                          "instance_id": "a1b2c3d4e5f6in01", "db_user": "drs_reader"},
+                             "cloud": {"region": region, "project_id": project_id, "az_code": region + "a"}}],
+        "target_endpoint": [{"db_type": tgt, "endpoint_type": "cloud", "endpoint_role": "ta",
+                             "endpoint": {"id": "c0ffee00-0000-4000-8000-00000000ta01", "endpoint_name": "target",
+                                          "instance_id": "f6e5d4c3b2a1in02", "db_user": "drs_writer"},
+                             "cloud": {"region": region, "project_id": project_id, "az_code": region + "b"}}],
+        "node_info": {"spec": {"node_type": "medium"}},
+    }}
+
+
 def page(offset: int, limit: int) -> dict:
     return {"offset": str(offset), "limit": str(limit)}
 
@@ -465,6 +485,10 @@ def gen_v5_archive(root: Path) -> int:
         "flow_compare_data": [{"src_db": db, "src_tb": t, "dst_db": db, "dst_tb": t, "progress": p}
                               for (db, t), p in list(zip(flow, progress))[:10]],
     })
+
+    # -- the job's own detail (type=detail): its name, status, engines and region
+    w.add(w.job_path, {"type": "detail"},
+          v5_job_detail(V5_JOB, "shop-mysql-sync-prod", "INCRE_TRANSFER_STARTED", "mysql-to-mysql", "mysql", "mysql"))
 
     w.finish(at("2026-11-20T08:01:00Z"))
     return len(rows)
@@ -955,6 +979,10 @@ def gen_hostile(root: Path) -> int:
               {"error_code": "DRS.M00202",
                "error_msg": f"The value of parameter source_db_name is invalid: {H_SCRIPT}\n"
                             f"| {H_HYPERLINK} | {H_MDLINK} | {H_RLO} {H_AMP}"}, status=400)
+    # A job named by a hostile operator: the name reaches every title.
+    w.add(w.job_path, {"type": "detail"}, v5_job_detail(
+        job, f"{H_SCRIPT} {H_HYPERLINK} {H_MDLINK} www.evil.example ops@evil.example", "INCRE_TRANSFER_STARTED",
+        "mysql-to-gaussdbv5", "mysql", "gaussdbv5", project_id=HOSTILE_PROJECT))
 
     w.finish(w.clock + timedelta(seconds=30))
     return total
@@ -1105,6 +1133,8 @@ def gen_large(out: Path, n_tables: int, n_diffs: int) -> None:
             w.compare({"compare_type": "content_compare", "query_type": "diff", "source_db_name": dbs[d],
                        "target_db_name": dbs[d], "compare_task_id": LARGE_CONTENTS_TASK, **page(off, limit)},
                       v5_job(job, {"content_diff_detail_info": {**head, "contents_infos": buf}}))
+    w.add(w.job_path, {"type": "detail"}, v5_job_detail(
+        job, "estate-mysql-sync", "INCRE_TRANSFER_STARTED", "mysql-to-mysql", "mysql", "mysql", project_id=LARGE_PROJECT))
     w.finish(w.clock + timedelta(seconds=60))
     print(f"large archive: {out} ({n_tables} tables in {n_db} databases, {n_diffs} diff rows, "
           f"{len(w.entries)} responses)")
@@ -1127,7 +1157,7 @@ All ids, names and values are made up. Shapes follow the DRS API reference and S
 
 ## `v5-mysql-archive/responses/`
 
-All but the last two are `GET /v5/{project_id}/jobs/{job_id}?type=compare&…`; the query of each is in `manifest.json`.
+All but 000020–000022 are `GET /v5/{project_id}/jobs/{job_id}?type=compare&…`; the query of each is in `manifest.json`.
 
 | File | Query / API | Fills |
 |---|---|---|
@@ -1143,6 +1173,7 @@ All but the last two are `GET /v5/{project_id}/jobs/{job_id}?type=compare&…`; 
 | `000019.json` | `content_compare&diff` for `legacy_crm` | empty `content_diff_detail_info` |
 | `000020.json` | `GET /v5/{project_id}/jobs/{job_id}/compare-progress/{compare_job_id}` | `full_info` / `incre_info` / `global_info` |
 | `000021.json` | `GET /v5/{project_id}/jobs/{job_id}/progress-data/table` | `count`, `create_time` (epoch ms string), `flow_compare_data` |
+| `000022.json` | `GET /v5/{project_id}/jobs/{job_id}?type=detail` | the job itself: `base_info.name` (shop-mysql-sync-prod), status, `source_endpoint`/`target_endpoint` (`db_type`, `cloud.region`) |
 
 ## `v3-mysql-responses/`
 

@@ -28,6 +28,12 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .customLong("max-md-rows"), help: "Inconsistent rows listed in report.md.")
     var maxMarkdownRows: Int = 20
 
+    @Option(name: .customLong("max-md-tables"), help: "Inconsistent tables listed in report.md.")
+    var maxMarkdownTables: Int = 20
+
+    @Option(name: .customLong("md-max-chars"), help: "Size cap of report.md in characters (UTF-16 units); GitHub comments allow 65,536, Jira 32,767 by default.")
+    var maxMarkdownChars: Int = 60_000
+
     @Flag(name: .customLong("csv-bom"), help: "Start CSV files with a UTF-8 BOM (for Excel).")
     var csvBOM = false
 
@@ -40,6 +46,8 @@ struct ReportOptions: ParsableArguments {
     func validate() throws {
         if maxHTMLRows < 0 { throw ValidationError("--max-html-rows must be 0 or more.") }
         if maxMarkdownRows < 0 { throw ValidationError("--max-md-rows must be 0 or more.") }
+        if maxMarkdownTables < 0 { throw ValidationError("--max-md-tables must be 0 or more.") }
+        if maxMarkdownChars < 1_000 { throw ValidationError("--md-max-chars must be 1000 or more, so the verdict always fits.") }
     }
 
     /// The ingest and render options, with what evidence.json records.
@@ -55,6 +63,8 @@ struct ReportOptions: ParsableArguments {
         render.formats = try OutputFormat.parseList(format)
         render.maxHTMLRows = maxHTMLRows
         render.maxMarkdownRows = maxMarkdownRows
+        render.maxMarkdownTables = maxMarkdownTables
+        render.maxMarkdownChars = maxMarkdownChars
         render.csvBOM = csvBOM
         render.timeZone = try OptionParsing.timeZone(timezone)
         if let templates {
@@ -70,6 +80,8 @@ struct ReportOptions: ParsableArguments {
             "expiry_window_seconds": String(ingest.expiryWindowSeconds),
             "max_html_rows": String(maxHTMLRows),
             "max_md_rows": String(maxMarkdownRows),
+            "max_md_tables": String(maxMarkdownTables),
+            "md_max_chars": String(maxMarkdownChars),
             "csv_bom": csvBOM ? "true" : "false",
         ]
         if let observed = ingest.observedAt { recorded["observed_at"] = OptionParsing.iso(observed) }

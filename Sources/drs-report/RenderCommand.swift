@@ -32,7 +32,7 @@ struct RenderCommand: ParsableCommand {
         let summary = try Renderer.render(result, to: URL(fileURLWithPath: out), options: render)
         let report = result.report
         if !quiet {
-            Output.line("Verdict: \(report.verdict.value.rawValue) (\(report.verdict.reasons.joined(separator: "; ")))")
+            Output.line("Verdict: \(report.verdict.value.rawValue) (\(report.verdictSentences.joined(separator: "; ")))")
             Output.line("Wrote \(summary.files.count) files to \(out):")
             for file in summary.files where !file.hasPrefix("csv/") || file == "csv/diffs.csv" {
                 Output.line("  \(out)/\(file)")

@@ -10,7 +10,7 @@ import Testing
         let evidence = try Evidence.read(from: out)
         #expect(evidence.tool == "drs-report \(DRSReportVersion.current)")
         #expect(evidence.clock == "2026-11-21T00:00:00Z")
-        #expect(evidence.inputs.count == 21)
+        #expect(evidence.inputs.count == 22)
         #expect(evidence.inputs.first?.path == "v5-mysql-archive/responses/000001.json")
         #expect(Set(evidence.outputs.map(\.path)) == Set(filesUnder(out).filter { $0 != Evidence.fileName }))
         #expect(evidence.summary.verdict == "INCONSISTENT")

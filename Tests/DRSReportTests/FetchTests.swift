@@ -53,7 +53,7 @@ import Testing
         func strip(_ value: JSONValue) -> JSONValue {
             switch value {
             case .object(var members):
-                for key in ["sources", "source_ids", "source_id", "expiry", "notes", "generated_at", "diff_preview", "endpoint"] {
+                for key in ["sources", "source_ids", "source_id", "expiry", "notes", "generated_at", "diff_preview", "endpoint", "region"] {
                     members.removeValue(forKey: key)
                 }
                 if members["streaming"] != nil { members.removeValue(forKey: "tasks") }

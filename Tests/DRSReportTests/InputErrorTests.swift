@@ -159,17 +159,23 @@ import Testing
     @Test func verdictRule() throws {
         let consistent = try ingestBody(#"{"total_count": 1, "data_compare_overview_infos": [{"source_db_name": "a", "status": 2}]}"#).report
         #expect(consistent.verdict.value == .consistent)
-        #expect(consistent.verdict.rule.contains("otherwise CONSISTENT"))
+        #expect(consistent.verdict.reasons.first == VerdictReason(.allConsistent, 1))
+        // Only row-count comparison ran; the verdict says so and rests on it alone.
+        #expect(consistent.verdict.coverage.ran == [.line])
+        #expect(consistent.verdict.reasons.filter { $0.code == .kindNotRun }.compactMap(\.kind) == [.object, .content])
+        #expect(consistent.verdictSentences.contains("no object comparison result is in the inputs: it did not run"))
         let pending = try ingestBody(#"{"total_count": 1, "data_compare_overview_infos": [{"source_db_name": "a", "status": 5}]}"#).report
         #expect(pending.verdict.value == .incomplete)
         let empty = try ingestBody(#"{"count": 0, "flow_compare_data": []}"#).report
         #expect(empty.verdict.value == .incomplete)
-        #expect(empty.verdict.reasons == ["the inputs hold no comparison result"])
+        #expect(empty.verdict.reasons == [VerdictReason(.noResults)])
+        #expect(empty.verdictSentences == ["the inputs hold no comparison result"])
         let both = try ingestBody(#"{"total_count": 2, "data_compare_overview_infos": [{"source_db_name": "a", "status": 0}, {"source_db_name": "b", "status": 22}]}"#).report
         #expect(both.verdict.value == .inconsistent)
         #expect(both.notCompared.count == 1)
         let zh = try ingest([Repo.path("samples/v5-mysql-archive")], language: .zhCN).report
-        #expect(zh.verdict.rule.hasPrefix("若任一对象"))
+        #expect(zh.verdictSentences.first == "4 张表不一致")
+        #expect(Strings(.zhCN)["verdict.rule"].hasPrefix("若任一表"))
     }
 
     @Test func samplesMatchTheirExpectedRowCounts() throws {
@@ -183,7 +189,8 @@ import Testing
         #expect(v5.report.verdict.value == .inconsistent)
         let v3 = try ingest([Repo.path("samples/v3-mysql-responses")])
         #expect(try allRows(v3.diffs).count == 17)
-        #expect(v3.report.diffSummary.rowsSkippedAsDuplicates == 12)
+        #expect(v3.report.diffSummary.duplicateRows == 12)
+        #expect(v3.report.diffSummary.rowsReportedByDRS == 17)
         let hostile = try ingest([Repo.fixtures.appendingPathComponent("hostile").path])
         let hostileExpected = try JSONParser.parse(Data(contentsOf: Repo.fixtures.appendingPathComponent("hostile/EXPECTED.json")))
         #expect(try allRows(hostile.diffs).count == Int(hostileExpected["diff_rows"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? -1))

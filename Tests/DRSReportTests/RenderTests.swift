@@ -62,7 +62,8 @@ func text(_ folder: URL, _ name: String) throws -> String {
         defer { try? FileManager.default.removeItem(at: out) }
         let data = try Data(contentsOf: out.appendingPathComponent("report.json"))
         let any = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        #expect(any?["schema_version"] as? Int == 1)
+        #expect(any?["schema_version"] as? Int == 2)
+        #expect((any?["tables"] as? [Any])?.count == 12)
         #expect((any?["diffs"] as? [Any])?.count == 73)
         #expect((any?["verdict"] as? [String: Any])?["value"] as? String == "INCONSISTENT")
         // Keys appear in sorted order at the top level.
@@ -77,7 +78,7 @@ func text(_ folder: URL, _ name: String) throws -> String {
         defer { try? FileManager.default.removeItem(at: out) }
         let html = try text(out, "report.html")
         #expect(html.contains("68 more rows in csv/diffs.csv"))
-        #expect(html.contains("more rows in csv/line_tables.csv"))
+        #expect(html.contains("more rows in csv/tables.csv"))
         let md = try text(out, "report.md")
         #expect(md.contains("71 more rows in csv/diffs.csv"))
     }
@@ -100,7 +101,7 @@ func text(_ folder: URL, _ name: String) throws -> String {
         try write("{{% CONTENT_TYPE: MARKDOWN}}Verdict={{verdict.value}} title={{title}}\n", to: "report.md.mustache", in: templates)
         let out = try render([Repo.path("samples/v5-mysql-archive")], formats: [.md, .html]) { $0.templatesDirectory = templates }
         defer { try? FileManager.default.removeItem(at: out) }
-        #expect(try text(out, "report.md") == "Verdict=INCONSISTENT title=DRS comparison report\n")
+        #expect(try text(out, "report.md") == "Verdict=INCONSISTENT title=DRS comparison\\: shop-mysql-sync-prod (b7e5a4d1-2c9f-4e3a-8d61-5f0a2c9jb201)\n")
         #expect(try text(out, "report.html").contains("<!DOCTYPE html>"))
     }
 

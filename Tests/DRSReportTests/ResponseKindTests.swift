@@ -54,10 +54,13 @@ import Testing
         #expect(task.expiry.expiresAt == TimeParsing.parse("2026-11-20T09:00:00Z"))
         #expect(task.expiry.state == .expired)
         #expect(task.expiry.receivedAtBasis == .manifest)
-        #expect(report.objectSummaries.map(\.objectType) == ["TABLE", "INDEX", "TRIGGER"])
-        #expect(report.objectSummaries[0].targetCount == 12)
-        #expect(report.objectSummaries.map(\.status.outcome) == [.consistent, .inconsistent, .notCompared])
-        #expect(report.notCompared.map(\.scope) == ["TRIGGER"])
+        #expect(report.objectTypes.map(\.objectType) == ["TABLE", "INDEX", "TRIGGER"])
+        #expect(report.objectTypes[0].targetCount == 12)
+        #expect(report.objectTypes.map(\.status.outcome) == [.consistent, .inconsistent, .notCompared])
+        // No objects are listed, so each type DRS judged is one ledger entry.
+        #expect(report.objects.map(\.scope) == [.type, .type])
+        #expect(report.notCompared.map(\.objectType) == ["TRIGGER"])
+        #expect(report.verdict.counts.inconsistentObjects == 1)
         #expect(report.verdict.value == .inconsistent)
     }
 
@@ -69,10 +72,10 @@ import Testing
               {"source_db_name": "shop", "target_db_name": "shop", "source_db_value": "", "target_db_value": "", "error_message": "timeout"}]}}}
             """#
         let report = try ingestArchive(body, query: ["compare_type": "object_compare", "query_type": "detail", "object_type": "INDEX", "compare_task_id": "t1"]).report
-        #expect(report.objectDetails.count == 3)
-        #expect(report.objectDetails.allSatisfy { $0.objectType == "INDEX" && $0.taskId == "t1" })
-        #expect(report.objectDetails.map(\.status.outcome) == [.consistent, .inconsistent, .notCompared])
-        #expect(report.objectDetails[2].errorMessage == "timeout")
+        #expect(report.objects.count == 3)
+        #expect(report.objects.allSatisfy { $0.objectType == "INDEX" && $0.taskIds == ["t1"] && $0.scope == .object })
+        #expect(report.objects.map(\.outcome) == [.consistent, .inconsistent, .notCompared])
+        #expect(report.objects[2].message == "timeout")
     }
 
     @Test func v5DataCompareList() throws {
@@ -101,8 +104,9 @@ import Testing
               {"source_db_name": "shop", "target_db_name": "shop2", "status": "INCONSISTENT"},
               {"source_db_name": "crm", "target_db_name": "crm", "status": "TARGET_DB_NOT_EXIST"}]}}}
             """#, query: ["compare_type": "line_compare", "query_type": "overview", "compare_task_id": "t-l"]).report
-        #expect(overview.lineDatabases.map(\.targetDatabase) == ["shop2", "crm"])
-        #expect(overview.lineDatabases.map(\.taskId) == ["t-l", "t-l"])
+        #expect(overview.databases.map(\.targetDb) == ["crm", "shop2"])
+        #expect(overview.databases.map(\.taskIds) == [["t-l"], ["t-l"]])
+        #expect(overview.databases.map(\.outcome) == [.notCompared, .inconsistent])
         #expect(overview.notCompared.map(\.sourceName) == ["crm"])
 
         let detail = try ingestArchive(#"""
@@ -112,16 +116,22 @@ import Testing
               {"source_table_name": "客户表", "source_row_num": "5", "target_row_num": "5", "status": "CONSISTENT"}]}}}
             """#, query: ["compare_type": "line_compare", "query_type": "detail", "source_db_name": "shop", "target_db_name": "shop2",
                           "compare_detail_type": "compare", "compare_task_id": "t-l"]).report
-        let first = try #require(detail.lineTables.first)
-        #expect(first.sourceDatabase == "shop")
-        #expect(first.targetDatabase == "shop2")
+        let entry = try #require(detail.tables.first { $0.sourceTable == "orders" })
+        let first = try #require(entry.line)
+        #expect(entry.sourceDb == "shop")
+        #expect(entry.targetDb == "shop2")
+        #expect(entry.jobId == "job-1")
+        #expect(entry.content == nil)
         #expect(first.sourceRows == 3_000_000_000)
         #expect(first.targetRows == 2_999_999_998)
         #expect(first.difference == 2)
         #expect(first.message == "m")
         #expect(first.status.outcome == .inconsistent)
-        #expect(detail.lineTables[1].targetTable == "客户表")
-        #expect(detail.lineTables[1].difference == 0)
+        #expect(entry.outcome == .inconsistent)
+        let second = try #require(detail.tables.first { $0.sourceTable == "客户表" })
+        #expect(second.targetTable == "客户表")
+        #expect(second.line?.difference == 0)
+        #expect(second.outcome == .consistent)
     }
 
     @Test func v5UncompareDetailsGoToNotCompared() throws {
@@ -129,9 +139,12 @@ import Testing
             {"job": {"compare_result": {"line_compare_detail_infos": [
               {"source_table_name": "mem", "status": "CAN_NOT_COMPARE", "message": "MEMORY engine"}]}}}
             """#, query: ["compare_type": "line_compare", "query_type": "detail", "source_db_name": "shop", "compare_detail_type": "uncompare"]).report
-        #expect(report.lineTables.first?.listedAsUncompared == true)
+        // Listed as uncompared: the row-count comparison did not cover it; the reason is kept.
+        #expect(report.tables.first?.line == nil)
+        #expect(report.tables.first?.outcome == .notCompared)
         #expect(report.notCompared.first?.sourceName == "shop.mem")
-        #expect(report.notCompared.first?.message == "MEMORY engine")
+        #expect(report.notCompared.first?.reasons.first?.message == "MEMORY engine")
+        #expect(report.notCompared.first?.reasons.first?.code == "CAN_NOT_COMPARE")
         #expect(report.verdict.value == .incomplete)
     }
 
@@ -141,7 +154,8 @@ import Testing
               {"source_db": "shop", "target_db": "shop", "status": "INCONSISTENT", "compare_result": false},
               {"source_db": "crm", "target_db": "crm", "compare_result": true}]}}}
             """#, query: ["compare_type": "content_compare", "query_type": "overview"]).report
-        #expect(overview.contentDatabases.map(\.status.outcome) == [.inconsistent, .consistent])
+        #expect(overview.databases.map(\.sourceDb) == ["crm", "shop"])
+        #expect(overview.databases.map { $0.content?.status.outcome } == [.consistent, .inconsistent])
 
         let detail = try ingestArchive(#"""
             {"job": {"compare_result": {"content_compare_detail_infos": [
@@ -149,11 +163,13 @@ import Testing
                "source_row_num": 10, "target_row_num": 9, "difference_row_num": 2, "line_compare_result": false,
                "content_compare_result": "false", "message": ""}]}}}
             """#, query: ["compare_type": "content_compare", "query_type": "detail", "compare_task_id": "t-c"]).report
-        let table = try #require(detail.contentTables.first)
-        #expect(table.sourceRows == 10 && table.targetRows == 9 && table.difference == 2)
+        let entry = try #require(detail.tables.first)
+        let table = try #require(entry.content)
+        #expect(table.sourceRows == 10 && table.targetRows == 9 && table.inconsistentRows == 2)
         #expect(table.lineStatus.outcome == .inconsistent)
-        #expect(table.contentStatus.outcome == .inconsistent)
-        #expect(table.taskId == "t-c")
+        #expect(table.status.outcome == .inconsistent)
+        #expect(entry.taskIds == ["t-c"])
+        #expect(entry.line == nil)
 
         let diff = try ingestArchive(#"""
             {"job": {"compare_result": {"content_diff_detail_info": {"count": 3, "target_meta_is_null": 1, "source_meta_is_null": 1,
@@ -172,7 +188,8 @@ import Testing
         #expect(rows[2].targetSQL == "t")
         #expect(diff.report.diffSummary.rowsInInput == 3)
         #expect(diff.report.diffSummary.rowsReportedByDRS == 3)
-        #expect(diff.report.contentTables.map(\.sourceTable) == ["order_items", "orders"])
+        #expect(diff.report.tables.map(\.sourceTable) == ["order_items", "orders"])
+        #expect(diff.report.tables.map(\.diffRows) == [1, 2])
         #expect(diff.report.verdict.value == .inconsistent)
     }
 
@@ -211,14 +228,17 @@ import Testing
             """#, path: "/v3/p1/jobs/job-1/object/compare").report
         #expect(overview.tasks.first?.id == "bfc")
         #expect(overview.tasks.first?.expiry.state == .notGenerated)
-        #expect(overview.objectSummaries.map(\.status.outcome) == [.consistent, .inconsistent, .pending])
+        #expect(overview.objectTypes.map(\.status.outcome) == [.consistent, .inconsistent, .pending])
 
         let detail = try ingestArchive(#"""
             {"count": 1, "compare_detail": [{"source_db_name": "shop", "target_db_name": "shop", "source_db_value": "t1", "target_db_value": "t1", "status": 2}]}
             """#, path: "/v3/p1/jobs/job-1/object/compare/TABLE", query: ["compare_job_id": "bfc"]).report
-        #expect(detail.objectDetails.first?.objectType == "TABLE")
-        #expect(detail.objectDetails.first?.taskId == "bfc")
-        #expect(detail.objectDetails.first?.status.outcome == .consistent)
+        // A TABLE object is the table's own ledger entry, with object comparison's view of it.
+        #expect(detail.objects.isEmpty)
+        #expect(detail.tables.map(\.sourceTable) == ["t1"])
+        #expect(detail.tables.first?.taskIds == ["bfc"])
+        #expect(detail.tables.first?.object?.status.outcome == .consistent)
+        #expect(detail.tables.first?.object?.onTarget == true)
     }
 
     @Test func v3CompareJobs() throws {
@@ -237,8 +257,9 @@ import Testing
             {"total_count": 1, "data_compare_overview_infos": [{"source_db_name": "shop", "target_db_name": "shop", "status": 0,
               "compare_num": 10, "compare_end_num": 9, "data_inconsistent_num": 2, "uncomparable_num": 1}]}
             """#, path: "/v3/p1/jobs/job-1/compare/t-l/line-overview").report
-        let pair = try #require(overview.lineDatabases.first)
-        #expect(pair.taskId == "t-l")
+        let entry = try #require(overview.databases.first)
+        let pair = try #require(entry.line)
+        #expect(entry.taskIds == ["t-l"])
         #expect(pair.tableCount == 10 && pair.finishedCount == 9 && pair.inconsistentCount == 2 && pair.uncomparableCount == 1)
         #expect(pair.status.outcome == .inconsistent)
 
@@ -247,11 +268,12 @@ import Testing
               {"source_table_name": "a", "source_row_num": 5, "target_table_name": "a", "target_row_num": 4, "difference_row_num": 1, "status": 0, "compare_line_config_filter": "id > 3"},
               {"source_table_name": "big", "source_row_num": 3000000000, "target_table_name": "big", "status": 23}]}
             """#, path: "/v3/p1/jobs/job-1/compare/t-l/line-detail", query: ["db_name": "shop", "target_db_name": "shop_t"]).report
-        #expect(detail.lineTables.map(\.sourceDatabase) == ["shop", "shop"])
-        #expect(detail.lineTables.first?.targetDatabase == "shop_t")
-        #expect(detail.lineTables.first?.filter == "id > 3")
-        #expect(detail.lineTables[1].sourceRows == 3_000_000_000)
-        #expect(detail.lineTables[1].status.code == "TOO_MANY_ROWS_NOT_COMPARED")
+        #expect(detail.tables.map(\.sourceDb) == ["shop", "shop"])
+        #expect(detail.tables.map(\.sourceTable) == ["a", "big"])
+        #expect(detail.tables.first?.targetDb == "shop_t")
+        #expect(detail.tables.first?.line?.filter == "id > 3")
+        #expect(detail.tables[1].line?.sourceRows == 3_000_000_000)
+        #expect(detail.tables[1].line?.status.code == "TOO_MANY_ROWS_NOT_COMPARED")
         #expect(detail.notCompared.count == 1)
     }
 
@@ -259,16 +281,16 @@ import Testing
         let overview = try ingestArchive(#"""
             {"total_count": 1, "content_compare_result_infos": [{"source_db": "shop", "target_db": "shop", "status": 2, "compare_num": 3, "compare_end_num": 3, "data_inconsistent_num": 0, "uncomparable_num": 0}]}
             """#, path: "/v3/p1/jobs/job-1/compare/t-c/content-overview").report
-        #expect(overview.contentDatabases.first?.status.outcome == .consistent)
-        #expect(overview.contentDatabases.first?.tableCount == 3)
+        #expect(overview.databases.first?.content?.status.outcome == .consistent)
+        #expect(overview.databases.first?.content?.tableCount == 3)
 
         let detail = try ingestArchive(#"""
             {"total_count": 1, "content_compare_result_infos": [{"source_db": "shop", "target_db": "shop", "source_table_name": "t",
               "target_table_name": "t", "source_row_num": 1, "target_row_num": 1, "difference_row_num": 0, "line_compare_result": "true",
               "content_compare_result": true, "status": 2, "progress": 100.0, "complete_shard_count": 1, "total_shard_count": 1}]}
             """#, path: "/v3/p1/jobs/job-1/compare/t-c/content-detail", query: ["type": "compare"]).report
-        #expect(detail.contentTables.first?.contentStatus.outcome == .consistent)
-        #expect(detail.contentTables.first?.progress == 100)
+        #expect(detail.tables.first?.content?.status.outcome == .consistent)
+        #expect(detail.tables.first?.content?.progress == 100)
 
         let difference = try ingestArchive(#"""
             {"count": 2, "target_meta_is_null": 1, "source_meta_is_null": 0, "source_target_meta_not_null": 1, "contents_infos": [
@@ -299,14 +321,22 @@ import Testing
         let model = report.report
         #expect(Set(model.tasks.map(\.id)) == ["o1", "l1", "c1"])
         #expect(model.tasks.first { $0.id == "c1" }?.createdAt == Date(timeIntervalSince1970: 1_607_766_111.833))
-        #expect(model.objectSummaries.first?.status.code == "TARGET_DB_NOT_EXIST")
-        #expect(model.objectSummaries.first?.diffCount == 3)
-        #expect(model.objectDetails.first?.status.outcome == .inconsistent)
-        #expect(model.lineTables.first?.targetDatabase == "s2")
-        #expect(model.lineTables.first?.difference == 1)
-        #expect(model.contentTables.map(\.sourceTable) == ["t1", "t9"])
-        #expect(model.contentTables[1].listedAsUncompared)
-        #expect(model.contentTables[0].diffRowsInInput == 1)
+        #expect(model.objectTypes.first?.status.code == "TARGET_DB_NOT_EXIST")
+        #expect(model.objectTypes.first?.diffCount == 3)
+        #expect(model.tables.map(\.sourceTable) == ["t1", "t9"])
+        let t1 = model.tables[0]
+        #expect(t1.object?.status.outcome == .inconsistent)
+        #expect(t1.object?.onTarget == false)
+        #expect(t1.targetDb == "s2")
+        #expect(t1.line?.difference == 1)
+        #expect(t1.diffRows == 1)
+        #expect(t1.jobId == "job-1")
+        #expect(model.tables[1].content == nil)
+        #expect(model.tables[1].notCompared.map(\.code) == ["CAN_NOT_COMPARE"])
+        // One table, one pair: each counted once although three comparisons call them inconsistent.
+        #expect(model.verdict.counts.inconsistentTables == 1)
+        #expect(model.verdict.counts.inconsistentDatabases == 1)
+        #expect(model.verdict.counts.inconsistentObjects == 0)
         let row = try #require(report.report.diffPreview.first)
         #expect(row.sourceDatabase == "s" && row.targetDatabase == "s2" && row.sourceTable == "t1" && row.taskId == "c1")
     }

@@ -144,17 +144,25 @@ final class SheetParser: NSObject, XMLParserDelegate {
         let out = try render([Repo.path("samples/v5-mysql-archive")], formats: [.xlsx])
         defer { try? FileManager.default.removeItem(at: out) }
         let book = try WorkbookReader(out.appendingPathComponent("report.xlsx"))
-        #expect(book.sheetNames == ["Summary", "Tasks", "Objects", "Object details", "Line comparison", "Content comparison", "Diffs", "Not compared", "Sources"])
+        #expect(book.sheetNames == [
+            "Summary", "Jobs", "Tasks", "Tables", "Database pairs", "Object types", "Objects", "Diffs", "Not compared", "Conflicts",
+            "Not retrieved", "Sources",
+        ])
         let diffs = try #require(book.sheets["Diffs"])
         #expect(diffs.count == 74)
-        #expect(diffs[0][0]?.value == "Task")
-        #expect(diffs[0][8]?.value == "Source SELECT")
-        #expect(diffs[1][8]?.value.hasPrefix("SELECT * FROM `shop`.") == true)
+        #expect(diffs[0][0]?.value == "Job")
+        #expect(diffs[0][9]?.value == "Source SELECT")
+        #expect(diffs[1][9]?.value.hasPrefix("SELECT * FROM `shop`.") == true)
         // Counts are numbers, and the three-billion-row count stays exact.
-        let lines = try #require(book.sheets["Line comparison"])
-        let big = lines.first { $0[2]?.value == "event_log" }
-        #expect(big?[5]?.type == "n")
-        #expect(big?[5]?.value == "3000000000")
+        let tables = try #require(book.sheets["Tables"])
+        #expect(tables.count == 13)
+        let big = tables.first { $0[2]?.value == "event_log" }
+        #expect(big?[8]?.type == "n")
+        #expect(big?[8]?.value == "3000000000")
+        // The Summary states the verdict's distinct counts.
+        let summary = try #require(book.sheets["Summary"])
+        #expect(summary.contains { $0[0]?.value == "Inconsistent tables" && $0[1]?.value == "4" })
+        #expect(summary.contains { $0[0]?.value == "Inconsistent database pairs" && $0[1]?.value == "2" })
         // Times are date-time serial numbers.
         let tasks = try #require(book.sheets["Tasks"])
         let started = try #require(tasks[1][5])
@@ -171,7 +179,7 @@ final class SheetParser: NSObject, XMLParserDelegate {
         defer { try? FileManager.default.removeItem(at: out) }
         let book = try WorkbookReader(out.appendingPathComponent("report.xlsx"))
         let diffs = try #require(book.sheets["Diffs"])
-        let keys = Set(diffs.dropFirst().compactMap { $0[6]?.value })
+        let keys = Set(diffs.dropFirst().compactMap { $0[7]?.value })
         for hostile in ["=HYPERLINK(\"http://evil.example\",\"x\")", "<script>alert(1)</script>", "\"dq\" 'sq'", "🚀🧨", "中文表", "مرحبا שלום",
                         "=cmd|' /C calc'!A0", "&amp;"] {
             #expect(keys.contains(hostile), "missing \(hostile)")
@@ -200,8 +208,8 @@ final class SheetParser: NSObject, XMLParserDelegate {
         let out = try render([Repo.path("samples/v5-mysql-archive")], formats: [.xlsx], language: .zhCN)
         defer { try? FileManager.default.removeItem(at: out) }
         let book = try WorkbookReader(out.appendingPathComponent("report.xlsx"))
-        #expect(book.sheetNames == ["概要", "对比任务", "对象", "对象详情", "行数对比", "内容对比", "不一致数据", "未对比", "数据来源"])
-        #expect(book.sheets["不一致数据"]?.first?[8]?.value == "源库查询 SQL")
+        #expect(book.sheetNames == ["概要", "任务", "对比任务", "表", "库对", "对象类型", "对象", "不一致数据", "未对比", "冲突", "未能获取", "数据来源"])
+        #expect(book.sheets["不一致数据"]?.first?[9]?.value == "源库查询 SQL")
     }
 
     @Test func longCellsAreCutWithAVisibleMarkerAndControlCharactersEscaped() throws {
@@ -216,10 +224,10 @@ final class SheetParser: NSObject, XMLParserDelegate {
         _ = try Renderer.render(result, to: folder.appendingPathComponent("out"), options: RenderOptions())
         let book = try WorkbookReader(folder.appendingPathComponent("out/report.xlsx"))
         let row = try #require(book.sheets["Diffs"]?[1])
-        let sql = try #require(row[8]?.value)
+        let sql = try #require(row[9]?.value)
         #expect(sql.utf16.count == 32_767)
         #expect(sql.hasSuffix("…[truncated; full value in csv/diffs.csv]"))
-        #expect(row[6]?.value == "a_x0001_b")
+        #expect(row[7]?.value == "a_x0001_b")
         let csv = try text(folder.appendingPathComponent("out"), "csv/diffs.csv")
         #expect(csv.contains(long))
     }

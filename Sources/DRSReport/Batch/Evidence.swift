@@ -84,9 +84,21 @@ public struct EvidenceSummary: Codable, Sendable, Equatable {
     public var expiry: String
     /// The earliest expiry among files still valid, ISO-8601 UTC.
     public var nextExpiry: String?
+    /// Inconsistent tables, database pairs and objects, counted as the verdict counts them.
+    public var inconsistentTables: Int64?
+    /// Inconsistent database pairs.
+    public var inconsistentDatabases: Int64?
+    /// Inconsistent objects.
+    public var inconsistentObjects: Int64?
+    /// The job's name, when one job was rendered and its detail was fetched.
+    public var jobName: String?
 
     enum CodingKeys: String, CodingKey {
         case jobs, verdict, expiry
+        case inconsistentTables = "inconsistent_tables"
+        case inconsistentDatabases = "inconsistent_databases"
+        case inconsistentObjects = "inconsistent_objects"
+        case jobName = "job_name"
         case inconsistentRows = "inconsistent_rows"
         case notCompared = "not_compared"
         case notRetrieved = "not_retrieved"
@@ -117,6 +129,10 @@ public struct EvidenceSummary: Codable, Sendable, Equatable {
         expiry = order.first { states.contains($0) }?.rawValue ?? ExpiryState.unknown.rawValue
         nextExpiry = report.tasks.filter { $0.expiry.state == .valid || $0.expiry.state == .expiringSoon }
             .compactMap(\.expiry.expiresAt).min().map(Formatting.iso)
+        inconsistentTables = report.verdict.counts.inconsistentTables
+        inconsistentDatabases = report.verdict.counts.inconsistentDatabases
+        inconsistentObjects = report.verdict.counts.inconsistentObjects
+        jobName = report.jobs.count == 1 ? report.jobs[0].name : nil
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 
 /// Where an inconsistent row belongs, from the request or the enclosing response.
 struct DiffLocation: Sendable, Equatable {
+    var jobId: String?
     var taskId: String?
     var sourceDatabase: String?
     var targetDatabase: String?
@@ -14,45 +15,54 @@ struct DiffPage {
     var rows: [DiffRow] = []
     /// `count` as DRS sent it.
     var reportedCount: Int64?
+    /// Where the page's rows belong, as the request or the enclosing response says.
+    var location = DiffLocation()
 }
 
 /// Extracts inconsistent rows from the three response kinds that carry them. Used by the first
 /// pass (to count) and by `DiffStream` (to stream), so both see exactly the same rows.
 enum DiffExtraction {
-    static func pages(from root: JSONReader, kind: ResponseKind, request: RequestContext?, sourceId: String) throws(DRSReportError) -> [DiffPage] {
+    static func pages(
+        from root: JSONReader, kind: ResponseKind, request: RequestContext?, jobId: String?, sourceId: String
+    ) throws(DRSReportError) -> [DiffPage] {
         switch kind {
         case .v5JobDetail:
             guard let result = try root.object("job")?.object("compare_result"),
                   let info = try result.object("content_diff_detail_info")
             else { return [] }
             let location = DiffLocation(
+                jobId: try root.object("job")?.string("id") ?? jobId,
                 taskId: request?.query["compare_task_id"], sourceDatabase: request?.query["source_db_name"],
                 targetDatabase: request?.query["target_db_name"], sourceTable: nil, targetTable: nil)
             return [try page(info, location: location, sourceId: sourceId)]
         case .v3ContentDifference:
             let location = DiffLocation(
-                taskId: request?.value(after: "compare"), sourceDatabase: request?.query["db_name"],
+                jobId: jobId, taskId: request?.value(after: "compare"), sourceDatabase: request?.query["db_name"],
                 targetDatabase: request?.query["target_db_name"], sourceTable: request?.query["table_name"], targetTable: nil)
             return [try page(root, location: location, sourceId: sourceId)]
         case .v3CompareResult:
             guard let content = try root.object("content_compare_results") else { return [] }
             let taskId = try content.string("compare_task_id")
+            let resultJob = try root.string("job_id") ?? jobId
             var targets: [String: String] = [:]
             for overview in try content.array("content_compare_overview") {
+                try overview.requireObject()
                 if let source = try overview.string("source_db_name"), let target = try overview.string("target_db_name") {
                     targets[source] = target
                 }
             }
             var pages: [DiffPage] = []
             for group in try content.array("content_compare_diffs") {
+                try group.requireObject()
                 let sourceDatabase = try group.string("source_db_name")
                 let location = DiffLocation(
-                    taskId: taskId, sourceDatabase: sourceDatabase,
+                    jobId: resultJob, taskId: taskId, sourceDatabase: sourceDatabase,
                     targetDatabase: sourceDatabase.flatMap { targets[$0] } ?? sourceDatabase,
                     sourceTable: try group.string("source_table_name"), targetTable: nil)
-                var page = DiffPage()
+                var page = DiffPage(location: location)
                 page.reportedCount = try group.int64("content_compare_diff_count")
                 for item in try group.array("content_compare_diff") {
+                    try item.requireObject()
                     page.rows.append(try row(item, location: location, sourceId: sourceId))
                 }
                 pages.append(page)
@@ -64,11 +74,13 @@ enum DiffExtraction {
     }
 
     private static func page(_ info: JSONReader, location: DiffLocation, sourceId: String) throws(DRSReportError) -> DiffPage {
-        var page = DiffPage()
+        var page = DiffPage(location: location)
         page.reportedCount = try info.int64("count")
         let items = try info.array("contents_infos")
         page.rows.reserveCapacity(items.count)
         for item in items {
+            // A string or number in a record array is not a row; counting it would invent a difference.
+            try item.requireObject()
             page.rows.append(try row(item, location: location, sourceId: sourceId))
         }
         return page
@@ -106,7 +118,18 @@ enum DiffExtraction {
             if targetTable == nil { targetTable = parsed.table }
             if targetDatabase == nil { targetDatabase = parsed.database }
         }
+        // A row missing on the source often has no source SELECT: its table is the target's, by
+        // the same name. Without this, two such rows of different tables would look alike.
+        if sourceTable == nil, let targetTable {
+            sourceTable = targetTable
+            inferred = true
+        }
+        if sourceDatabase == nil, let targetDatabase {
+            sourceDatabase = targetDatabase
+            inferred = true
+        }
         return DiffRow(
+            jobId: location.jobId,
             taskId: location.taskId,
             sourceDatabase: sourceDatabase ?? "",
             targetDatabase: targetDatabase ?? sourceDatabase ?? "",

@@ -30,11 +30,15 @@ public enum ResponseKind: String, Sendable, CaseIterable {
     case v3CreateCompareTask = "v3.create-compare-task"
     /// A DRS or API-gateway error body.
     case errorBody = "error"
+    /// `{}`: a valid response that holds nothing (compare-progress with no running task, the 202
+    /// of creating an object-level comparison).
+    case empty
 
     /// Detects the kind of a body from its members; the request path breaks ties.
     static func detect(_ root: JSONValue, request: RequestContext?) -> ResponseKind? {
         guard let members = root.objectValue else { return nil }
         func has(_ key: String) -> Bool { members[key] != nil }
+        if members.isEmpty { return .empty }
         if has("job") { return .v5JobDetail }
         if has("full_info") || has("incre_info") || has("global_info") { return .v5CompareProgress }
         if has("flow_compare_data") { return .v5ProgressData }

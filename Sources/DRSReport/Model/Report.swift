@@ -2,13 +2,17 @@ import Foundation
 
 /// The normalised report: independent of API version and input form. Inconsistent rows are not
 /// held here; they stream from `DiffStream` so a million of them never sit in memory.
+///
+/// The model holds facts (codes and numbers); writers turn them into words through `Strings`.
+/// The ledger (`tables`, `databases`, `objects`) has one entry per compared thing and joins
+/// everything every input said about it; every writer is built from it.
 public struct Report: Sendable, Codable, Equatable {
     /// Version of the report.json schema.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     /// Version of the report.json schema this value was built for.
     public var schemaVersion: Int = Report.schemaVersion
-    /// Report title.
+    /// Report title: `--title`, else "DRS comparison: <job name> (<job id>)".
     public var title: String
     /// The clock the report was judged against (`--now`).
     public var generatedAt: Date
@@ -23,31 +27,31 @@ public struct Report: Sendable, Codable, Equatable {
     /// Comparison tasks, with the expiry of DRS's own result file.
     public var tasks: [CompareTask] = []
     /// Object comparison: counts per object type.
-    public var objectSummaries: [ObjectTypeSummary] = []
-    /// Object comparison: one row per compared object.
-    public var objectDetails: [ObjectDetail] = []
-    /// Line (row-count) comparison per database pair.
-    public var lineDatabases: [DatabasePairResult] = []
-    /// Line (row-count) comparison per table.
-    public var lineTables: [TableLineResult] = []
-    /// Content (value) comparison per database pair.
-    public var contentDatabases: [DatabasePairResult] = []
-    /// Content (value) comparison per table.
-    public var contentTables: [TableContentResult] = []
+    public var objectTypes: [ObjectTypeSummary] = []
+    /// The ledger of objects: one entry per compared object (and per object type DRS judged
+    /// without listing its objects).
+    public var objects: [ObjectEntry] = []
+    /// The ledger of database pairs: one entry per job and source/target database pair.
+    public var databases: [DatabaseEntry] = []
+    /// The ledger of tables: one entry per job and source/target table pair, sorted by job,
+    /// source database and source table.
+    public var tables: [TableEntry] = []
     /// Inconsistent-row totals; the rows themselves stream from `DiffStream`.
     public var diffSummary = DiffSummary()
     /// A bounded sample of inconsistent rows per table, for HTML and Markdown.
     public var diffPreview: [DiffRow] = []
-    /// Everything that could not be compared, never dropped.
+    /// Everything that could not be compared, one entry per thing, never dropped.
     public var notCompared: [NotComparedEntry] = []
     /// Progress of running comparisons.
     public var progress = ProgressInfo()
     /// Responses that were DRS error bodies: "could not be retrieved".
     public var retrievalErrors: [RetrievalError] = []
-    /// Responses that were read but carry nothing to report (e.g. task creation).
-    public var notes: [String] = []
-    /// The verdict and the rule that produced it.
-    public var verdict = Verdict(value: .incomplete, rule: "", reasons: [])
+    /// Facts about the inputs worth saying (an empty body, a partial task list…).
+    public var notes: [Note] = []
+    /// Where two inputs disagreed, which value the report used and why.
+    public var conflicts: [Conflict] = []
+    /// The verdict, its counts, its coverage and the facts that produced it.
+    public var verdict = Verdict()
     /// Expiry window used to judge "expiring soon", in seconds.
     public var expiryWindowSeconds: Int64 = 86_400
 
@@ -71,6 +75,24 @@ public struct JobInfo: Sendable, Codable, Equatable {
     public var name: String?
     /// Job status, when known.
     public var status: String?
+    /// Job type (`sync`, `migration`, `cloudDataGuard`…), when known.
+    public var jobType: String?
+    /// DRS engine type, e.g. `mysql-to-mysql`, when known.
+    public var engineType: String?
+    /// Source database engine (`db_type`), when known.
+    public var sourceEngine: String?
+    /// Target database engine (`db_type`), when known.
+    public var targetEngine: String?
+    /// Region, from the job's endpoints or the API endpoint, when known.
+    public var region: String?
+
+    public init(id: String, projectId: String? = nil, endpoint: String? = nil, name: String? = nil, status: String? = nil) {
+        self.id = id
+        self.projectId = projectId
+        self.endpoint = endpoint
+        self.name = name
+        self.status = status
+    }
 }
 
 /// How the time of a response is known.
@@ -216,6 +238,8 @@ public struct CompareTask: Sendable, Codable, Equatable {
 
 /// Object comparison counts of one object type.
 public struct ObjectTypeSummary: Sendable, Codable, Equatable {
+    /// Job id, when known.
+    public var jobId: String?
     /// Task id, when known.
     public var taskId: String?
     /// Object type (DB, TABLE, INDEX…).
@@ -232,116 +256,6 @@ public struct ObjectTypeSummary: Sendable, Codable, Equatable {
     public var sourceIds: [String]
 }
 
-/// One compared object.
-public struct ObjectDetail: Sendable, Codable, Equatable {
-    /// Task id, when known.
-    public var taskId: String?
-    /// Object type.
-    public var objectType: String
-    /// Source database.
-    public var sourceDatabase: String?
-    /// Target database.
-    public var targetDatabase: String?
-    /// The object as seen on the source.
-    public var sourceValue: String?
-    /// The object as seen on the target.
-    public var targetValue: String?
-    /// Status (derived from the values when DRS sends none).
-    public var status: CompareStatus
-    /// Failure cause.
-    public var errorMessage: String?
-    /// Source id.
-    public var sourceId: String
-}
-
-/// A database pair in line or content comparison.
-public struct DatabasePairResult: Sendable, Codable, Equatable {
-    /// Task id, when known.
-    public var taskId: String?
-    /// Source database.
-    public var sourceDatabase: String
-    /// Target database.
-    public var targetDatabase: String
-    /// Status.
-    public var status: CompareStatus
-    /// Tables compared in total, when sent.
-    public var tableCount: Int64?
-    /// Tables finished, when sent.
-    public var finishedCount: Int64?
-    /// Inconsistent tables, when sent.
-    public var inconsistentCount: Int64?
-    /// Tables that could not be compared, when sent.
-    public var uncomparableCount: Int64?
-    /// Source ids.
-    public var sourceIds: [String]
-}
-
-/// Row-count comparison of one table.
-public struct TableLineResult: Sendable, Codable, Equatable {
-    /// Task id, when known.
-    public var taskId: String?
-    /// Source database ("" when DRS did not say).
-    public var sourceDatabase: String
-    /// Target database.
-    public var targetDatabase: String
-    /// Source table.
-    public var sourceTable: String
-    /// Target table.
-    public var targetTable: String
-    /// Rows on the source.
-    public var sourceRows: Int64?
-    /// Rows on the target.
-    public var targetRows: Int64?
-    /// Difference as sent (or computed when not sent).
-    public var difference: Int64?
-    /// Status.
-    public var status: CompareStatus
-    /// DRS message.
-    public var message: String?
-    /// Row filter applied by DRS.
-    public var filter: String?
-    /// Whether DRS listed the table as "uncompare".
-    public var listedAsUncompared: Bool
-    /// Source ids.
-    public var sourceIds: [String]
-}
-
-/// Value comparison of one table.
-public struct TableContentResult: Sendable, Codable, Equatable {
-    /// Task id, when known.
-    public var taskId: String?
-    /// Source database.
-    public var sourceDatabase: String
-    /// Target database.
-    public var targetDatabase: String
-    /// Source table.
-    public var sourceTable: String
-    /// Target table.
-    public var targetTable: String
-    /// Rows on the source.
-    public var sourceRows: Int64?
-    /// Rows on the target.
-    public var targetRows: Int64?
-    /// Inconsistent rows as DRS counts them.
-    public var difference: Int64?
-    /// Row-count result.
-    public var lineStatus: CompareStatus
-    /// Value result.
-    public var contentStatus: CompareStatus
-    /// DRS message.
-    public var message: String?
-    /// Row filter applied by DRS.
-    public var filter: String?
-    /// Progress percentage of a running comparison.
-    public var progress: Double?
-    /// Whether DRS listed the table as "uncompare".
-    public var listedAsUncompared: Bool
-    /// Inconsistent rows present in the inputs for this table.
-    public var diffRowsInInput: Int64
-    /// Source ids.
-    public var sourceIds: [String]
-}
-
 /// Where an inconsistent row is missing, if anywhere.
 public enum DiffKind: String, Codable, Sendable, CaseIterable {
     /// Present only on the source.
@@ -354,6 +268,8 @@ public enum DiffKind: String, Codable, Sendable, CaseIterable {
 
 /// One inconsistent row.
 public struct DiffRow: Sendable, Codable, Equatable {
+    /// Job id, when known.
+    public var jobId: String?
     /// Task id, when known.
     public var taskId: String?
     /// Source database.
@@ -382,34 +298,19 @@ public struct DiffRow: Sendable, Codable, Equatable {
 
 /// Totals of inconsistent rows.
 public struct DiffSummary: Sendable, Codable, Equatable {
-    /// Rows in the inputs.
+    /// Distinct rows in the inputs (exact duplicates counted once).
     public var rowsInInput: Int64 = 0
-    /// Rows by kind.
+    /// Distinct rows by kind.
     public var byKind: [String: Int64] = [:]
-    /// Rows DRS says exist (sum of the `count` of diff responses), when sent.
+    /// Rows DRS says exist (sum of the `count` of diff queries), when sent.
     public var rowsReportedByDRS: Int64?
-    /// Rows whose table was named only by their SQL.
+    /// Rows whose table was named only by their SQL, or by the other side's location.
     public var rowsWithInferredLocation: Int64 = 0
-    /// Rows not counted again because another API already delivered that table's rows.
-    public var rowsSkippedAsDuplicates: Int64 = 0
-}
-
-/// Something that could not be compared.
-public struct NotComparedEntry: Sendable, Codable, Equatable {
-    /// Which comparison: object, line or content.
-    public var comparison: CompareKind
-    /// What it is: object type, or `database`/`table`.
-    public var scope: String
-    /// Source side name (database, or database.table).
-    public var sourceName: String
-    /// Target side name.
-    public var targetName: String
-    /// Status.
-    public var status: CompareStatus
-    /// DRS message.
-    public var message: String?
-    /// Task id, when known.
-    public var taskId: String?
+    /// Rows whose table is unknown; such a row never merges with another.
+    public var rowsWithUnknownLocation: Int64 = 0
+    /// Exact duplicates (same job, task, table, kind and keys) delivered again, counted once:
+    /// the same page fetched twice, or the same rows from content-difference and query-compare-result.
+    public var duplicateRows: Int64 = 0
 }
 
 /// Progress of comparisons still running.
@@ -474,60 +375,4 @@ public struct RetrievalError: Sendable, Codable, Equatable {
     public var errorCode: String
     /// DRS error message.
     public var errorMessage: String
-}
-
-/// The overall judgement of the report.
-public enum VerdictValue: String, Codable, Sendable {
-    /// Everything compared agrees, and nothing is missing.
-    case consistent = "CONSISTENT"
-    /// At least one difference.
-    case inconsistent = "INCONSISTENT"
-    /// No difference found, but something was not compared, not finished, or not retrieved.
-    case incomplete = "INCOMPLETE"
-}
-
-/// The verdict with the rule and the facts that produced it.
-public struct Verdict: Sendable, Codable, Equatable {
-    /// The verdict.
-    public var value: VerdictValue
-    /// The rule, in the report language.
-    public var rule: String
-    /// The facts that decided it, in the report language.
-    public var reasons: [String]
-}
-
-extension TableLineResult {
-    /// Folds another report of the same table into this one. When both carry a value,
-    /// `incomingWins` decides: a later response updates a table; a loose one does not override a located one.
-    mutating func absorb(_ other: TableLineResult, incomingWins: Bool) {
-        func pick<T>(_ mine: T?, _ theirs: T?) -> T? { incomingWins ? (theirs ?? mine) : (mine ?? theirs) }
-        taskId = taskId ?? other.taskId
-        sourceRows = pick(sourceRows, other.sourceRows)
-        targetRows = pick(targetRows, other.targetRows)
-        difference = pick(difference, other.difference)
-        status = status.merged(with: other.status)
-        message = pick(message, other.message)
-        filter = pick(filter, other.filter)
-        listedAsUncompared = listedAsUncompared || other.listedAsUncompared
-        sourceIds.append(contentsOf: other.sourceIds.filter { !sourceIds.contains($0) })
-    }
-}
-
-extension TableContentResult {
-    /// Folds another report of the same table into this one (see `TableLineResult.absorb`).
-    mutating func absorb(_ other: TableContentResult, incomingWins: Bool) {
-        func pick<T>(_ mine: T?, _ theirs: T?) -> T? { incomingWins ? (theirs ?? mine) : (mine ?? theirs) }
-        taskId = taskId ?? other.taskId
-        sourceRows = pick(sourceRows, other.sourceRows)
-        targetRows = pick(targetRows, other.targetRows)
-        difference = pick(difference, other.difference)
-        lineStatus = lineStatus.merged(with: other.lineStatus)
-        contentStatus = contentStatus.merged(with: other.contentStatus)
-        message = pick(message, other.message)
-        filter = pick(filter, other.filter)
-        progress = pick(progress, other.progress)
-        listedAsUncompared = listedAsUncompared || other.listedAsUncompared
-        diffRowsInInput += other.diffRowsInInput
-        sourceIds.append(contentsOf: other.sourceIds.filter { !sourceIds.contains($0) })
-    }
 }

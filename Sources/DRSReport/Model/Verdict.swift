@@ -1,97 +1,122 @@
 import Foundation
 
-/// Builds the "not compared" section from every comparison section, so nothing uncompared is dropped.
-enum NotComparedCollector {
-    static func collect(_ report: Report) -> [NotComparedEntry] {
+/// How a ledger entry's outcome follows from its facts. docs/report-json.md states the same rules.
+enum LedgerRules {
+    /// A table is INCONSISTENT if its row counts or values differ, or a row of it is present;
+    /// otherwise NOT_COMPARED if any comparison could not compare it; otherwise INCOMPLETE if a
+    /// comparison of it is unfinished or of unknown status; otherwise CONSISTENT.
+    static func outcome(of table: TableEntry) -> LedgerOutcome {
+        var outcomes: [LedgerOutcome] = []
+        if let object = table.object { outcomes.append(LedgerOutcome(object.status.outcome)) }
+        if let line = table.line { outcomes.append(LedgerOutcome(line.status.outcome)) }
+        if let content = table.content {
+            let known = [content.status, content.lineStatus].filter { $0 != .missing }
+            outcomes += known.isEmpty ? [.incomplete] : known.map { LedgerOutcome($0.outcome) }
+            if (content.inconsistentRows ?? 0) > 0 { outcomes.append(.inconsistent) }
+        }
+        if table.diffRows > 0 { outcomes.append(.inconsistent) }
+        if !table.notCompared.isEmpty { outcomes.append(.notCompared) }
+        return outcomes.max() ?? .incomplete
+    }
+
+    /// A database pair is INCONSISTENT if a comparison says so or one of its tables is; the rest
+    /// follows its own database-level statuses as for a table.
+    static func outcome(of database: DatabaseEntry) -> LedgerOutcome {
+        var outcomes: [LedgerOutcome] = []
+        if let object = database.object { outcomes.append(LedgerOutcome(object.status.outcome)) }
+        for facts in [database.line, database.content].compactMap({ $0 }) {
+            outcomes.append(facts.status == .missing ? .incomplete : LedgerOutcome(facts.status.outcome))
+        }
+        if database.inconsistentTables > 0 || database.diffRows > 0 { outcomes.append(.inconsistent) }
+        if !database.notCompared.isEmpty { outcomes.append(.notCompared) }
+        return outcomes.max() ?? .incomplete
+    }
+
+    /// Every ledger entry with a not-compared reason, one entry per thing.
+    static func notCompared(_ report: Report) -> [NotComparedEntry] {
         var entries: [NotComparedEntry] = []
-        for summary in report.objectSummaries where summary.status.outcome == .notCompared {
+        for object in report.objects where object.outcome == .notCompared {
+            let reason = NotComparedReason(comparison: .object, code: object.status.code, raw: object.status.raw, message: object.message)
             entries.append(NotComparedEntry(
-                comparison: .object, scope: summary.objectType, sourceName: "", targetName: "", status: summary.status,
-                message: nil, taskId: summary.taskId))
+                scope: .object, jobId: object.jobId, objectType: object.objectType,
+                sourceName: qualified(object.sourceDb ?? "", object.sourceName ?? ""),
+                targetName: qualified(object.targetDb ?? "", object.targetName ?? ""), reasons: [reason]))
         }
-        for detail in report.objectDetails where detail.status.outcome == .notCompared {
+        for database in report.databases where !database.notCompared.isEmpty {
             entries.append(NotComparedEntry(
-                comparison: .object, scope: detail.objectType, sourceName: detail.sourceValue ?? detail.sourceDatabase ?? "",
-                targetName: detail.targetValue ?? detail.targetDatabase ?? "", status: detail.status, message: detail.errorMessage,
-                taskId: detail.taskId))
+                scope: .database, jobId: database.jobId, objectType: nil, sourceName: database.sourceDb, targetName: database.targetDb,
+                reasons: database.notCompared))
         }
-        for pair in report.lineDatabases where pair.status.outcome == .notCompared {
+        for table in report.tables where !table.notCompared.isEmpty {
             entries.append(NotComparedEntry(
-                comparison: .line, scope: "database", sourceName: pair.sourceDatabase, targetName: pair.targetDatabase,
-                status: pair.status, message: nil, taskId: pair.taskId))
-        }
-        for table in report.lineTables where table.status.outcome == .notCompared || table.listedAsUncompared {
-            entries.append(NotComparedEntry(
-                comparison: .line, scope: "table", sourceName: qualified(table.sourceDatabase, table.sourceTable),
-                targetName: qualified(table.targetDatabase, table.targetTable), status: uncompared(table.status), message: table.message,
-                taskId: table.taskId))
-        }
-        for pair in report.contentDatabases where pair.status.outcome == .notCompared {
-            entries.append(NotComparedEntry(
-                comparison: .content, scope: "database", sourceName: pair.sourceDatabase, targetName: pair.targetDatabase,
-                status: pair.status, message: nil, taskId: pair.taskId))
-        }
-        for table in report.contentTables
-        where table.contentStatus.outcome == .notCompared || table.lineStatus.outcome == .notCompared || table.listedAsUncompared {
-            let status = uncompared(table.contentStatus.outcome == .notCompared ? table.contentStatus : table.lineStatus)
-            entries.append(NotComparedEntry(
-                comparison: .content, scope: "table", sourceName: qualified(table.sourceDatabase, table.sourceTable),
-                targetName: qualified(table.targetDatabase, table.targetTable), status: status, message: table.message,
-                taskId: table.taskId))
+                scope: .table, jobId: table.jobId, objectType: nil, sourceName: qualified(table.sourceDb, table.sourceTable),
+                targetName: qualified(table.targetDb, table.targetTable), reasons: table.notCompared))
         }
         return entries
     }
 
-    /// DRS listed it under "uncompare": whatever else it says, the thing was not compared.
-    static func uncompared(_ status: CompareStatus) -> CompareStatus {
-        status.outcome == .notCompared ? status : CompareStatus(outcome: .notCompared, code: "UNCOMPARE", raw: status.raw)
-    }
-
-    static func qualified(_ database: String, _ table: String) -> String {
-        database.isEmpty ? table : table.isEmpty ? database : database + "." + table
+    static func qualified(_ database: String, _ name: String) -> String {
+        database.isEmpty ? name : name.isEmpty ? database : database + "." + name
     }
 }
 
-/// The verdict rule, in one place. The rule text in the report comes from the string table.
+/// The verdict rule, in one place; its text is `verdict.rule` in the string table.
+///
+/// INCONSISTENT if any table, database pair or object is inconsistent, or any inconsistent row
+/// is present; otherwise INCOMPLETE if anything was not compared, is unfinished or of unknown
+/// status, could not be retrieved, if a task did not finish successfully, or if the inputs hold
+/// no comparison result; otherwise CONSISTENT, resting on the comparison kinds that ran. A kind
+/// that did not run is always listed; it does not by itself change the verdict.
 enum VerdictRule {
-    static func judge(_ report: Report, strings: Strings) -> Verdict {
-        var outcomes: [CompareOutcome] = []
-        outcomes += report.objectSummaries.map(\.status.outcome)
-        outcomes += report.objectDetails.map(\.status.outcome)
-        outcomes += report.lineDatabases.map(\.status.outcome)
-        outcomes += report.contentDatabases.map(\.status.outcome)
-        let tableOutcomes = report.lineTables.map(\.status.outcome)
-            + report.contentTables.flatMap { [$0.lineStatus.outcome, $0.contentStatus.outcome].filter { $0 != .unknown } }
-        let objectsInconsistent = (report.objectSummaries.map(\.status.outcome) + report.objectDetails.map(\.status.outcome))
-            .filter { $0 == .inconsistent }.count
-        let databasesInconsistent = (report.lineDatabases + report.contentDatabases).filter { $0.status.outcome == .inconsistent }.count
-        let tablesInconsistent = report.lineTables.filter { $0.status.outcome == .inconsistent }.count
-            + report.contentTables.filter { $0.contentStatus.outcome == .inconsistent || $0.lineStatus.outcome == .inconsistent }.count
-        let all = outcomes + tableOutcomes
-        var reasons: [String] = []
-        if objectsInconsistent > 0 { reasons.append(strings.format("reason.objects_inconsistent", objectsInconsistent)) }
-        if databasesInconsistent > 0 { reasons.append(strings.format("reason.databases_inconsistent", databasesInconsistent)) }
-        if tablesInconsistent > 0 { reasons.append(strings.format("reason.tables_inconsistent", tablesInconsistent)) }
-        if report.diffSummary.rowsInInput > 0 { reasons.append(strings.format("reason.diff_rows", report.diffSummary.rowsInInput)) }
-        let rule = strings["verdict.rule"]
-        if !reasons.isEmpty {
-            return Verdict(value: .inconsistent, rule: rule, reasons: reasons)
+    static func judge(_ report: Report) -> Verdict {
+        var counts = VerdictCounts()
+        counts.inconsistentTables = Int64(report.tables.filter { $0.outcome == .inconsistent }.count)
+        counts.inconsistentDatabases = Int64(report.databases.filter { $0.outcome == .inconsistent }.count)
+        counts.inconsistentObjects = Int64(report.objects.filter { $0.outcome == .inconsistent }.count)
+        counts.inconsistentRows = report.diffSummary.rowsInInput
+        counts.notCompared = Int64(report.notCompared.count)
+        counts.notRetrieved = Int64(report.retrievalErrors.count)
+        counts.incomplete = Int64(
+            report.tables.filter { $0.outcome == .incomplete }.count + report.databases.filter { $0.outcome == .incomplete }.count
+                + report.objects.filter { $0.outcome == .incomplete }.count)
+        counts.tasksUnfinished = Int64(report.tasks.filter { $0.status != nil && !$0.isFinished }.count)
+        counts.compared = Int64(report.tables.count + report.databases.count + report.objects.count)
+
+        var coverage = Coverage()
+        coverage.object = !report.objectTypes.isEmpty || !report.objects.isEmpty || report.tables.contains { $0.object != nil }
+            || report.databases.contains { $0.object != nil }
+        coverage.line = report.tables.contains { $0.line != nil } || report.databases.contains { $0.line != nil }
+        coverage.content = report.tables.contains { $0.content != nil || $0.diffRows > 0 } || report.databases.contains { $0.content != nil }
+
+        var verdict = Verdict()
+        verdict.counts = counts
+        verdict.coverage = coverage
+        var reasons: [VerdictReason] = []
+        if counts.inconsistentTables > 0 { reasons.append(VerdictReason(.tablesInconsistent, counts.inconsistentTables)) }
+        if counts.inconsistentDatabases > 0 { reasons.append(VerdictReason(.databasesInconsistent, counts.inconsistentDatabases)) }
+        if counts.inconsistentObjects > 0 { reasons.append(VerdictReason(.objectsInconsistent, counts.inconsistentObjects)) }
+        if counts.inconsistentRows > 0 { reasons.append(VerdictReason(.diffRows, counts.inconsistentRows)) }
+        let inconsistent = !reasons.isEmpty
+        if counts.notCompared > 0 { reasons.append(VerdictReason(.notCompared, counts.notCompared)) }
+        if counts.notRetrieved > 0 { reasons.append(VerdictReason(.notRetrieved, counts.notRetrieved)) }
+        if counts.incomplete > 0 { reasons.append(VerdictReason(.incomplete, counts.incomplete)) }
+        if counts.tasksUnfinished > 0 { reasons.append(VerdictReason(.tasksUnfinished, counts.tasksUnfinished)) }
+        let noResults = coverage.ran.isEmpty && counts.inconsistentRows == 0
+        if noResults {
+            reasons.append(VerdictReason(.noResults))
+        } else {
+            for kind in coverage.missing { reasons.append(VerdictReason(.kindNotRun, kind: kind)) }
         }
-        let notCompared = report.notCompared.count
-        let pending = all.filter { $0 == .pending }.count
-        let unknown = (report.objectSummaries.map(\.status.outcome) + report.lineDatabases.map(\.status.outcome)
-            + report.contentDatabases.map(\.status.outcome) + report.lineTables.map(\.status.outcome))
-            .filter { $0 == .unknown }.count
-        let unfinished = report.tasks.filter { $0.status != nil && !$0.isFinished }.count
-        if notCompared > 0 { reasons.append(strings.format("reason.not_compared", notCompared)) }
-        if pending > 0 { reasons.append(strings.format("reason.pending", pending)) }
-        if unknown > 0 { reasons.append(strings.format("reason.unknown", unknown)) }
-        if !report.retrievalErrors.isEmpty { reasons.append(strings.format("reason.errors", report.retrievalErrors.count)) }
-        if unfinished > 0 { reasons.append(strings.format("reason.tasks_unfinished", unfinished)) }
-        if all.isEmpty { reasons.append(strings["reason.no_results"]) }
-        if !reasons.isEmpty {
-            return Verdict(value: .incomplete, rule: rule, reasons: reasons)
+        let gaps = reasons.contains { [.notCompared, .notRetrieved, .incomplete, .tasksUnfinished, .noResults].contains($0.code) }
+        if inconsistent {
+            verdict.value = .inconsistent
+        } else if gaps {
+            verdict.value = .incomplete
+        } else {
+            verdict.value = .consistent
+            reasons.insert(VerdictReason(.allConsistent, counts.compared), at: 0)
         }
-        return Verdict(value: .consistent, rule: rule, reasons: [strings.format("reason.all_consistent", all.count)])
+        verdict.reasons = reasons
+        return verdict
     }
 }

@@ -11,18 +11,16 @@ public struct CSVWriter: ReportWriter {
 
     public init() {}
 
-    /// The section files, in a fixed order.
-    public static let files = [
-        "summary.csv", "tasks.csv", "objects.csv", "object_details.csv", "line_databases.csv", "line_tables.csv",
-        "content_databases.csv", "content_tables.csv", "diffs.csv", "not_compared.csv", "progress.csv",
-        "streaming_progress.csv", "errors.csv", "sources.csv",
-    ]
+    /// The files written, one per section, sorted.
+    public static var files: [String] {
+        let empty = Report(title: "", generatedAt: Date(timeIntervalSince1970: 0), language: Language.enUS.rawValue, generator: "")
+        return (["summary", "diffs"] + ReportSections.all(empty, strings: Strings(.enUS)).map(\.file)).map { $0 + ".csv" }.sorted()
+    }
 
     public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws -> [String] {
         let folder = directory.appendingPathComponent("csv")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        func t(_ date: Date?) -> String { Formatting.iso(date) }
-        func n(_ value: Int64?) -> Cell { .number(Formatting.count(value)) }
+        let strings = Strings(Language(rawValue: report.language) ?? .enUS)
         var written: [String] = []
         func emit(_ name: String, _ header: [String], _ body: (CSVFile) throws -> Void) throws {
             let file = try CSVFile(url: folder.appendingPathComponent(name), bom: options.csvBOM)
@@ -32,165 +30,54 @@ public struct CSVWriter: ReportWriter {
             written.append("csv/" + name)
         }
         try emit("summary.csv", ["item", "value"]) { file in
-            let rows: [(String, Cell)] = [
-                ("title", .text(report.title)),
-                ("verdict", .text(report.verdict.value.rawValue)),
-                ("verdict_rule", .text(report.verdict.rule)),
-                ("verdict_reasons", .text(report.verdict.reasons.joined(separator: "; "))),
-                ("generated_at", .text(t(report.generatedAt))),
-                ("generator", .text(report.generator)),
-                ("jobs", .text(report.jobs.map(\.id).joined(separator: " "))),
-                ("inconsistent_rows_in_input", .number(String(report.diffSummary.rowsInInput))),
-                ("inconsistent_rows_reported_by_drs", n(report.diffSummary.rowsReportedByDRS)),
-                ("not_compared", .number(String(report.notCompared.count))),
-                ("responses_not_retrieved", .number(String(report.retrievalErrors.count))),
-                ("input_files", .number(String(report.sources.count))),
-                ("inputs_digest", .text(Formatting.inputsDigest(report))),
-            ]
-            for (item, value) in rows { try file.row([.text(item), value]) }
-        }
-        try emit("tasks.csv", [
-            "task_id", "job_id", "kind", "type", "status", "created_at", "started_at", "ended_at", "export_status",
-            "report_remain_seconds", "received_at", "received_at_basis", "expires_at", "expiry_state", "seconds_left", "error",
-        ]) { file in
-            for task in report.tasks {
-                try file.row([
-                    .text(task.id), .text(task.jobId ?? ""), .text(task.kind.rawValue), .text(task.rawType ?? ""), .text(task.status ?? ""),
-                    .text(t(task.createdAt)), .text(t(task.startedAt)), .text(t(task.endedAt)), .text(task.exportStatus ?? ""),
-                    n(task.reportRemainSeconds), .text(t(task.expiry.receivedAt)), .text(task.expiry.receivedAtBasis?.rawValue ?? ""),
-                    .text(t(task.expiry.expiresAt)), .text(task.expiry.state.rawValue), n(task.expiry.secondsLeft), .text(task.errorMessage ?? ""),
-                ])
+            for item in ReportSections.summary(report, strings: strings, timeZone: options.timeZone) {
+                try file.row([.text(item.id), Self.cell(item.value)])
             }
         }
-        try emit("objects.csv", ["task_id", "object_type", "source_count", "target_count", "diff_count", "outcome", "status", "raw_status"]) { file in
-            for item in report.objectSummaries {
-                try file.row([
-                    .text(item.taskId ?? ""), .text(item.objectType), n(item.sourceCount), n(item.targetCount), n(item.diffCount),
-                    .text(item.status.outcome.rawValue), .text(item.status.code), .text(item.status.raw),
-                ])
+        for section in ReportSections.all(report, strings: strings) {
+            let columns = section.ids.indices.filter { section.included($0, csv: true) }
+            try emit(section.file + ".csv", columns.map { section.ids[$0] }) { file in
+                for row in section.rows { try file.row(columns.map { Self.cell(row[$0]) }) }
             }
         }
-        try emit("object_details.csv", [
-            "task_id", "object_type", "source_db", "target_db", "source_value", "target_value", "outcome", "status", "error",
-        ]) { file in
-            for item in report.objectDetails {
-                try file.row([
-                    .text(item.taskId ?? ""), .text(item.objectType), .text(item.sourceDatabase ?? ""), .text(item.targetDatabase ?? ""),
-                    .text(item.sourceValue ?? ""), .text(item.targetValue ?? ""), .text(item.status.outcome.rawValue),
-                    .text(item.status.code), .text(item.errorMessage ?? ""),
-                ])
-            }
+        let diffColumns = DiffColumns.columns(strings)
+        try emit("diffs.csv", diffColumns.filter { $0.placement != .xlsxOnly }.map(\.id)) { file in
+            let columns = diffColumns.filter { $0.placement != .xlsxOnly }
+            try diffs.forEach { row in try file.row(columns.map { Self.cell($0.value(row)) }) }
         }
-        let databaseHeader = ["task_id", "source_db", "target_db", "outcome", "status", "raw_status", "tables", "finished", "inconsistent", "not_comparable"]
-        func databaseRow(_ item: DatabasePairResult) -> [Cell] {
-            [
-                .text(item.taskId ?? ""), .text(item.sourceDatabase), .text(item.targetDatabase), .text(item.status.outcome.rawValue),
-                .text(item.status.code), .text(item.status.raw), n(item.tableCount), n(item.finishedCount), n(item.inconsistentCount),
-                n(item.uncomparableCount),
-            ]
+        return written.sorted()
+    }
+
+    /// A section cell as CSV text: codes, ISO-8601 UTC times, plain digits.
+    static func cell(_ value: CellValue) -> Cell {
+        switch value {
+        case .text(let text): return .text(text)
+        case .count(let number): return .number(Formatting.count(number))
+        case .decimal(let number): return .number(number.map { String($0) } ?? "")
+        case .time(let date): return .text(Formatting.iso(date))
+        case .word(let code, _, _): return .text(code)
+        case .flag(let flag): return .text(flag ? "true" : "false")
         }
-        try emit("line_databases.csv", databaseHeader) { file in
-            for item in report.lineDatabases { try file.row(databaseRow(item)) }
-        }
-        try emit("line_tables.csv", [
-            "task_id", "source_db", "source_table", "target_db", "target_table", "source_rows", "target_rows", "difference",
-            "outcome", "status", "raw_status", "listed_as_uncompared", "message", "filter",
-        ]) { file in
-            for item in report.lineTables {
-                try file.row([
-                    .text(item.taskId ?? ""), .text(item.sourceDatabase), .text(item.sourceTable), .text(item.targetDatabase),
-                    .text(item.targetTable), n(item.sourceRows), n(item.targetRows), n(item.difference), .text(item.status.outcome.rawValue),
-                    .text(item.status.code), .text(item.status.raw), .text(item.listedAsUncompared ? "true" : "false"),
-                    .text(item.message ?? ""), .text(item.filter ?? ""),
-                ])
-            }
-        }
-        try emit("content_databases.csv", databaseHeader) { file in
-            for item in report.contentDatabases { try file.row(databaseRow(item)) }
-        }
-        try emit("content_tables.csv", [
-            "task_id", "source_db", "source_table", "target_db", "target_table", "source_rows", "target_rows", "difference",
-            "line_outcome", "content_outcome", "content_status", "inconsistent_rows_in_input", "progress", "listed_as_uncompared",
-            "message", "filter",
-        ]) { file in
-            for item in report.contentTables {
-                try file.row([
-                    .text(item.taskId ?? ""), .text(item.sourceDatabase), .text(item.sourceTable), .text(item.targetDatabase),
-                    .text(item.targetTable), n(item.sourceRows), n(item.targetRows), n(item.difference),
-                    .text(item.lineStatus.outcome.rawValue), .text(item.contentStatus.outcome.rawValue), .text(item.contentStatus.code),
-                    .number(String(item.diffRowsInInput)), .number(item.progress.map { String($0) } ?? ""),
-                    .text(item.listedAsUncompared ? "true" : "false"), .text(item.message ?? ""), .text(item.filter ?? ""),
-                ])
-            }
-        }
-        try emit("diffs.csv", DiffColumns.csvHeader) { file in
-            try diffs.forEach { row in try file.row(DiffColumns.csvCells(row)) }
-        }
-        try emit("not_compared.csv", ["comparison", "scope", "source", "target", "outcome", "status", "raw_status", "message", "task_id"]) { file in
-            for item in report.notCompared {
-                try file.row([
-                    .text(item.comparison.rawValue), .text(item.scope), .text(item.sourceName), .text(item.targetName),
-                    .text(item.status.outcome.rawValue), .text(item.status.code), .text(item.status.raw), .text(item.message ?? ""),
-                    .text(item.taskId ?? ""),
-                ])
-            }
-        }
-        try emit("progress.csv", [
-            "task_id", "full_progress", "full_speed", "full_recheck_rows", "incremental_delay", "incremental_rows_per_second",
-            "incremental_log_point", "incremental_recheck_rows",
-        ]) { file in
-            for item in report.progress.tasks {
-                try file.row([
-                    .text(item.taskId ?? ""), .number(item.fullProgress.map { String($0) } ?? ""), .text(item.fullSpeed ?? ""),
-                    n(item.fullRecheckRows), .number(item.incrementalDelay.map { String($0) } ?? ""), n(item.incrementalRowsPerSecond),
-                    .text(item.incrementalLogPoint ?? ""), n(item.incrementalRecheckRows),
-                ])
-            }
-        }
-        try emit("streaming_progress.csv", ["object_type", "source_db", "source_object", "target_db", "target_object", "progress"]) { file in
-            for item in report.progress.streaming {
-                try file.row([
-                    .text(item.objectType ?? ""), .text(item.sourceDatabase), .text(item.sourceObject), .text(item.targetDatabase),
-                    .text(item.targetObject), n(item.progress),
-                ])
-            }
-        }
-        try emit("errors.csv", ["source_id", "file", "request", "http_status", "error_code", "error_message"]) { file in
-            for item in report.retrievalErrors {
-                try file.row([
-                    .text(item.sourceId), .text(item.file), .text(item.request ?? ""), .number(item.httpStatus.map(String.init) ?? ""),
-                    .text(item.errorCode), .text(item.errorMessage),
-                ])
-            }
-        }
-        try emit("sources.csv", [
-            "source_id", "file", "kind", "method", "path", "query", "http_status", "received_at", "received_at_basis", "sha256", "duplicate_of",
-        ]) { file in
-            for item in report.sources {
-                let query = (item.query ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-                try file.row([
-                    .text(item.id), .text(item.file), .text(item.kind), .text(item.method ?? ""), .text(item.requestPath ?? ""),
-                    .text(query), .number(item.httpStatus.map(String.init) ?? ""), .text(t(item.receivedAt)),
-                    .text(item.receivedAtBasis.rawValue), .text(item.sha256), .text(item.duplicateOf ?? ""),
-                ])
-            }
-        }
-        return written
     }
 }
 
 /// The columns of an inconsistent row, shared by CSV and XLSX so both list the same facts.
 enum DiffColumns {
-    static let csvHeader = [
-        "task_id", "source_db", "source_table", "target_db", "target_table", "diff_kind", "source_key", "target_key",
-        "source_select_sql", "target_select_sql", "location_from_sql", "source_id",
-    ]
-
-    static func csvCells(_ row: DiffRow) -> [Cell] {
+    static func columns(_ strings: Strings) -> [Column<DiffRow>] {
         [
-            .text(row.taskId ?? ""), .text(row.sourceDatabase), .text(row.sourceTable), .text(row.targetDatabase), .text(row.targetTable),
-            .text(row.kind.rawValue), .text(keyText(row.sourceKey)), .text(keyText(row.targetKey)), .text(row.sourceSQL),
-            .text(row.targetSQL), .text(row.locationInferred ? "true" : "false"), .text(row.sourceId),
+            Column("job_id", "col.job_id") { .text($0.jobId ?? "") },
+            Column("task_id", "col.task_id") { .text($0.taskId ?? "") },
+            Column("source_db", "col.source_db") { .text($0.sourceDatabase) },
+            Column("source_table", "col.source_table") { .text($0.sourceTable) },
+            Column("target_db", "col.target_db") { .text($0.targetDatabase) },
+            Column("target_table", "col.target_table") { .text($0.targetTable) },
+            Column("diff_kind", "col.diff_kind") { .word(code: $0.kind.rawValue, label: strings["diffkind.\($0.kind.rawValue)"], tone: .bad) },
+            Column("source_key", "col.source_key") { .text(keyText($0.sourceKey)) },
+            Column("target_key", "col.target_key") { .text(keyText($0.targetKey)) },
+            Column("source_select_sql", "col.source_sql") { .text($0.sourceSQL) },
+            Column("target_select_sql", "col.target_sql") { .text($0.targetSQL) },
+            Column("location_from_sql", "col.location_inferred", .csvOnly) { .flag($0.locationInferred) },
+            Column("source_id", "col.sources", .csvOnly) { .text($0.sourceId) },
         ]
     }
 

@@ -31,6 +31,15 @@ struct Formatting: Sendable {
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
+    /// The zone's name as the times show it: `UTC` for UTC (Foundation calls it GMT), else its identifier.
+    static func zoneLabel(_ zone: TimeZone) -> String {
+        let identifier = zone.identifier
+        if ["GMT", "UTC", "Etc/UTC", "Etc/GMT", "UCT", "Zulu"].contains(identifier) || (zone.secondsFromGMT() == 0 && identifier.hasPrefix("GMT")) {
+            return "UTC"
+        }
+        return identifier
+    }
+
     static func count(_ value: Int64?) -> String {
         value.map(String.init) ?? ""
     }

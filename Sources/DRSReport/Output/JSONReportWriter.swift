@@ -57,7 +57,9 @@ public struct JSONReportWriter: ReportWriter {
         func strings(_ values: [String]) -> String {
             "[" + values.map(JSONWriter.quote).joined(separator: ",") + "]"
         }
-        out += "{\"kind\":" + JSONWriter.quote(row.kind.rawValue)
+        out += "{"
+        if let jobId = row.jobId { out += "\"job_id\":" + JSONWriter.quote(jobId) + "," }
+        out += "\"kind\":" + JSONWriter.quote(row.kind.rawValue)
         out += ",\"location_inferred\":" + (row.locationInferred ? "true" : "false")
         out += ",\"source_database\":" + JSONWriter.quote(row.sourceDatabase)
         out += ",\"source_id\":" + JSONWriter.quote(row.sourceId)

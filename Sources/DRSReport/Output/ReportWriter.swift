@@ -64,6 +64,10 @@ public struct RenderOptions: Sendable {
     public var maxHTMLRows: Int = 1_000
     /// Inconsistent rows shown in report.md.
     public var maxMarkdownRows: Int = 20
+    /// Inconsistent tables listed in report.md.
+    public var maxMarkdownTables: Int = 20
+    /// report.md's size cap in UTF-16 units (what GitHub's and Jira's limits count).
+    public var maxMarkdownChars: Int = 60_000
     /// Write a UTF-8 BOM at the start of CSV files (for Excel).
     public var csvBOM: Bool = false
     /// Time zone for displayed and spreadsheet times.

@@ -44,7 +44,9 @@ struct TemplateStore {
 /// Markdown escaping for GitHub-flavoured Markdown. Templates opt in with
 /// `{{% CONTENT_TYPE: MARKDOWN}}`; then every `{{value}}` is escaped for use in a paragraph or a
 /// table cell: `\ ` * _ [ ] | ~` are backslash-escaped everywhere, `- + # =` at the start of a
-/// value, and `:` after ASCII letters (no `javascript:` link or autolink can form); `<`, `>` and `&`
+/// value, and `:` after ASCII letters (no `javascript:` link or autolink can form); the dot of
+/// `www.` is escaped and `@` is followed by an invisible word joiner (U+2060), so no `www.` name or
+/// e-mail address becomes a link (checked against cmark-gfm in Tests/python); `<`, `>` and `&`
 /// become entities so no HTML reaches the page; line breaks become `<br>`; control and
 /// bidirectional-override characters become visible numeric entities.
 enum MarkdownEscaping {
@@ -63,8 +65,16 @@ enum MarkdownEscaping {
         var previousWasCR = false
         var letters = 0
         var first = true
+        // The last three scalars, lowercased, to spot `www.`.
+        var recent: (UInt32, UInt32, UInt32) = (0, 0, 0)
         for scalar in text.unicodeScalars {
             switch scalar {
+            case "." where recent == (0x77, 0x77, 0x77):
+                // `www.` would become an extended autolink; an escaped dot does not.
+                out += "\\."
+            case "@":
+                // GitHub links `name@host` whatever is escaped; an invisible word joiner after `@` stops it.
+                out += "@&#x2060;"
             case "\\", "`", "*", "_", "[", "]", "|", "~":
                 out += "\\"
                 out.unicodeScalars.append(scalar)
@@ -92,6 +102,8 @@ enum MarkdownEscaping {
                 }
             }
             previousWasCR = scalar == "\r"
+            let lower = scalar.value >= 0x41 && scalar.value <= 0x5A ? scalar.value + 0x20 : scalar.value
+            recent = (recent.1, recent.2, lower)
             letters = scalar.properties.isAlphabetic && scalar.isASCII ? letters + 1 : 0
             first = false
         }

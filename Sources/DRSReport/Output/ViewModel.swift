@@ -10,72 +10,56 @@ struct ViewModel {
     let rowLimit: Int
     /// Inconsistent rows shown.
     let diffLimit: Int
+    /// Inconsistent tables listed first ("top tables").
+    var tableLimit: Int = 20
+    /// Inconsistent rows shown of one table.
+    var rowsPerTable: Int = 20
 
     private var strings: Strings { Strings(Language(rawValue: report.language) ?? .enUS) }
     private var formatting: Formatting { Formatting(timeZone: options.timeZone) }
 
-    /// The counts every format's summary lists, in one place.
-    static func summaryItems(_ report: Report, strings s: Strings) -> [(String, Int64?)] {
-        [
-            (s["summary.inconsistent_rows"], report.diffSummary.rowsInInput),
-            (s["summary.rows_reported"], report.diffSummary.rowsReportedByDRS),
-            (s["summary.rows_inferred"], report.diffSummary.rowsWithInferredLocation),
-            (s["summary.rows_duplicate"], report.diffSummary.rowsSkippedAsDuplicates),
-            (s["summary.tables_compared"], Int64(report.contentTables.count)),
-            (s["summary.tables_lines"], Int64(report.lineTables.count)),
-            (s["summary.object_types"], Int64(report.objectSummaries.count)),
-            (s["summary.not_compared"], Int64(report.notCompared.count)),
-            (s["summary.errors"], Int64(report.retrievalErrors.count)),
-            (s["summary.sources"], Int64(report.sources.count)),
-        ]
-    }
-
-    /// Outcome counts per comparison kind, e.g. "Row count: 10 consistent, 2 inconsistent, 1 not compared".
-    static func kindBreakdown(_ report: Report, strings s: Strings) -> [(String, String)] {
-        func line(_ outcomes: [CompareOutcome]) -> String? {
-            guard !outcomes.isEmpty else { return nil }
-            return CompareOutcome.allCases.compactMap { outcome in
-                let count = outcomes.filter { $0 == outcome }.count
-                return count == 0 ? nil : "\(count) \(s["outcome.\(outcome.rawValue)"].lowercased())"
-            }.joined(separator: ", ")
-        }
-        var rows: [(String, String)] = []
-        if let text = line(report.objectSummaries.map(\.status.outcome)) { rows.append((s["section.objects"], text)) }
-        if let text = line(report.lineTables.map { $0.listedAsUncompared ? .notCompared : $0.status.outcome }) {
-            rows.append((s["section.line_tables"], text))
-        }
-        if let text = line(report.contentTables.map { $0.listedAsUncompared ? .notCompared : max($0.contentStatus.outcome, $0.lineStatus.outcome) }) {
-            rows.append((s["section.content_tables"], text))
-        }
-        let times = report.sources.map(\.receivedAt)
-        if let first = times.min(), let last = times.max() {
-            let f = Formatting(timeZone: TimeZone(identifier: "UTC") ?? .gmt)
-            rows.append((s["summary.fetched"], first == last ? f.time(first) : f.time(first) + " – " + f.time(last)))
-        }
-        return rows
+    /// Inconsistent tables, most rows first, then the largest row-count difference.
+    static func rankedInconsistent(_ report: Report) -> [TableEntry] {
+        report.tables.enumerated().filter { $0.element.outcome == .inconsistent }.sorted { a, b in
+            let x = a.element, y = b.element
+            if x.diffRows != y.diffRows { return x.diffRows > y.diffRows }
+            let dx = (x.line?.difference ?? 0).magnitude, dy = (y.line?.difference ?? 0).magnitude
+            if dx != dy { return dx > dy }
+            let cx = x.content?.inconsistentRows ?? 0, cy = y.content?.inconsistentRows ?? 0
+            if cx != cy { return cx > cy }
+            return a.offset < b.offset
+        }.map(\.element)
     }
 
     func build() -> [String: Any] {
         let s = strings
         let f = formatting
+        let w = Words(strings: s)
         var labels: [String: String] = [:]
         for key in Strings.keys { labels[key.replacingOccurrences(of: ".", with: "_")] = s[key] }
-        func status(_ value: CompareStatus) -> [String: Any] {
-            [
-                "label": s["outcome.\(value.outcome.rawValue)"], "code": value.code, "raw": value.raw,
-                "class": value.outcome.rawValue.lowercased(),
+        func status(_ value: CompareStatus?) -> [String: Any] {
+            guard let value else { return ["label": "", "code": "", "raw": "", "class": "none", "any": false] }
+            let outcome = LedgerOutcome(value.outcome)
+            return [
+                "label": s["outcome.\(outcome.rawValue)"], "code": value.code, "raw": value.raw,
+                "class": outcome.rawValue.lowercased(), "any": true,
             ]
         }
-        func capped<T>(_ items: [T], file: String, _ map: (T) -> [String: Any]) -> [String: Any] {
-            let shown = items.prefix(rowLimit).map(map)
-            var result: [String: Any] = ["rows": Array(shown), "any": !items.isEmpty, "count": items.count]
-            if items.count > rowLimit {
-                result["more"] = s.format("more_rows", items.count - rowLimit, file)
+        func outcome(_ value: LedgerOutcome) -> [String: Any] {
+            ["label": s["outcome.\(value.rawValue)"], "code": value.rawValue, "class": value.rawValue.lowercased()]
+        }
+        func capped<T>(_ items: [T], limit: Int? = nil, file: String, _ map: (T) -> [String: Any]) -> [String: Any] {
+            let cap = limit ?? rowLimit
+            let shown = items.prefix(cap).map(map)
+            var result: [String: Any] = ["rows": Array(shown), "any": !items.isEmpty, "count": Formatting.count(Int64(items.count))]
+            if items.count > cap {
+                result["more"] = s.format("more_rows", items.count - cap, file)
             }
             return result
         }
         let verdict = report.verdict
-        let diffRowsTotal = report.diffSummary.rowsInInput
+        let text = VerdictText(report: report, strings: s)
+        let multipleJobs = report.jobs.count > 1
 
         var model: [String: Any] = [
             "l": labels,
@@ -83,106 +67,132 @@ struct ViewModel {
             "language": report.language,
             "generated_at": f.time(report.generatedAt),
             "generator": report.generator,
-            "time_zone": options.timeZone.identifier,
+            "time_zone": Formatting.zoneLabel(options.timeZone),
             "inputs_digest": Formatting.inputsDigest(report),
-            "verdict": [
-                "value": verdict.value.rawValue,
-                "label": s["verdict.\(verdict.value.rawValue)"],
-                "class": verdict.value.rawValue.lowercased(),
-                "rule": verdict.rule,
-                "reasons": verdict.reasons,
-            ] as [String: Any],
+            "multiple_jobs": multipleJobs,
         ]
-        let summary = Self.summaryItems(report, strings: s).map { ($0.0, Formatting.count($0.1)) }
-        model["summary"] = summary.map { ["label": $0.0, "value": $0.1] }
-        model["breakdown"] = Self.kindBreakdown(report, strings: s).map { ["label": $0.0, "value": $0.1] }
-        model["jobs"] = capped(report.jobs, file: "report.json") { job in
-            ["id": job.id, "name": job.name ?? "", "project": job.projectId ?? "", "endpoint": job.endpoint ?? "", "status": job.status ?? ""]
+        let counts = verdict.counts
+        let differences = verdict.reasons.filter(\.isInconsistency).map(text.sentence)
+        let gaps = verdict.reasons.filter { !$0.isInconsistency && $0.code != .allConsistent }.map(text.sentence)
+        model["verdict"] = [
+            "value": verdict.value.rawValue,
+            "label": s["verdict.\(verdict.value.rawValue)"],
+            "class": verdict.value.rawValue.lowercased(),
+            "rule": s["verdict.rule"],
+            "reasons": text.reasons,
+            "differences": differences,
+            "gaps": gaps,
+            "any_gaps": !gaps.isEmpty,
+            "coverage": text.coverage,
+            "counts": [
+                ["label": s["count.inconsistent_tables"], "value": Formatting.count(counts.inconsistentTables), "id": "inconsistent_tables"],
+                ["label": s["count.inconsistent_databases"], "value": Formatting.count(counts.inconsistentDatabases), "id": "inconsistent_databases"],
+                ["label": s["count.inconsistent_objects"], "value": Formatting.count(counts.inconsistentObjects), "id": "inconsistent_objects"],
+                ["label": s["count.inconsistent_rows"], "value": Formatting.count(counts.inconsistentRows), "id": "inconsistent_rows"],
+                ["label": s["count.not_compared"], "value": Formatting.count(counts.notCompared), "id": "not_compared"],
+                ["label": s["count.not_retrieved"], "value": Formatting.count(counts.notRetrieved), "id": "not_retrieved"],
+            ],
+        ] as [String: Any]
+        if let reason = verdict.reasons.first(where: { $0.code == .allConsistent }) {
+            var box = model["verdict"] as? [String: Any] ?? [:]
+            box["consistent_reason"] = text.sentence(reason)
+            model["verdict"] = box
+        }
+        model["summary"] = ReportSections.summary(report, strings: s, timeZone: options.timeZone)
+            .filter { !["title", "verdict", "verdict_reasons", "verdict_rule", "job", "inputs_digest", "generated_at", "generator", "time_zone"].contains($0.id) }
+            .map { item -> [String: Any] in ["label": item.label, "value": Self.text(item.value, f), "id": item.id] }
+        model["jobs"] = capped(report.jobs, file: "csv/jobs.csv") { job in
+            // Optional facts are present only when known: a Mustache section on "" would still render.
+            var row: [String: Any] = [
+                "id": job.id, "name": job.name ?? "", "project": job.projectId ?? "", "endpoint": job.endpoint ?? "",
+                "has_name": job.name != nil,
+            ]
+            if let status = job.status { row["status"] = status }
+            if let type = job.jobType { row["job_type"] = type }
+            if let region = job.region { row["region"] = region }
+            if job.sourceEngine != nil || job.targetEngine != nil {
+                row["engines"] = (job.sourceEngine ?? "?") + " → " + (job.targetEngine ?? "?")
+            }
+            return row
         }
         model["tasks"] = capped(report.tasks, file: "csv/tasks.csv") { task in
             [
-                "id": task.id, "kind": s["kind.\(task.kind.rawValue)"], "type": task.rawType ?? "", "status": task.status ?? "",
-                "created": f.time(task.createdAt), "started": f.time(task.startedAt), "ended": f.time(task.endedAt),
-                "export_status": task.exportStatus ?? "", "remain": Formatting.count(task.reportRemainSeconds),
-                "received": f.time(task.expiry.receivedAt),
+                "id": task.id, "job_id": task.jobId ?? "", "kind": s["kind.\(task.kind.rawValue)"], "type": task.rawType ?? "",
+                "status": task.status ?? "", "created": f.time(task.createdAt), "started": f.time(task.startedAt),
+                "ended": f.time(task.endedAt), "export_status": task.exportStatus ?? "",
+                "remain": Formatting.count(task.reportRemainSeconds), "received": f.time(task.expiry.receivedAt),
                 "basis": task.expiry.receivedAtBasis.map { s["basis.\($0.rawValue)"] } ?? "",
                 "expires": f.time(task.expiry.expiresAt), "expiry_state": s["expiry.\(task.expiry.state.rawValue)"],
                 "expiry_class": task.expiry.state.rawValue.lowercased(), "time_left": Formatting.duration(task.expiry.secondsLeft),
                 "error": task.errorMessage ?? "", "has_error": !(task.errorMessage ?? "").isEmpty,
             ]
         }
-        model["objects"] = capped(report.objectSummaries, file: "csv/objects.csv") { item in
+        func table(_ item: TableEntry) -> [String: Any] {
             [
-                "task_id": item.taskId ?? "", "type": item.objectType, "source_count": Formatting.count(item.sourceCount),
+                "job_id": item.jobId ?? "", "source_db": item.sourceDb, "source_table": item.sourceTable, "target_db": item.targetDb,
+                "target_table": item.targetTable, "outcome": outcome(item.outcome),
+                "source_name": LedgerRules.qualified(item.sourceDb, item.sourceTable),
+                "target_name": LedgerRules.qualified(item.targetDb, item.targetTable),
+                "same_name": item.sourceDb == item.targetDb && item.sourceTable == item.targetTable,
+                "line_status": status(item.line?.status), "content_status": status(item.content?.status),
+                "source_rows": Formatting.count(item.line?.sourceRows ?? item.content?.sourceRows),
+                "target_rows": Formatting.count(item.line?.targetRows ?? item.content?.targetRows),
+                "difference": Formatting.count(item.line?.difference),
+                "drs_rows": Formatting.count(item.content?.inconsistentRows), "diff_rows": Formatting.count(item.diffRows),
+                "not_compared": w.reasons(item.notCompared), "progress": Formatting.percent(item.content?.progress),
+                "message": item.line?.message ?? item.content?.message ?? "",
+            ]
+        }
+        // Problems first, so a capped table still shows what matters.
+        let ranked = Self.rankedInconsistent(report)
+        let others = report.tables.enumerated().filter { $0.element.outcome != .inconsistent }.sorted { a, b in
+            a.element.outcome != b.element.outcome ? a.element.outcome > b.element.outcome : a.offset < b.offset
+        }.map(\.element)
+        model["tables"] = capped(ranked + others, file: "csv/tables.csv", table)
+        var top = capped(ranked, limit: tableLimit, file: "csv/tables.csv", table)
+        if ranked.count > tableLimit { top["more"] = s.format("more_tables", ranked.count - tableLimit, "csv/tables.csv") }
+        model["top_tables"] = top
+        let databases = report.databases.enumerated().sorted { a, b in
+            a.element.outcome != b.element.outcome ? a.element.outcome > b.element.outcome : a.offset < b.offset
+        }.map(\.element)
+        model["databases"] = capped(databases, file: "csv/databases.csv") { item in
+            [
+                "job_id": item.jobId ?? "", "source_db": item.sourceDb, "target_db": item.targetDb, "outcome": outcome(item.outcome),
+                "line_status": status(item.line?.status), "content_status": status(item.content?.status),
+                "tables": Formatting.count(item.tables), "inconsistent": Formatting.count(item.inconsistentTables),
+                "not_compared": Formatting.count(item.notComparedTables), "diff_rows": Formatting.count(item.diffRows),
+            ]
+        }
+        model["object_types"] = capped(report.objectTypes, file: "csv/object_types.csv") { item in
+            [
+                "job_id": item.jobId ?? "", "type": item.objectType, "source_count": Formatting.count(item.sourceCount),
                 "target_count": Formatting.count(item.targetCount), "diff_count": Formatting.count(item.diffCount),
                 "status": status(item.status),
             ]
         }
-        model["object_details"] = capped(report.objectDetails, file: "csv/object_details.csv") { item in
-            [
-                "type": item.objectType, "source_db": item.sourceDatabase ?? "", "target_db": item.targetDatabase ?? "",
-                "source_value": item.sourceValue ?? "", "target_value": item.targetValue ?? "", "status": status(item.status),
-                "error": item.errorMessage ?? "",
-            ]
-        }
-        func database(_ item: DatabasePairResult) -> [String: Any] {
-            [
-                "source_db": item.sourceDatabase, "target_db": item.targetDatabase, "status": status(item.status),
-                "tables": Formatting.count(item.tableCount), "finished": Formatting.count(item.finishedCount),
-                "inconsistent": Formatting.count(item.inconsistentCount), "uncomparable": Formatting.count(item.uncomparableCount),
-            ]
-        }
-        model["line_databases"] = capped(report.lineDatabases, file: "csv/line_databases.csv", database)
-        model["content_databases"] = capped(report.contentDatabases, file: "csv/content_databases.csv", database)
-        // Problems first, so a capped table still shows what matters.
-        let lineTables = report.lineTables.enumerated().sorted { a, b in
-            a.element.status.outcome != b.element.status.outcome ? a.element.status.outcome > b.element.status.outcome : a.offset < b.offset
+        let objects = report.objects.enumerated().sorted { a, b in
+            a.element.outcome != b.element.outcome ? a.element.outcome > b.element.outcome : a.offset < b.offset
         }.map(\.element)
-        model["line_tables"] = capped(lineTables, file: "csv/line_tables.csv") { item in
+        model["objects"] = capped(objects, file: "csv/objects.csv") { item in
             [
-                "source_db": item.sourceDatabase, "source_table": item.sourceTable, "target_db": item.targetDatabase,
-                "target_table": item.targetTable, "source_rows": Formatting.count(item.sourceRows),
-                "target_rows": Formatting.count(item.targetRows), "difference": Formatting.count(item.difference),
-                "status": status(item.status), "message": item.message ?? "", "filter": item.filter ?? "",
-            ]
-        }
-        let contentTables = report.contentTables.enumerated().sorted { a, b in
-            let x = max(a.element.contentStatus.outcome, a.element.lineStatus.outcome)
-            let y = max(b.element.contentStatus.outcome, b.element.lineStatus.outcome)
-            return x != y ? x > y : a.offset < b.offset
-        }.map(\.element)
-        model["content_tables"] = capped(contentTables, file: "csv/content_tables.csv") { item in
-            [
-                "source_db": item.sourceDatabase, "source_table": item.sourceTable, "target_db": item.targetDatabase,
-                "target_table": item.targetTable, "source_rows": Formatting.count(item.sourceRows),
-                "target_rows": Formatting.count(item.targetRows), "difference": Formatting.count(item.difference),
-                "line_status": status(item.lineStatus), "content_status": status(item.contentStatus),
-                "diff_rows": String(item.diffRowsInInput), "progress": Formatting.percent(item.progress),
+                "job_id": item.jobId ?? "", "scope": s["scope.\(item.scope.rawValue)"], "type": item.objectType,
+                "source_db": item.sourceDb ?? "", "target_db": item.targetDb ?? "", "source_name": item.sourceName ?? "",
+                "target_name": item.targetName ?? "", "outcome": outcome(item.outcome), "status": status(item.status),
                 "message": item.message ?? "",
             ]
         }
-        let shownDiffs = report.diffPreview.prefix(diffLimit)
-        var diffs: [String: Any] = [
-            "any": diffRowsTotal > 0, "count": String(diffRowsTotal),
-            "rows": shownDiffs.map { row -> [String: Any] in
-                [
-                    "source_db": row.sourceDatabase, "source_table": row.sourceTable, "target_db": row.targetDatabase,
-                    "target_table": row.targetTable, "kind": s["diffkind.\(row.kind.rawValue)"], "kind_class": row.kind.rawValue.lowercased(),
-                    "source_key": DiffColumns.keyText(row.sourceKey), "target_key": DiffColumns.keyText(row.targetKey),
-                    "source_sql": row.sourceSQL, "target_sql": row.targetSQL,
-                    "sql_fence": MarkdownEscaping.fence(for: row.sourceSQL + "\n" + row.targetSQL),
-                ]
-            },
-        ]
-        if diffRowsTotal > Int64(shownDiffs.count) {
-            diffs["more"] = s.format("more_rows", diffRowsTotal - Int64(shownDiffs.count), "csv/diffs.csv")
-        }
-        model["diffs"] = diffs
+        model["diffs"] = diffGroups(ranked: ranked)
         model["not_compared"] = capped(report.notCompared, file: "csv/not_compared.csv") { item in
-            [
-                "comparison": s["kind.\(item.comparison.rawValue)"], "scope": item.scope, "source": item.sourceName,
-                "target": item.targetName, "status": status(item.status), "message": item.message ?? "",
+            var row: [String: Any] = [
+                "job_id": item.jobId ?? "", "scope": s["scope.\(item.scope.rawValue)"], "source": item.sourceName,
+                "target": item.targetName, "comparisons": item.reasons.map { s["kind.\($0.comparison.rawValue)"] }.joined(separator: ", "),
+                "codes": item.reasons.map(\.code).joined(separator: ", "), "reasons": w.reasons(item.reasons),
             ]
+            if let type = item.objectType { row["object_type"] = type }
+            return row
+        }
+        model["conflicts"] = capped(report.conflicts, file: "csv/conflicts.csv") { item in
+            ["text": w.conflict(item), "subject": item.subject, "kind": item.kind.rawValue]
         }
         model["progress"] = capped(report.progress.tasks, file: "csv/progress.csv") { item in
             [
@@ -211,9 +221,85 @@ struct ViewModel {
                 "duplicate": item.duplicateOf.map { s.format("duplicate_of", $0) } ?? "", "has_duplicate": item.duplicateOf != nil,
             ]
         }
-        model["notes"] = report.notes
-        model["has_notes"] = !report.notes.isEmpty
+        model["notes"] = capped(report.notes, file: "csv/notes.csv") { ["text": w.note($0), "file": $0.file] }
         model["expiry_note"] = s["expiry.note"]
         return model
+    }
+
+    /// The previewed inconsistent rows grouped by table, tables in the ranked order. Each group
+    /// shows one SELECT when source and target SELECTs are the same for all its rows.
+    private func diffGroups(ranked: [TableEntry]) -> [String: Any] {
+        let s = strings
+        let total = report.diffSummary.rowsInInput
+        var order: [TableKey] = []
+        var groups: [TableKey: [DiffRow]] = [:]
+        for row in report.diffPreview {
+            var key = TableKey(row)
+            key.jobId = row.jobId
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(row)
+        }
+        let rank = Dictionary(ranked.enumerated().map { (LedgerBuilder.key(of: $0.element), $0.offset) }, uniquingKeysWith: { a, _ in a })
+        order = order.enumerated().sorted { a, b in
+            let x = rank[a.element] ?? Int.max, y = rank[b.element] ?? Int.max
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
+        // The most inconsistent tables first, each with its first rows, until the overall cap.
+        var budget = diffLimit
+        var shownCount = 0
+        for key in order {
+            let take = min(rowsPerTable, budget, groups[key]?.count ?? 0)
+            groups[key] = Array((groups[key] ?? []).prefix(take))
+            budget -= take
+            shownCount += take
+        }
+        order = order.filter { !(groups[$0] ?? []).isEmpty }
+        let tableRows = Dictionary(report.tables.map { (LedgerBuilder.key(of: $0), $0.diffRows) }, uniquingKeysWith: { a, _ in a })
+        let list: [[String: Any]] = order.map { key in
+            let rows = groups[key] ?? []
+            let sameSQL = rows.allSatisfy { $0.sourceSQL == $0.targetSQL || $0.targetSQL.isEmpty }
+            let inTable = tableRows[key] ?? Int64(rows.count)
+            // One block of SELECTs per table, ready to paste into a SQL client: one statement per line.
+            func block(_ statements: [String]) -> String {
+                statements.map { sql in sql.hasSuffix(";") ? sql : sql + ";" }.joined(separator: "\n")
+            }
+            let sourceBlock = block(rows.map { $0.sourceSQL.isEmpty ? $0.targetSQL : $0.sourceSQL })
+            let targetBlock = block(rows.map(\.targetSQL))
+            var group: [String: Any] = [
+                "source_sql_block": sourceBlock, "target_sql_block": targetBlock,
+                "sql_fence": MarkdownEscaping.fence(for: sourceBlock + "\n" + targetBlock),
+                "job_id": key.jobId ?? "", "source_db": key.sourceDb, "source_table": key.sourceTable, "target_db": key.targetDb,
+                "target_table": key.targetTable, "name": LedgerRules.qualified(key.sourceDb, key.sourceTable),
+                "same_sql": sameSQL, "count": Formatting.count(inTable),
+                "rows": rows.map { row -> [String: Any] in
+                    [
+                        "kind": s["diffkind.\(row.kind.rawValue)"], "kind_class": row.kind.rawValue.lowercased(),
+                        "source_key": DiffColumns.keyText(row.sourceKey), "target_key": DiffColumns.keyText(row.targetKey),
+                        "source_sql": row.sourceSQL, "target_sql": row.targetSQL,
+                        "sql": row.sourceSQL.isEmpty ? row.targetSQL : row.sourceSQL,
+                    ]
+                },
+            ]
+            if inTable > Int64(rows.count) {
+                group["table_more"] = s.format("more_rows_table", inTable - Int64(rows.count), "csv/diffs.csv")
+            }
+            return group
+        }
+        var diffs: [String: Any] = ["any": total > 0, "count": Formatting.count(total), "tables": list]
+        if total > Int64(shownCount) {
+            diffs["more"] = s.format("more_rows", total - Int64(shownCount), "csv/diffs.csv")
+        }
+        return diffs
+    }
+
+    static func text(_ value: CellValue, _ f: Formatting) -> String {
+        switch value {
+        case .text(let text): return text
+        case .count(let number): return Formatting.count(number)
+        case .decimal(let number): return number.map { String($0) } ?? ""
+        case .time(let date): return f.time(date)
+        case .word(_, let label, _): return label
+        case .flag(let flag): return flag ? "true" : "false"
+        }
     }
 }

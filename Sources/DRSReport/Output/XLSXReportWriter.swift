@@ -44,221 +44,102 @@ public struct XLSXReportWriter: ReportWriter {
             names.insert(proposed.lowercased())
             return proposed
         }
-        func status(_ value: CompareStatus) -> SheetWriter.Value {
-            .status(strings["outcome.\(value.outcome.rawValue)"] + (value.code.isEmpty ? "" : " (\(value.code))"), value.outcome)
-        }
         let diffSheetCount = max(1, Int((diffs.count + Int64(rowsPerSheet) - 1) / Int64(rowsPerSheet)))
         let diffsBase = strings["sheet.diffs"]
+        func sheetWriter(_ sheetName: String) throws -> SheetWriter {
+            try SheetWriter(workbook.addWorksheet(name: sheetName), formats: sheet, marker: marker, timeZone: timeZone)
+        }
+        // Every sheet is named before any is written, so the Summary can name the Diffs continuations.
+        let sections = ReportSections.all(report, strings: strings).filter { $0.sheet != nil }
+        let summaryName = name("sheet.summary")
+        var sectionNames: [String: String] = [:]
+        for section in sections { if let key = section.sheet { sectionNames[section.file] = name(key) } }
         var diffSheetNames: [String] = []
         for index in 0..<diffSheetCount {
             let proposed = index == 0 ? diffsBase : "\(diffsBase) (\(index + 1))"
             let unique = Workbook.sanitizedSheetName(proposed, existing: names)
+            names.insert(unique.lowercased())
             diffSheetNames.append(unique)
         }
 
-        // Summary
+        // Summary: labels and values side by side.
         do {
-            let summary = try SheetWriter(workbook.addWorksheet(name: name("sheet.summary")), formats: sheet, marker: marker, timeZone: timeZone)
+            let summary = try sheetWriter(summaryName)
             try summary.header([strings["col.item"], strings["col.value"]])
-            var rows: [(String, SheetWriter.Value)] = [
-                (strings["section.verdict"], .status(strings["verdict.\(report.verdict.value.rawValue)"], report.verdict.value == .consistent ? .consistent : report.verdict.value == .inconsistent ? .inconsistent : .pending)),
-                (strings["verdict.rule_label"], .text(report.verdict.rule)),
-                (strings["verdict.reasons"], .text(report.verdict.reasons.joined(separator: "\n"))),
-                (strings["report.generated_at"], .time(report.generatedAt)),
-                (strings["report.time_zone"], .text(timeZone.identifier)),
-                (strings["report.generator"], .text(report.generator)),
-            ]
-            for job in report.jobs {
-                rows.append((strings["col.job_id"], .text(job.id + (job.name.map { " (\($0))" } ?? ""))))
-            }
-            rows += ViewModel.summaryItems(report, strings: strings).map { ($0.0, $0.1.map(SheetWriter.Value.count) ?? .text("")) }
-            rows += ViewModel.kindBreakdown(report, strings: strings).map { ($0.0, SheetWriter.Value.text($0.1)) }
-            rows += [
-                (strings["footer.inputs_digest"], .text(Formatting.inputsDigest(report))),
-            ]
-            for task in report.tasks {
-                rows.append((
-                    "\(strings["section.expiry"]): \(task.id) (\(strings["kind.\(task.kind.rawValue)"]))",
-                    .text([
-                        strings["expiry.\(task.expiry.state.rawValue)"],
-                        task.exportStatus ?? "",
-                        task.expiry.expiresAt.map { Formatting(timeZone: timeZone).time($0) } ?? "",
-                    ].filter { !$0.isEmpty }.joined(separator: " · "))
-                ))
-            }
-            for error in report.retrievalErrors {
-                rows.append((strings["section.errors"], .text("\(error.file): \(error.errorCode) \(error.errorMessage)")))
+            for item in ReportSections.summary(report, strings: strings, timeZone: timeZone) {
+                try summary.row([.text(item.label), Self.value(item.value)])
             }
             if diffSheetNames.count > 1 {
-                rows.append((strings["section.diffs"], .text(strings.format("xlsx.diffs_continued", diffSheetNames.joined(separator: ", ")))))
+                try summary.row([
+                    .text(strings["sheet.diffs"]),
+                    .text(strings.format("xlsx.diffs_continued", diffSheetNames.dropFirst().joined(separator: ", "))),
+                ])
             }
-            for (label, value) in rows { try summary.row([.text(label), value]) }
             try summary.finish(filter: false)
         }
 
-        // Tasks
-        do {
-            let tasks = try SheetWriter(workbook.addWorksheet(name: name("sheet.tasks")), formats: sheet, marker: marker, timeZone: timeZone)
-            try tasks.header([
-                strings["col.task_id"], strings["col.job_id"], strings["col.kind"], strings["col.status"], strings["col.created"],
-                strings["col.started"], strings["col.ended"], strings["col.export_status"], strings["col.report_remain_seconds"],
-                strings["col.received_at"], strings["col.received_basis"], strings["col.expires_at"], strings["col.expiry_state"],
-                strings["col.time_left"], strings["col.error"],
-            ])
-            for task in report.tasks {
-                let expiryOutcome: CompareOutcome = switch task.expiry.state {
-                case .valid: .consistent
-                case .expired: .inconsistent
-                default: .pending
-                }
-                try tasks.row([
-                    .text(task.id), .text(task.jobId ?? ""), .text(strings["kind.\(task.kind.rawValue)"]), .text(task.status ?? ""),
-                    .optionalTime(task.createdAt), .optionalTime(task.startedAt), .optionalTime(task.endedAt), .text(task.exportStatus ?? ""),
-                    .optionalCount(task.reportRemainSeconds), .optionalTime(task.expiry.receivedAt),
-                    .text(task.expiry.receivedAtBasis.map { strings["basis.\($0.rawValue)"] } ?? ""), .optionalTime(task.expiry.expiresAt),
-                    .status(strings["expiry.\(task.expiry.state.rawValue)"], expiryOutcome), .text(Formatting.duration(task.expiry.secondsLeft)),
-                    .text(task.errorMessage ?? ""),
-                ])
-            }
-            try tasks.finish()
+        // Every section of the shared table, then Diffs after the ledger sheets.
+        func write(_ section: Section) throws {
+            guard let sheetName = sectionNames[section.file] else { return }
+            let writer = try sheetWriter(sheetName)
+            let columns = section.ids.indices.filter { section.included($0, csv: false) }
+            try writer.header(columns.map { strings[section.labels[$0]] })
+            for row in section.rows { try writer.row(columns.map { Self.value(row[$0]) }) }
+            try writer.finish()
         }
-
-        // Objects and object details
-        do {
-            let objects = try SheetWriter(workbook.addWorksheet(name: name("sheet.objects")), formats: sheet, marker: marker, timeZone: timeZone)
-            try objects.header([
-                strings["col.task_id"], strings["col.object_type"], strings["col.source_count"], strings["col.target_count"],
-                strings["col.diff_count"], strings["col.status"],
-            ])
-            for item in report.objectSummaries {
-                try objects.row([
-                    .text(item.taskId ?? ""), .text(item.objectType), .optionalCount(item.sourceCount), .optionalCount(item.targetCount),
-                    .optionalCount(item.diffCount), status(item.status),
-                ])
-            }
-            try objects.finish()
-            let details = try SheetWriter(workbook.addWorksheet(name: name("sheet.object_details")), formats: sheet, marker: marker, timeZone: timeZone)
-            try details.header([
-                strings["col.task_id"], strings["col.object_type"], strings["col.source_db"], strings["col.target_db"],
-                strings["col.source_value"], strings["col.target_value"], strings["col.status"], strings["col.error"],
-            ])
-            for item in report.objectDetails {
-                try details.row([
-                    .text(item.taskId ?? ""), .text(item.objectType), .text(item.sourceDatabase ?? ""), .text(item.targetDatabase ?? ""),
-                    .text(item.sourceValue ?? ""), .text(item.targetValue ?? ""), status(item.status), .text(item.errorMessage ?? ""),
-                ])
-            }
-            try details.finish()
-        }
-
-        // Line comparison per table
-        do {
-            let lines = try SheetWriter(workbook.addWorksheet(name: name("sheet.line")), formats: sheet, marker: marker, timeZone: timeZone)
-            try lines.header([
-                strings["col.task_id"], strings["col.source_db"], strings["col.source_table"], strings["col.target_db"],
-                strings["col.target_table"], strings["col.source_rows"], strings["col.target_rows"], strings["col.difference"],
-                strings["col.status"], strings["col.message"], strings["col.filter"],
-            ])
-            for item in report.lineTables {
-                try lines.row([
-                    .text(item.taskId ?? ""), .text(item.sourceDatabase), .text(item.sourceTable), .text(item.targetDatabase),
-                    .text(item.targetTable), .optionalCount(item.sourceRows), .optionalCount(item.targetRows),
-                    .optionalCount(item.difference), status(item.status), .text(item.message ?? ""), .text(item.filter ?? ""),
-                ])
-            }
-            try lines.finish()
-        }
-
-        // Content comparison per table
-        do {
-            let content = try SheetWriter(workbook.addWorksheet(name: name("sheet.content")), formats: sheet, marker: marker, timeZone: timeZone)
-            try content.header([
-                strings["col.task_id"], strings["col.source_db"], strings["col.source_table"], strings["col.target_db"],
-                strings["col.target_table"], strings["col.source_rows"], strings["col.target_rows"], strings["col.difference"],
-                strings["col.line_status"], strings["col.content_status"], strings["col.diff_rows"], strings["col.progress"],
-                strings["col.message"],
-            ])
-            for item in report.contentTables {
-                try content.row([
-                    .text(item.taskId ?? ""), .text(item.sourceDatabase), .text(item.sourceTable), .text(item.targetDatabase),
-                    .text(item.targetTable), .optionalCount(item.sourceRows), .optionalCount(item.targetRows),
-                    .optionalCount(item.difference), status(item.lineStatus), status(item.contentStatus), .count(item.diffRowsInInput),
-                    item.progress.map { .number($0) } ?? .text(""), .text(item.message ?? ""),
-                ])
-            }
-            try content.finish()
-        }
+        let beforeDiffs = ["jobs", "tasks", "tables", "databases", "object_types", "objects"]
+        for section in sections where beforeDiffs.contains(section.file) { try write(section) }
 
         // Diffs, streamed, continuing on further sheets at Excel's row limit.
         do {
-            let header = [
-                strings["col.task_id"], strings["col.source_db"], strings["col.source_table"], strings["col.target_db"],
-                strings["col.target_table"], strings["col.diff_kind"], strings["col.source_key"], strings["col.target_key"],
-                strings["col.source_sql"], strings["col.target_sql"],
-            ]
+            let columns = DiffColumns.columns(strings).filter { $0.placement != .csvOnly }
+            let header = columns.map { strings[$0.label] }
             var sheetIndex = 0
-            var current = try SheetWriter(workbook.addWorksheet(name: diffSheetNames[0]), formats: sheet, marker: marker, timeZone: timeZone)
-            names.insert(diffSheetNames[0].lowercased())
+            var current = try sheetWriter(diffSheetNames[0])
             try current.header(header)
             var rowsOnSheet = 0
             try diffs.forEach { row in
                 if rowsOnSheet == rowsPerSheet {
                     try current.finish()
                     sheetIndex += 1
-                    let sheetName = sheetIndex < diffSheetNames.count ? diffSheetNames[sheetIndex] : "\(diffsBase) (\(sheetIndex + 1))"
-                    current = try SheetWriter(workbook.addWorksheet(name: sheetName), formats: sheet, marker: marker, timeZone: timeZone)
-                    names.insert(sheetName.lowercased())
+                    var sheetName = "\(diffsBase) (\(sheetIndex + 1))"
+                    if sheetIndex < diffSheetNames.count {
+                        sheetName = diffSheetNames[sheetIndex]
+                    } else {
+                        sheetName = Workbook.sanitizedSheetName(sheetName, existing: names)
+                        names.insert(sheetName.lowercased())
+                    }
+                    current = try sheetWriter(sheetName)
                     try current.header(header)
                     rowsOnSheet = 0
                 }
-                try current.row([
-                    .text(row.taskId ?? ""), .text(row.sourceDatabase), .text(row.sourceTable), .text(row.targetDatabase),
-                    .text(row.targetTable), .status(strings["diffkind.\(row.kind.rawValue)"], .inconsistent),
-                    .text(DiffColumns.keyText(row.sourceKey)), .text(DiffColumns.keyText(row.targetKey)), .text(row.sourceSQL),
-                    .text(row.targetSQL),
-                ])
+                try current.row(columns.map { Self.value($0.value(row)) })
                 rowsOnSheet += 1
             }
             try current.finish()
         }
-
-        // Not compared
-        do {
-            let uncompared = try SheetWriter(workbook.addWorksheet(name: name("sheet.not_compared")), formats: sheet, marker: marker, timeZone: timeZone)
-            try uncompared.header([
-                strings["col.comparison"], strings["col.scope"], strings["col.source_name"], strings["col.target_name"],
-                strings["col.status"], strings["col.message"], strings["col.task_id"],
-            ])
-            for item in report.notCompared {
-                try uncompared.row([
-                    .text(strings["kind.\(item.comparison.rawValue)"]), .text(item.scope), .text(item.sourceName), .text(item.targetName),
-                    status(item.status), .text(item.message ?? ""), .text(item.taskId ?? ""),
-                ])
-            }
-            try uncompared.finish()
-        }
-
-        // Sources: where every fact came from.
-        do {
-            let sources = try SheetWriter(workbook.addWorksheet(name: name("sheet.sources")), formats: sheet, marker: marker, timeZone: timeZone)
-            try sources.header([
-                "#", strings["col.file"], strings["col.response_kind"], strings["col.request"], strings["col.http_status"],
-                strings["col.received_at"], strings["col.received_basis"], strings["col.sha256"],
-            ])
-            for item in report.sources {
-                let request = item.requestPath.map { path in
-                    let query = (item.query ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-                    return "\(item.method ?? "GET") \(path)" + (query.isEmpty ? "" : "?" + query)
-                } ?? ""
-                try sources.row([
-                    .text(item.id), .text(item.file), .text(item.kind), .text(request),
-                    item.httpStatus.map { .count(Int64($0)) } ?? .text(""), .time(item.receivedAt),
-                    .text(strings["basis.\(item.receivedAtBasis.rawValue)"]), .text(item.sha256),
-                ])
-            }
-            try sources.finish()
-        }
+        for section in sections where !beforeDiffs.contains(section.file) { try write(section) }
         try workbook.close()
+    }
+}
+
+extension XLSXReportWriter {
+    /// A section cell as a typed workbook cell.
+    static func value(_ value: CellValue) -> SheetWriter.Value {
+        switch value {
+        case .text(let text): return .text(text)
+        case .count(let number): return .optionalCount(number)
+        case .decimal(let number): return number.map { .number($0) } ?? .text("")
+        case .time(let date): return .optionalTime(date)
+        case .flag(let flag): return .text(flag ? "true" : "false")
+        case .word(_, let label, let tone):
+            switch tone {
+            case .good: return .status(label, .consistent)
+            case .bad: return .status(label, .inconsistent)
+            case .attention: return .status(label, .pending)
+            case .plain: return .text(label)
+            }
+        }
     }
 }
 

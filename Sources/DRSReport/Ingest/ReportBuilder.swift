@@ -1,0 +1,232 @@
+import Foundation
+
+/// Accumulates the facts of each response; `finish` joins them into the ledger.
+///
+/// The builder is split by responsibility: this file reads a file and dispatches on its kind;
+/// `+V5` and `+V3` map each API generation's shapes to facts; `+Diffs` counts and de-duplicates
+/// inconsistent rows; `+Finish` joins facts into the ledger (see `LedgerBuilder`) and judges.
+final class ReportBuilder {
+    let options: IngestOptions
+    var report: Report
+    var facts = FactStore()
+    var diffSources: [DiffSource] = []
+    /// Digest and request context of every input read: identical bytes are the same input only
+    /// when they also answered the same request.
+    var seenInputs: [String: String] = [:]
+    var jobs: [String: JobInfo] = [:]
+    var jobOrder: [String] = []
+    var tasks: [String: CompareTask] = [:]
+    var taskOrder: [String] = []
+    var taskReceived: [String: Date] = [:]
+    /// Every job id a task was claimed by, with the source that claimed it, in input order.
+    var taskJobClaims: [String: [(job: String, sourceId: String)]] = [:]
+    var receivedAt: [String: Date] = [:]
+    var nextSource = 1
+    var rows = RowLedger()
+    /// Distinct inconsistent rows per table location, attached to the ledger by `finish`.
+    var rowsByTable: [TableKey: Int64] = [:]
+    /// DRS's own `count` per diff query or table, counted once.
+    var reportedCounts: [ReportedKey: Int64] = [:]
+
+    init(options: IngestOptions) {
+        self.options = options
+        report = Report(
+            title: options.title ?? "", generatedAt: options.now, language: options.language.rawValue,
+            generator: "drs-report \(DRSReportVersion.current)")
+        report.expiryWindowSeconds = options.expiryWindowSeconds
+    }
+
+    /// What the current response is, and the request it answered.
+    struct Context {
+        var sourceId: String
+        var digest: String
+        var file: ResponseFile
+        /// The job the archive or the request path names.
+        var jobId: String?
+        var request: RequestContext? { file.request }
+        var query: [String: String] { file.request?.query ?? [:] }
+    }
+
+    func add(_ file: ResponseFile) throws(DRSReportError) {
+        let (data, digest) = try Ingestor.readBytes(file)
+        let sourceId = "S\(nextSource)"
+        nextSource += 1
+        let value = try Ingestor.parse(data, file: file.userPath)
+        guard let kind = ResponseKind.detect(value, request: file.request) else {
+            let keys = value.objectValue.map { $0.keys.sorted() } ?? []
+            if value.objectValue == nil {
+                throw .typeMismatch(file: file.userPath, path: "$", expected: "a JSON object (a DRS response body)", found: JSONReader.describe(value))
+            }
+            throw .unknownShape(file: file.userPath, topLevelKeys: keys)
+        }
+        var record = SourceRecord(
+            id: sourceId, file: file.displayPath, kind: kind.rawValue, method: file.request?.method,
+            requestPath: file.request?.path, query: file.request?.query, httpStatus: file.request?.status,
+            receivedAt: file.receivedAt, receivedAtBasis: file.basis, sha256: digest, duplicateOf: nil)
+        let identity = digest + "\u{1}" + (file.request?.summary ?? "") + "\u{1}" + (file.archiveJobId ?? "")
+        if let first = seenInputs[identity] {
+            // The same bytes answering the same request (a copied file) would double every count.
+            record.duplicateOf = first
+            report.sources.append(record)
+            return
+        }
+        seenInputs[identity] = sourceId
+        report.sources.append(record)
+        receivedAt[sourceId] = file.receivedAt
+        let jobId = file.archiveJobId ?? file.request?.value(after: "jobs")
+        let context = Context(sourceId: sourceId, digest: digest, file: file, jobId: jobId)
+        if let jobId {
+            noteJob(JobInfo(id: jobId, projectId: file.archiveProjectId ?? file.request?.projectId, endpoint: file.archiveEndpoint))
+        }
+        let root = JSONReader(value, file: file.userPath)
+        switch kind {
+        case .empty:
+            report.notes.append(Note(code: .emptyResponse, sourceId: sourceId, file: file.displayPath, values: []))
+        case .v5JobDetail: try v5JobDetail(root, context)
+        case .v5CompareProgress: try v5CompareProgress(root, context)
+        case .v5ProgressData: try v5ProgressData(root, context)
+        case .v3ObjectOverview: try v3ObjectOverview(root, context)
+        case .v3ObjectDetail: try v3ObjectDetail(root, context)
+        case .v3CompareJobs: try v3CompareJobs(root, context)
+        case .v3LineOverview: try v3LineOverview(root, context)
+        case .v3LineDetail: try v3LineDetail(root, context)
+        case .v3ContentOverview: try v3ContentOverview(root, context)
+        case .v3ContentDetail: try v3ContentDetail(root, context)
+        case .v3ContentDifference: break
+        case .v3CompareResult: try v3CompareResult(root, context)
+        case .v3CreateCompareTask: try v3CreateCompareTask(root, context)
+        case .errorBody: try errorBody(root, context)
+        }
+        try collectDiffs(root, kind: kind, context)
+    }
+
+    // MARK: - Jobs and tasks
+
+    /// Records what a response says about a job; the first value seen of each field is kept,
+    /// except name and status, which the job's own detail states best.
+    func noteJob(_ info: JobInfo) {
+        guard !info.id.isEmpty else { return }
+        var job = jobs[info.id] ?? JobInfo(id: info.id)
+        if jobs[info.id] == nil { jobOrder.append(info.id) }
+        job.projectId = job.projectId ?? info.projectId
+        job.endpoint = job.endpoint ?? info.endpoint
+        job.name = info.name ?? job.name
+        job.status = info.status ?? job.status
+        job.jobType = job.jobType ?? info.jobType
+        job.engineType = job.engineType ?? info.engineType
+        job.sourceEngine = job.sourceEngine ?? info.sourceEngine
+        job.targetEngine = job.targetEngine ?? info.targetEngine
+        job.region = job.region ?? info.region
+        jobs[info.id] = job
+    }
+
+    /// What one response says about a comparison task.
+    struct TaskFacts {
+        var id: String?
+        var kind: CompareKind
+        var rawType: String?
+        var status: String?
+        var createdAt: Date?
+        var startedAt: Date?
+        var endedAt: Date?
+        var exportStatus: String?
+        var remain: Int64?
+        var errorMessage: String?
+        var jobId: String?
+
+        init(id: String?, kind: CompareKind, rawType: String? = nil, jobId: String?) {
+            self.id = id
+            self.kind = kind
+            self.rawType = rawType
+            self.jobId = jobId
+        }
+    }
+
+    func upsertTask(_ facts: TaskFacts, _ context: Context) {
+        guard let id = facts.id, !id.isEmpty else { return }
+        var task = tasks[id] ?? CompareTask(
+            id: id, jobId: nil, kind: facts.kind, rawType: nil, status: nil, createdAt: nil, startedAt: nil, endedAt: nil,
+            exportStatus: nil, reportRemainSeconds: nil, expiry: Expiry(state: .unknown), errorMessage: nil, sourceIds: [])
+        if tasks[id] == nil { taskOrder.append(id) }
+        if task.kind == .other { task.kind = facts.kind }
+        task.rawType = facts.rawType ?? task.rawType
+        if let job = facts.jobId ?? context.jobId, !job.isEmpty {
+            // A task belongs to one job; a second job's claim is a conflict the report states.
+            var claims = taskJobClaims[id, default: []]
+            if !claims.contains(where: { $0.job == job }) { claims.append((job, context.sourceId)) }
+            taskJobClaims[id] = claims
+            task.jobId = task.jobId ?? job
+        }
+        task.status = facts.status ?? task.status
+        task.createdAt = facts.createdAt ?? task.createdAt
+        task.startedAt = facts.startedAt ?? task.startedAt
+        task.endedAt = facts.endedAt ?? task.endedAt
+        task.errorMessage = facts.errorMessage.flatMap { $0.isEmpty ? nil : $0 } ?? task.errorMessage
+        // The most recently received export state wins: it is the freshest view of DRS's file.
+        if facts.exportStatus != nil || facts.remain != nil {
+            let previous = taskReceived[id]
+            if previous.map({ context.file.receivedAt >= $0 }) ?? true {
+                taskReceived[id] = context.file.receivedAt
+                task.exportStatus = facts.exportStatus ?? task.exportStatus
+                task.reportRemainSeconds = facts.remain ?? task.reportRemainSeconds
+                task.expiry = Expiry.compute(
+                    remain: task.reportRemainSeconds, receivedAt: context.file.receivedAt, basis: context.file.basis,
+                    now: options.now, window: options.expiryWindowSeconds)
+            }
+        }
+        if !task.sourceIds.contains(context.sourceId) { task.sourceIds.append(context.sourceId) }
+        tasks[id] = task
+    }
+
+    // MARK: - Shared readers
+
+    /// A status that may be a v3 integer code, a numeric string, a v5 word or a boolean.
+    func status(_ reader: JSONReader, _ key: String, table: CompareStatus.CodeTable) throws(DRSReportError) -> CompareStatus {
+        guard let member = reader.value[key] else { return .missing }
+        switch member {
+        case .null: return .missing
+        case .number:
+            if let code = try reader.int64(key) { return .v3(code, table: table) }
+            return .missing
+        case .string(let text):
+            if let code = Int64(text.trimmingCharacters(in: .whitespaces)) { return .v3(code, table: table) }
+            return .word(text)
+        case .bool(let flag):
+            return .flag(flag)
+        default:
+            throw .typeMismatch(file: reader.file, path: reader.path + "." + key, expected: "a status code or word", found: JSONReader.describe(member))
+        }
+    }
+
+    /// A `true`/`false` consistency result that may also be a word (query-compare-result).
+    func result(_ reader: JSONReader, _ key: String) throws(DRSReportError) -> CompareStatus {
+        guard let member = reader.value[key] else { return .missing }
+        if case .string(let text) = member, !["true", "false", "1", "0", ""].contains(text.lowercased()) {
+            return .word(text)
+        }
+        guard let flag = try reader.bool(key) else { return .missing }
+        return .flag(flag)
+    }
+
+    static func isUncompare(_ value: String?) -> Bool {
+        (value ?? "").lowercased() == "uncompare"
+    }
+
+    func subError(_ reader: JSONReader, _ context: Context, what: String) throws(DRSReportError) {
+        if let code = try reader.string("error_code"), !code.isEmpty {
+            report.retrievalErrors.append(retrieval(context, code: code, message: "\(what): " + (try reader.string("error_msg") ?? "")))
+        }
+    }
+
+    func errorBody(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
+        let code = try root.string("error_code", "errorCode", "code") ?? "UNKNOWN"
+        let message = try root.string("error_msg", "errorMsg", "message") ?? ""
+        report.retrievalErrors.append(retrieval(context, code: code, message: message))
+    }
+
+    func retrieval(_ context: Context, code: String, message: String) -> RetrievalError {
+        RetrievalError(
+            sourceId: context.sourceId, file: context.file.displayPath, request: context.request?.summary,
+            httpStatus: context.request?.status, errorCode: code, errorMessage: message)
+    }
+}
