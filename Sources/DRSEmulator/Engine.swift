@@ -308,6 +308,10 @@ final class Engine: @unchecked Sendable {
         if query["type"] == "compare", query["compare_type"] == "object_compare", query["query_type"] == "overview" {
             return objectOverview(path: path, query: query, now: now)
         }
+        if query["type"] == "detail", query.count == 1, store.entry(method: "GET", path: path, query: query) == nil {
+            // A replayed archive from before `fetch` asked for the job itself: answer with what the archive knows.
+            return Self.json(200, DatasetGenerator.jobDetail(jobId: store.jobId, projectId: store.projectId, name: "replayed-\(store.jobId.prefix(8))"))
+        }
         if let taskId = query["compare_task_id"], let created = createdTask(taskId) {
             guard let base = created.base else { return unknown("GET", path, query) }
             var aliased = query

@@ -388,8 +388,31 @@ enum DatasetGenerator {
                 envelope: .object([("count", .int(flow.count)), ("create_time", .string("1795161600000")), ("flow_compare_data", .array([]))]),
                 arrayPath: ["flow_compare_data"])
 
+        // The job's own detail (`type=detail`), as the reference's example shapes it.
+        addPlain(["type": "detail"], jobDetail(jobId: jobId, projectId: projectId, name: "emulated-mysql-sync"))
+
         store.createdAt = iso(baseTime.addingTimeInterval(TimeInterval(clock + 60)))
         return store
+    }
+
+    /// `GET /v5/{project_id}/jobs/{job_id}?type=detail` of a MySQL→MySQL sync job in cn-north-4.
+    static func jobDetail(jobId: String, projectId: String, name: String) -> EJSON {
+        func endpoint(_ role: String, _ user: String) -> EJSON {
+            .object([
+                ("db_type", .string("mysql")), ("endpoint_type", .string("cloud")), ("endpoint_role", .string(role)),
+                ("endpoint", .object([("db_user", .string(user))])),
+                ("cloud", .object([("region", .string("cn-north-4")), ("project_id", .string(projectId))])),
+            ])
+        }
+        return .object([("job", .object([
+            ("id", .string(jobId)), ("status", .string("INCRE_TRANSFER_STARTED")), ("create_time", .string("2026-11-18T02:00:00Z")),
+            ("base_info", .object([
+                ("name", .string(name)), ("job_type", .string("sync")), ("engine_type", .string("mysql-to-mysql")),
+                ("task_type", .string("FULL_INCR_TRANS")),
+            ])),
+            ("source_endpoint", .array([endpoint("so", "drs_reader")])),
+            ("target_endpoint", .array([endpoint("ta", "drs_writer")])),
+        ]))])
     }
 
     /// Largest-remainder split of `total` over `weights`.

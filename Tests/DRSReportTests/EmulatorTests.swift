@@ -277,6 +277,29 @@ extension EmulatorTests {
             }
         }
 
+        @Test func servesTheJobDetailAsRecordedOrFromWhatTheArchiveKnows() async throws {
+            let recorded = try Data(contentsOf: URL(fileURLWithPath: emuSampleArchive).appendingPathComponent("responses/000022.json"))
+            try await withEmulator(EmulatorConfiguration(dataset: .archive(path: emuSampleArchive))) { emulator in
+                let response = await EmuHTTP.send(port: emulator.port, target: "/v5/\(emulator.projectId)/jobs/\(emulator.jobId)?type=detail")
+                #expect(response.status == 200)
+                #expect(response.body == recorded)
+            }
+            // An archive from before fetch asked for the job: the emulator still names it.
+            let folder = try temporaryFolder("no-detail")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let copy = folder.appendingPathComponent("archive")
+            try FileManager.default.copyItem(atPath: emuSampleArchive, toPath: copy.path)
+            var manifest = try JSONDecoder().decode(ArchiveManifest.self, from: Data(contentsOf: copy.appendingPathComponent("manifest.json")))
+            manifest.responses.removeAll { $0.query?["type"] == "detail" }
+            try JSONEncoder().encode(manifest).write(to: copy.appendingPathComponent("manifest.json"))
+            try await withEmulator(EmulatorConfiguration(dataset: .archive(path: copy.path))) { emulator in
+                let response = await EmuHTTP.send(port: emulator.port, target: "/v5/\(emulator.projectId)/jobs/\(emulator.jobId)?type=detail")
+                #expect(response.status == 200)
+                #expect(response.json?["job"]?["id"]?.stringValue == emulator.jobId)
+                #expect(response.json?["job"]?["base_info"]?["name"]?.stringValue == "replayed-b7e5a4d1")
+            }
+        }
+
         @Test func unknownJobProjectRequestAndOversizedPagesAreDRSErrors() async throws {
             try await withEmulator(EmulatorConfiguration(dataset: .archive(path: emuSampleArchive))) { emulator in
                 let other = await EmuHTTP.send(

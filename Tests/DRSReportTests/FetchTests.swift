@@ -91,6 +91,12 @@ import Testing
         #expect(manifest.responses.map(\.file) == (1...manifest.responses.count).map { String(format: "responses/%06d.json", $0) })
         #expect(manifest.jobId == emulator.jobId)
         #expect(manifest.responses.allSatisfy { Int($0.query?["limit"] ?? "400").map { $0 <= 400 } ?? false })
+        // The job's own detail is fetched first, so the report is named after the job.
+        #expect(manifest.responses.first?.query == ["type": "detail"])
+        let job = try #require(fetched.report.jobs.first)
+        #expect(job.name == "emulated-mysql-sync")
+        #expect(job.sourceEngine == "mysql" && job.targetEngine == "mysql" && job.region == "cn-north-4")
+        #expect(fetched.report.title == "DRS comparison: emulated-mysql-sync (\(emulator.jobId))")
     }
 
     @Test func everyFaultKindIsSurvived() async throws {

@@ -245,6 +245,9 @@ struct FetchRun: Sendable {
 
     /// Runs the whole plan; returns the task ids fetched.
     func all() async throws -> [String] {
+        // 0. The job itself: its name, status, engines and region name the report.
+        await recorder.plan(1)
+        _ = try await get([0], path: jobPath, query: [("type", "detail")])
         let base: [(String, String)] = [("type", "compare")]
         // 1. The data-level task list.
         let listPages = try await pages(
