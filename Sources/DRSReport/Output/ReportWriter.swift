@@ -29,9 +29,9 @@ public enum OutputFormat: String, CaseIterable, Sendable, Codable {
     public var summary: String {
         switch self {
         case .html: return "report.html: self-contained page, summary and verdict first (templates/report.html.mustache)"
-        case .md: return "report.md: GitHub-flavoured Markdown for tickets (templates/report.md.mustache)"
-        case .csv: return "csv/*.csv: one RFC 4180 file per section; csv/diffs.csv holds every inconsistent row"
-        case .xlsx: return "report.xlsx: workbook with Summary, Tasks, Objects, Line/Content comparison, Diffs, Not compared"
+        case .md: return "report.md: GitHub-flavoured Markdown for tickets, size-capped (templates/report.md.mustache)"
+        case .csv: return "csv/*.csv: one RFC 4180 file per section; csv/tables.csv is the table ledger, csv/diffs.csv every inconsistent row"
+        case .xlsx: return "report.xlsx: workbook with Summary, Jobs, Tasks, Tables, Database pairs, Objects, Diffs, Not compared, Conflicts"
         case .json: return "report.json: the normalised model with sorted keys, for automation"
         }
     }
