@@ -34,7 +34,7 @@ OUTPUT_FILES = ("report.html", "report.md", "report.json", "report.xlsx", "csv/d
 
 # Diffs columns as documented (csv/diffs.csv header and the en-us XLSX "Diffs" header row).
 DIFFS_CSV_HEADER = [
-    "task_id", "source_db", "source_table", "target_db", "target_table", "diff_kind",
+    "job_id", "task_id", "source_db", "source_table", "target_db", "target_table", "diff_kind",
     "source_key", "target_key", "source_select_sql", "target_select_sql", "location_from_sql", "source_id",
 ]
 DIFF_KIND_LABELS_EN = {
@@ -187,6 +187,75 @@ def expected_verdict(spec: InputSpec) -> str:
     # Rule: INCONSISTENT as soon as any inconsistent row is present.
     assert expected_row_count(spec) > 0, "every input used here holds inconsistent rows"
     return "INCONSISTENT"
+
+
+_JOB_IN_PATH = re.compile(r"/jobs/([^/?]+)")
+
+
+def expected_job_ids(spec: InputSpec) -> set[str]:
+    """DRS job ids the inputs name: the /jobs/{id} of every archived request, and the top-level
+    "job_id" of loose v3 bodies."""
+    ids: set[str] = set()
+    manifest = spec.path / "manifest.json"
+    if manifest.is_file():
+        for item in json.loads(manifest.read_text(encoding="utf-8"))["responses"]:
+            m = _JOB_IN_PATH.search(item.get("path") or "")
+            if m:
+                ids.add(m.group(1))
+    for path, status in input_files(spec):
+        if status is not None and status != 200:
+            continue
+        body = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(body, dict) and isinstance(body.get("job_id"), str):
+            ids.add(body["job_id"])
+    return ids
+
+
+def expected_job_id(spec: InputSpec) -> str:
+    ids = expected_job_ids(spec)
+    assert len(ids) == 1, f"{spec.name}: expected the inputs to name exactly one job, found {sorted(ids)}"
+    return next(iter(ids))
+
+
+def expected_job_name(spec: InputSpec) -> str | None:
+    """base_info.name of the job's own detail (GET jobs/{id}?type=detail), when the inputs hold it."""
+    manifest = spec.path / "manifest.json"
+    if not manifest.is_file():
+        return None
+    names = []
+    for item in json.loads(manifest.read_text(encoding="utf-8"))["responses"]:
+        if (item.get("query") or {}).get("type") == "detail" and item.get("status", 200) == 200:
+            body = json.loads((spec.path / item["file"]).read_text(encoding="utf-8"))
+            name = (((body.get("job") or {}).get("base_info")) or {}).get("name")
+            if name:
+                names.append(name)
+    assert len(set(names)) <= 1, names
+    return names[0] if names else None
+
+
+def expected_rows_per_table(spec: InputSpec) -> collections.Counter:
+    """Distinct inconsistent rows per (source db, source table, target db, target table)."""
+    return collections.Counter((r.source_db, r.source_table, r.target_db, r.target_table) for r in expected_rows(spec))
+
+
+def v5_line_counts(spec: InputSpec) -> list[tuple]:
+    """(source db, source table, source rows, target rows, difference) of every table in the v5
+    row-count comparison lists (compare_detail_type=compare), as integers; DRS sends them as strings."""
+    def num(v):
+        return None if v is None else int(v)
+
+    out = []
+    manifest = json.loads((spec.path / "manifest.json").read_text(encoding="utf-8"))
+    for item in manifest["responses"]:
+        q = item.get("query") or {}
+        if q.get("compare_type") == "line_compare" and q.get("query_type") == "detail" \
+                and q.get("compare_detail_type") == "compare":
+            body = json.loads((spec.path / item["file"]).read_text(encoding="utf-8"))
+            for r in body["job"]["compare_result"]["line_compare_detail_infos"]:
+                out.append((q["source_db_name"], r["source_table_name"], num(r.get("source_row_num")),
+                            num(r.get("target_row_num")), num(r.get("difference_row_num"))))
+    assert out, "no row-count comparison lists in the v5 sample"
+    return out
 
 
 def expected_inputs_digest(spec: InputSpec) -> str:

@@ -9,11 +9,18 @@ import json
 import pytest
 
 from conftest import (
-    DIFFS_CSV_HEADER, FIXTURES, INPUTS, assert_same_rows, canonical_key_cell, expected_row_count, expected_rows,
-    key_cell, multiset, neutralised, raw_diff_rows,
+    DIFFS_CSV_HEADER, FIXTURES, INPUTS, assert_same_rows, canonical_key_cell, expected_job_id, expected_job_name,
+    expected_row_count, expected_rows, expected_rows_per_table, key_cell, multiset, neutralised, raw_diff_rows,
+    v5_line_counts,
 )
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# One file per section of the ledger-based report; the old line_*/content_*/object_details files are gone.
+CSV_FILES = {
+    "summary.csv", "jobs.csv", "tasks.csv", "tables.csv", "databases.csv", "object_types.csv", "objects.csv",
+    "diffs.csv", "not_compared.csv", "conflicts.csv", "notes.csv", "progress.csv", "streaming_progress.csv",
+    "errors.csv", "sources.csv",
+}
 
 
 def read_csv(path) -> list[list[str]]:
@@ -23,13 +30,18 @@ def read_csv(path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline=""), strict=True))
 
 
-def diffs(report) -> tuple[list[str], list[dict[str, str]]]:
-    rows = read_csv(report.diffs_csv)
-    assert rows, "csv/diffs.csv is empty (no header row)"
+def table(path) -> tuple[list[str], list[dict[str, str]]]:
+    rows = read_csv(path)
+    assert rows, f"{path.name} is empty (no header row)"
     header, body = rows[0], rows[1:]
+    assert len(set(header)) == len(header), f"{path.name} repeats a column name: {header}"
     for i, row in enumerate(body, start=2):
-        assert len(row) == len(header), f"diffs.csv record {i} has {len(row)} fields, header has {len(header)}"
+        assert len(row) == len(header), f"{path.name} record {i} has {len(row)} fields, header has {len(header)}"
     return header, [dict(zip(header, row)) for row in body]
+
+
+def diffs(report) -> tuple[list[str], list[dict[str, str]]]:
+    return table(report.diffs_csv)
 
 
 # --- the expectations themselves -------------------------------------------------------------
@@ -62,9 +74,14 @@ def test_diffs_csv_is_rfc4180_crlf(report):
     assert buf.getvalue().encode("utf-8") == data
 
 
+def test_csv_files_are_the_sections(report):
+    names = {p.name for p in report.csv_dir.iterdir()}
+    assert names == CSV_FILES, f"unexpected: {sorted(names - CSV_FILES)}, missing: {sorted(CSV_FILES - names)}"
+
+
 def test_every_csv_file_parses_and_is_neutralised(report):
     files = sorted(report.csv_dir.glob("*.csv"))
-    assert report.diffs_csv in files and len(files) > 1
+    assert report.diffs_csv in files and len(files) == len(CSV_FILES)
     bad = []
     for path in files:
         rows = read_csv(path)
@@ -81,6 +98,8 @@ def test_every_csv_file_parses_and_is_neutralised(report):
 def test_diffs_csv_rows_match_inputs(report):
     """Every inconsistent row, cell for cell (text neutralised), against the DRS responses."""
     _, body = diffs(report)
+    job = expected_job_id(report.spec)
+    assert {row["job_id"] for row in body} == {job}, "diffs.csv rows name a job other than the inputs' job"
 
     def text(value):
         return ("text", neutralised(value))
@@ -106,6 +125,42 @@ def test_diffs_csv_select_sql_present(report):
     empty = [(i, row["source_select_sql"], row["target_select_sql"]) for i, row in enumerate(body, start=2)
              if not row["source_select_sql"].strip() or not row["target_select_sql"].strip()]
     assert not empty, f"rows without SELECT statements: {empty[:5]}"
+
+
+def test_tables_csv_rows_in_input_per_table(report):
+    """tables.csv diff_rows_in_input per table pair equals the rows the inputs hold for it (0 when none)."""
+    _, body = table(report.csv_dir / "tables.csv")
+    keys = ("source_db", "source_table", "target_db", "target_table")
+    expected = {tuple(neutralised(v) for v in t): n for t, n in expected_rows_per_table(report.spec).items()}
+    actual = {tuple(row[k] for k in keys): row["diff_rows_in_input"] for row in body}
+    assert len(actual) == len(body), "tables.csv lists a table pair twice"
+    missing = [t for t in expected if t not in actual]
+    assert not missing, f"tables with inconsistent rows missing from tables.csv: {missing}"
+    wrong = {t: (v, expected.get(t, 0)) for t, v in actual.items() if v != str(expected.get(t, 0))}
+    assert not wrong, f"diff_rows_in_input (csv, inputs): {wrong}"
+    # Cross-check: all rows are accounted for by some table (none of these inputs has rows of unknown tables).
+    assert sum(int(row["diff_rows_in_input"]) for row in body) == expected_row_count(report.spec)
+
+
+def test_v5_tables_csv_row_counts_are_exact(render):
+    """Row counts as exact integer text (3000000000, not 3e+09 or 3000000000.0)."""
+    _, body = table(render("v5").csv_dir / "tables.csv")
+    actual = {(r["source_db"], r["source_table"], r["source_rows"], r["target_rows"], r["row_difference"]) for r in body}
+
+    def cell(v):
+        return "" if v is None else str(v)
+
+    expected = [(db, t, cell(s), cell(tg), cell(d)) for db, t, s, tg, d in v5_line_counts(INPUTS["v5"])]
+    assert ("shop", "event_log", "3000000000", "3000000000", "0") in expected
+    missing = [e for e in expected if e not in actual]
+    assert not missing, f"row counts not found in tables.csv: {missing}"
+
+
+def test_jobs_csv(report):
+    _, body = table(report.csv_dir / "jobs.csv")
+    assert [r["job_id"] for r in body] == [expected_job_id(report.spec)]
+    name = expected_job_name(report.spec)
+    assert body[0]["name"] == ("" if name is None else neutralised(name))
 
 
 def test_v3_rows_from_two_apis_counted_once(render):

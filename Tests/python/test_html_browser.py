@@ -14,14 +14,18 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from conftest import INPUTS, expected_inputs_digest, expected_row_count, expected_rows, expected_verdict
+from conftest import (
+    DIFF_KIND_LABELS_EN, INPUTS, canonical_key_cell, expected_inputs_digest, expected_job_id, expected_job_name,
+    expected_row_count, expected_rows, expected_verdict, key_cell, multiset,
+)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREEN_DIR = Path("/tmp/drs-report-screens")
 SCREENSHOT_INPUTS = {"v5", "hostile"}
-SECTION_IDS = ["verdict", "summary", "jobs", "expiry", "objects", "line", "content", "diffs", "not-compared",
+SECTION_IDS = ["verdict", "summary", "jobs", "expiry", "tables", "databases", "objects", "diffs", "not-compared",
                "errors", "progress", "sources"]
-MAX_HTML_ROWS = 1000  # drs-report default --max-html-rows
+MAX_HTML_ROWS = 1000  # drs-report default: inconsistent rows kept for HTML in all
+HTML_ROWS_PER_TABLE = 20  # drs-report default: inconsistent rows shown of one table
 
 # Strings from the hostile fixture that must show up as literal text.
 HOSTILE_TEXTS = [
@@ -184,16 +188,99 @@ def test_csp_forbids_scripts_and_network(visit):
     assert ("https://example.invalid/probe.png", "csp") in visit.failed, visit.failed
 
 
+# The #diffs section as the reader sees it: one <h3> per table ("db.table <small>(n)</small>"), then
+# its rows, then an optional "N more rows of this table" note. textContent keeps newlines and tabs.
+DIFF_GROUPS_JS = """() => {
+    const groups = [];
+    for (const h3 of document.querySelectorAll('#diffs h3')) {
+        const small = h3.querySelector('small');
+        const name = Array.from(h3.childNodes).filter(n => n !== small).map(n => n.textContent).join('');
+        let el = h3.nextElementSibling;
+        const table = el && el.localName === 'table' ? el : null;
+        const head = table ? Array.from(table.querySelectorAll('tr:first-child th'), th => th.textContent) : [];
+        const rows = table ? Array.from(table.querySelectorAll('tr:has(td)'),
+            tr => Array.from(tr.querySelectorAll('td'), td => td.textContent)) : [];
+        el = table ? table.nextElementSibling : el;
+        const more = el && el.localName === 'p' && el.classList.contains('more') && el.id !== 'diffs-more'
+            ? el.textContent : null;
+        groups.push({name, count: small ? small.textContent : null, head, rows, more});
+    }
+    const more = document.querySelector('#diffs-more');
+    return {groups, more: more ? more.textContent : null};
+}"""
+
+
 def test_diffs_table_rows(visit, report):
-    expected = expected_row_count(report.spec)
-    rows = visit.page.locator("#diffs tr:has(td)").count()
-    assert rows == min(expected, MAX_HTML_ROWS)
-    if report.spec.name != "hostile":
-        text = visit.page.inner_text("#diffs")
-        for e in expected_rows(report.spec):
-            assert e.source_sql in text, f"SELECT missing from #diffs: {e.source_sql!r}"
-    summary = visit.page.locator("#summary tr").first.locator("td")
-    assert summary.nth(1).inner_text().strip() == str(expected)  # "Inconsistent rows in input"
+    """#diffs shows every inconsistent table with the first rows the inputs hold for it, at most
+    HTML_ROWS_PER_TABLE of one table and MAX_HTML_ROWS in all, and says how many more are in csv/diffs.csv."""
+    by_table: dict[str, list] = {}
+    for e in expected_rows(report.spec):
+        by_table.setdefault(shown(f"{e.source_db}.{e.source_table}"), []).append(e)
+    found = visit.page.evaluate(DIFF_GROUPS_JS)
+    groups = found["groups"]
+    names = [g["name"].removesuffix(" ") for g in groups]
+    assert len(names) == len(set(names)), f"a table is listed twice in #diffs: {names}"
+    assert set(names) == set(by_table), (
+        f"tables in #diffs: extra {sorted(set(names) - set(by_table))}, missing {sorted(set(by_table) - set(names))}")
+
+    def key(values):
+        kind, value = key_cell(values)
+        return (kind, shown(value)) if kind == "text" else (kind, tuple(shown(v) for v in value))
+
+    def shown_key(cell):
+        kind, value = canonical_key_cell(cell)
+        return (kind, shown(value)) if kind == "text" else (kind, tuple(shown(v) for v in value))
+
+    total_shown = 0
+    for name, group in zip(names, groups):
+        rows = by_table[name]
+        assert group["count"] == f"({len(rows)})", f"{name}: heading count {group['count']}, inputs hold {len(rows)}"
+        take = min(HTML_ROWS_PER_TABLE, len(rows))
+        assert len(group["rows"]) == take, f"{name}: {len(group['rows'])} rows shown, expected {take}"
+        total_shown += len(group["rows"])
+        one_sql = group["head"][-1] == "SELECT (source and target)"
+        expected = multiset(
+            (DIFF_KIND_LABELS_EN[e.kind], key(e.source_key), key(e.target_key))
+            + ((shown(e.source_sql or e.target_sql),) if one_sql else (shown(e.source_sql), shown(e.target_sql)))
+            for e in rows)
+        if one_sql:
+            assert all(e.source_sql == e.target_sql or not e.target_sql for e in rows), (
+                f"{name}: one SELECT column although source and target SELECTs differ")
+        actual = multiset((cells[0], shown_key(cells[1]), shown_key(cells[2]), *cells[3:]) for cells in group["rows"])
+        unexpected = list((actual - expected).elements())
+        assert not unexpected, f"{name}: rows in #diffs that the inputs do not hold: {unexpected[:3]}"
+        rest = len(rows) - take
+        if rest == 0:
+            assert group["more"] is None, f"{name}: says {group['more']!r} although every row is shown"
+        else:
+            noun = "row" if rest == 1 else "rows"
+            assert group["more"] == f"{rest} more {noun} of this table in csv/diffs.csv", (name, group["more"])
+    total = expected_row_count(report.spec)
+    assert total_shown == min(total, MAX_HTML_ROWS, sum(min(HTML_ROWS_PER_TABLE, len(r)) for r in by_table.values()))
+    if total_shown < total:
+        assert found["more"] == f"{total - total_shown} more rows in csv/diffs.csv", found["more"]
+    else:
+        assert found["more"] is None, found["more"]
+    assert visit.page.locator("#diffs h2").inner_text().strip() == f"Inconsistent rows ({total})"
+    cells = visit.page.eval_on_selector_all(
+        "#summary tr", "rows => rows.map(r => Array.from(r.querySelectorAll('td'), td => td.innerText.trim()))")
+    summary = {c[0]: c[1] for c in cells if len(c) == 2}
+    assert summary.get("Inconsistent rows") == str(total), summary
+
+
+def test_jobs_section_names_the_job(visit, report):
+    """#jobs and the title show the job id and, when the inputs hold the job's detail, its name as text."""
+    page = visit.page
+    job = expected_job_id(report.spec)
+    name = expected_job_name(report.spec)
+    cells = page.eval_on_selector_all(
+        "#jobs tr:has(td)", "rows => rows.map(r => Array.from(r.querySelectorAll('td'), td => td.textContent))")
+    assert [c[0] for c in cells] == [job], cells
+    assert cells[0][1] == (name or ""), cells[0]
+    title = page.locator("h1#title").text_content().strip()
+    assert job in title and (name is None or name in title), title
+    assert page.title() == title
+    assert_no_foreign_activity(visit)
 
 
 _BIDI = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {0x200E, 0x200F, 0x061C}
@@ -232,7 +319,12 @@ def test_hostile_strings_are_text(browser, render):
         for e in expected_rows(INPUTS["hostile"]):
             for value in e.source_key + e.target_key + (e.source_sql, e.target_sql):
                 assert shown(value) in diffs_text, f"{value!r} not shown literally in #diffs"
-        assert "<script>alert(1)</script>" in page.inner_text("#line")
+        tables_text = page.inner_text("#tables")
+        assert "<script>alert(1)</script>" in tables_text and "<img src=x onerror=alert(1)>" in tables_text
+        name = expected_job_name(INPUTS["hostile"])
+        assert "www.evil.example" in name and "ops@evil.example" in name
+        assert page.locator("#jobs td").nth(1).text_content() == name
+        assert name in page.locator("h1#title").text_content()
         errors_text = page.inner_text("#errors")
         assert "<script>alert(1)</script>" in errors_text and "[x](javascript:alert(1))" in errors_text
         assert page.evaluate("document.scripts.length") == 0

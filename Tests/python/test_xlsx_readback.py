@@ -10,27 +10,32 @@ import openpyxl
 import pytest
 
 from conftest import (
-    DIFF_KIND_LABELS_EN, INPUTS, assert_same_rows, canonical_key_cell, expected_row_count, expected_rows,
-    input_files, key_cell,
+    DIFF_KIND_LABELS_EN, INPUTS, assert_same_rows, canonical_key_cell, expected_job_id, expected_job_name,
+    expected_row_count, expected_rows, expected_rows_per_table, input_files, key_cell, v5_line_counts,
 )
 
-SHEETS_EN = ["Summary", "Tasks", "Objects", "Object details", "Line comparison", "Content comparison",
-             "Diffs", "Not compared", "Sources"]
-SHEETS_ZH = ["概要", "对比任务", "对象", "对象详情", "行数对比", "内容对比", "不一致数据", "未对比", "数据来源"]
-DIFFS_HEADER_EN = ["Task", "Source database", "Source table", "Target database", "Target table", "Difference",
+SHEETS_EN = ["Summary", "Jobs", "Tasks", "Tables", "Database pairs", "Object types", "Objects", "Diffs",
+             "Not compared", "Conflicts", "Not retrieved", "Sources"]
+SHEETS_ZH = ["概要", "任务", "对比任务", "表", "库对", "对象类型", "对象", "不一致数据", "未对比", "冲突", "未能获取",
+             "数据来源"]
+DIFFS_HEADER_EN = ["Job", "Task", "Source database", "Source table", "Target database", "Target table", "Difference",
                    "Source key", "Target key", "Source SELECT", "Target SELECT"]
 
 # Columns (en-us headers) that hold counts and must be numbers, not text.
 COUNT_COLUMNS = {
     "Tasks": ["report_remain_seconds"],
-    "Objects": ["Source count", "Target count", "Difference"],
-    "Line comparison": ["Source rows", "Target rows", "Difference"],
-    "Content comparison": ["Source rows", "Target rows", "Difference", "Inconsistent rows in input"],
+    "Tables": ["Source rows", "Target rows", "Difference", "Inconsistent rows (DRS)", "Inconsistent rows in input"],
+    "Database pairs": ["Tables", "Inconsistent", "Not comparable", "Inconsistent rows in input", "Tables (DRS)",
+                       "Inconsistent tables (DRS)"],
+    "Object types": ["Source count", "Target count", "Difference"],
+    "Not retrieved": ["HTTP"],
     "Sources": ["HTTP"],
 }
-SUMMARY_COUNT_ITEMS = ["Inconsistent rows in input", "Inconsistent rows DRS reports", "Tables in row-count comparison",
-                       "Tables in value comparison", "Object types compared", "Not compared",
-                       "Responses not retrieved", "Input files"]
+SUMMARY_COUNT_ITEMS = ["Inconsistent tables", "Inconsistent database pairs", "Inconsistent objects",
+                       "Inconsistent rows", "Not compared", "Responses not retrieved", "Unfinished or unknown",
+                       "Tasks not finished", "Tables", "Database pairs", "Objects", "Inconsistent rows DRS reports",
+                       "Exact duplicate rows delivered again (counted once)", "Rows located from their SQL",
+                       "Rows whose table is unknown (never merged)", "Conflicts between inputs", "Input files"]
 
 
 def load(path):
@@ -61,6 +66,17 @@ def column(ws, name):
     assert name in head, f"sheet {ws.title!r} has no column {name!r}: {head}"
     i = head.index(name)
     return [row[i] for row in ws.iter_rows(min_row=2, values_only=True)]
+
+
+def records(ws):
+    """Data rows as dicts keyed by the header (the header names are asserted unique)."""
+    head = header(ws)
+    assert len(set(head)) == len(head), f"sheet {ws.title!r} repeats a column name: {head}"
+    return [dict(zip(head, row)) for row in data_rows(ws)]
+
+
+def summary_items(wb):
+    return {row[0]: row[1] for row in wb["Summary"].iter_rows(min_row=2, values_only=True)}
 
 
 @pytest.fixture(scope="module")
@@ -127,56 +143,75 @@ def test_count_cells_are_ints(report, workbook_of):
             for i, v in enumerate(column(wb[sheet], name), start=2):
                 if v is not None and (type(v) is not int):
                     bad.append((sheet, name, i, v))
-    summary = {row[0]: row[1] for row in wb["Summary"].iter_rows(min_row=2, values_only=True)}
+    summary = summary_items(wb)
     for item in SUMMARY_COUNT_ITEMS:
         assert item in summary, f"Summary has no {item!r} row"
         if type(summary[item]) is not int:
             bad.append(("Summary", item, summary[item]))
     assert not bad, f"count cells that are not integers: {bad[:10]}"
-    assert summary["Inconsistent rows in input"] == expected_row_count(report.spec)
+    assert summary["Inconsistent rows"] == expected_row_count(report.spec)
     assert summary["Input files"] == len(input_files(report.spec))
+    assert summary["Tables"] == len(data_rows(wb["Tables"]))
+    assert summary["Database pairs"] == len(data_rows(wb["Database pairs"]))
 
 
 def test_v5_row_counts_match_inputs(render, workbook_of):
-    """Row counts arrive as strings in v5 line detail ("3000000000"); the sheet must hold the integers."""
-    spec = INPUTS["v5"]
-    expected = []
-
-    def num(v):
-        return None if v is None else int(v)
-
-    manifest = json.loads((spec.path / "manifest.json").read_text(encoding="utf-8"))
-    for item in manifest["responses"]:
-        q = item.get("query") or {}
-        if q.get("compare_type") == "line_compare" and q.get("query_type") == "detail" \
-                and q.get("compare_detail_type") == "compare":
-            body = json.loads((spec.path / item["file"]).read_text(encoding="utf-8"))
-            for r in body["job"]["compare_result"]["line_compare_detail_infos"]:
-                expected.append((q["source_db_name"], r["source_table_name"], num(r.get("source_row_num")),
-                                 num(r.get("target_row_num")), num(r.get("difference_row_num"))))
+    """Row counts arrive as strings in v5 line detail ("3000000000"); the Tables sheet must hold the
+    integers themselves (type int, not a float or text that merely looks the same)."""
+    expected = v5_line_counts(INPUTS["v5"])
     assert any(row[2] == 3_000_000_000 for row in expected)  # the >2^31 case is in the sample
-    ws = workbook_of(render("v5"))["Line comparison"]
-    head = header(ws)
-    idx = [head.index(n) for n in ("Source database", "Source table", "Source rows", "Target rows", "Difference")]
-    actual = {tuple(row[i] for i in idx) for row in ws.iter_rows(min_row=2, values_only=True)}
+    ws = workbook_of(render("v5"))["Tables"]
+    names = ("Source database", "Source table", "Source rows", "Target rows", "Difference")
+    actual = {tuple(r[n] for n in names) for r in records(ws)}
     missing = [e for e in expected if e not in actual]
-    assert not missing, f"line-comparison rows not found with integer counts: {missing}"
+    assert not missing, f"row counts not found on the Tables sheet: {missing}"
+    typed = {(r["Source database"], r["Source table"]): r["Source rows"] for r in records(ws)}
+    assert type(typed[("shop", "event_log")]) is int and typed[("shop", "event_log")] == 3_000_000_000
+
+
+def test_tables_sheet_rows_in_input_per_table(report, workbook_of):
+    """"Inconsistent rows in input" of every table equals the rows the inputs hold for that table
+    (counted here from the response bodies); tables without rows say 0."""
+    rows = records(workbook_of(report)["Tables"])
+    names = ("Source database", "Source table", "Target database", "Target table")
+    actual = {tuple(r[n] for n in names): r["Inconsistent rows in input"] for r in rows}
+    assert len(actual) == len(rows), "the Tables sheet lists a table pair twice"
+    expected = expected_rows_per_table(report.spec)
+    missing = [t for t in expected if t not in actual]
+    assert not missing, f"tables with inconsistent rows missing from the Tables sheet: {missing}"
+    wrong = {t: (actual[t], expected.get(t, 0)) for t in actual if actual[t] != expected.get(t, 0)}
+    assert not wrong, f"Inconsistent rows in input (sheet, inputs): {wrong}"
+    inconsistent = {tuple(r[n] for n in names) for r in rows if r["Outcome"] == "Inconsistent"}
+    assert set(expected) <= inconsistent, f"tables with rows not marked Inconsistent: {set(expected) - inconsistent}"
 
 
 def test_diffs_rows_round_trip_exactly(report, workbook_of):
     """Every inconsistent row cell for cell against the inputs: strings exactly as DRS sent them
-    (no apostrophe, no escaping), keys per the documented key encoding."""
-    rows = [r for ws in diffs_sheets(workbook_of(report), "Diffs") for r in data_rows(ws)]
+    (no apostrophe, no escaping), keys per the documented key encoding, the job the inputs name."""
+    rows = [dict(zip(DIFFS_HEADER_EN, r)) for ws in diffs_sheets(workbook_of(report), "Diffs") for r in data_rows(ws)]
+    job = expected_job_id(report.spec)
 
     def s(v):
         return "" if v is None else v
 
-    actual = ((s(r[1]), s(r[2]), s(r[3]), s(r[4]), s(r[5]), canonical_key_cell(s(r[6])), canonical_key_cell(s(r[7])),
-               s(r[8]), s(r[9])) for r in rows)
-    expected = ((e.source_db, e.source_table, e.target_db, e.target_table, DIFF_KIND_LABELS_EN[e.kind],
+    actual = ((s(r["Job"]), s(r["Source database"]), s(r["Source table"]), s(r["Target database"]),
+               s(r["Target table"]), s(r["Difference"]), canonical_key_cell(s(r["Source key"])),
+               canonical_key_cell(s(r["Target key"])), s(r["Source SELECT"]), s(r["Target SELECT"])) for r in rows)
+    expected = ((job, e.source_db, e.source_table, e.target_db, e.target_table, DIFF_KIND_LABELS_EN[e.kind],
                  key_cell(e.source_key), key_cell(e.target_key), e.source_sql, e.target_sql)
                 for e in expected_rows(report.spec))
     assert_same_rows(actual, expected, "report.xlsx Diffs")
+
+
+def test_jobs_sheet_names_the_job(report, workbook_of):
+    """The job id the inputs name, and its name from the job's own detail exactly as DRS sent it
+    (the hostile name holds a script tag, =HYPERLINK, a markdown link, a bare URL and an e-mail)."""
+    wb = workbook_of(report)
+    jobs = records(wb["Jobs"])
+    assert [j["Job"] for j in jobs] == [expected_job_id(report.spec)]
+    assert jobs[0]["Name"] == expected_job_name(report.spec)
+    if report.name == "hostile":
+        assert wb["Jobs"]["B2"].data_type == "s", "the hostile job name is not a plain string cell"
 
 
 def test_hostile_values_appear_verbatim(render, workbook_of):
@@ -209,3 +244,9 @@ def test_zh_cn_sheet_names(render):
     assert all(isinstance(h, str) and h for h in head)
     for ws in wb.worksheets:
         assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row), ws.title
+    # The row counts are the same integers whatever the language (the 表 sheet is "Tables").
+    names = ("源库", "源表", "源库行数", "目标库行数", "差异")
+    counts = {tuple(r[n] for n in names) for r in records(wb["表"])}
+    missing = [e for e in v5_line_counts(rendered.spec) if e not in counts]
+    assert not missing, f"row counts not found on the 表 sheet: {missing}"
+    assert all(type(v) is int for key in counts for v in key[2:] if v is not None)
