@@ -70,6 +70,10 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
         #expect(outcome["shop.products"] == .consistent)
         #expect(outcome["shop.event_log"] == .notCompared)
         #expect(outcome["legacy_crm.contacts"] == .notCompared)
+        // An uncompared table keeps the row counts DRS sent with the reason.
+        let audit = try #require(report.tables.first { $0.sourceTable == "audit_trail" })
+        #expect(audit.line == nil)
+        #expect(audit.notCompared.first?.sourceRows == 48_213)
         let orders = try #require(report.tables.first { $0.sourceTable == "orders" })
         #expect(orders.diffRows == 40)
         #expect(orders.line?.difference == 15)
@@ -78,8 +82,10 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
         #expect(orders.jobId == "b7e5a4d1-2c9f-4e3a-8d61-5f0a2c9jb201")
         #expect(report.tables.reduce(0) { $0 + $1.diffRows } == 73)
         // The first box names every gap next to the differences.
+        // 订单明细's 7 rows (DRS counts them) are on the diff page that came back as HTTP 400: a gap in the evidence.
+        #expect(counts.rowsNotInInputs == 7)
         #expect(report.verdict.reasons.map(\.code) == [
-            .tablesInconsistent, .databasesInconsistent, .objectsInconsistent, .diffRows, .notCompared, .notRetrieved,
+            .tablesInconsistent, .databasesInconsistent, .objectsInconsistent, .diffRows, .notCompared, .notRetrieved, .rowsNotInInputs,
         ])
         #expect(report.verdict.coverage.ran == [.object, .line, .content])
         #expect(report.conflicts.isEmpty)

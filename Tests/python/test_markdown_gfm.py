@@ -120,6 +120,20 @@ def test_job_is_named_at_the_top(md):
             assert bait in name
 
 
+def visible_controls(text: str) -> str:
+    hidden = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {0x200E, 0x200F, 0x061C, 0x7F}
+    return "".join(f"⟨U+{ord(c):04X}⟩" if ord(c) in hidden or (ord(c) < 0x20 and c not in "\t\n\r") else c for c in text)
+
+
+def test_bidi_controls_are_visible_not_live(md):
+    """U+202E in data would reorder what a reader of the ticket sees; report.md shows it instead."""
+    rendered, text, github, _ = md
+    assert "\u202e" not in text and "&#x202E;" not in text.upper().replace("&#X", "&#x")
+    assert "\u202e" not in github
+    if rendered.name == "hostile":
+        assert "⟨U+202E⟩" in text
+
+
 def test_sql_blocks_hold_the_selects_verbatim(md):
     """One ```sql block per inconsistent table shown, and each renders as code holding only whole
     SELECT statements from the inputs, so no backtick in the data closed the fence early."""
@@ -127,7 +141,8 @@ def test_sql_blocks_hold_the_selects_verbatim(md):
     blocks = sql_blocks(github)
     groups = re.findall(r"^### ", text, re.M)
     assert blocks and len(blocks) == len(groups), f"{rendered.name}: {len(blocks)} sql blocks for {len(groups)} tables"
-    statements = {sql for e in expected_rows(rendered.spec) for sql in (e.source_sql, e.target_sql) if sql}
+    # Bidirectional and C0 controls are shown as ⟨U+XXXX⟩ in the block, so it reads as its bytes are.
+    statements = {visible_controls(sql) for e in expected_rows(rendered.spec) for sql in (e.source_sql, e.target_sql) if sql}
     for block in blocks:
         rest = unparsed_sql(block, statements)
         assert rest is None, f"{rendered.name}: sql block holds text that is not a SELECT from the inputs: {rest!r}"

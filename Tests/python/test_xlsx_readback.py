@@ -18,13 +18,13 @@ SHEETS_EN = ["Summary", "Jobs", "Tasks", "Tables", "Database pairs", "Object typ
              "Not compared", "Conflicts", "Not retrieved", "Sources"]
 SHEETS_ZH = ["概要", "任务", "对比任务", "表", "库对", "对象类型", "对象", "不一致数据", "未对比", "冲突", "未能获取",
              "数据来源"]
-DIFFS_HEADER_EN = ["Job", "Task", "Source database", "Source table", "Target database", "Target table", "Difference",
+DIFFS_HEADER_EN = ["Job", "Task", "Source database", "Source table", "Target database", "Target table", "Kind of difference",
                    "Source key", "Target key", "Source SELECT", "Target SELECT"]
 
 # Columns (en-us headers) that hold counts and must be numbers, not text.
 COUNT_COLUMNS = {
     "Tasks": ["report_remain_seconds"],
-    "Tables": ["Source rows", "Target rows", "Difference", "Inconsistent rows (DRS)", "Inconsistent rows in input"],
+    "Tables": ["Source rows", "Target rows", "Row difference", "Inconsistent rows (DRS)", "Inconsistent rows in input"],
     "Database pairs": ["Tables", "Inconsistent", "Not comparable", "Inconsistent rows in input", "Tables (DRS)",
                        "Inconsistent tables (DRS)"],
     "Object types": ["Source count", "Target count", "Difference"],
@@ -161,7 +161,7 @@ def test_v5_row_counts_match_inputs(render, workbook_of):
     expected = v5_line_counts(INPUTS["v5"])
     assert any(row[2] == 3_000_000_000 for row in expected)  # the >2^31 case is in the sample
     ws = workbook_of(render("v5"))["Tables"]
-    names = ("Source database", "Source table", "Source rows", "Target rows", "Difference")
+    names = ("Source database", "Source table", "Source rows", "Target rows", "Row difference")
     actual = {tuple(r[n] for n in names) for r in records(ws)}
     missing = [e for e in expected if e not in actual]
     assert not missing, f"row counts not found on the Tables sheet: {missing}"
@@ -195,7 +195,7 @@ def test_diffs_rows_round_trip_exactly(report, workbook_of):
         return "" if v is None else v
 
     actual = ((s(r["Job"]), s(r["Source database"]), s(r["Source table"]), s(r["Target database"]),
-               s(r["Target table"]), s(r["Difference"]), canonical_key_cell(s(r["Source key"])),
+               s(r["Target table"]), s(r["Kind of difference"]), canonical_key_cell(s(r["Source key"])),
                canonical_key_cell(s(r["Target key"])), s(r["Source SELECT"]), s(r["Target SELECT"])) for r in rows)
     expected = ((job, e.source_db, e.source_table, e.target_db, e.target_table, DIFF_KIND_LABELS_EN[e.kind],
                  key_cell(e.source_key), key_cell(e.target_key), e.source_sql, e.target_sql)
@@ -245,7 +245,7 @@ def test_zh_cn_sheet_names(render):
     for ws in wb.worksheets:
         assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row), ws.title
     # The row counts are the same integers whatever the language (the 表 sheet is "Tables").
-    names = ("源库", "源表", "源库行数", "目标库行数", "差异")
+    names = ("源库", "源表", "源库行数", "目标库行数", "行数差异")
     counts = {tuple(r[n] for n in names) for r in records(wb["表"])}
     missing = [e for e in v5_line_counts(rendered.spec) if e not in counts]
     assert not missing, f"row counts not found on the 表 sheet: {missing}"

@@ -161,7 +161,8 @@ struct LedgerBuilder {
                     status: chosen.status, message: chosen.message, filter: chosen.filter)
             }
             for fact in lines where fact.listedAsUncompared || fact.status.outcome == .notCompared {
-                let reason = Self.reason(.line, fact.status, listed: fact.listedAsUncompared, message: fact.message)
+                let reason = Self.reason(
+                    .line, fact.status, listed: fact.listedAsUncompared, message: fact.message, rows: (fact.sourceRows, fact.targetRows))
                 if !reasons.contains(reason) { reasons.append(reason) }
             }
             let coveredContents = contents.filter { !$0.listedAsUncompared }
@@ -189,7 +190,8 @@ struct LedgerBuilder {
             for fact in contents {
                 let status = fact.contentStatus.outcome == .notCompared ? fact.contentStatus : fact.lineStatus
                 guard fact.listedAsUncompared || status.outcome == .notCompared else { continue }
-                let reason = Self.reason(.content, status, listed: fact.listedAsUncompared, message: fact.message)
+                let reason = Self.reason(
+                    .content, status, listed: fact.listedAsUncompared, message: fact.message, rows: (fact.sourceRows, fact.targetRows))
                 if !reasons.contains(reason) { reasons.append(reason) }
             }
             let taskIds = Self.merged([lines.compactMap(\.taskId), contents.compactMap(\.taskId), objectFacts.compactMap(\.taskId)])
@@ -263,6 +265,14 @@ struct LedgerBuilder {
         }
         // DRS listed it under "uncompare": whatever else it says, the thing was not compared.
         return NotComparedReason(comparison: kind, code: "UNCOMPARE", raw: status.raw, message: message)
+    }
+
+    /// The same, keeping the row counts DRS sent with it (an uncompared table still has a size).
+    static func reason(_ kind: CompareKind, _ status: CompareStatus, listed: Bool, message: String?, rows: (Int64?, Int64?)) -> NotComparedReason {
+        var reason = reason(kind, status, listed: listed, message: message)
+        reason.sourceRows = rows.0
+        reason.targetRows = rows.1
+        return reason
     }
 
     // MARK: - Database pairs

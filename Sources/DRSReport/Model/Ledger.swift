@@ -84,6 +84,10 @@ public struct NotComparedReason: Sendable, Codable, Equatable {
     public var raw: String
     /// DRS's message, when sent.
     public var message: String?
+    /// Rows on the source, when DRS sent them with the reason.
+    public var sourceRows: Int64? = nil
+    /// Rows on the target, when DRS sent them with the reason.
+    public var targetRows: Int64? = nil
 }
 
 /// One compared table pair, joining everything the inputs say about it.
@@ -312,6 +316,9 @@ public struct VerdictCounts: Sendable, Codable, Equatable {
     public var tasksUnfinished: Int64 = 0
     /// Ledger entries in all: tables, database pairs and objects.
     public var compared: Int64 = 0
+    /// Inconsistent rows DRS counts for a table beyond the rows of it the inputs hold (a diff page
+    /// not fetched or not retrieved), summed over tables.
+    public var rowsNotInInputs: Int64 = 0
 }
 
 /// Which comparison kinds the inputs hold results of.
@@ -368,6 +375,7 @@ public enum ReasonCode: String, Codable, Sendable, CaseIterable {
     case notRetrieved = "not_retrieved"
     case incomplete = "incomplete"
     case tasksUnfinished = "tasks_unfinished"
+    case rowsNotInInputs = "rows_not_in_inputs"
     case kindNotRun = "kind_not_run"
     case noResults = "no_results"
     case allConsistent = "all_consistent"

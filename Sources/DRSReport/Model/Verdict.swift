@@ -81,6 +81,10 @@ enum VerdictRule {
                 + report.objects.filter { $0.outcome == .incomplete }.count)
         counts.tasksUnfinished = Int64(report.tasks.filter { $0.status != nil && !$0.isFinished }.count)
         counts.compared = Int64(report.tables.count + report.databases.count + report.objects.count)
+        for table in report.tables {
+            let missing = (table.content?.inconsistentRows ?? 0) - table.diffRows
+            if missing > 0 { counts.rowsNotInInputs = counts.rowsNotInInputs.addingReportingOverflow(missing).overflow ? Int64.max : counts.rowsNotInInputs + missing }
+        }
 
         var coverage = Coverage()
         coverage.object = !report.objectTypes.isEmpty || !report.objects.isEmpty || report.tables.contains { $0.object != nil }
@@ -101,6 +105,8 @@ enum VerdictRule {
         if counts.notRetrieved > 0 { reasons.append(VerdictReason(.notRetrieved, counts.notRetrieved)) }
         if counts.incomplete > 0 { reasons.append(VerdictReason(.incomplete, counts.incomplete)) }
         if counts.tasksUnfinished > 0 { reasons.append(VerdictReason(.tasksUnfinished, counts.tasksUnfinished)) }
+        // Evidence, not judgement: the tables are already inconsistent, but some of their rows are not in hand.
+        if counts.rowsNotInInputs > 0 { reasons.append(VerdictReason(.rowsNotInInputs, counts.rowsNotInInputs)) }
         let noResults = coverage.ran.isEmpty && counts.inconsistentRows == 0
         if noResults {
             reasons.append(VerdictReason(.noResults))

@@ -97,9 +97,25 @@ struct Words {
 
     func kind(_ kind: CompareKind) -> String { strings["kind.\(kind.rawValue)"] }
 
+    /// Comparison kinds: codes in CSV (`line content`), labels in the workbook ("Row count, Values").
+    func kinds(_ kinds: [CompareKind]) -> CellValue {
+        .word(code: kinds.map(\.rawValue).joined(separator: " "), label: kinds.map(kind).joined(separator: ", "), tone: .plain)
+    }
+
+    static func unique<T: Equatable>(_ items: [T]) -> [T] {
+        var result: [T] = []
+        for item in items where !result.contains(item) { result.append(item) }
+        return result
+    }
+
     func reasons(_ reasons: [NotComparedReason]) -> String {
         reasons.map { reason in
-            kind(reason.comparison) + ": " + reason.code + (reason.message.map { $0.isEmpty ? "" : " (\($0))" } ?? "")
+            var text = kind(reason.comparison) + ": " + reason.code
+            if let message = reason.message, !message.isEmpty { text += " (\(message))" }
+            if reason.sourceRows != nil || reason.targetRows != nil {
+                text += " [" + strings.format("rows_pair", Formatting.count(reason.sourceRows), Formatting.count(reason.targetRows)) + "]"
+            }
+            return text
         }.joined(separator: "; ")
     }
 
@@ -232,8 +248,8 @@ enum ReportSections {
                 Column("object_type", "col.object_type") { .text($0.objectType ?? "") },
                 Column("source", "col.source_name") { .text($0.sourceName) },
                 Column("target", "col.target_name") { .text($0.targetName) },
-                Column("comparisons", "col.comparison") { .text($0.reasons.map { $0.comparison.rawValue }.joined(separator: " ")) },
-                Column("status", "col.status") { .text($0.reasons.map(\.code).joined(separator: " ")) },
+                Column("comparisons", "col.comparison") { w.kinds(Words.unique($0.reasons.map(\.comparison))) },
+                Column("status", "col.status") { .text(Words.unique($0.reasons.map(\.code)).joined(separator: " ")) },
                 Column("reasons", "col.message") { .text(w.reasons($0.reasons)) },
             ]),
             Section("conflicts", sheet: "sheet.conflicts", report.conflicts, [
@@ -313,8 +329,8 @@ enum ReportSections {
                 tone: report.verdict.value == .consistent ? .good : report.verdict.value == .inconsistent ? .bad : .attention)),
             ("verdict_reasons", strings["verdict.reasons"], .text(text.reasons.joined(separator: "\n"))),
             ("verdict_rule", strings["verdict.rule_label"], .text(strings["verdict.rule"])),
-            ("coverage_ran", strings["coverage.ran"], .text(report.verdict.coverage.ran.map(\.rawValue).joined(separator: " "))),
-            ("coverage_not_run", strings["coverage.not_run"], .text(report.verdict.coverage.missing.map(\.rawValue).joined(separator: " "))),
+            ("coverage_ran", strings["coverage.ran"], w.kinds(report.verdict.coverage.ran)),
+            ("coverage_not_run", strings["coverage.not_run"], w.kinds(report.verdict.coverage.missing)),
             ("inconsistent_tables", strings["count.inconsistent_tables"], .count(counts.inconsistentTables)),
             ("inconsistent_databases", strings["count.inconsistent_databases"], .count(counts.inconsistentDatabases)),
             ("inconsistent_objects", strings["count.inconsistent_objects"], .count(counts.inconsistentObjects)),
@@ -323,6 +339,7 @@ enum ReportSections {
             ("not_retrieved", strings["count.not_retrieved"], .count(counts.notRetrieved)),
             ("incomplete", strings["count.incomplete"], .count(counts.incomplete)),
             ("tasks_unfinished", strings["count.tasks_unfinished"], .count(counts.tasksUnfinished)),
+            ("rows_not_in_inputs", strings["count.rows_not_in_inputs"], .count(counts.rowsNotInInputs)),
             ("tables", strings["count.tables"], .count(Int64(report.tables.count))),
             ("databases", strings["count.databases"], .count(Int64(report.databases.count))),
             ("objects", strings["count.objects"], .count(Int64(report.objects.count))),

@@ -48,7 +48,7 @@ struct TemplateStore {
 /// `www.` is escaped and `@` is followed by an invisible word joiner (U+2060), so no `www.` name or
 /// e-mail address becomes a link (checked against cmark-gfm in Tests/python); `<`, `>` and `&`
 /// become entities so no HTML reaches the page; line breaks become `<br>`; control and
-/// bidirectional-override characters become visible numeric entities.
+/// bidirectional controls are shown as `⟨U+202E⟩` (GitHub would decode an entity back into the control).
 enum MarkdownEscaping {
     private static let once: Void = {
         MustacheContentTypes.register(MarkdownContentType(), named: "MARKDOWN")
@@ -91,12 +91,13 @@ enum MarkdownEscaping {
             case "\r": out += "<br>"
             case "\n": if !previousWasCR { out += "<br>" }
             case "\t": out += " "
-            case "\u{202A}"..."\u{202E}", "\u{2066}"..."\u{2069}":
-                // Bidirectional overrides would reorder the rendered ticket text; show them instead.
-                out += String(format: "&#x%04X;", scalar.value)
+            case "\u{202A}"..."\u{202E}", "\u{2066}"..."\u{2069}", "\u{200E}", "\u{200F}", "\u{061C}":
+                // Bidirectional controls would reorder the rendered ticket text, and GitHub decodes a
+                // numeric entity back into the control: show them as text instead, as the HTML does.
+                out += String(format: "⟨U+%04X⟩", scalar.value)
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += String(format: "&#x%04X;", scalar.value)
+                    out += String(format: "⟨U+%04X⟩", scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
@@ -108,6 +109,25 @@ enum MarkdownEscaping {
             first = false
         }
         return out
+    }
+
+    /// Code for a fenced block: kept as it is, except bidirectional controls and C0 controls other
+    /// than tab and line breaks, which are shown as `⟨U+202E⟩` so the block reads as the bytes are.
+    static func visibleControls(_ code: String) -> String {
+        guard code.unicodeScalars.contains(where: { isHidden($0) }) else { return code }
+        var out = ""
+        for scalar in code.unicodeScalars {
+            if isHidden(scalar) { out += String(format: "⟨U+%04X⟩", scalar.value) } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
+    private static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C, 0x7F: return true
+        case 0x09, 0x0A, 0x0D: return false
+        default: return scalar.value < 0x20
+        }
     }
 
     /// A backtick fence longer than any backtick run in `code`, so the code cannot close it.

@@ -261,7 +261,7 @@ struct ViewModel {
             let inTable = tableRows[key] ?? Int64(rows.count)
             // One block of SELECTs per table, ready to paste into a SQL client: one statement per line.
             func block(_ statements: [String]) -> String {
-                statements.map { sql in sql.hasSuffix(";") ? sql : sql + ";" }.joined(separator: "\n")
+                MarkdownEscaping.visibleControls(statements.map { sql in sql.hasSuffix(";") ? sql : sql + ";" }.joined(separator: "\n"))
             }
             let sourceBlock = block(rows.map { $0.sourceSQL.isEmpty ? $0.targetSQL : $0.sourceSQL })
             let targetBlock = block(rows.map(\.targetSQL))
