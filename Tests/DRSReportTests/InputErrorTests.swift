@@ -99,19 +99,7 @@ import Testing
         #expect(throws: DRSReportError.self) { _ = try allRows(result.diffs) }
     }
 
-    @Test func optionParsing() throws {
-        #expect(try OptionParsing.duration("24h", option: "x") == 86_400)
-        #expect(try OptionParsing.duration("90m", option: "x") == 5_400)
-        #expect(try OptionParsing.duration("2d", option: "x") == 172_800)
-        #expect(try OptionParsing.duration("45", option: "x") == 45)
-        #expect(throws: DRSReportError.self) { try OptionParsing.duration("soon", option: "x") }
-        #expect(try OptionParsing.time("@1763683200", option: "--now") == Date(timeIntervalSince1970: 1_763_683_200))
-        #expect(try OptionParsing.time("2026-11-21T08:00:00+08:00", option: "--now") == testNow)
-        #expect(try OptionParsing.now(nil, environment: ["SOURCE_DATE_EPOCH": "1763683200"]) == Date(timeIntervalSince1970: 1_763_683_200))
-        #expect(try OptionParsing.timeZone("+08:00").secondsFromGMT() == 28_800)
-        #expect(try OptionParsing.timeZone("Asia/Shanghai").identifier == "Asia/Shanghai")
-        #expect(throws: DRSReportError.self) { try OptionParsing.timeZone("Mars/Base") }
-        #expect(try OptionParsing.language("zh-CN") == .zhCN)
+    @Test func formatLists() throws {
         #expect(try OutputFormat.parseList("html, MD,csv") == [.html, .md, .csv])
         #expect(try OutputFormat.parseList("all") == OutputFormat.allCases)
         #expect(throws: DRSReportError.self) { try OutputFormat.parseList("pdf") }

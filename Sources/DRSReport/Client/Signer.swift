@@ -370,12 +370,7 @@ public enum SDKSigner {
     }
 
     static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(lowerHexDigits[Int(byte >> 4)])
-            out.append(lowerHexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        hexString(bytes)
     }
 
     private static func decodeHex(_ s: String) -> Data? {

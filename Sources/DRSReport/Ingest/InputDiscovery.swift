@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// The request a response answered, as an archive manifest records it.
@@ -142,10 +141,6 @@ extension ArchiveManifest.Entry {
     }
 }
 
-/// Lowercase hex sha256.
-public func sha256Hex(_ data: Data) -> String {
-    SDKSigner.hex(SHA256.hash(data: data))
-}
 
 /// Turns command-line inputs (files, folders, archives) into response files.
 public enum InputDiscovery {

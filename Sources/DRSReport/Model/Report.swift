@@ -63,6 +63,13 @@ public struct Report: Sendable, Codable, Equatable {
     }
 }
 
+extension Report {
+    /// sha256 over the sorted input digests: one value that names the exact inputs.
+    public var inputsDigest: String {
+        sha256Hex(Data(sources.map(\.sha256).sorted().joined(separator: "\n").utf8))
+    }
+}
+
 /// A DRS job (migration, sync or DR task).
 public struct JobInfo: Sendable, Codable, Equatable {
     /// Job id.

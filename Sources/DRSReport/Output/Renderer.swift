@@ -98,7 +98,7 @@ public enum Renderer {
         return Evidence(
             tool: report.generator, clock: Formatting.iso(report.generatedAt), clockSource: options.clockSource, options: recorded,
             inputs: report.sources.map { FileDigest(path: $0.file, sha256: $0.sha256, bytes: nil) },
-            inputsDigest: Formatting.inputsDigest(report), outputs: outputs, summary: EvidenceSummary(report))
+            inputsDigest: report.inputsDigest, outputs: outputs, summary: EvidenceSummary(report))
     }
 }
 

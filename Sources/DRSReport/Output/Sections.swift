@@ -365,7 +365,7 @@ enum ReportSections {
             let f = Formatting(timeZone: timeZone)
             items.append(("responses_received", strings["summary.fetched"], .text(first == last ? f.time(first) : f.time(first) + " – " + f.time(last))))
         }
-        items.append(("inputs_digest", strings["footer.inputs_digest"], .text(Formatting.inputsDigest(report))))
+        items.append(("inputs_digest", strings["footer.inputs_digest"], .text(report.inputsDigest)))
         return items
     }
 }

@@ -68,7 +68,7 @@ struct ViewModel {
             "generated_at": f.time(report.generatedAt),
             "generator": report.generator,
             "time_zone": Formatting.zoneLabel(options.timeZone),
-            "inputs_digest": Formatting.inputsDigest(report),
+            "inputs_digest": report.inputsDigest,
             "multiple_jobs": multipleJobs,
         ]
         let counts = verdict.counts

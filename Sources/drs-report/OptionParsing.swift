@@ -1,9 +1,11 @@
+import DRSReport
 import Foundation
 
-/// Parsing of command-line values shared by every command, kept in the library so it is tested.
-public enum OptionParsing {
+/// Parsing of command-line values shared by every command. The CLI's own: the library takes typed
+/// values (dates, seconds, time zones) and never reads flags.
+enum OptionParsing {
     /// `2026-11-21T10:00:00Z`, `2026-11-21T18:00:00+08:00`, `2026-11-21 10:00:00` (UTC), or epoch seconds (`@1763719200` or `1763719200`).
-    public static func time(_ text: String, option: String) throws(DRSReportError) -> Date {
+    static func time(_ text: String, option: String) throws(DRSReportError) -> Date {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let digits = trimmed.hasPrefix("@") ? String(trimmed.dropFirst()) : trimmed
         if let seconds = Int64(digits) { return Date(timeIntervalSince1970: TimeInterval(seconds)) }
@@ -12,7 +14,7 @@ public enum OptionParsing {
     }
 
     /// The report clock: `--now`, else `SOURCE_DATE_EPOCH`, else the system clock.
-    public static func now(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(DRSReportError) -> Date {
+    static func now(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(DRSReportError) -> Date {
         if let option { return try time(option, option: "--now") }
         if let epoch = environment["SOURCE_DATE_EPOCH"], !epoch.isEmpty {
             guard let seconds = Int64(epoch) else {
@@ -24,7 +26,7 @@ public enum OptionParsing {
     }
 
     /// `24h`, `90m`, `2d`, `45s`, `1w` or plain seconds.
-    public static func duration(_ text: String, option: String) throws(DRSReportError) -> Int64 {
+    static func duration(_ text: String, option: String) throws(DRSReportError) -> Int64 {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [(String, Int64)] = [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)]
         for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
@@ -35,7 +37,7 @@ public enum OptionParsing {
     }
 
     /// `UTC`, an IANA name such as `Asia/Shanghai`, or an offset such as `+08:00`.
-    public static func timeZone(_ text: String) throws(DRSReportError) -> TimeZone {
+    static func timeZone(_ text: String) throws(DRSReportError) -> TimeZone {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.uppercased() == "UTC" || trimmed.uppercased() == "Z" { return TimeZone(identifier: "UTC") ?? .gmt }
         if let first = trimmed.first, first == "+" || first == "-" {
@@ -53,12 +55,12 @@ public enum OptionParsing {
     }
 
     /// ISO-8601 UTC, as every machine-readable output writes times.
-    public static func iso(_ date: Date) -> String {
-        Formatting.iso(date)
+    static func iso(_ date: Date) -> String {
+        TimeParsing.iso(date)
     }
 
     /// `en-us` or `zh-cn` (also `en`, `zh`).
-    public static func language(_ text: String) throws(DRSReportError) -> Language {
+    static func language(_ text: String) throws(DRSReportError) -> Language {
         switch text.lowercased() {
         case "en-us", "en", "en_us": return .enUS
         case "zh-cn", "zh", "zh_cn": return .zhCN

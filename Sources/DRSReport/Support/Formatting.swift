@@ -67,10 +67,4 @@ struct Formatting: Sendable {
     static func key(_ values: [String]) -> String {
         values.joined(separator: ", ")
     }
-
-    /// sha256 over the sorted input digests: one value that names the exact inputs.
-    static func inputsDigest(_ report: Report) -> String {
-        let digests = report.sources.map(\.sha256).sorted().joined(separator: "\n")
-        return sha256Hex(Data(digests.utf8))
-    }
 }

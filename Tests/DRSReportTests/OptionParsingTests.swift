@@ -1,0 +1,23 @@
+import DRSReport
+import Foundation
+import Testing
+
+@testable import drs_report
+
+/// Option values are the CLI's to parse; the library takes typed values.
+@Suite struct OptionParsingTests {
+    @Test func optionParsing() throws {
+        #expect(try OptionParsing.duration("24h", option: "x") == 86_400)
+        #expect(try OptionParsing.duration("90m", option: "x") == 5_400)
+        #expect(try OptionParsing.duration("2d", option: "x") == 172_800)
+        #expect(try OptionParsing.duration("45", option: "x") == 45)
+        #expect(throws: DRSReportError.self) { try OptionParsing.duration("soon", option: "x") }
+        #expect(try OptionParsing.time("@1763683200", option: "--now") == Date(timeIntervalSince1970: 1_763_683_200))
+        #expect(try OptionParsing.time("2026-11-21T08:00:00+08:00", option: "--now") == testNow)
+        #expect(try OptionParsing.now(nil, environment: ["SOURCE_DATE_EPOCH": "1763683200"]) == Date(timeIntervalSince1970: 1_763_683_200))
+        #expect(try OptionParsing.timeZone("+08:00").secondsFromGMT() == 28_800)
+        #expect(try OptionParsing.timeZone("Asia/Shanghai").identifier == "Asia/Shanghai")
+        #expect(throws: DRSReportError.self) { try OptionParsing.timeZone("Mars/Base") }
+        #expect(try OptionParsing.language("zh-CN") == .zhCN)
+    }
+}
