@@ -416,7 +416,7 @@ struct VerdictText {
     /// "Rests on: object, row-count and value comparison".
     var coverage: String {
         let ran = report.verdict.coverage.ran.map { strings["kindname.\($0.rawValue)"] }
-        return ran.isEmpty ? strings["coverage.none"] : strings.format("coverage.rests_on", ran.joined(separator: ", "))
+        return ran.isEmpty ? strings["coverage.none"] : strings.format("coverage.rests_on", strings.list(ran))
     }
 }
 

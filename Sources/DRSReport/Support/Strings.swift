@@ -35,6 +35,13 @@ public struct Strings: Sendable {
         return text
     }
 
+    /// "a, b and c" (en-us) or "a、b和c" (zh-cn).
+    public func list(_ items: [String]) -> String {
+        guard items.count > 1, let last = items.last else { return items.first ?? "" }
+        let separator = language == .zhCN ? "、" : ", "
+        return items.dropLast().joined(separator: separator) + self["list.and"] + last
+    }
+
     /// All keys, for templates and tests.
     public static var keys: [String] { table.keys.sorted() }
 
@@ -88,6 +95,7 @@ public struct Strings: Sendable {
         "reason.rows_not_in_inputs": ("{0} inconsistent rows that DRS counts are not in the inputs (see csv/tables.csv)", "DRS 统计的不一致行中有 {0} 行不在输入中（见 csv/tables.csv）"),
         "reason.rows_not_in_inputs.one": ("1 inconsistent row that DRS counts is not in the inputs (see csv/tables.csv)", "DRS 统计的不一致行中有 1 行不在输入中（见 csv/tables.csv）"),
         "count.rows_not_in_inputs": ("Inconsistent rows DRS counts, not in the inputs", "DRS 统计但不在输入中的不一致行"),
+        "list.and": (" and ", "和"),
         "rows_pair": ("rows {0} / {1}", "行数 {0} / {1}"),
         "more_rows.one": ("1 more row in {1}", "另有 1 行，见 {1}"),
         "reason.tasks_unfinished.one": ("1 comparison task did not finish successfully", "1 个对比任务未成功完成"),
