@@ -30,8 +30,8 @@ struct ConnectionOptions: ParsableArguments {
 
     func validate() throws {
         if (endpoint == nil) == (region == nil) { throw ValidationError("Pass exactly one of --endpoint and --region.") }
-        if retries < 0 { throw ValidationError("--retries must be 0 or more.") }
-        if timeout <= 0 { throw ValidationError("--timeout must be positive.") }
+        if !(0...100).contains(retries) { throw ValidationError("--retries must be between 0 and 100.") }
+        if !(timeout.isFinite && timeout > 0 && timeout <= 86_400) { throw ValidationError("--timeout must be a number of seconds above 0 and at most 86400.") }
     }
 
     func client(log: Log) throws -> DRSClient {
@@ -135,7 +135,7 @@ struct FetchCommand: AsyncParsableCommand {
 
     func validate() throws {
         if !(1...1_000).contains(pageSize) { throw ValidationError("--page-size must be between 1 and 1000.") }
-        if concurrency < 1 { throw ValidationError("--concurrency must be 1 or more.") }
+        if !(1...64).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 64.") }
     }
 
     func run() async throws {
@@ -245,6 +245,15 @@ struct RunCommand: AsyncParsableCommand {
         if !object && compare == nil { throw ValidationError("Pass --object and/or --compare lines|contents.") }
         if let compare, !["lines", "contents"].contains(compare) { throw ValidationError("--compare must be lines or contents.") }
         if !["keep", "cancel"].contains(conflictPolicy) { throw ValidationError("--conflict-policy must be keep or cancel.") }
+        if !(waitTimeout.isFinite && waitTimeout > 0 && waitTimeout <= 604_800) {
+            throw ValidationError("--wait-timeout must be a number of seconds above 0 and at most 604800 (a week).")
+        }
+        if !(pollInterval.isFinite && pollInterval >= 0.1 && pollInterval <= 3_600) {
+            throw ValidationError("--poll-interval must be a number of seconds from 0.1 to 3600.")
+        }
+        for name in db where name.isEmpty || name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw ValidationError("--db must name a database: not empty, no control characters.")
+        }
     }
 
     func run() async throws {

@@ -43,20 +43,22 @@ struct DRSReportCommand: AsyncParsableCommand {
 }
 
 /// Where the CLI prints. The library never prints.
+/// Everything printed passes through `Redact.message`: no secret in use and no control character
+/// from a server or a file (an ANSI escape in a DRS error message) reaches the terminal.
 enum Output {
     static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        FileHandle.standardOutput.write(Data((Redact.message(text) + "\n").utf8))
     }
 
     static func raw(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileHandle.standardOutput.write(Data(Redact.message(text).utf8))
     }
 
     static func errorLine(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((Redact.message(text) + "\n").utf8))
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data(("drs-report: error: " + text + "\n").utf8))
+        FileHandle.standardError.write(Data(("drs-report: error: " + Redact.message(text) + "\n").utf8))
     }
 }

@@ -8,7 +8,12 @@ enum OptionParsing {
     static func time(_ text: String, option: String) throws(DRSReportError) -> Date {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let digits = trimmed.hasPrefix("@") ? String(trimmed.dropFirst()) : trimmed
-        if let seconds = Int64(digits) { return Date(timeIntervalSince1970: TimeInterval(seconds)) }
+        if let seconds = Int64(digits) {
+            guard abs(seconds) <= maxEpochSeconds else {
+                throw .invalidOption(name: option, value: text, expected: "a time between the years 1 and 9999")
+            }
+            return Date(timeIntervalSince1970: TimeInterval(seconds))
+        }
         if let date = TimeParsing.parse(trimmed) { return date }
         throw .invalidOption(name: option, value: text, expected: "an ISO-8601 time such as 2026-11-21T10:00:00Z, or epoch seconds")
     }
@@ -17,7 +22,7 @@ enum OptionParsing {
     static func now(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(DRSReportError) -> Date {
         if let option { return try time(option, option: "--now") }
         if let epoch = environment["SOURCE_DATE_EPOCH"], !epoch.isEmpty {
-            guard let seconds = Int64(epoch) else {
+            guard let seconds = Int64(epoch), abs(seconds) <= maxEpochSeconds else {
                 throw .invalidOption(name: "SOURCE_DATE_EPOCH", value: epoch, expected: "whole seconds since 1970")
             }
             return Date(timeIntervalSince1970: TimeInterval(seconds))
@@ -30,13 +35,25 @@ enum OptionParsing {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [(String, Int64)] = [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)]
         for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
-            if let value = Int64(trimmed.dropLast(suffix.count)), value >= 0 { return value * scale }
+            if let value = Int64(trimmed.dropLast(suffix.count)), value >= 0 {
+                let (seconds, overflow) = value.multipliedReportingOverflow(by: scale)
+                if !overflow && seconds <= maxDurationSeconds { return seconds }
+                throw .invalidOption(name: option, value: text, expected: "a duration of at most 100 years (3153600000 seconds)")
+            }
         }
-        if let value = Int64(trimmed), value >= 0 { return value }
+        if let value = Int64(trimmed), value >= 0 {
+            if value <= maxDurationSeconds { return value }
+            throw .invalidOption(name: option, value: text, expected: "a duration of at most 100 years (3153600000 seconds)")
+        }
         throw .invalidOption(name: option, value: text, expected: "a duration such as 24h, 90m, 2d or a number of seconds")
     }
 
     /// `UTC`, an IANA name such as `Asia/Shanghai`, or an offset such as `+08:00`.
+    /// 9999-12-31T23:59:59Z, the last second every output (and Excel) can show.
+    static let maxEpochSeconds: Int64 = 253_402_300_799
+    /// A hundred years: longer than any DRS result file is kept.
+    static let maxDurationSeconds: Int64 = 3_153_600_000
+
     static func timeZone(_ text: String) throws(DRSReportError) -> TimeZone {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.uppercased() == "UTC" || trimmed.uppercased() == "Z" { return TimeZone(identifier: "UTC") ?? .gmt }

@@ -17,6 +17,20 @@ public enum DRSAuth: Sendable, CustomStringConvertible {
     /// Credentials from the environment or a token file, never from flags:
     /// `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK` (+ `HUAWEICLOUD_SDK_SECURITY_TOKEN`), else `--token-file`, else `DRS_AUTH_TOKEN`.
     public static func load(tokenFile: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(DRSReportError) -> DRSAuth {
+        let auth = try read(tokenFile: tokenFile, environment: environment)
+        // Known before the first request, so no message, log line or archive can carry them.
+        SecretRegistry.shared.register(auth.secrets)
+        return auth
+    }
+
+    /// A value as a shell gives it: `$(cat file)` of a Windows file keeps the final carriage return.
+    static func trimmed(_ value: String) -> String {
+        var value = value
+        while let last = value.unicodeScalars.last, last == "\r" || last == "\n" { value.unicodeScalars.removeLast() }
+        return value
+    }
+
+    private static func read(tokenFile: String?, environment: [String: String]) throws(DRSReportError) -> DRSAuth {
         if let tokenFile {
             guard let data = FileManager.default.contents(atPath: tokenFile),
                   let token = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty
@@ -25,19 +39,27 @@ public enum DRSAuth: Sendable, CustomStringConvertible {
             }
             return .token(token)
         }
-        let ak = environment["HUAWEICLOUD_SDK_AK"] ?? ""
-        let sk = environment["HUAWEICLOUD_SDK_SK"] ?? ""
+        let ak = trimmed(environment["HUAWEICLOUD_SDK_AK"] ?? "")
+        let sk = trimmed(environment["HUAWEICLOUD_SDK_SK"] ?? "")
         if !ak.isEmpty || !sk.isEmpty {
             guard !ak.isEmpty, !sk.isEmpty else {
                 throw .credentials(reason: "HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK must both be set")
             }
-            let token = environment["HUAWEICLOUD_SDK_SECURITY_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            let token = environment["HUAWEICLOUD_SDK_SECURITY_TOKEN"].map(trimmed).flatMap { $0.isEmpty ? nil : $0 }
             return .aksk(AKSKCredentials(accessKey: ak, secretKey: sk, securityToken: token))
         }
-        if let token = environment["DRS_AUTH_TOKEN"], !token.isEmpty {
+        if let token = environment["DRS_AUTH_TOKEN"].map(trimmed), !token.isEmpty {
             return .token(token)
         }
         throw .credentials(reason: "no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (plus HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary credentials), or DRS_AUTH_TOKEN, or pass --token-file")
+    }
+
+    /// Header values that are not secret but must be valid too (the access key id).
+    var identifiers: [String] {
+        switch self {
+        case .token: return []
+        case .aksk(let credentials): return [credentials.accessKey]
+        }
     }
 
     /// Every secret this auth holds, so outputs can be checked never to contain one.

@@ -86,11 +86,16 @@ public struct DRSClient: Sendable {
 
     /// `GET`/`POST` with retries. 401/403 throw at once; other 4xx are returned (they are DRS answers
     /// worth keeping); 429, 5xx, timeouts, dropped or truncated responses and unparsable bodies are retried.
-    public func send(method: String, path: String, query: [(String, String)] = [], body: Data = Data()) async throws -> ReceivedResponse {
+    /// `expectsJSON` is false only for DRS's exported result file, whose 200 body is binary.
+    public func send(
+        method: String, path: String, query: [(String, String)] = [], body: Data = Data(), expectsJSON: Bool = true
+    ) async throws -> ReceivedResponse {
         let description = "\(method) \(path)" + (query.isEmpty ? "" : "?" + SDKSigner.canonicalQuery(query))
         var attempt = 0
+        var lastStatus: Int?
         while true {
             attempt += 1
+            lastStatus = nil
             let request = try build(method: method, path: path, query: query, body: body)
             var retryReason: String
             var retryAfter: TimeInterval?
@@ -99,18 +104,27 @@ public struct DRSClient: Sendable {
                 let requestId = response.headers["x-request-id"]
                 events(ClientEvent(request: description, kind: .response(status: response.status), requestId: requestId))
                 let error = Self.drsError(in: response.body)
-                if response.status == 401 || response.status == 403 {
+                // A refused signature or token, whatever the HTTP status it comes with, is never retried:
+                // API Gateway locks an AK after five signature failures.
+                if response.status == 401 || response.status == 403 || error.map({ Self.isAuthenticationFailure($0.code) }) == true {
                     throw DRSReportError.authenticationFailed(
                         request: description, status: response.status, code: error?.code ?? "HTTP \(response.status)",
                         message: error?.message ?? "", requestId: requestId)
                 }
+                if (300..<400).contains(response.status) {
+                    // DRS answers, it does not redirect: a redirect means the endpoint is wrong (or a portal page).
+                    throw DRSReportError.unexpectedResponse(
+                        request: description, status: response.status,
+                        reason: "redirected to \(Redact.control(response.headers["location"] ?? "nowhere"))", requestId: requestId)
+                }
                 if response.status == 429 || response.status >= 500 {
                     retryReason = "HTTP \(response.status)" + (error.map { " \($0.code)" } ?? "")
-                    retryAfter = response.headers["retry-after"].flatMap(TimeInterval.init)
-                } else if (200..<300).contains(response.status), (try? JSONParser.parse(response.body)) == nil, !response.body.isEmpty,
-                          (response.headers["content-type"] ?? "application/json").contains("json")
-                {
-                    retryReason = "the response body is not complete JSON"
+                    retryAfter = response.headers["retry-after"].flatMap(TimeInterval.init).flatMap { $0.isFinite ? $0 : nil }
+                } else if expectsJSON || !(200..<300).contains(response.status), (try? JSONParser.parse(response.body)) == nil {
+                    // An HTML page from a gateway, a cut body, an empty body: none is a DRS answer to keep.
+                    let type = response.headers["content-type"].map { " (\(Redact.control($0)))" } ?? ""
+                    retryReason = response.body.isEmpty ? "the response body is empty" : "the response body is not JSON\(type)"
+                    lastStatus = response.status
                 } else {
                     if let error {
                         events(ClientEvent(request: description, kind: .drsError(code: error.code, message: error.message), requestId: requestId))
@@ -125,6 +139,9 @@ public struct DRSClient: Sendable {
                 retryReason = Self.describe(error)
             }
             guard attempt <= policy.retries else {
+                if let lastStatus {
+                    throw DRSReportError.unexpectedResponse(request: description, status: lastStatus, reason: retryReason, requestId: nil)
+                }
                 throw DRSReportError.requestFailed(request: description, reason: retryReason, attempts: attempt)
             }
             let backoff = min(policy.maxDelay, policy.baseDelay * pow(2, Double(attempt - 1)))
@@ -148,6 +165,11 @@ public struct DRSClient: Sendable {
             ("X-Language", language),
             ("X-Project-Id", projectId),
         ]
+        for secret in auth.secrets + auth.identifiers where !HeaderValue.isValid(secret) {
+            _ = secret
+            throw DRSReportError.credentials(
+                reason: "a credential contains a line break or another control character; remove it (a token read with $(cat file) from a Windows file keeps its carriage return)")
+        }
         switch auth {
         case .token(let token):
             headers.append(("X-Auth-Token", token))
@@ -179,9 +201,25 @@ public struct DRSClient: Sendable {
         return search(value, depth: 0).map { (code: $0.0, message: $0.1) }
     }
 
+    /// API Gateway's authentication failures (APIG.0301–0307 and the APIGW spelling); 0308 is throttling.
+    static func isAuthenticationFailure(_ code: String) -> Bool {
+        let upper = code.uppercased()
+        for prefix in ["APIG.", "APIGW."] where upper.hasPrefix(prefix) {
+            let number = upper.dropFirst(prefix.count)
+            return ["0301", "0302", "0303", "0304", "0305", "0306", "0307"].contains(String(number))
+        }
+        return false
+    }
+
     static func describe(_ error: Error) -> String {
-        if let transport = error as? TransportError, case .truncated(let expected, let received) = transport {
-            return "the response was cut short (\(received) of \(expected) bytes)"
+        if let transport = error as? TransportError {
+            switch transport {
+            case .truncated(let expected, let received): return "the response was cut short (\(received) of \(expected) bytes)"
+            case .timedOut(let seconds): return "timed out (no complete response within \(Formatting.seconds(seconds)))"
+            case .cannotConnect: return "cannot connect"
+            case .connectionClosed: return "the connection was closed before a complete response"
+            case .other(let text): return "network error (\(Redact.control(String(text.prefix(120)))))"
+            }
         }
         let text = String(describing: error)
         if text.contains("timeout") || text.contains("deadlineExceeded") { return "timed out" }

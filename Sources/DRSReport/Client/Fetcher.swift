@@ -146,6 +146,9 @@ actor Recorder {
 
     func record(key: [Int], method: String, path: String, query: [(String, String)], response: ReceivedResponse) throws {
         let temp = "responses/.r\(recorded.count).json"
+        // A server that echoes a credential must not put it into the archive.
+        var response = response
+        if let redacted = Redact.bytes(response.body) { response.body = redacted }
         try response.body.write(to: folder.appendingPathComponent(temp))
         var queryMap: [String: String] = [:]
         for (name, value) in query { queryMap[name] = value }
@@ -187,7 +190,14 @@ struct FetchRun: Sendable {
         self.limiter = limiter
     }
 
-    var jobPath: String { "/v5/\(client.projectId)/jobs/\(options.jobId)" }
+    /// Path segments are percent-encoded: ids come from the user and from the server.
+    var jobPath: String { "/v5/\(Self.segment(client.projectId))/jobs/\(Self.segment(options.jobId))" }
+
+    static func segment(_ value: String) -> String { SDKSigner.percentEncode(value) }
+
+    /// Pages of one query at most: 10,000 pages of 1,000 rows is ten million rows. A `total_count`
+    /// beyond it is not believed; paging also ends at the first short or empty page.
+    static let maxPages = 10_000
 
     /// One request through the limiter, recorded under its plan key.
     func get(_ key: [Int], path: String, query: [(String, String)]) async throws -> ReceivedResponse {
@@ -214,22 +224,36 @@ struct FetchRun: Sendable {
         guard first.status == 200, let firstValue = try? JSONParser.parse(first.body) else { return [] }
         let count = items(firstValue)
         guard let reported = total(firstValue), count == limit, reported > limit else { return [firstValue] }
-        let pageCount = min((reported + limit - 1) / limit, 100_000)
-        await recorder.plan(pageCount - 1)
-        return try await withThrowingTaskGroup(of: (Int, JSONValue?).self) { group in
-            for page in 1..<pageCount {
-                group.addTask {
-                    let response = try await get(
-                        key + [page], path: path, query: query + [("offset", String(page * limit)), ("limit", String(limit))])
-                    return (page, try? JSONParser.parse(response.body))
+        // The total is the server's word: pages go out in waves of the concurrency limit, and the
+        // first short or empty page ends the paging, whatever the total said.
+        let pageCount = min((reported / limit) + (reported % limit == 0 ? 0 : 1), Self.maxPages)
+        let wave = max(1, options.concurrency)
+        var values: [JSONValue] = [firstValue]
+        var next = 1
+        var ended = false
+        while next < pageCount && !ended {
+            let pages = next..<min(pageCount, next + wave)
+            await recorder.plan(pages.count)
+            let results = try await withThrowingTaskGroup(of: (Int, JSONValue?).self) { group in
+                for page in pages {
+                    group.addTask {
+                        let response = try await get(
+                            key + [page], path: path, query: query + [("offset", String(page * limit)), ("limit", String(limit))])
+                        return (page, response.status == 200 ? try? JSONParser.parse(response.body) : nil)
+                    }
                 }
+                var collected: [(Int, JSONValue?)] = []
+                for try await result in group { collected.append(result) }
+                return collected.sorted { $0.0 < $1.0 }
             }
-            var values: [(Int, JSONValue)] = [(0, firstValue)]
-            for try await (page, value) in group {
-                if let value { values.append((page, value)) }
+            for (_, value) in results {
+                guard let value else { ended = true; continue }
+                values.append(value)
+                if items(value) < limit { ended = true }
             }
-            return values.sorted { $0.0 < $1.0 }.map(\.1)
+            next = pages.upperBound
         }
+        return values
     }
 
     static func compareResult(_ value: JSONValue) -> JSONValue? { value["job"]?["compare_result"] }
@@ -245,9 +269,13 @@ struct FetchRun: Sendable {
 
     /// Runs the whole plan; returns the task ids fetched.
     func all() async throws -> [String] {
-        // 0. The job itself: its name, status, engines and region name the report.
+        // 0. The job itself: its name, status, engines and region name the report. A job DRS does not
+        // know (a mistyped id) fails the fetch here, instead of archiving "not found" for every query.
         await recorder.plan(1)
-        _ = try await get([0], path: jobPath, query: [("type", "detail")])
+        let detail = try await get([0], path: jobPath, query: [("type", "detail")])
+        if let error = detail.drsError, !(200..<300).contains(detail.status) {
+            throw DRSReportError.jobNotFetched(jobId: options.jobId, status: detail.status, code: error.code, message: error.message, requestId: detail.requestId)
+        }
         let base: [(String, String)] = [("type", "compare")]
         // 1. The data-level task list.
         let listPages = try await pages(
@@ -284,7 +312,7 @@ struct FetchRun: Sendable {
             for (index, task) in tasks.enumerated() where running.contains(task.status.uppercased()) && [lineTask, contentTask].contains(task.id) {
                 group.addTask {
                     await recorder.plan(1)
-                    _ = try await get([5, index], path: jobPath + "/compare-progress/\(task.id)", query: [])
+                    _ = try await get([5, index], path: jobPath + "/compare-progress/\(Self.segment(task.id))", query: [])
                     return nil
                 }
             }
@@ -388,16 +416,39 @@ struct FetchRun: Sendable {
             var query: [(String, String)] = [("compare_type", candidate.compareType)]
             if candidate.compareType != "objects_comparison" { query.append(("compare_job_id", candidate.taskId)) }
             let response = try await client.send(
-                method: "GET", path: "/v3/\(client.projectId)/jobs/\(options.jobId)/compare/result/file", query: query)
+                method: "GET", path: "/v3/\(Self.segment(client.projectId))/jobs/\(Self.segment(options.jobId))/compare/result/file",
+                query: query, expectsJSON: false)
             guard response.status == 200, response.drsError == nil, !response.body.isEmpty else { continue }
-            let name = "report-files/\(candidate.taskId)-\(candidate.compareType).bin"
-            try response.body.write(to: folder.appendingPathComponent(name))
+            // The task id comes from the server: reduce it to a safe name, and check where it lands.
+            let name = "report-files/\(Self.safeName(candidate.taskId))-\(Self.safeName(candidate.compareType)).bin"
+            let target = folder.appendingPathComponent(name).standardizedFileURL
+            guard target.path.hasPrefix(folder.standardizedFileURL.path + "/report-files/") else {
+                throw DRSReportError.unexpectedResponse(
+                    request: "GET /v3/…/compare/result/file", status: response.status, reason: "a task id that names no safe file", requestId: nil)
+            }
+            try response.body.write(to: target)
             await files.saved(ArchiveManifest.ReportFile(
                 file: name, compareType: candidate.compareType, compareJobId: candidate.taskId,
                 receivedAt: Formatting.iso(response.receivedAt), sha256: sha256Hex(response.body)))
             saved.append(name)
         }
         return saved
+    }
+
+    /// A server-given string as a file name: letters, digits, `-`, `_` and `.` only (others become
+    /// `_`), no leading dot, at most 100 characters, never empty; a digest suffix keeps two ids that
+    /// reduce alike apart.
+    static func safeName(_ value: String) -> String {
+        var name = String(value.unicodeScalars.map { scalar -> Character in
+            let ok = (scalar.value >= 0x30 && scalar.value <= 0x39) || (scalar.value >= 0x41 && scalar.value <= 0x5A)
+                || (scalar.value >= 0x61 && scalar.value <= 0x7A) || scalar == "-" || scalar == "_" || scalar == "."
+            return ok ? Character(scalar) : "_"
+        })
+        while name.hasPrefix(".") { name = "_" + name.dropFirst() }
+        if name.count > 100 { name = String(name.prefix(100)) }
+        if name.isEmpty { name = "_" }
+        if name != value { name += "-" + String(sha256Hex(Data(value.utf8)).prefix(8)) }
+        return name
     }
 
     func reportFileEntries() async -> [ArchiveManifest.ReportFile]? {

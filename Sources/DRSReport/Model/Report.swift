@@ -176,8 +176,13 @@ public struct Expiry: Sendable, Codable, Equatable {
         guard let receivedAt else {
             return Expiry(state: .unknown, expiresAt: nil, receivedAt: nil, receivedAtBasis: nil, secondsLeft: nil)
         }
-        let expiresAt = receivedAt.addingTimeInterval(TimeInterval(remain))
-        let left = Int64((expiresAt.timeIntervalSince(now)).rounded(.down))
+        // DRS's number meets the clock here: whole-second arithmetic that saturates, never a trap.
+        let receivedSeconds = Int64(saturating: receivedAt.timeIntervalSince1970.rounded(.down))
+        let (expiresSeconds, over) = receivedSeconds.addingReportingOverflow(remain)
+        let expiry = over ? Int64.max : expiresSeconds
+        let expiresAt = Date(timeIntervalSince1970: TimeInterval(expiry))
+        let (difference, under) = expiry.subtractingReportingOverflow(Int64(saturating: now.timeIntervalSince1970.rounded(.down)))
+        let left = under ? (expiry > 0 ? Int64.max : Int64.min) : difference
         let state: ExpiryState = left <= 0 ? .expired : (left <= window ? .expiringSoon : .valid)
         return Expiry(state: state, expiresAt: expiresAt, receivedAt: receivedAt, receivedAtBasis: basis, secondsLeft: left)
     }

@@ -82,8 +82,8 @@ enum VerdictRule {
         counts.tasksUnfinished = Int64(report.tasks.filter { $0.status != nil && !$0.isFinished }.count)
         counts.compared = Int64(report.tables.count + report.databases.count + report.objects.count)
         for table in report.tables {
-            let missing = (table.content?.inconsistentRows ?? 0) - table.diffRows
-            if missing > 0 { counts.rowsNotInInputs = counts.rowsNotInInputs.addingReportingOverflow(missing).overflow ? Int64.max : counts.rowsNotInInputs + missing }
+            let (missing, overflow) = (table.content?.inconsistentRows ?? 0).subtractingReportingOverflow(table.diffRows)
+            if !overflow, missing > 0 { counts.rowsNotInInputs = counts.rowsNotInInputs.addingReportingOverflow(missing).overflow ? Int64.max : counts.rowsNotInInputs + missing }
         }
 
         var coverage = Coverage()

@@ -223,13 +223,9 @@ final class SheetWriter {
                 try sheet.writeNumber(row: row, col: column, number, format: formats.decimal)
                 note(column, String(number))
             case .time(let date):
-                try sheet.writeDateTime(row: row, col: column, date, timeZone: timeZone, format: formats.time)
-                note(column, "0000-00-00 00:00:00")
+                try time(date, column)
             case .optionalTime(let date):
-                if let date {
-                    try sheet.writeDateTime(row: row, col: column, date, timeZone: timeZone, format: formats.time)
-                    note(column, "0000-00-00 00:00:00")
-                }
+                if let date { try time(date, column) }
             case .status(let label, let outcome):
                 let format: Format = switch outcome {
                 case .consistent: formats.consistent
@@ -241,6 +237,20 @@ final class SheetWriter {
             }
         }
         row += 1
+    }
+
+    /// A date-time cell; a time Excel cannot show as a date (before 1900-03-01 or after 9999) is
+    /// written as its text, in the report's zone, rather than failing the workbook.
+    private func time(_ date: Date, _ column: Int) throws {
+        let serial = Worksheet.excelSerial(for: date, timeZone: timeZone)
+        if serial.isFinite, serial >= 61, serial < 2_958_466 {
+            try sheet.writeDateTime(row: row, col: column, date, timeZone: timeZone, format: formats.time)
+            note(column, "0000-00-00 00:00:00")
+        } else {
+            let text = Formatting(timeZone: timeZone).time(date)
+            try sheet.writeString(row: row, col: column, text, truncateWithMarker: marker)
+            note(column, text)
+        }
     }
 
     private func note(_ column: Int, _ text: String, bonus: Double = 0) {

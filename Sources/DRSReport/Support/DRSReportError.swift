@@ -36,6 +36,10 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
     case authenticationFailed(request: String, status: Int, code: String, message: String, requestId: String?)
     /// A request failed after every retry.
     case requestFailed(request: String, reason: String, attempts: Int)
+    /// The job's own detail could not be fetched (a job id DRS does not know, no access to it).
+    case jobNotFetched(jobId: String, status: Int, code: String, message: String, requestId: String?)
+    /// A response that is no DRS answer (a redirect, an HTML page, a body that is not JSON).
+    case unexpectedResponse(request: String, status: Int, reason: String, requestId: String?)
     /// A DRS error that stops the command (for example, creating a comparison task was refused).
     case drsError(request: String, code: String, message: String, requestId: String?)
     /// The archive folder already exists.
@@ -81,6 +85,10 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
             return "\(request): HTTP \(status) \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); check the AK/SK or token, the project id and the clock (within 15 minutes of real time). Not retried, so the AK is not locked."
         case .requestFailed(let request, let reason, let attempts):
             return "\(request): \(reason) after \(attempts) attempts; check the endpoint and the network, or raise --retries/--timeout."
+        case .jobNotFetched(let jobId, let status, let code, let message, let requestId):
+            return "job \(jobId): HTTP \(status), DRS error \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); check --job-id and --project-id (the job must exist in that project and region), then run again."
+        case .unexpectedResponse(let request, let status, let reason, let requestId):
+            return "\(request): HTTP \(status), \(reason)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); this is not a DRS answer: check --endpoint (a proxy or portal in between?) and run again."
         case .drsError(let request, let code, let message, let requestId):
             return "\(request): DRS error \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); fix the request or the job's state and run again."
         case .archiveExists(let path):

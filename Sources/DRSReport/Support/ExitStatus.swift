@@ -28,7 +28,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         switch error {
         case .outputNotWritable, .xlsx, .archiveExists: return .outputFailure
         case .authenticationFailed, .credentials: return .authentication
-        case .requestFailed, .drsError, .waitTimedOut: return .remoteFailure
+        case .requestFailed, .drsError, .waitTimedOut, .unexpectedResponse, .jobNotFetched: return .remoteFailure
         default: return .badInput
         }
     }

@@ -4,13 +4,15 @@ import Foundation
 struct Formatting: Sendable {
     let timeZone: TimeZone
 
-    /// `2026-11-20 08:00:00 UTC` or `2026-11-20 16:00:00 +08:00`.
+    /// `2026-11-20 08:00:00 UTC` or `2026-11-20 16:00:00 +08:00`. Any date a response can carry is
+    /// shown, year 0001 or 292277026596 alike: the arithmetic is on whole seconds, never a trap.
     func time(_ date: Date?) -> String {
         guard let date else { return "" }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        let offset = timeZone.secondsFromGMT(for: date)
+        // The zone's offset is asked for a date it can know; beyond the years 1...9999 UTC is as good as any.
+        let seconds = Self.epochSeconds(date)
+        let offset = (-62_135_596_800...253_402_300_799).contains(seconds) ? timeZone.secondsFromGMT(for: date) : 0
+        let (local, _) = seconds.addingReportingOverflow(Int64(offset))
+        let c = Self.civil(local)
         let zone: String
         if offset == 0 {
             zone = "UTC"
@@ -19,16 +21,41 @@ struct Formatting: Sendable {
             let minutes = abs(offset) / 60
             zone = String(format: "%@%02d:%02d", sign, minutes / 60, minutes % 60)
         }
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0) + zone
+        return Self.year(c.year) + String(format: "-%02d-%02d %02d:%02d:%02d ", c.month, c.day, c.hour, c.minute, c.second) + zone
     }
 
     /// ISO-8601 UTC with seconds, for machine-readable outputs.
     static func iso(_ date: Date?) -> String {
         guard let date else { return "" }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? .gmt
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        let c = civil(epochSeconds(date))
+        return year(c.year) + String(format: "-%02d-%02dT%02d:%02d:%02dZ", c.month, c.day, c.hour, c.minute, c.second)
+    }
+
+    /// Whole seconds since 1970, rounded down, saturating at Int64's range.
+    static func epochSeconds(_ date: Date) -> Int64 {
+        Int64(saturating: date.timeIntervalSince1970.rounded(.down))
+    }
+
+    /// Four digits for 0000–9999, ISO 8601's expanded form (`+292277026596`, `-0044`) beyond.
+    static func year(_ year: Int64) -> String {
+        if (0...9999).contains(year) { return String(format: "%04lld", year) }
+        return year < 0 ? "-" + String(format: "%04llu", year.magnitude) : "+" + String(year)
+    }
+
+    /// The proleptic Gregorian date and time of `seconds` since 1970 (H. Hinnant's civil_from_days).
+    static func civil(_ seconds: Int64) -> (year: Int64, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        let days = seconds >= 0 ? seconds / 86_400 : -((-(seconds + 1)) / 86_400) - 1
+        let rest = seconds - days * 86_400
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return (year, Int(month), Int(day), Int(rest / 3_600), Int(rest % 3_600 / 60), Int(rest % 60))
     }
 
     /// The zone's name as the times show it: `UTC` for UTC (Foundation calls it GMT), else its identifier.
@@ -40,13 +67,21 @@ struct Formatting: Sendable {
         return identifier
     }
 
+    /// `2 s`, `1.5 s`.
+    static func seconds(_ value: TimeInterval) -> String {
+        guard value.isFinite else { return "\(value) s" }
+        return value.rounded() == value && abs(value) < 1e15 ? "\(Int64(value)) s" : String(format: "%.1f s", value)
+    }
+
     static func count(_ value: Int64?) -> String {
         value.map(String.init) ?? ""
     }
 
     static func percent(_ value: Double?) -> String {
         guard let value else { return "" }
-        return value.rounded() == value ? "\(Int64(value))%" : String(format: "%.1f%%", value)
+        guard value.isFinite else { return "\(value)%" }
+        if value.rounded() == value, abs(value) < 1e15 { return "\(Int64(value))%" }
+        return String(format: abs(value) < 1e15 ? "%.1f%%" : "%.6g%%", value)
     }
 
     /// `3d 4h 5m`, or `-2h 10m` once past.
@@ -66,5 +101,20 @@ struct Formatting: Sendable {
 
     static func key(_ values: [String]) -> String {
         values.joined(separator: ", ")
+    }
+}
+
+extension Int64 {
+    /// The nearest Int64 to a Double: NaN is 0, and beyond the range the bound.
+    init(saturating value: Double) {
+        if value.isNaN {
+            self = 0
+        } else if value >= 9_223_372_036_854_775_807.0 {
+            self = .max
+        } else if value <= -9_223_372_036_854_775_808.0 {
+            self = .min
+        } else {
+            self = Int64(value)
+        }
     }
 }
