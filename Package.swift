@@ -28,6 +28,9 @@ let package = Package(
             name: "XLSXWriter",
             dependencies: ["CXlsxWriter"]
         ),
+        // One system call Foundation does not offer: renameat2(RENAME_EXCHANGE), for swapping a
+        // finished output folder into place atomically.
+        .target(name: "CSystemShims"),
         // Reads templates/ at build time so the binary works from any directory.
         .executableTarget(name: "embed-templates"),
         .plugin(
@@ -39,6 +42,7 @@ let package = Package(
             name: "DRSReport",
             dependencies: [
                 "XLSXWriter",
+                "CSystemShims",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -65,7 +65,8 @@ final class Log: @unchecked Sendable {
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
             barShown = false
         }
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        // Server text (a DRS error message) may carry terminal escapes; the redactor shows them instead.
+        FileHandle.standardError.write(Data((Redact.message(text) + "\n").utf8))
     }
 
     func event(_ event: ClientEvent) {
@@ -135,6 +136,9 @@ struct FetchCommand: AsyncParsableCommand {
 
     func validate() throws {
         if !(1...1_000).contains(pageSize) { throw ValidationError("--page-size must be between 1 and 1000.") }
+        if out.trimmingCharacters(in: .whitespaces).isEmpty || render.map({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) == true {
+            throw ValidationError("--out and --render must name folders.")
+        }
         if !(1...64).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 64.") }
     }
 

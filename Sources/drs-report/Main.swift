@@ -5,6 +5,7 @@ import Foundation
 @main
 struct Main {
     static func main() async {
+        Interrupts.install()
         do {
             var command = try DRSReportCommand.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -43,6 +44,25 @@ struct DRSReportCommand: AsyncParsableCommand {
 }
 
 /// Where the CLI prints. The library never prints.
+/// Ctrl-C and SIGTERM remove the folders a run is writing (a partial archive, a render's staging
+/// folder) before the process exits with 128 + the signal, as a shell expects.
+enum Interrupts {
+    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+
+    static func install() {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                TemporaryFolders.shared.removeAll()
+                exit(128 + number)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
+
 /// Everything printed passes through `Redact.message`: no secret in use and no control character
 /// from a server or a file (an ANSI escape in a DRS error message) reaches the terminal.
 enum Output {

@@ -26,8 +26,13 @@ struct RenderCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing on success.")
     var quiet = false
 
+    func validate() throws {
+        if out.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--out must name a folder.") }
+    }
+
     func run() throws {
         let (ingest, render) = try options.resolve()
+        try InputDiscovery.requireOutside(inputs, output: out)
         let result = try Ingestor.ingest(inputs, options: ingest)
         let summary = try Renderer.render(result, to: URL(fileURLWithPath: out), options: render)
         let report = result.report

@@ -192,6 +192,8 @@ def test_traversal_task_id(serve, fetch, tmp_snapshot, variant):
                 assert target.is_relative_to(report_dir) and target.parent == report_dir, (
                     f"report file outside report-files/: {entry['file']!r}")
                 assert target.is_file(), entry
+                if marker in (entry.get("compare_job_id") or ""):
+                    assert entry["compare_job_id"] == task_id, f"the manifest lost which task the file is: {entry}"
             if (run.archive / "report-files").exists():
                 for path in (run.archive / "report-files").rglob("*"):
                     assert path.parent.resolve() == report_dir, f"nested path inside report-files: {path}"

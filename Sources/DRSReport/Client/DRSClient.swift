@@ -123,7 +123,10 @@ public struct DRSClient: Sendable {
                 } else if expectsJSON || !(200..<300).contains(response.status), (try? JSONParser.parse(response.body)) == nil {
                     // An HTML page from a gateway, a cut body, an empty body: none is a DRS answer to keep.
                     let type = response.headers["content-type"].map { " (\(Redact.control($0)))" } ?? ""
-                    retryReason = response.body.isEmpty ? "the response body is empty" : "the response body is not JSON\(type)"
+                    let jsonType = (response.headers["content-type"] ?? "").lowercased().contains("json")
+                    retryReason = response.body.isEmpty
+                        ? "the response body is empty"
+                        : jsonType ? "the JSON body is cut short or malformed\(type)" : "the response body is not JSON\(type)"
                     lastStatus = response.status
                 } else {
                     if let error {

@@ -67,7 +67,11 @@ public struct Fetcher: Sendable {
         } catch {
             throw DRSReportError.outputNotWritable(path: parent.path, reason: "cannot create the folder")
         }
-        let partial = parent.appendingPathComponent(".\(archive.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
+        Self.removeStalePartials(for: archive)
+        let partial = parent.appendingPathComponent(
+            ".\(archive.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
+        TemporaryFolders.shared.add(partial)
+        defer { TemporaryFolders.shared.remove(partial) }
         try manager.createDirectory(at: partial.appendingPathComponent("responses"), withIntermediateDirectories: true)
         var keep = false
         defer { if !keep { try? manager.removeItem(at: partial) } }
@@ -94,6 +98,36 @@ public struct Fetcher: Sendable {
         keep = true
         return FetchSummary(
             archive: archive, responses: entries.count, drsErrors: await recorder.drsErrors, taskIds: taskIds, reportFiles: reportFiles)
+    }
+}
+
+extension Fetcher {
+    /// Partial archives of fetches that are no longer running (killed with -9) are removed.
+    static func removeStalePartials(for archive: URL) {
+        let parent = archive.deletingLastPathComponent()
+        let prefix = ".\(archive.lastPathComponent).partial-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(prefix) {
+            let pid = Int32(name.dropFirst(prefix.count).split(separator: "-").first ?? "") ?? 0
+            guard pid > 0, pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+        }
+    }
+}
+
+/// Folders a run is writing that must not outlive it: the CLI removes them when it is stopped
+/// with SIGINT or SIGTERM (a kill -9 leaves them to the next run's clean-up).
+public final class TemporaryFolders: @unchecked Sendable {
+    /// The process's list.
+    public static let shared = TemporaryFolders()
+    private let lock = NSLock()
+    private var folders: [URL] = []
+
+    func add(_ folder: URL) { lock.withLock { folders.append(folder) } }
+    func remove(_ folder: URL) { lock.withLock { folders.removeAll { $0 == folder } } }
+
+    /// Removes every folder still listed.
+    public func removeAll() {
+        for folder in lock.withLock({ folders }) { try? FileManager.default.removeItem(at: folder) }
     }
 }
 
@@ -197,13 +231,15 @@ struct FetchRun: Sendable {
 
     /// Pages of one query at most: 10,000 pages of 1,000 rows is ten million rows. A `total_count`
     /// beyond it is not believed; paging also ends at the first short or empty page.
-    static let maxPages = 10_000
+    static let maxPages = 100_000
 
     /// One request through the limiter, recorded under its plan key.
     func get(_ key: [Int], path: String, query: [(String, String)]) async throws -> ReceivedResponse {
         await limiter.acquire()
         let response: ReceivedResponse
         do {
+            // Once the fetch has failed, requests still queued behind the limiter are not sent.
+            try Task.checkCancellation()
             response = try await client.send(method: "GET", path: path, query: query)
         } catch {
             await limiter.release()
@@ -225,8 +261,15 @@ struct FetchRun: Sendable {
         let count = items(firstValue)
         guard let reported = total(firstValue), count == limit, reported > limit else { return [firstValue] }
         // The total is the server's word: pages go out in waves of the concurrency limit, and the
-        // first short or empty page ends the paging, whatever the total said.
-        let pageCount = min((reported / limit) + (reported % limit == 0 ? 0 : 1), Self.maxPages)
+        // first short or empty page ends the paging, whatever the total said. A total that needs more
+        // pages than any real job is refused at once rather than believed.
+        let pageCount = (reported / limit) + (reported % limit == 0 ? 0 : 1)
+        guard pageCount <= Self.maxPages else {
+            throw DRSReportError.unexpectedResponse(
+                request: "GET " + path, status: first.status,
+                reason: "total_count \(reported) would take \(pageCount) pages of \(limit), more than the \(Self.maxPages) pages drs-report fetches for one query (raise --page-size, up to 1000)",
+                requestId: first.requestId)
+        }
         let wave = max(1, options.concurrency)
         var values: [JSONValue] = [firstValue]
         var next = 1

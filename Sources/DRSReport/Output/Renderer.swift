@@ -1,3 +1,4 @@
+import CSystemShims
 import Foundation
 
 /// What a render wrote.
@@ -8,25 +9,48 @@ public struct RenderSummary: Sendable, Equatable {
 
 /// Runs the writers and puts their files into the output folder atomically.
 public enum Renderer {
-    /// Writes every requested format. Writers run concurrently into a staging folder inside `outDirectory`;
-    /// only when all succeed is each file renamed into place, so a failed run leaves nothing half-written.
+    /// Writes every requested format and evidence.json into a staging folder beside `outDirectory`,
+    /// then swaps the complete set into place in one step (`renameat2(RENAME_EXCHANGE)` on Linux;
+    /// elsewhere two renames with a recorded rollback). After any exit `outDirectory` holds the whole
+    /// old set or the whole new set, and `verify` passes on it. Staging folders left by killed runs
+    /// are removed on the next run.
     public static func render(_ result: IngestResult, to outDirectory: URL, options: RenderOptions) throws -> RenderSummary {
         let manager = FileManager.default
+        let out = outDirectory.standardizedFileURL
+        let parent = out.deletingLastPathComponent()
         do {
-            try manager.createDirectory(at: outDirectory, withIntermediateDirectories: true)
+            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
         } catch {
-            throw DRSReportError.outputNotWritable(path: outDirectory.path, reason: "cannot create the folder")
+            throw DRSReportError.outputNotWritable(path: parent.path, reason: "cannot create the folder")
         }
-        guard manager.isWritableFile(atPath: outDirectory.path) else {
-            throw DRSReportError.outputNotWritable(path: outDirectory.path, reason: "permission denied")
+        guard manager.isWritableFile(atPath: parent.path) else {
+            throw DRSReportError.outputNotWritable(path: parent.path, reason: "permission denied")
         }
-        let staging = outDirectory.appendingPathComponent(".drs-report-staging-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
+        OutputSwap.removeStale(for: out)
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: out.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw DRSReportError.outputNotWritable(path: out.path, reason: "it is a file, not a folder")
+            }
+            // The whole folder is replaced: refuse to replace one holding anything drs-report does not write.
+            let names = ((try? manager.contentsOfDirectory(atPath: out.path)) ?? []).filter { !$0.hasPrefix(".drs-report-staging-") }
+            if let foreign = names.first(where: { !Self.ownNames.contains($0) }) {
+                _ = foreign
+                throw DRSReportError.outputNotOurs(path: out.path)
+            }
+        }
+        let staging = OutputSwap.stagingFolder(for: out)
         do {
-            try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+            try manager.createDirectory(at: staging, withIntermediateDirectories: false)
         } catch {
-            throw DRSReportError.outputNotWritable(path: outDirectory.path, reason: "cannot create a staging folder")
+            throw DRSReportError.outputNotWritable(path: parent.path, reason: "cannot create a staging folder")
         }
-        defer { try? manager.removeItem(at: staging) }
+        var swapped = false
+        TemporaryFolders.shared.add(staging)
+        defer {
+            TemporaryFolders.shared.remove(staging)
+            if !swapped { try? manager.removeItem(at: staging) }
+        }
 
         let writers = options.formats.map(\.writer)
         let outcomes = WriterOutcomes(count: writers.count)
@@ -44,31 +68,23 @@ public enum Renderer {
         for outcome in outcomes.all() {
             switch outcome {
             case .success(let files): written += files
-            case .failure(let error): throw error
-            case nil: throw DRSReportError.outputNotWritable(path: outDirectory.path, reason: "a writer did not finish")
+            case .failure(let error): throw OutputSwap.plain(error, path: out.path)
+            case nil: throw DRSReportError.outputNotWritable(path: out.path, reason: "a writer did not finish")
             }
         }
-        let evidence = try Self.evidence(for: result.report, files: written.sorted(), in: staging, options: options)
-        try evidence.encoded().write(to: staging.appendingPathComponent(Evidence.fileName))
-        // The old evidence goes first and the new one comes last: an interrupted render never
-        // leaves evidence that vouches for outputs it did not write.
-        try? manager.removeItem(at: outDirectory.appendingPathComponent(Evidence.fileName))
-        for relative in written.sorted() + [Evidence.fileName] {
-            let from = staging.appendingPathComponent(relative)
-            let to = outDirectory.appendingPathComponent(relative)
-            do {
-                try manager.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
-                if rename(from.path, to.path) != 0 {
-                    throw DRSReportError.outputNotWritable(path: to.path, reason: String(cString: strerror(errno)))
-                }
-            } catch let error as DRSReportError {
-                throw error
-            } catch {
-                throw DRSReportError.outputNotWritable(path: to.path, reason: "cannot create its folder")
-            }
+        do {
+            let evidence = try Self.evidence(for: result.report, files: written.sorted(), in: staging, options: options)
+            try evidence.encoded().write(to: staging.appendingPathComponent(Evidence.fileName))
+        } catch {
+            throw OutputSwap.plain(error, path: out.path)
         }
+        try OutputSwap.swap(staging, into: out)
+        swapped = true
         return RenderSummary(files: (written + [Evidence.fileName]).sorted())
     }
+
+    /// Every name a render writes at the top of its folder.
+    static let ownNames: Set<String> = ["report.html", "report.md", "report.json", "report.xlsx", "csv", Evidence.fileName, "evidence.sig"]
 
     /// The options evidence.json records: what the CLI passed, the formats and time zone, and the
     /// templates by content (a custom template changes the output; its path must not leak).
@@ -117,5 +133,88 @@ private final class WriterOutcomes: @unchecked Sendable {
 
     func all() -> [Result<[String], Error>?] {
         lock.withLock { outcomes }
+    }
+}
+
+/// Putting a finished output folder in place of the old one in one step.
+enum OutputSwap {
+    static let stagingMarker = ".drs-report-staging-"
+    static let oldMarker = ".drs-report-old-"
+
+    /// `PARENT/.NAME.drs-report-staging-PID-RANDOM`: beside the output, on the same file system.
+    static func stagingFolder(for out: URL) -> URL {
+        out.deletingLastPathComponent().appendingPathComponent(
+            ".\(out.lastPathComponent)\(stagingMarker)\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
+    }
+
+    /// Swaps `staging` into `out`; the old set, now at `staging`, is removed.
+    static func swap(_ staging: URL, into out: URL) throws {
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: out.path) {
+            if rename(staging.path, out.path) != 0 {
+                throw DRSReportError.outputNotWritable(path: out.path, reason: String(cString: strerror(errno)))
+            }
+            return
+        }
+        if drs_rename_exchange(staging.path, out.path) == 0 {
+            try? manager.removeItem(at: staging)
+            return
+        }
+        // No atomic exchange here (another kernel or file system): move the old set aside, move the
+        // new one in, and put the old one back if that fails. The old set's name says what it is, so
+        // the next run restores it if this one is killed in between.
+        let old = out.deletingLastPathComponent().appendingPathComponent(
+            ".\(out.lastPathComponent)\(oldMarker)\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
+        guard rename(out.path, old.path) == 0 else {
+            throw DRSReportError.outputNotWritable(path: out.path, reason: String(cString: strerror(errno)))
+        }
+        guard rename(staging.path, out.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            _ = rename(old.path, out.path)
+            throw DRSReportError.outputNotWritable(path: out.path, reason: reason)
+        }
+        try? manager.removeItem(at: old)
+    }
+
+    /// Removes staging folders of runs that are no longer alive, and restores an old set that a
+    /// killed fallback swap left aside. Also removes the in-folder staging of earlier versions.
+    static func removeStale(for out: URL) {
+        let manager = FileManager.default
+        let parent = out.deletingLastPathComponent()
+        let prefix = "." + out.lastPathComponent
+        for name in (try? manager.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            for marker in [stagingMarker, oldMarker] where rest.hasPrefix(marker) {
+                let pid = Int32(rest.dropFirst(marker.count).split(separator: "-").first ?? "") ?? 0
+                guard pid > 0, pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) != 0, errno == ESRCH else { continue }
+                let path = parent.appendingPathComponent(name)
+                if marker == oldMarker, !manager.fileExists(atPath: out.path) {
+                    _ = rename(path.path, out.path)
+                } else {
+                    try? manager.removeItem(at: path)
+                }
+            }
+        }
+        for name in (try? manager.contentsOfDirectory(atPath: out.path)) ?? [] where name.hasPrefix(stagingMarker) {
+            try? manager.removeItem(at: out.appendingPathComponent(name))
+        }
+    }
+
+    /// A writer's failure as a plain message: a full disk is "no space left on device", not an NSError dump.
+    static func plain(_ error: Error, path: String) -> Error {
+        if error is DRSReportError { return error }
+        let ns = error as NSError
+        if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+            return DRSReportError.outputNotWritable(path: path, reason: String(cString: strerror(Int32(posix.code))))
+        }
+        if ns.domain == NSPOSIXErrorDomain {
+            return DRSReportError.outputNotWritable(path: path, reason: String(cString: strerror(Int32(ns.code))))
+        }
+        switch ns.code {
+        case NSFileWriteOutOfSpaceError: return DRSReportError.outputNotWritable(path: path, reason: "no space left on device")
+        case NSFileWriteNoPermissionError: return DRSReportError.outputNotWritable(path: path, reason: "permission denied")
+        case NSFileWriteInapplicableStringEncodingError: return DRSReportError.outputNotWritable(path: path, reason: "a value cannot be encoded")
+        default: return DRSReportError.outputNotWritable(path: path, reason: "writing failed (\(ns.domain) \(ns.code))")
+        }
     }
 }

@@ -26,6 +26,10 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
     case badTemplate(name: String, reason: String)
     /// The output folder cannot be written.
     case outputNotWritable(path: String, reason: String)
+    /// The output folder holds files drs-report did not write, which a render would replace.
+    case outputNotOurs(path: String)
+    /// An input lies inside the output folder, which a render replaces.
+    case inputInsideOutput(input: String, output: String)
     /// The XLSX writer failed.
     case xlsx(reason: String)
     /// A folder has no evidence.json to verify against.
@@ -89,6 +93,10 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
             return "job \(jobId): HTTP \(status), DRS error \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); check --job-id and --project-id (the job must exist in that project and region), then run again."
         case .unexpectedResponse(let request, let status, let reason, let requestId):
             return "\(request): HTTP \(status), \(reason)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); this is not a DRS answer: check --endpoint (a proxy or portal in between?) and run again."
+        case .outputNotOurs(let path):
+            return "\(path): holds files a render does not write, and a render replaces the whole folder; pass a new or empty folder, or a previous render's folder."
+        case .inputInsideOutput(let input, let output):
+            return "\(input) lies inside --out \(output), which a render replaces; put the output elsewhere."
         case .drsError(let request, let code, let message, let requestId):
             return "\(request): DRS error \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); fix the request or the job's state and run again."
         case .archiveExists(let path):
