@@ -100,13 +100,14 @@ struct JSONReader {
         switch member {
         case .null: return nil
         case .number(let text):
-            if let real = Double(text) { return real }
-            throw mismatch(key, "a number", member)
+            // 1e400 is valid JSON but no measurement: refused here, with its file and path.
+            if let real = Double(text), real.isFinite { return real }
+            throw mismatch(key, "a finite number", member)
         case .string(let raw):
             let text = raw.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")
             if text.isEmpty { return nil }
-            if let real = Double(text) { return real }
-            throw mismatch(key, "a number (or a numeric string)", member)
+            if let real = Double(text), real.isFinite { return real }
+            throw mismatch(key, "a finite number (or a numeric string)", member)
         default:
             throw mismatch(key, "a number", member)
         }

@@ -220,7 +220,12 @@ final class SheetWriter {
                     note(column, String(number))
                 }
             case .number(let number):
-                try sheet.writeNumber(row: row, col: column, number, format: formats.decimal)
+                // inf and nan (1e400 in a body) are no spreadsheet number: they are written as their text.
+                if number.isFinite {
+                    try sheet.writeNumber(row: row, col: column, number, format: formats.decimal)
+                } else {
+                    try sheet.writeString(row: row, col: column, String(number), truncateWithMarker: marker)
+                }
                 note(column, String(number))
             case .time(let date):
                 try time(date, column)

@@ -44,8 +44,12 @@ struct Formatting: Sendable {
 
     /// The proleptic Gregorian date and time of `seconds` since 1970 (H. Hinnant's civil_from_days).
     static func civil(_ seconds: Int64) -> (year: Int64, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
-        let days = seconds >= 0 ? seconds / 86_400 : -((-(seconds + 1)) / 86_400) - 1
-        let rest = seconds - days * 86_400
+        // Floor division without a product that could overflow at Int64.min.
+        var (days, rest) = seconds.quotientAndRemainder(dividingBy: 86_400)
+        if rest < 0 {
+            days -= 1
+            rest += 86_400
+        }
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

@@ -1,0 +1,221 @@
+import Foundation
+import Testing
+
+@testable import DRSReport
+
+/// Values at the edges of every class an input can carry. Each must give a report or a clear error,
+/// never a trap.
+@Suite struct ExtremeValueTests {
+    static let int64s = ["9223372036854775807", "-9223372036854775808", "0", "-1", "9223372036854775806"]
+    static let doubles = ["1e19", "1e300", "-1e300", "1.7976931348623157e308", "4.9e-324", "0.0", "-0.0", "100", "99.99999999999999", "-9223372036854775808"]
+    static let times = ["\"0001-01-01T00:00:00Z\"", "\"9999-12-31T23:59:59Z\"", "\"2000-02-29T00:00:00Z\"", "1e300", "-1e300",
+                        "\"1763683200000\"", "0", "-62135596800000", "9223372036854775807"]
+
+    /// Renders the bodies in every format; returns the folder.
+    func renderAll(_ bodies: [String], now: Date = testNow) throws -> URL {
+        let folder = try temporaryFolder("extreme")
+        var paths: [String] = []
+        for (index, body) in bodies.enumerated() { paths.append(try write(body, to: "in/\(index).json", in: folder)) }
+        var options = IngestOptions(now: now, observedAt: testObservedAt)
+        options.expiryWindowSeconds = 3_153_600_000
+        let result = try Ingestor.ingest(paths, options: options)
+        _ = try Renderer.render(result, to: folder.appendingPathComponent("out"), options: RenderOptions())
+        #expect(try Verifier.verify(folder.appendingPathComponent("out")).isClean)
+        return folder
+    }
+
+    @Test func countsAtTheEdgesOfInt64NeitherTrapNorWrap() throws {
+        for value in Self.int64s {
+            let line = #"{"total_count": 1, "table_line_compare_result_infos": [{"source_table_name": "t", "source_row_num": \#(value), "target_row_num": -9223372036854775808, "status": 0}]}"#
+            let content = #"{"total_count": 1, "content_compare_result_infos": [{"source_db": "s", "target_db": "s", "source_table_name": "t", "difference_row_num": \#(value), "line_compare_result": false, "content_compare_result": false}]}"#
+            let diffs = #"{"count": \#(value), "contents_infos": [{"source_key_value": ["1"], "target_key_value": [], "select_sql": "SELECT * FROM `s`.`t` WHERE id=1", "target_select_sql": "x"}]}"#
+            let again = #"{"count": \#(value), "contents_infos": [{"source_key_value": ["2"], "target_key_value": [], "select_sql": "SELECT * FROM `s`.`u` WHERE id=2", "target_select_sql": "x"}]}"#
+            let folder = try renderAll([line, content, diffs, again])
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let json = try text(folder.appendingPathComponent("out"), "report.json")
+            #expect(json.contains("\"schema_version\": 2"))
+        }
+    }
+
+    @Test func measuredNumbersAtEveryScaleAreShown() throws {
+        for value in Self.doubles {
+            let progress = #"{"full_info": {"progress": \#(value), "recheck_entities": 9223372036854775807}, "incre_info": {"delay": \#(value), "rps": -9223372036854775808}}"#
+            let content = #"{"total_count": 1, "content_compare_result_infos": [{"source_db": "s", "target_db": "s", "source_table_name": "t", "line_compare_result": true, "content_compare_result": true, "progress": \#(value)}]}"#
+            let folder = try renderAll([progress, content])
+            try? FileManager.default.removeItem(at: folder)
+        }
+    }
+
+    @Test func timesAndRemainingSecondsAtTheEdges() throws {
+        for time in Self.times {
+            for remain in Self.int64s {
+                let list = #"{"job": {"id": "j", "compare_result": {"data_compare_task_list": [{"id": "t", "type": "lines", "status": "SUCCESSFUL", "export_status": "EXPORT_COMPLETE", "report_remain_seconds": \#(remain), "start_time": \#(time), "end_time": \#(time)}]}}}"#
+                for now in [testNow, Date(timeIntervalSince1970: -62_135_596_800), Date(timeIntervalSince1970: 253_402_300_799)] {
+                    let folder = try renderAll([list], now: now)
+                    try? FileManager.default.removeItem(at: folder)
+                }
+            }
+        }
+        // Int64.max seconds after a response: valid for 292 billion years, shown, never a trap.
+        let expiry = Expiry.compute(remain: .max, receivedAt: testNow.addingTimeInterval(86_400), basis: .observedAt, now: testNow, window: 86_400)
+        #expect(expiry.state == .valid)
+        #expect(expiry.secondsLeft == Int64.max - 1_795_305_600 - 86_400 + 86_400 || (expiry.secondsLeft ?? 0) > 9_000_000_000_000_000_000)
+        #expect(Formatting.iso(expiry.expiresAt).hasPrefix("+292277026596-"))
+    }
+
+    @Test func datesAreProlepticGregorianBothWays() {
+        for text in ["0001-01-01T00:00:00Z", "1582-10-10T12:00:00Z", "1900-02-28T23:59:59Z", "2000-02-29T00:00:00Z", "9999-12-31T23:59:59Z"] {
+            let date = TimeParsing.parse(text)
+            #expect(date.map(Formatting.iso) == text)
+        }
+        #expect(TimeParsing.parse("2026-02-29T00:00:00Z") == nil)
+        #expect(Formatting.iso(Date(timeIntervalSince1970: -62_135_596_800)) == "0001-01-01T00:00:00Z")
+        #expect(Formatting.iso(Date(timeIntervalSince1970: .infinity)) == "+292277026596-12-04T15:30:07Z")
+        #expect(Formatting.iso(Date(timeIntervalSince1970: -.infinity)).hasPrefix("-292277022657-"))
+        #expect(Formatting.percent(.infinity) == "inf%")
+        #expect(Formatting.percent(1e19) == "1e+19%")
+        #expect(Formatting.percent(45.5) == "45.5%")
+        #expect(Int64(saturating: .nan) == 0)
+        #expect(Int64(saturating: 1e300) == .max)
+    }
+
+    /// inf and nan are valid JSON text (1e400) but no measurement: a clear error, with file and path.
+    @Test func nonFiniteNumbersAreRefusedWithTheirPath() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for value in ["1e400", "-1e400", "\"1e999\"", "\"inf\"", "\"nan\""] {
+            let file = try write(#"{"full_info": {"progress": \#(value)}}"#, to: "p.json", in: folder)
+            let error = thrownError { _ = try ingest([file]) }
+            guard case .typeMismatch(_, let path, let expected, _)? = error else {
+                Issue.record("\(value): \(String(describing: error))")
+                continue
+            }
+            #expect(path == "$.full_info.progress")
+            #expect(expected.contains("finite"))
+        }
+        // An impossible date is refused the same way.
+        let file = try write(#"{"job": {"compare_result": {"data_compare_task_list": [{"id": "t", "start_time": "2026-02-29T00:00:00Z"}]}}}"#, to: "d.json", in: folder)
+        guard case .typeMismatch(_, let path, _, _)? = thrownError({ _ = try ingest([file]) }) else {
+            Issue.record("a 29 February 2026 should be refused")
+            return
+        }
+        #expect(path == "$.job.compare_result.data_compare_task_list[0].start_time")
+    }
+
+    @Test func nonObjectsInRecordArraysAreErrorsNamingFileAndPath() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cases: [(String, String)] = [
+            (#"{"count": 3, "contents_infos": ["x", 42, null]}"#, "$.contents_infos[0]"),
+            (#"{"count": 1, "contents_infos": [{"source_key_value": ["1"], "select_sql": "s"}, 7]}"#, "$.contents_infos[1]"),
+            (#"{"total_count": 1, "table_line_compare_result_infos": [true]}"#, "$.table_line_compare_result_infos[0]"),
+            (#"{"total_count": 1, "data_compare_overview_infos": ["shop"]}"#, "$.data_compare_overview_infos[0]"),
+            (#"{"job": {"compare_result": {"content_diff_detail_info": {"count": 1, "contents_infos": [[]]}}}}"#, "$.job.compare_result.content_diff_detail_info.contents_infos[0]"),
+            (#"{"job": {"compare_result": {"line_compare_detail_infos": ["t"]}}}"#, "$.job.compare_result.line_compare_detail_infos[0]"),
+            (#"{"flow_compare_data": [1]}"#, "$.flow_compare_data[0]"),
+        ]
+        for (index, (body, path)) in cases.enumerated() {
+            let file = try write(body, to: "\(index).json", in: folder)
+            let error = thrownError { _ = try ingest([file]) }
+            guard case .typeMismatch(let named, let at, _, _)? = error else {
+                Issue.record("\(body): expected a type error, got \(String(describing: error))")
+                continue
+            }
+            #expect(named == file)
+            #expect(at == path)
+        }
+    }
+}
+
+/// The output folder after any exit holds the whole old set or the whole new set.
+@Suite(.serialized) struct OutputSetTests {
+    @Test func aPartialFormatRenderReplacesTheWholeOldSet() throws {
+        let out = try temporaryFolder("set")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let target = out.appendingPathComponent("report")
+        _ = try Renderer.render(try ingest([Repo.path("samples/v5-mysql-archive")]), to: target, options: RenderOptions())
+        var options = RenderOptions()
+        options.formats = [.html]
+        _ = try Renderer.render(try ingest([Repo.path("samples/v3-mysql-responses")]), to: target, options: options)
+        #expect(filesUnder(target) == ["evidence.json", "report.html"])
+        #expect(try Verifier.verify(target).isClean)
+        // Nothing is left beside it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == ["report"])
+    }
+
+    @Test func aFolderOfOtherFilesIsNotReplaced() throws {
+        let out = try temporaryFolder("set")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try write("keep me", to: "notes.txt", in: out)
+        let error = thrownError { _ = try Renderer.render(try ingest([Repo.path("samples/v5-mysql-archive")]), to: out, options: RenderOptions()) }
+        #expect(error == .outputNotOurs(path: out.standardizedFileURL.path))
+        #expect(try String(contentsOf: out.appendingPathComponent("notes.txt"), encoding: .utf8) == "keep me")
+    }
+
+    @Test func staleStagingOfDeadRunsIsRemoved() throws {
+        let out = try temporaryFolder("set")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let target = out.appendingPathComponent("report")
+        // PID 2^22+1 is above Linux's default pid_max: no process has it.
+        let stale = out.appendingPathComponent(".report.drs-report-staging-4194305-deadbeef")
+        try write("{}", to: "report.json", in: stale)
+        let legacy = target.appendingPathComponent(".drs-report-staging-1-abc")
+        try write("{}", to: "x", in: legacy)
+        _ = try Renderer.render(try ingest([Repo.path("samples/v5-mysql-archive")]), to: target, options: RenderOptions())
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == ["report"])
+        #expect(try Verifier.verify(target).isClean)
+    }
+
+    @Test func anInputInsideTheOutputIsRefused() throws {
+        let out = try temporaryFolder("set")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try write("{}", to: "inside/a.json", in: out)
+        let input = out.appendingPathComponent("inside/a.json").path
+        #expect(thrownError { try InputDiscovery.requireOutside([input], output: out.path) } == .inputInsideOutput(input: input, output: out.path))
+        #expect(thrownError { try InputDiscovery.requireOutside([Repo.path("samples")], output: out.path) } == nil)
+    }
+
+    /// kill -9 at several points of a large render: the folder verifies every time, holding the old set or the new.
+    @Test func killedAtAnyPointTheOutputVerifies() throws {
+        let folder = try temporaryFolder("kill")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let generate = Process()
+        generate.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        generate.arguments = ["python3", Repo.path("scripts/gen_samples.py"), "--large", folder.appendingPathComponent("estate").path,
+                              "--tables", "2000", "--diffs", "60000"]
+        generate.standardOutput = FileHandle.nullDevice
+        try generate.run()
+        generate.waitUntilExit()
+        let out = folder.appendingPathComponent("out")
+        func render(now: String) throws -> Process {
+            let process = Process()
+            process.executableURL = CLITests.binary
+            process.arguments = ["render", folder.appendingPathComponent("estate").path, "--out", out.path, "--now", now, "--quiet"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        let first = try render(now: "2026-11-21T00:00:00Z")
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        let old = try Data(contentsOf: out.appendingPathComponent("evidence.json"))
+        var sawOld = false
+        for (index, delay) in [0.05, 0.2, 0.5, 1.0, 1.5, 2.5, 4.0].enumerated() {
+            let process = try render(now: "2026-11-2\(index + 2)T00:00:00Z")
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let result = try Verifier.verify(out)
+            #expect(result.isClean, "killed after \(delay) s: changed \(result.changed), missing \(result.missing), extra \(result.extra)")
+            if try Data(contentsOf: out.appendingPathComponent("evidence.json")) == old { sawOld = true }
+        }
+        #expect(sawOld, "at least one kill should land before the swap")
+        // The next run clears what the killed ones left beside the folder.
+        let last = try render(now: "2026-11-30T00:00:00Z")
+        last.waitUntilExit()
+        #expect(last.terminationStatus == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["estate", "out"])
+    }
+}
