@@ -110,6 +110,37 @@ import Testing
         return options
     }
 
+    /// No input name can take another input's reports, the index or the evidence.
+    @Test func outputFoldersNeverCollideWithInputNames() throws {
+        let root = try temporaryFolder("batch-root")
+        let out = try temporaryFolder("batch-out")
+        defer {
+            try? FileManager.default.removeItem(at: root)
+            try? FileManager.default.removeItem(at: out)
+        }
+        let line = #"{"total_count": 1, "data_compare_overview_infos": [{"source_db_name": "NAME", "status": 2}]}"#
+        let names = [".", "_root", "%root", "evidence.json", "index.html", "index.md", "index.csv", "reports", "reports/%root"]
+        for name in names {
+            try write(line.replacingOccurrences(of: "NAME", with: name), to: (name == "." ? "" : name + "/") + "line.json", in: root)
+        }
+        let result = try Batch.run(root: root, out: out, options: options())
+        #expect(result.failures.isEmpty)
+        #expect(result.units.count == names.count)
+        var seen = Set<String>()
+        for (unit, _) in result.units {
+            let folder = Batch.outputRelative(unit)
+            #expect(seen.insert(folder).inserted, "two inputs share \(folder)")
+            // Each input's own report is where it says, and names that input's database.
+            let report = try text(out.appendingPathComponent(folder), "report.json")
+            #expect(report.contains("\"source_db\": \"\(unit.relative)\""))
+        }
+        for file in ["index.html", "index.md", "index.csv", "evidence.json"] {
+            var isDirectory: ObjCBool = true
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path, isDirectory: &isDirectory) && !isDirectory.boolValue)
+        }
+        #expect(try Verifier.verify(out).isClean)
+    }
+
     @Test func convertsGoodInputsListsFailuresAndSkipsUnchanged() throws {
         let root = try tree()
         let out = try temporaryFolder("batch-out")
@@ -122,16 +153,16 @@ import Testing
         #expect(first.failures.map(\.0.relative) == ["broken", "jobs/2026/corrupt"])
         #expect(first.failures[1].1.contains("jobs/2026/corrupt/responses/000003.json"))
         #expect(first.failures.allSatisfy { !$0.1.contains(root.path) }, "reasons must not carry the machine's paths")
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("jobs/2026/good/report.html").path))
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("v3/report.xlsx").path))
-        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("jobs/2026/corrupt").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("reports/jobs/2026/good/%report/report.html").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("reports/v3/%report/report.xlsx").path))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("reports/jobs/2026/corrupt").path))
         let index = try text(out, "index.csv")
         let rows = CSVParsing.parse(index)
         #expect(rows.count == 5)
         #expect(rows[3][0] == "jobs/2026/good" && rows[3][3] == "INCONSISTENT" && rows[3][4] == "73")
         #expect(rows[1][1] == "failed")
         let html = try text(out, "index.html")
-        #expect(html.contains("./jobs/2026/good/report.html"))
+        #expect(html.contains("./reports/jobs/2026/good/%25report/report.html"))
         #expect(!html.contains(root.path))
         #expect(try Verifier.verify(out).isClean)
 
@@ -156,13 +187,13 @@ import Testing
             try? FileManager.default.removeItem(at: out)
         }
         _ = try Batch.run(root: root, out: out, options: options())
-        let reference = try Data(contentsOf: out.appendingPathComponent("jobs/2026/good/report.json"))
+        let reference = try Data(contentsOf: out.appendingPathComponent("reports/jobs/2026/good/%report/report.json"))
         // Simulate a kill between moving outputs and writing evidence: the evidence is gone and a file is half-written.
-        try FileManager.default.removeItem(at: out.appendingPathComponent("jobs/2026/good/evidence.json"))
-        try Data("{".utf8).write(to: out.appendingPathComponent("jobs/2026/good/report.json"))
+        try FileManager.default.removeItem(at: out.appendingPathComponent("reports/jobs/2026/good/%report/evidence.json"))
+        try Data("{".utf8).write(to: out.appendingPathComponent("reports/jobs/2026/good/%report/report.json"))
         let again = try Batch.run(root: root, out: out, options: options())
         #expect(again.units.first { $0.0.relative == "jobs/2026/good" }.map { if case .rendered = $0.1 { true } else { false } } == true)
-        #expect(try Data(contentsOf: out.appendingPathComponent("jobs/2026/good/report.json")) == reference)
+        #expect(try Data(contentsOf: out.appendingPathComponent("reports/jobs/2026/good/%report/report.json")) == reference)
         #expect(try Verifier.verify(out).isClean)
     }
 

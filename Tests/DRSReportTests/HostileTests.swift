@@ -106,6 +106,27 @@ import Testing
         #expect(CSVFile.neutralised("\tx") == "'\tx")
         #expect(CSVFile.neutralised("plain = text") == "plain = text")
         #expect(CSVFile.neutralised("") == "")
+        // Spaces and tabs before the formula character (LibreOffice "trim spaces").
+        for hostile in ["  =1+1", " @SUM(1)", "   +cmd", " \t-2+3", "    \n=1", " \t=HYPERLINK(\"x\")"] {
+            #expect(CSVFile.neutralised(hostile) == "'" + hostile)
+        }
+        #expect(CSVFile.neutralised("   ") == "   ")
+        #expect(CSVFile.neutralised("  plain") == "  plain")
+        #expect(CSVFile.neutralised("\n=1") == "'\n=1")
+    }
+
+    /// A folder of links to itself is walked once, not forever.
+    @Test func symlinkLoopsAreWalkedOnce() throws {
+        let folder = try temporaryFolder("loop")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try write(#"{"total_count": 1, "data_compare_overview_infos": [{"source_db_name": "a", "status": 2}]}"#, to: "root/a.json", in: folder)
+        let root = folder.appendingPathComponent("root")
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("self").path, withDestinationPath: root.path)
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("up").path, withDestinationPath: "..")
+        let files = try InputDiscovery.discover([root.path], observedAt: testObservedAt)
+        #expect(files.map(\.displayPath) == ["root/a.json"])
+        let units = try Batch.discover(root, excluding: nil)
+        #expect(units.map(\.relative) == ["."])
     }
 
     @Test func jsonCarriesTheExactStrings() throws {

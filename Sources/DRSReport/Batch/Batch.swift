@@ -72,9 +72,13 @@ public enum Batch {
             throw .inputNotFound(path: root.path)
         }
         var units: [BatchUnit] = []
-        let excluded = exclude.map { $0.standardizedFileURL.path }
+        let excluded = exclude.map { InputDiscovery.realFolder($0) }
+        var visited = Set<String>()
         func walk(_ folder: URL, relative: String) {
-            if let excluded, folder.standardizedFileURL.path == excluded { return }
+            let real = InputDiscovery.realFolder(folder)
+            if let excluded, real == excluded { return }
+            // Each real folder once: links that loop back are not followed again.
+            guard visited.insert(real).inserted else { return }
             if FileManager.default.fileExists(atPath: folder.appendingPathComponent(InputDiscovery.manifestName).path) {
                 units.append(BatchUnit(relative: relative, inputs: [folder.path]))
                 return
@@ -101,12 +105,15 @@ public enum Batch {
         return units
     }
 
-    /// Where a unit's reports go, relative to the output folder (ROOT's own loose files go to `_root`).
+    /// Where a unit's reports go, relative to the output folder: `reports/<its relative path>/%report`,
+    /// each path component with `%` written `%25`. No input name can produce `%report`, so no input
+    /// takes another's folder (`_root`), the index (`index.html`) or `evidence.json`, and a folder's
+    /// reports never hold a subfolder's (each render replaces its folder whole).
     static func outputRelative(_ unit: BatchUnit) -> String {
-        unit.relative == "." ? "_root" : unit.relative
+        let components = unit.relative == "." ? [] : unit.relative.split(separator: "/").map { $0.replacingOccurrences(of: "%", with: "%25") }
+        return (["reports"] + components + ["%report"]).joined(separator: "/")
     }
 
-    /// Where a unit's reports go.
     static func outputFolder(_ unit: BatchUnit, in out: URL) -> URL {
         out.appendingPathComponent(outputRelative(unit))
     }

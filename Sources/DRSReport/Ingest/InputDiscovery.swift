@@ -159,7 +159,8 @@ public enum InputDiscovery {
             let label = displayBase(input)
             if isDirectory.boolValue {
                 let before = files.count
-                try walk(url, display: label, inputPath: input, observedAt: observedAt, into: &files)
+                var visited = Set<String>()
+                try walk(url, display: label, inputPath: input, observedAt: observedAt, visited: &visited, into: &files)
                 if files.count == before { throw .emptyInput(path: input) }
             } else {
                 files.append(try loose(url, display: label, userPath: input, observedAt: observedAt))
@@ -198,9 +199,19 @@ public enum InputDiscovery {
         return name.isEmpty || name == "." ? "." : name
     }
 
+    /// The folder's real path (symbolic links resolved), so a walk visits each folder once: a folder
+    /// of links to itself must not make render, expiry or batch walk forever.
+    static func realFolder(_ url: URL) -> String {
+        guard let resolved = realpath(url.path, nil) else { return url.standardizedFileURL.path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     private static func walk(
-        _ folder: URL, display: String, inputPath: String, observedAt: Date?, into files: inout [ResponseFile]
+        _ folder: URL, display: String, inputPath: String, observedAt: Date?, visited: inout Set<String>,
+        into files: inout [ResponseFile]
     ) throws(DRSReportError) {
+        guard visited.insert(realFolder(folder)).inserted else { return }
         if FileManager.default.fileExists(atPath: folder.appendingPathComponent(manifestName).path) {
             files.append(contentsOf: try archive(folder, display: display, inputPath: inputPath))
             return
@@ -216,7 +227,9 @@ public enum InputDiscovery {
             var isDirectory: ObjCBool = false
             FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory)
             if isDirectory.boolValue {
-                try walk(child, display: display + "/" + name, inputPath: inputPath + "/" + name, observedAt: observedAt, into: &files)
+                try walk(
+                    child, display: display + "/" + name, inputPath: inputPath + "/" + name, observedAt: observedAt, visited: &visited,
+                    into: &files)
             } else if name.lowercased().hasSuffix(".json") {
                 files.append(try loose(child, display: display + "/" + name, userPath: inputPath + "/" + name, observedAt: observedAt))
             }

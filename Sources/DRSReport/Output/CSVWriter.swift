@@ -2,8 +2,8 @@ import Foundation
 
 /// csv/: one RFC 4180 file per section, UTF-8, CRLF line ends.
 ///
-/// Formula neutralisation (docs/csv.md): a text cell that starts with `=`, `+`, `-`, `@`, a tab or a
-/// carriage return gets a leading apostrophe, so no spreadsheet evaluates it; a cell that is a
+/// Formula neutralisation (docs/csv.md): a text cell that starts with `=`, `+`, `-`, `@`, a tab, a
+/// line break, or spaces before any of these, gets a leading apostrophe, so no spreadsheet evaluates it; a cell that is a
 /// plain number (`-5`, `+3.2`) is left alone because spreadsheets read it as a number, not a formula.
 /// Counts written by drs-report itself are numbers and are never prefixed.
 public struct CSVWriter: ReportWriter {
@@ -140,14 +140,18 @@ final class CSVFile {
         }
     }
 
-    /// The formula-neutralisation rule (see the type comment of `CSVWriter`).
+    /// The formula-neutralisation rule (see the type comment of `CSVWriter`). Leading spaces are
+    /// looked past: LibreOffice with "trim spaces" on evaluates `  =1+1`.
     static func neutralised(_ text: String) -> String {
         guard let first = text.utf8.first else { return text }
         switch first {
-        case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D:
+        case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D, 0x0A:
             return "'" + text
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             return isPlainNumber(text) ? text : "'" + text
+        case UInt8(ascii: " "):
+            guard let next = text.utf8.first(where: { $0 != UInt8(ascii: " ") && $0 != 0x09 }) else { return text }
+            return [UInt8(ascii: "="), UInt8(ascii: "@"), UInt8(ascii: "+"), UInt8(ascii: "-"), 0x0D, 0x0A].contains(next) ? "'" + text : text
         default:
             return text
         }
