@@ -34,6 +34,9 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .customLong("md-max-chars"), help: "Size cap of report.md in characters (UTF-16 units); GitHub comments allow 65,536, Jira 32,767 by default.")
     var maxMarkdownChars: Int = 60_000
 
+    @Option(name: .customLong("sign-key"), help: "Ed25519 private key file (drs-report keygen): also write evidence.sig, a signature of evidence.json.")
+    var signKey: String?
+
     @Flag(name: .customLong("csv-bom"), help: "Start CSV files with a UTF-8 BOM (for Excel).")
     var csvBOM = false
 
@@ -66,6 +69,7 @@ struct ReportOptions: ParsableArguments {
         render.maxMarkdownTables = maxMarkdownTables
         render.maxMarkdownChars = maxMarkdownChars
         render.csvBOM = csvBOM
+        render.signingKey = try signKey.map { file throws(DRSReportError) in try EvidenceSigningKey(file: file) }
         render.timeZone = try OptionParsing.timeZone(timezone)
         if let templates {
             var isDirectory: ObjCBool = false

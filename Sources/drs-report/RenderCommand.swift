@@ -108,17 +108,66 @@ struct VerifyCommand: ParsableCommand {
     @Argument(help: "A folder written by render or batch.")
     var folder: String
 
+    @Option(name: .long, parsing: .upToNextOption, help: "Also re-hash these inputs (as given to render) against the digests evidence.json recorded.")
+    var inputs: [String] = []
+
+    @Option(name: .customLong("public-key"), help: "Ed25519 public key file (drs-report keygen): check evidence.sig too.")
+    var publicKey: String?
+
     func run() throws {
-        let result = try Verifier.verify(URL(fileURLWithPath: folder))
+        let url = URL(fileURLWithPath: folder)
+        let result = inputs.isEmpty ? try Verifier.verify(url) : try Verifier.verify(url, inputs: inputs)
+        for file in result.outside { Output.line("refused  \(file) (outside the folder)") }
         for file in result.changed { Output.line("changed  \(file)") }
         for file in result.missing { Output.line("missing  \(file)") }
         for file in result.extra { Output.line("extra    \(file)") }
-        if result.isClean {
-            Output.line("OK: \(result.matched) files match evidence.json")
+        for file in result.inputsChanged { Output.line("input changed  \(file)") }
+        for file in result.inputsMissing { Output.line("input missing  \(file)") }
+        for file in result.inputsExtra { Output.line("input extra    \(file)") }
+        var signatureValid = true
+        if let publicKey {
+            let key = try EvidenceSignature.publicKey(file: publicKey)
+            signatureValid = try EvidenceSignature.check(url, key: key)
+            Output.line(signatureValid
+                ? "signature valid: evidence.json is signed by key \(EvidenceSignature.fingerprint(key))"
+                : "signature INVALID: evidence.sig is missing, or does not sign this evidence.json with key \(EvidenceSignature.fingerprint(key))")
+        }
+        let inputsNote = inputs.isEmpty ? "" : "; \(result.inputsMatched) inputs match"
+        if result.isClean && signatureValid {
+            Output.line("OK: \(result.matched) files match evidence.json\(inputsNote)")
         } else {
-            Output.line("FAILED: \(result.changed.count) changed, \(result.missing.count) missing, \(result.extra.count) extra; \(result.matched) match")
+            Output.line("FAILED: \(result.changed.count) changed, \(result.missing.count) missing, \(result.extra.count) extra, \(result.outside.count) outside; \(result.matched) match\(inputsNote)")
             throw ExitCode(ExitStatus.verifyMismatch.rawValue)
         }
+    }
+}
+
+struct KeygenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keygen",
+        abstract: "Make an Ed25519 key pair for signing evidence.json (render --sign-key, verify --public-key).",
+        discussion: "The private key file is created with mode 0600 and never overwritten. Keep it off the machines whose reports it signs if the signature must stand against their operators."
+    )
+
+    @Option(name: .customLong("private"), help: "Private key file to create.")
+    var privateFile: String
+
+    @Option(name: .customLong("public"), help: "Public key file to create.")
+    var publicFile: String
+
+    func run() throws {
+        for path in [privateFile, publicFile] where FileManager.default.fileExists(atPath: path) {
+            throw DRSReportError.outputNotWritable(path: path, reason: "it exists; keygen never overwrites a key")
+        }
+        let pair = EvidenceSignature.generate()
+        guard FileManager.default.createFile(atPath: privateFile, contents: Data(pair.privateKey.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw DRSReportError.outputNotWritable(path: privateFile, reason: "cannot create the file")
+        }
+        guard FileManager.default.createFile(atPath: publicFile, contents: Data(pair.publicKey.utf8), attributes: [.posixPermissions: 0o644]) else {
+            throw DRSReportError.outputNotWritable(path: publicFile, reason: "cannot create the file")
+        }
+        let key = try EvidenceSignature.publicKey(file: publicFile)
+        Output.line("Wrote \(privateFile) (private, mode 0600) and \(publicFile) (public); key \(EvidenceSignature.fingerprint(key))")
     }
 }
 

@@ -219,3 +219,90 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["estate", "out"])
     }
 }
+
+/// verify trusts nothing evidence.json says about where files are, re-checks inputs, and checks signatures.
+@Suite struct VerifyHardeningTests {
+    func rendered(signed key: EvidenceSigningKey? = nil) throws -> URL {
+        let folder = try temporaryFolder("verify")
+        var options = RenderOptions()
+        options.signingKey = key
+        _ = try Renderer.render(try ingest([Repo.path("samples/v5-mysql-archive")]), to: folder.appendingPathComponent("out"), options: options)
+        return folder
+    }
+
+    func rewriteEvidence(_ out: URL, _ change: (inout Evidence) -> Void) throws {
+        var evidence = try Evidence.read(from: out)
+        change(&evidence)
+        try evidence.encoded().write(to: out.appendingPathComponent(Evidence.fileName))
+    }
+
+    @Test func pathsOutsideTheFolderAreRefusedNotHashed() throws {
+        let folder = try rendered()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out")
+        try write("secret", to: "outside.txt", in: folder)
+        for path in ["../outside.txt", "/etc/hostname", "csv/../../outside.txt", ""] {
+            try rewriteEvidence(out) { $0.outputs.append(FileDigest(path: path, sha256: sha256Hex(Data("secret".utf8)), bytes: 6)) }
+            let result = try Verifier.verify(out)
+            #expect(result.outside == [path])
+            #expect(!result.isClean)
+            try rewriteEvidence(out) { $0.outputs.removeLast() }
+        }
+        #expect(try Verifier.verify(out).isClean)
+    }
+
+    @Test func inputsAreReCheckedAgainstTheirRecordedDigests() throws {
+        let folder = try rendered()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out")
+        let copy = folder.appendingPathComponent("v5-mysql-archive")
+        try FileManager.default.copyItem(atPath: Repo.path("samples/v5-mysql-archive"), toPath: copy.path)
+        let clean = try Verifier.verify(out, inputs: [copy.path])
+        #expect(clean.isClean && clean.inputsMatched == 22)
+        // A changed response (and its manifest digest updated, as a forger would) is found.
+        let response = copy.appendingPathComponent("responses/000016.json")
+        let original = try Data(contentsOf: response)
+        var changed = original
+        changed.append(0x20)
+        try changed.write(to: response)
+        let manifest = copy.appendingPathComponent("manifest.json")
+        let text = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: sha256Hex(original), with: sha256Hex(changed))
+        try text.write(to: manifest, atomically: true, encoding: .utf8)
+        let result = try Verifier.verify(out, inputs: [copy.path])
+        #expect(result.inputsChanged == ["v5-mysql-archive/responses/000016.json"])
+        #expect(!result.isClean)
+        // A missing input is found too.
+        let partial = try Verifier.verify(out, inputs: [copy.appendingPathComponent("responses/000001.json").path])
+        #expect(partial.inputsExtra == ["000001.json"])
+        #expect(partial.inputsMissing.count == 22)
+    }
+
+    @Test func signaturesProveWhoVouchedForTheEvidence() throws {
+        let keys = try temporaryFolder("keys")
+        defer { try? FileManager.default.removeItem(at: keys) }
+        let pair = EvidenceSignature.generate()
+        try write(pair.privateKey, to: "k.key", in: keys)
+        try write(pair.publicKey, to: "k.pub", in: keys)
+        let other = EvidenceSignature.generate()
+        try write(other.publicKey, to: "other.pub", in: keys)
+        let key = try EvidenceSigningKey(file: keys.appendingPathComponent("k.key").path)
+        let folder = try rendered(signed: key)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out")
+        let publicKey = try EvidenceSignature.publicKey(file: keys.appendingPathComponent("k.pub").path)
+        #expect(try EvidenceSignature.check(out, key: publicKey))
+        #expect(try Verifier.verify(out).isClean, "evidence.sig is part of the set, not an extra file")
+        #expect(try Evidence.read(from: out).options["signed_by"] == "ed25519:" + EvidenceSignature.fingerprint(publicKey))
+        #expect(!(try EvidenceSignature.check(out, key: EvidenceSignature.publicKey(file: keys.appendingPathComponent("other.pub").path))))
+        // Recomputing a digest in evidence.json (what anyone could do) breaks the signature.
+        try rewriteEvidence(out) { $0.outputs[0].sha256 = String(repeating: "0", count: 64) }
+        #expect(!(try EvidenceSignature.check(out, key: publicKey)))
+        // The private key never reaches an output.
+        let secret = pair.privateKey.split(separator: "\n")[1]
+        for file in filesUnder(out) {
+            #expect(!(try Data(contentsOf: out.appendingPathComponent(file))).contains(Data(secret.utf8)))
+        }
+        #expect(Redact.message("key \(secret)") == "key [REDACTED]")
+        #expect(throws: DRSReportError.self) { _ = try EvidenceSigningKey(file: keys.appendingPathComponent("k.pub").path) }
+    }
+}

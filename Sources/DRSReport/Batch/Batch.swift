@@ -293,14 +293,21 @@ enum BatchIndex {
                 },
                 verdict: failures > 0 ? "INCOMPLETE" : worst, inconsistentRows: 0, notCompared: 0, notRetrieved: failures,
                 fetchedAt: nil, expiry: ExpiryState.unknown.rawValue, nextExpiry: nil))
-        try evidence.encoded().write(to: staging.appendingPathComponent(Evidence.fileName))
+        let bytes = try evidence.encoded()
+        try bytes.write(to: staging.appendingPathComponent(Evidence.fileName))
+        var names = ["index.csv", "index.html", "index.md", Evidence.fileName]
+        if let key = options.render.signingKey {
+            try Data(try EvidenceSignature.sign(bytes, with: key.key).utf8).write(to: staging.appendingPathComponent(EvidenceSignature.fileName))
+            names.append(EvidenceSignature.fileName)
+        }
+        try? FileManager.default.removeItem(at: out.appendingPathComponent(EvidenceSignature.fileName))
         try? FileManager.default.removeItem(at: out.appendingPathComponent(Evidence.fileName))
-        for name in ["index.csv", "index.html", "index.md", Evidence.fileName] {
+        for name in names {
             if rename(staging.appendingPathComponent(name).path, out.appendingPathComponent(name).path) != 0 {
                 throw DRSReportError.outputNotWritable(path: out.appendingPathComponent(name).path, reason: String(cString: strerror(errno)))
             }
         }
-        return ["index.csv", "index.html", "index.md", Evidence.fileName]
+        return names
     }
 }
 

@@ -10,9 +10,22 @@ public struct VerifyResult: Sendable, Equatable {
     public var extra: [String] = []
     /// Files that match.
     public var matched: Int = 0
+    /// Paths evidence.json lists outside the folder (absolute, or with `..`): refused, never read.
+    public var outside: [String] = []
+    /// Inputs (with `--inputs`) whose bytes differ from the digest evidence.json recorded.
+    public var inputsChanged: [String] = []
+    /// Inputs evidence.json lists that the given inputs do not hold.
+    public var inputsMissing: [String] = []
+    /// Given inputs that evidence.json does not list.
+    public var inputsExtra: [String] = []
+    /// Inputs that match.
+    public var inputsMatched: Int = 0
 
     /// Whether everything matches.
-    public var isClean: Bool { changed.isEmpty && missing.isEmpty && extra.isEmpty }
+    public var isClean: Bool {
+        changed.isEmpty && missing.isEmpty && extra.isEmpty && outside.isEmpty && inputsChanged.isEmpty && inputsMissing.isEmpty
+            && inputsExtra.isEmpty
+    }
 }
 
 /// Re-hashes a rendered folder against its evidence.json.
@@ -30,11 +43,55 @@ public enum Verifier {
         return result
     }
 
+    /// Also re-hashes the inputs (files, folders or archives, as given to render) against the
+    /// digests evidence.json recorded for them.
+    public static func verify(_ folder: URL, inputs: [String]) throws(DRSReportError) -> VerifyResult {
+        var result = try verify(folder)
+        let evidence = try Evidence.read(from: folder)
+        var recorded: [String: [String]] = [:]
+        for input in evidence.inputs { recorded[input.path, default: []].append(input.sha256) }
+        for file in try InputDiscovery.discover(inputs, observedAt: Date(timeIntervalSince1970: 0)) {
+            guard let data = FileManager.default.contents(atPath: file.url.path) else {
+                result.inputsChanged.append(file.displayPath)
+                continue
+            }
+            let digest = sha256Hex(data)
+            guard var digests = recorded[file.displayPath], !digests.isEmpty else {
+                result.inputsExtra.append(file.displayPath)
+                continue
+            }
+            if let index = digests.firstIndex(of: digest) {
+                digests.remove(at: index)
+                result.inputsMatched += 1
+            } else {
+                digests.removeFirst()
+                result.inputsChanged.append(file.displayPath)
+            }
+            recorded[file.displayPath] = digests
+        }
+        for (path, digests) in recorded.sorted(by: { $0.key < $1.key }) where !digests.isEmpty {
+            result.inputsMissing.append(path)
+        }
+        return result
+    }
+
+    /// A relative path that stays inside the folder.
+    static func isInside(_ path: String) -> Bool {
+        !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/", omittingEmptySubsequences: false).contains("..")
+            && !path.contains("\u{0}")
+    }
+
     private static func check(_ folder: URL, prefix: String, into result: inout VerifyResult, covered: inout Set<String>) throws(DRSReportError) {
         let evidence = try Evidence.read(from: folder)
         covered.insert(prefix + Evidence.fileName)
+        covered.insert(prefix + EvidenceSignature.fileName)
         for output in evidence.outputs {
             let relative = prefix + output.path
+            // evidence.json is data anyone can edit: it names no file outside its folder.
+            guard isInside(output.path) else {
+                result.outside.append(relative)
+                continue
+            }
             covered.insert(relative)
             let url = folder.appendingPathComponent(output.path)
             guard let data = FileManager.default.contents(atPath: url.path) else {

@@ -74,7 +74,12 @@ public enum Renderer {
         }
         do {
             let evidence = try Self.evidence(for: result.report, files: written.sorted(), in: staging, options: options)
-            try evidence.encoded().write(to: staging.appendingPathComponent(Evidence.fileName))
+            let bytes = try evidence.encoded()
+            try bytes.write(to: staging.appendingPathComponent(Evidence.fileName))
+            if let key = options.signingKey {
+                try Data(try EvidenceSignature.sign(bytes, with: key.key).utf8).write(to: staging.appendingPathComponent(EvidenceSignature.fileName))
+                written.append(EvidenceSignature.fileName)
+            }
         } catch {
             throw OutputSwap.plain(error, path: out.path)
         }
@@ -90,6 +95,7 @@ public enum Renderer {
     /// templates by content (a custom template changes the output; its path must not leak).
     static func recordedOptions(_ options: RenderOptions) -> [String: String] {
         var recorded = options.recordedOptions
+        if let key = options.signingKey { recorded["signed_by"] = "ed25519:" + key.fingerprint }
         recorded["formats"] = recorded["formats"] ?? options.formats.map(\.rawValue).joined(separator: ",")
         recorded["timezone"] = recorded["timezone"] ?? options.timeZone.identifier
         if let templates = options.templatesDirectory {

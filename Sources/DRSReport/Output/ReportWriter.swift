@@ -78,6 +78,8 @@ public struct RenderOptions: Sendable {
     public var clockSource = "system"
     /// The options that shaped the report, as recorded in evidence.json (never paths or secrets).
     public var recordedOptions: [String: String] = [:]
+    /// Signs evidence.json into evidence.sig when set.
+    public var signingKey: EvidenceSigningKey?
 
     public init() {}
 }
