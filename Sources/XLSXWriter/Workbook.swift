@@ -185,7 +185,10 @@ public final class Workbook {
     public func close() throws {
         guard !isClosed else { throw XLSXError.closed("workbook_close") }
         isClosed = true
-        let err = workbook_close(handle)
+        // libxlsxwriter reports close failures (a full disk, a zip error) with its own fprintf to
+        // stderr as well as by its return code; a library must not print, so its stderr is muted for
+        // the call and the code becomes the error. Other writers never print, so muting is safe.
+        let err = StandardErrorMute.run { workbook_close(handle) }
         releaseCStrings()
         if err != LXW_NO_ERROR {
             throw XLSXError.library(err, operation: "workbook_close", context: "Writing '\(path)' failed.")
@@ -309,3 +312,29 @@ public final class Workbook {
 /// `Workbook` wraps single-threaded C state and must not cross threads or tasks.
 @available(*, unavailable)
 extension Workbook: Sendable {}
+
+/// Runs a C call with file descriptor 2 pointed at /dev/null, one call at a time.
+enum StandardErrorMute {
+    private static let lock = NSLock()
+
+    static func run<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        fflush(nil)
+        let saved = dup(STDERR_FILENO)
+        let null = open("/dev/null", O_WRONLY)
+        guard saved >= 0, null >= 0 else {
+            if saved >= 0 { close(saved) }
+            if null >= 0 { close(null) }
+            return body()
+        }
+        dup2(null, STDERR_FILENO)
+        close(null)
+        defer {
+            fflush(nil)
+            dup2(saved, STDERR_FILENO)
+            close(saved)
+        }
+        return body()
+    }
+}

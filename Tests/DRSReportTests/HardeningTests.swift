@@ -306,3 +306,22 @@ import Testing
         #expect(throws: DRSReportError.self) { _ = try EvidenceSigningKey(file: keys.appendingPathComponent("k.pub").path) }
     }
 }
+
+/// A writer's failure reads as one plain sentence and exits 1, never an NSError dump.
+@Suite struct WriteFailureTests {
+    @Test func posixAndCocoaWriteErrorsBecomePlainOutputFailures() {
+        let posix = NSError(domain: NSPOSIXErrorDomain, code: Int(ENOSPC))
+        let wrapped = NSError(domain: NSCocoaErrorDomain, code: NSFileWriteUnknownError, userInfo: [NSUnderlyingErrorKey: posix])
+        for (error, reason) in [
+            (posix as Error, "No space left on device"), (wrapped, "No space left on device"),
+            (NSError(domain: NSCocoaErrorDomain, code: NSFileWriteOutOfSpaceError), "no space left on device"),
+            (NSError(domain: NSCocoaErrorDomain, code: NSFileWriteInapplicableStringEncodingError), "a value cannot be encoded"),
+        ] {
+            let plain = OutputSwap.plain(error, path: "/out") as? DRSReportError
+            #expect(plain == .outputNotWritable(path: "/out", reason: reason))
+            #expect(plain.map { ExitStatus.of($0) } == .outputFailure)
+            #expect(!(plain?.message.contains("Domain") ?? true))
+        }
+        #expect(OutputSwap.plain(DRSReportError.xlsx(reason: "x"), path: "/out") as? DRSReportError == .xlsx(reason: "x"))
+    }
+}

@@ -45,3 +45,25 @@ def test_format_selection(drs_bin, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (out / "csv" / "diffs.csv").is_file() and (out / "report.json").is_file()
     assert not (out / "report.html").exists() and not (out / "report.xlsx").exists() and not (out / "report.md").exists()
+
+
+def test_a_full_disk_is_exit_1_with_a_plain_message_and_leaves_nothing(drs_bin, tmp_path):
+    """ENOSPC while writing: exit 1, one plain sentence (no NSError dump), nothing half-written."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
+    disk = tmp_path / "tiny"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
+    try:
+        result = subprocess.run(
+            [str(drs_bin), "render", str(REPO_ROOT / "samples" / "v5-mysql-archive"), "--out", str(disk / "out"), "--now", NOW],
+            capture_output=True, text=True, timeout=300)
+        assert result.returncode == 1, result.stderr
+        assert "no space left on device" in result.stderr
+        assert "NSCocoaErrorDomain" not in result.stderr and "Error Domain" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert sorted(os.listdir(disk)) == [], "nothing may be left behind"
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
