@@ -325,3 +325,19 @@ import Testing
         #expect(OutputSwap.plain(DRSReportError.xlsx(reason: "x"), path: "/out") as? DRSReportError == .xlsx(reason: "x"))
     }
 }
+
+/// Inputs the fuzzer found, kept as regression tests.
+@Suite struct FuzzFindingsTests {
+    /// A job id with a control character reached the workbook's title property, which XML cannot hold.
+    @Test func aControlCharacterInAJobIdStillGivesAWorkbook() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try write(#"{"job": {"id": "job\u0001\u001b[31m\uFFFE", "compare_result": {"line_compare_overview_infos": [{"source_db_name": "a", "status": "CONSISTENT"}]}}}"#, to: "j.json", in: folder)
+        let result = try ingest([file])
+        let out = folder.appendingPathComponent("out")
+        _ = try Renderer.render(result, to: out, options: RenderOptions())
+        #expect(try Verifier.verify(out).isClean)
+        let book = try WorkbookReader(out.appendingPathComponent("report.xlsx"))
+        #expect(book.sheetNames.first == "Summary")
+    }
+}

@@ -29,8 +29,10 @@ public struct XLSXReportWriter: ReportWriter {
         let tmp = directory.appendingPathComponent(".xlsx-tmp")
         try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: tmp) }
+        // The title can carry a job's name or id from the data; XML cannot hold a control character,
+        // so it is shown as ⟨U+0001⟩ rather than failing the workbook (the fuzzer found this).
         let properties = DocumentProperties(
-            title: report.title, subject: "DRS comparison report", author: report.generator,
+            title: Redact.control(report.title), subject: "DRS comparison report", author: report.generator,
             comments: "Verdict: \(report.verdict.value.rawValue)", created: report.generatedAt)
         let workbook = try Workbook(
             path: directory.appendingPathComponent("report.xlsx").path,
