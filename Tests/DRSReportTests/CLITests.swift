@@ -4,7 +4,7 @@ import Testing
 @testable import DRSReport
 
 /// CLI cases are data folders under CLICases/<case>/:
-///   args       one argument per line; `$REPO` is the repository, `$OUT` a fresh output folder
+///   args       one argument per line; `$REPO` is the repository, `$OUT` a fresh output folder, `$EMPTY` an empty argument
 ///   exit-code  the expected exit status
 ///   stdout, stderr, files   expected standard output, standard error and the sorted list of files written
 ///                           (recorded with DRS_REPORT_RECORD=1 like every golden file)
@@ -61,7 +61,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
         let arguments = try String(contentsOf: folder.appendingPathComponent("args"), encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: true)
-            .map { $0.replacingOccurrences(of: "$REPO", with: Repo.root.path).replacingOccurrences(of: "$OUT", with: out.path) }
+            .map { $0 == "$EMPTY" ? "" : $0.replacingOccurrences(of: "$REPO", with: Repo.root.path).replacingOccurrences(of: "$OUT", with: out.path) }
         let result = try Self.run(arguments)
         let expectedStatus = try String(contentsOf: folder.appendingPathComponent("exit-code"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(String(result.status) == expectedStatus, "stderr: \(result.stderr)")
