@@ -28,6 +28,9 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .customLong("max-md-rows"), help: "Inconsistent rows listed in report.md.")
     var maxMarkdownRows: Int = 20
 
+    @Option(name: .customLong("max-rows-per-table"), help: "Inconsistent rows of one table shown in report.html (and kept for previews).")
+    var maxRowsPerTable: Int = 20
+
     @Option(name: .customLong("max-md-tables"), help: "Inconsistent tables listed in report.md.")
     var maxMarkdownTables: Int = 20
 
@@ -50,6 +53,7 @@ struct ReportOptions: ParsableArguments {
         if maxHTMLRows < 0 { throw ValidationError("--max-html-rows must be 0 or more.") }
         if maxMarkdownRows < 0 { throw ValidationError("--max-md-rows must be 0 or more.") }
         if maxMarkdownTables < 0 { throw ValidationError("--max-md-tables must be 0 or more.") }
+        if maxRowsPerTable < 1 { throw ValidationError("--max-rows-per-table must be 1 or more.") }
         if maxMarkdownChars < 1_000 { throw ValidationError("--md-max-chars must be 1000 or more, so the verdict always fits.") }
     }
 
@@ -62,11 +66,13 @@ struct ReportOptions: ParsableArguments {
         ingest.title = title
         ingest.language = try OptionParsing.language(lang)
         ingest.previewRows = max(maxHTMLRows, maxMarkdownRows)
+        ingest.previewRowsPerTable = max(maxRowsPerTable, maxMarkdownRows)
         var render = RenderOptions()
         render.formats = try OutputFormat.parseList(format)
         render.maxHTMLRows = maxHTMLRows
         render.maxMarkdownRows = maxMarkdownRows
         render.maxMarkdownTables = maxMarkdownTables
+        render.maxRowsPerTable = maxRowsPerTable
         render.maxMarkdownChars = maxMarkdownChars
         render.csvBOM = csvBOM
         render.signingKey = try signKey.map { file throws(DRSReportError) in try EvidenceSigningKey(file: file) }
@@ -85,6 +91,7 @@ struct ReportOptions: ParsableArguments {
             "max_html_rows": String(maxHTMLRows),
             "max_md_rows": String(maxMarkdownRows),
             "max_md_tables": String(maxMarkdownTables),
+            "max_rows_per_table": String(maxRowsPerTable),
             "md_max_chars": String(maxMarkdownChars),
             "csv_bom": csvBOM ? "true" : "false",
         ]

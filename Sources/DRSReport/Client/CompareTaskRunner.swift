@@ -60,7 +60,7 @@ public struct CompareTaskRunner: Sendable {
 
     /// Creates the tasks; returns their ids. A DRS refusal (an error in the 200 body) throws.
     public func create(_ request: CompareTaskRequest) async throws -> [String] {
-        let path = "/v3/\(client.projectId)/jobs/create-compare-task"
+        let path = "/v3/\(FetchRun.segment(client.projectId))/jobs/create-compare-task"
         let response = try await client.send(method: "POST", path: path, body: request.body(jobId: jobId))
         let description = "POST \(path)"
         guard let value = try? JSONParser.parse(response.body) else {
@@ -88,7 +88,7 @@ public struct CompareTaskRunner: Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         let final = Set(["SUCCESSFUL", "FAILED", "CANCELLED", "TIMEOUT_INTERRUPT"])
         var pending = Set(ids)
-        let jobPath = "/v5/\(client.projectId)/jobs/\(jobId)"
+        let jobPath = "/v5/\(FetchRun.segment(client.projectId))/jobs/\(FetchRun.segment(jobId))"
         while true {
             var statuses: [String: String] = [:]
             let list = try await client.send(
@@ -112,7 +112,7 @@ public struct CompareTaskRunner: Sendable {
                 let status = statuses[id] ?? "UNKNOWN"
                 var percent: Double?
                 if !final.contains(status) {
-                    let response = try await client.send(method: "GET", path: jobPath + "/compare-progress/\(id)")
+                    let response = try await client.send(method: "GET", path: jobPath + "/compare-progress/\(FetchRun.segment(id))")
                     if let value = try? JSONParser.parse(response.body), case .number(let text) = value["full_info"]?["progress"] ?? .null {
                         percent = Double(text)
                     }

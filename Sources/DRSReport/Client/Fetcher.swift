@@ -229,7 +229,7 @@ struct FetchRun: Sendable {
 
     static func segment(_ value: String) -> String { SDKSigner.percentEncode(value) }
 
-    /// Pages of one query at most: 10,000 pages of 1,000 rows is ten million rows. A `total_count`
+    /// Pages of one query at most: 100,000 pages of 1,000 rows is a hundred million rows. A `total_count`
     /// beyond it is not believed; paging also ends at the first short or empty page.
     static let maxPages = 100_000
 

@@ -91,6 +91,12 @@ enum DiffExtraction {
         let targetKey = try item.strings("target_key_value")
         let sourceSQL = try item.string("source_select_sql", "select_sql") ?? ""
         let targetSQL = try item.string("target_select_sql") ?? ""
+        // `{}` (or keys and SELECTs all empty) names no row: counting it would invent a difference.
+        if sourceKey.allSatisfy(\.isEmpty) && targetKey.allSatisfy(\.isEmpty) && sourceSQL.isEmpty && targetSQL.isEmpty {
+            throw .typeMismatch(
+                file: item.file, path: item.path, expected: "an inconsistent row (key values or a SELECT)",
+                found: "a row with neither key values nor a SELECT")
+        }
         let kind: DiffKind
         if targetKey.allSatisfy(\.isEmpty) && !sourceKey.allSatisfy(\.isEmpty) {
             kind = .missingOnTarget

@@ -16,6 +16,8 @@ public struct DiffSource: Sendable {
     var kept: Int64
     /// Ordinals (within this file, in reading order) of the rows that duplicate an earlier row.
     var skipped: [Int64]
+    /// Index of its first row among every row recorded.
+    var firstRecord: Int
 }
 
 /// Every distinct inconsistent row of the inputs, in input order.
@@ -25,14 +27,14 @@ public struct DiffSource: Sendable {
 /// independently (and on its own thread), which lets the XLSX writer run alongside the others.
 public struct DiffStream: Sendable {
     let sources: [DiffSource]
-    /// Fills a row's unknown job from its task, or from the only job of the report.
-    let jobs: JobResolver
+    /// The job of every row, resolved once all inputs were read.
+    let jobs: RowJobs
 
     /// Distinct rows, known from the first pass.
     public var count: Int64 { sources.reduce(0) { $0 + $1.kept } }
 
     /// A stream with no rows.
-    public static let empty = DiffStream(sources: [], jobs: JobResolver())
+    public static let empty = DiffStream(sources: [], jobs: RowJobs())
 
     /// Calls `body` for every distinct row, in input order. Fails if a file changed since it was first read.
     public func forEach(_ body: (DiffRow) throws -> Void) throws {
@@ -51,7 +53,7 @@ public struct DiffStream: Sendable {
                         nextSkip += 1
                         continue
                     }
-                    row.jobId = jobs.resolve(row.jobId, task: row.taskId)
+                    row.jobId = jobs.job(source.firstRecord + Int(ordinal)) ?? row.jobId
                     try body(row)
                 }
             }

@@ -212,6 +212,12 @@ public enum InputDiscovery {
         into files: inout [ResponseFile]
     ) throws(DRSReportError) {
         guard visited.insert(realFolder(folder)).inserted else { return }
+        // A drs-report output inside an input folder (render ROOT --out ROOT/out) is never read back.
+        if FileManager.default.fileExists(atPath: folder.appendingPathComponent("evidence.json").path),
+           !FileManager.default.fileExists(atPath: folder.appendingPathComponent(manifestName).path)
+        {
+            return
+        }
         if FileManager.default.fileExists(atPath: folder.appendingPathComponent(manifestName).path) {
             files.append(contentsOf: try archive(folder, display: display, inputPath: inputPath))
             return

@@ -4,37 +4,27 @@ import Foundation
 /// Counting inconsistent rows without losing or doubling one.
 ///
 /// Two rows are the same row only when job, task, table location, diff kind and both keys are
-/// equal; an unknown job or task matches any (a loose file does not say them). A row whose table
-/// is unknown never merges with another. Exact duplicates are counted once, and their number is
-/// reported; the stream skips exactly the rows this pass found to be duplicates.
+/// equal. A response that does not say its job or task gets them resolved once every input is
+/// read (its task's job, the only job, the job that owns its table; the only task that delivered
+/// that row), so the result does not depend on the order of the inputs. A row whose table is
+/// unknown never merges with another. Exact duplicates are counted once, and their number is
+/// reported; the stream skips exactly the rows found to be duplicates.
 extension ReportBuilder {
     func collectDiffs(_ root: JSONReader, kind: ResponseKind, _ context: Context) throws(DRSReportError) {
         let pages = try DiffExtraction.pages(
             from: root, kind: kind, request: context.request, jobId: context.jobId, sourceId: context.sourceId)
         guard !pages.isEmpty else { return }
+        let start = book.records.count
         var ordinal: Int64 = 0
-        var kept: Int64 = 0
-        var skipped: [Int64] = []
         for (pageIndex, page) in pages.enumerated() {
             for row in page.rows {
-                defer { ordinal += 1 }
-                guard rows.insert(row) else {
-                    skipped.append(ordinal)
-                    report.diffSummary.duplicateRows += 1
-                    continue
-                }
-                kept += 1
-                report.diffSummary.rowsInInput += 1
-                report.diffSummary.byKind[row.kind.rawValue, default: 0] += 1
-                if row.locationInferred { report.diffSummary.rowsWithInferredLocation += 1 }
-                if !RowLedger.locationKnown(row) { report.diffSummary.rowsWithUnknownLocation += 1 }
-                let table = TableKey(row)
-                let inTable = rowsByTable[table, default: 0]
+                let table = book.add(row)
                 // A bounded sample: the first rows of each table, so every inconsistent table can be shown.
-                if inTable < Int64(options.previewRowsPerTable), report.diffPreview.count < options.previewRows {
-                    report.diffPreview.append(row)
+                if book.sampled[table, default: 0] < options.previewRowsPerTable, preview.count < options.previewRows {
+                    book.sampled[table, default: 0] += 1
+                    preview.append((book.records.count - 1, row))
                 }
-                rowsByTable[table] = inTable + 1
+                ordinal += 1
             }
             if let reported = page.reportedCount {
                 reportedCounts[reportedKey(page, pageIndex, context)] = reported
@@ -45,7 +35,117 @@ extension ReportBuilder {
             var file = context.file
             file.expectedSHA256 = context.digest
             diffSources.append(DiffSource(
-                file: file, sourceId: context.sourceId, kind: kind, jobId: context.jobId, rows: ordinal, kept: kept, skipped: skipped))
+                file: file, sourceId: context.sourceId, kind: kind, jobId: context.jobId, rows: ordinal, kept: ordinal, skipped: [],
+                firstRecord: start))
+        }
+    }
+
+    /// Rows of an input skipped as a copy of an earlier one (same bytes, same request): counted, and said.
+    func countCopiedRows(_ root: JSONReader, kind: ResponseKind, _ context: Context) {
+        guard let pages = try? DiffExtraction.pages(
+            from: root, kind: kind, request: context.request, jobId: context.jobId, sourceId: context.sourceId)
+        else { return }
+        copiedRows += pages.reduce(0) { $0 + Int64($1.rows.count) }
+    }
+
+    /// Decides the duplicates once every input is read, and fills the row counts of the report.
+    func settleRows(_ resolver: JobResolver) {
+        let records = book.records
+        var kept = [Bool](repeating: true, count: records.count)
+        // Owners resolved: a job from the task, the only job, or the job owning the table.
+        var locationJobs: [[String]: Set<String>] = [:]
+        for fact in facts.lineTables { if let job = fact.jobId { locationJobs[[fact.sourceDatabase, fact.sourceTable], default: []].insert(job) } }
+        for fact in facts.contentTables { if let job = fact.jobId { locationJobs[[fact.sourceDatabase, fact.sourceTable], default: []].insert(job) } }
+        func job(of record: RowRecord) -> String? {
+            let named = record.job == 0 ? nil : book.jobNames[Int(record.job) - 1]
+            let task = record.task == 0 ? nil : book.taskNames[Int(record.task) - 1]
+            if let resolved = resolver.resolve(named, task: task) { return resolved }
+            let key = book.tableKeys[Int(record.table)]
+            if let jobs = locationJobs[[key.sourceDb, key.sourceTable]], jobs.count == 1 { return jobs.first }
+            return nil
+        }
+        let jobs = records.map(job(of:))
+        // Group equal rows by digest (sorted, so no set of a million arrays), then decide each group.
+        let order = records.indices.filter { !records[$0].unknownLocation }.sorted { a, b in
+            records[a].digest != records[b].digest ? records[a].digest < records[b].digest : a < b
+        }
+        var start = 0
+        while start < order.count {
+            var end = start + 1
+            while end < order.count, records[order[end]].digest == records[order[start]].digest { end += 1 }
+            if end - start > 1 { Self.decide(Array(order[start..<end]), records: records, jobs: jobs, kept: &kept) }
+            start = end
+        }
+        // The stream skips exactly these.
+        for index in diffSources.indices {
+            let first = diffSources[index].firstRecord
+            let count = Int(diffSources[index].rows)
+            var skipped: [Int64] = []
+            for ordinal in 0..<count where !kept[first + ordinal] { skipped.append(Int64(ordinal)) }
+            diffSources[index].skipped = skipped
+            diffSources[index].kept = Int64(count - skipped.count)
+        }
+        var summary = DiffSummary()
+        for (index, record) in records.enumerated() where kept[index] {
+            summary.rowsInInput += 1
+            summary.byKind[record.kind.rawValue, default: 0] += 1
+            if record.inferred { summary.rowsWithInferredLocation += 1 }
+            if record.unknownLocation {
+                summary.rowsWithUnknownLocation += 1
+            } else {
+                var key = book.tableKeys[Int(record.table)]
+                key.jobId = jobs[index]
+                rowsByTable[key, default: 0] += 1
+            }
+        }
+        summary.duplicateRows = Int64(records.count) - summary.rowsInInput + copiedRows
+        summary.rowsReportedByDRS = report.diffSummary.rowsReportedByDRS
+        report.diffSummary = summary
+        report.diffPreview = preview.filter { kept[$0.index] }.map { item in
+            var row = item.row
+            row.jobId = jobs[item.index]
+            return row
+        }
+        rowJobs = RowJobs(jobs: jobs, sources: diffSources.map { ($0.firstRecord, Int($0.rows)) })
+    }
+
+    /// One digest group: rows alike in location, kind and keys. Rows with the same job and task are
+    /// one row; a row whose task is unknown is a copy of the row of its job's only task, and
+    /// otherwise one row of its own. The first row of each kept identity (in input order) is kept.
+    static func decide(_ group: [Int], records: [RowRecord], jobs: [String?], kept: inout [Bool]) {
+        var byOwner: [String: Int] = [:]
+        var tasksOfJob: [String: Set<UInt32>] = [:]
+        var unknownTask: [String: [Int]] = [:]
+        for index in group {
+            let jobKey = jobs[index] ?? "\u{0}"
+            let task = records[index].task
+            if task == 0 {
+                unknownTask[jobKey, default: []].append(index)
+                continue
+            }
+            tasksOfJob[jobKey, default: []].insert(task)
+            let owner = jobKey + "\u{1}" + String(task)
+            if let first = byOwner[owner] {
+                kept[max(first, index)] = false
+                byOwner[owner] = min(first, index)
+            } else {
+                byOwner[owner] = index
+            }
+        }
+        for (jobKey, indices) in unknownTask {
+            let tasks = tasksOfJob[jobKey] ?? []
+            let sorted = indices.sorted()
+            if tasks.count == 1 {
+                // The same row, delivered again by an API that does not say its task.
+                for index in sorted { kept[index] = false }
+                if let task = tasks.first, let owner = byOwner[jobKey + "\u{1}" + String(task)], let first = sorted.first, first < owner {
+                    // Keep the earliest copy, whichever API delivered it.
+                    kept[owner] = false
+                    kept[first] = true
+                }
+            } else {
+                for index in sorted.dropFirst() { kept[index] = false }
+            }
         }
     }
 
@@ -108,59 +208,30 @@ struct TableKey: Hashable, Comparable {
     }
 }
 
-/// Every distinct row seen, as a 128-bit digest of its location, kind and keys, with the
-/// job and task it came with. 24 bytes a row: a million rows cost tens of megabytes, not the rows.
-struct RowLedger {
-    struct Digest: Hashable {
-        var high: UInt64
-        var low: UInt64
+/// One inconsistent row as the count needs it: 32 bytes, so a million rows cost 32 MB, not the rows.
+struct RowRecord {
+    var digest: RowDigest
+    /// Index + 1 into the job names (0: the response did not say).
+    var job: UInt32
+    /// Index + 1 into the task names (0: the response did not say).
+    var task: UInt32
+    /// Index into the table locations.
+    var table: UInt32
+    var kind: DiffKind
+    var inferred: Bool
+    var unknownLocation: Bool
+}
+
+/// 128 bits of sha256 over a row's location, kind and keys.
+struct RowDigest: Hashable, Comparable {
+    var high: UInt64
+    var low: UInt64
+
+    static func < (lhs: RowDigest, rhs: RowDigest) -> Bool {
+        lhs.high != rhs.high ? lhs.high < rhs.high : lhs.low < rhs.low
     }
 
-    /// (job index, task index), 0 meaning unknown.
-    private struct Owner: Equatable {
-        var job: UInt32
-        var task: UInt32
-
-        func matches(_ other: Owner) -> Bool {
-            (job == other.job || job == 0 || other.job == 0) && (task == other.task || task == 0 || other.task == 0)
-        }
-    }
-
-    private var first: [Digest: Owner] = [:]
-    /// Further owners of a digest (the same row in another job or task): rare.
-    private var more: [Digest: [Owner]] = [:]
-    private var jobs: [String: UInt32] = [:]
-    private var tasks: [String: UInt32] = [:]
-
-    /// Whether the row's table is known well enough to tell it from another table's rows.
-    static func locationKnown(_ row: DiffRow) -> Bool {
-        (!row.sourceTable.isEmpty && !row.sourceDatabase.isEmpty) || (!row.targetTable.isEmpty && !row.targetDatabase.isEmpty)
-    }
-
-    /// Records the row; false when it is an exact duplicate of one already recorded.
-    mutating func insert(_ row: DiffRow) -> Bool {
-        guard Self.locationKnown(row) else { return true }
-        let digest = Self.digest(row)
-        let owner = Owner(job: index(row.jobId, in: &jobs), task: index(row.taskId, in: &tasks))
-        guard let existing = first[digest] else {
-            first[digest] = owner
-            return true
-        }
-        if existing.matches(owner) { return false }
-        if let others = more[digest], others.contains(where: { $0.matches(owner) }) { return false }
-        more[digest, default: []].append(owner)
-        return true
-    }
-
-    private func index(_ value: String?, in table: inout [String: UInt32]) -> UInt32 {
-        guard let value, !value.isEmpty else { return 0 }
-        if let known = table[value] { return known }
-        let next = UInt32(table.count + 1)
-        table[value] = next
-        return next
-    }
-
-    static func digest(_ row: DiffRow) -> Digest {
+    init(_ row: DiffRow) {
         var hasher = SHA256()
         func add(_ text: String) {
             var length = UInt64(text.utf8.count).littleEndian
@@ -174,6 +245,91 @@ struct RowLedger {
         }
         let bytes = Array(hasher.finalize())
         func word(_ offset: Int) -> UInt64 { bytes[offset..<offset + 8].reduce(0) { $0 << 8 | UInt64($1) } }
-        return Digest(high: word(0), low: word(8))
+        high = word(0)
+        low = word(8)
+    }
+}
+
+/// Every row seen, in input order, and the names its records point to.
+struct RowBook {
+    var records: [RowRecord] = []
+    var jobNames: [String] = []
+    var taskNames: [String] = []
+    var tableKeys: [TableKey] = []
+    private var jobs: [String: UInt32] = [:]
+    private var tasks: [String: UInt32] = [:]
+    private var tables: [TableKey: UInt32] = [:]
+    /// Preview rows taken per table.
+    var sampled: [UInt32: Int] = [:]
+
+    /// Whether the row's table is known well enough to tell it from another table's rows.
+    static func locationKnown(_ row: DiffRow) -> Bool {
+        (!row.sourceTable.isEmpty && !row.sourceDatabase.isEmpty) || (!row.targetTable.isEmpty && !row.targetDatabase.isEmpty)
+    }
+
+    /// Records a row; returns its table's index.
+    mutating func add(_ row: DiffRow) -> UInt32 {
+        var location = TableKey(row)
+        location.jobId = nil
+        let table: UInt32
+        if let known = tables[location] {
+            table = known
+        } else {
+            table = UInt32(tableKeys.count)
+            tables[location] = table
+            tableKeys.append(location)
+        }
+        let known = Self.locationKnown(row)
+        records.append(RowRecord(
+            digest: known ? RowDigest(row) : RowDigest(high: 0, low: 0), job: index(row.jobId, &jobs, &jobNames),
+            task: index(row.taskId, &tasks, &taskNames), table: table, kind: row.kind, inferred: row.locationInferred,
+            unknownLocation: !known))
+        return table
+    }
+
+    private func index(_ value: String?, _ table: inout [String: UInt32], _ names: inout [String]) -> UInt32 {
+        guard let value, !value.isEmpty else { return 0 }
+        if let known = table[value] { return known }
+        names.append(value)
+        let next = UInt32(names.count)
+        table[value] = next
+        return next
+    }
+}
+
+extension RowDigest {
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+}
+
+/// The resolved job of every recorded row, for the stream (which reads the rows again in order):
+/// 4 bytes a row.
+struct RowJobs: Sendable {
+    var names: [String] = []
+    /// Index + 1 into `names` per record (0: unknown).
+    var index: [UInt32] = []
+
+    init() {}
+
+    init(jobs: [String?], sources: [(Int, Int)]) {
+        var lookup: [String: UInt32] = [:]
+        index.reserveCapacity(jobs.count)
+        for job in jobs {
+            guard let job else { index.append(0); continue }
+            if let known = lookup[job] {
+                index.append(known)
+            } else {
+                names.append(job)
+                lookup[job] = UInt32(names.count)
+                index.append(UInt32(names.count))
+            }
+        }
+    }
+
+    func job(_ record: Int) -> String? {
+        guard record < index.count, index[record] > 0 else { return nil }
+        return names[Int(index[record]) - 1]
     }
 }

@@ -17,6 +17,7 @@ extension ReportBuilder {
         resolver.onlyJob = report.jobs.count == 1 ? report.jobs[0].id : nil
         resolveJobs(resolver)
         inferObjectTypes()
+        settleRows(resolver)
 
         var ledger = LedgerBuilder(facts: facts, rowsByTable: resolvedRows(resolver), receivedAt: receivedAt)
         let details = mergedUntyped(facts.objectDetails)
@@ -38,13 +39,10 @@ extension ReportBuilder {
             }
             report.diffSummary.rowsReportedByDRS = total
         }
-        for index in report.diffPreview.indices {
-            report.diffPreview[index].jobId = resolver.resolve(report.diffPreview[index].jobId, task: report.diffPreview[index].taskId)
-        }
         report.notCompared = LedgerRules.notCompared(report)
         report.verdict = VerdictRule.judge(report)
         if report.title.isEmpty { report.title = Self.defaultTitle(report.jobs, strings: Strings(options.language)) }
-        return IngestResult(report: report, diffs: DiffStream(sources: diffSources, jobs: resolver))
+        return IngestResult(report: report, diffs: DiffStream(sources: diffSources, jobs: rowJobs))
     }
 
     /// "DRS comparison: <job name> (<job id>)"; the job id alone without a name; a count of jobs when several.

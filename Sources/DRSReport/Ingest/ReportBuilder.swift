@@ -22,7 +22,12 @@ final class ReportBuilder {
     var taskJobClaims: [String: [(job: String, sourceId: String)]] = [:]
     var receivedAt: [String: Date] = [:]
     var nextSource = 1
-    var rows = RowLedger()
+    var book = RowBook()
+    /// Preview candidates with their record index, filtered once duplicates are decided.
+    var preview: [(index: Int, row: DiffRow)] = []
+    /// Rows in inputs skipped as copies of an earlier input.
+    var copiedRows: Int64 = 0
+    var rowJobs = RowJobs()
     /// Distinct inconsistent rows per table location, attached to the ledger by `finish`.
     var rowsByTable: [TableKey: Int64] = [:]
     /// DRS's own `count` per diff query or table, counted once.
@@ -65,9 +70,12 @@ final class ReportBuilder {
             receivedAt: file.receivedAt, receivedAtBasis: file.basis, sha256: digest, duplicateOf: nil)
         let identity = digest + "\u{1}" + (file.request?.summary ?? "") + "\u{1}" + (file.archiveJobId ?? "")
         if let first = seenInputs[identity] {
-            // The same bytes answering the same request (a copied file) would double every count.
+            // The same bytes answering the same request (a copied file) would double every count:
+            // listed as a copy, and its rows counted as duplicates.
             record.duplicateOf = first
             report.sources.append(record)
+            let context = Context(sourceId: sourceId, digest: digest, file: file, jobId: file.archiveJobId ?? file.request?.value(after: "jobs"))
+            countCopiedRows(JSONReader(value, file: file.userPath), kind: kind, context)
             return
         }
         seenInputs[identity] = sourceId

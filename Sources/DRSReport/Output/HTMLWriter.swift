@@ -12,7 +12,9 @@ public struct HTMLWriter: ReportWriter {
     public static let template = "report.html.mustache"
 
     public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws -> [String] {
-        let model = ViewModel(report: report, options: options, rowLimit: options.maxHTMLRows, diffLimit: options.maxHTMLRows).build()
+        var view = ViewModel(report: report, options: options, rowLimit: options.maxHTMLRows, diffLimit: options.maxHTMLRows)
+        view.rowsPerTable = options.maxRowsPerTable
+        let model = view.build()
         let text = try TemplateStore(overrideDirectory: options.templatesDirectory).render(Self.template, model)
         try Data(text.utf8).write(to: directory.appendingPathComponent("report.html"))
         return ["report.html"]

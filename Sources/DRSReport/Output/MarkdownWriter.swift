@@ -37,7 +37,9 @@ public struct MarkdownWriter: ReportWriter {
         while true {
             var view = ViewModel(report: report, options: options, rowLimit: lists, diffLimit: rows)
             view.tableLimit = tables
-            view.rowsPerTable = rowsPerTable
+            // A few rows of each of several tables; with few tables, more of each, up to --max-md-rows.
+            let shownTables = max(1, min(tables, ViewModel.rankedInconsistent(report).count))
+            view.rowsPerTable = max(Self.rowsPerTable, rows / shownTables)
             var model = view.build()
             if shortened {
                 let ranked = ViewModel.rankedInconsistent(report).count

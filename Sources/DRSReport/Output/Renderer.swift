@@ -97,7 +97,7 @@ public enum Renderer {
         var recorded = options.recordedOptions
         if let key = options.signingKey { recorded["signed_by"] = "ed25519:" + key.fingerprint }
         recorded["formats"] = recorded["formats"] ?? options.formats.map(\.rawValue).joined(separator: ",")
-        recorded["timezone"] = recorded["timezone"] ?? options.timeZone.identifier
+        recorded["timezone"] = recorded["timezone"] ?? Formatting.zoneLabel(options.timeZone)
         if let templates = options.templatesDirectory {
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: templates.path)) ?? []).sorted()
             let digests = names.compactMap { name in

@@ -64,6 +64,8 @@ public struct RenderOptions: Sendable {
     public var maxHTMLRows: Int = 1_000
     /// Inconsistent rows shown in report.md.
     public var maxMarkdownRows: Int = 20
+    /// Inconsistent rows of one table shown in report.html (the rest are in csv/diffs.csv).
+    public var maxRowsPerTable: Int = 20
     /// Inconsistent tables listed in report.md.
     public var maxMarkdownTables: Int = 20
     /// report.md's size cap in UTF-16 units (what GitHub's and Jira's limits count).

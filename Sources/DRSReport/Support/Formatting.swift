@@ -68,6 +68,11 @@ struct Formatting: Sendable {
         if ["GMT", "UTC", "Etc/UTC", "Etc/GMT", "UCT", "Zulu"].contains(identifier) || (zone.secondsFromGMT() == 0 && identifier.hasPrefix("GMT")) {
             return "UTC"
         }
+        // A fixed offset is named as the times show it: +08:00, not GMT+0800.
+        if identifier.hasPrefix("GMT") {
+            let offset = zone.secondsFromGMT()
+            return String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 3_600, abs(offset) % 3_600 / 60)
+        }
         return identifier
     }
 
