@@ -33,7 +33,7 @@ COUNT_COLUMNS = {
 }
 SUMMARY_COUNT_ITEMS = ["Inconsistent tables", "Inconsistent database pairs", "Inconsistent objects",
                        "Inconsistent rows", "Not compared", "Responses not retrieved", "Unfinished or unknown",
-                       "Tasks not finished", "Tables", "Database pairs", "Objects", "Inconsistent rows DRS reports",
+                       "Tasks not finished", "Tables", "Database pairs", "Objects other than tables and databases", "Inconsistent rows DRS reports",
                        "Exact duplicate rows delivered again (counted once)", "Rows located from their SQL",
                        "Rows whose table is unknown (never merged)", "Conflicts between inputs", "Input files"]
 

@@ -306,8 +306,20 @@ public struct VerdictCounts: Sendable, Codable, Equatable {
     public var inconsistentObjects: Int64 = 0
     /// Distinct inconsistent rows present in the inputs.
     public var inconsistentRows: Int64 = 0
-    /// Tables, database pairs and objects not compared.
+    /// Object types DRS judged inconsistent without listing an object of that type.
+    public var inconsistentObjectTypes: Int64 = 0
+    /// Tables, database pairs, objects and object types whose outcome is NOT_COMPARED (each thing
+    /// is counted under one outcome: an inconsistent table that one comparison could not compare is
+    /// an inconsistent table, with the reason in its entry).
     public var notCompared: Int64 = 0
+    /// Of those, tables.
+    public var notComparedTables: Int64 = 0
+    /// Of those, database pairs.
+    public var notComparedDatabases: Int64 = 0
+    /// Of those, objects.
+    public var notComparedObjects: Int64 = 0
+    /// Of those, object types DRS could not compare without listing their objects.
+    public var notComparedObjectTypes: Int64 = 0
     /// Responses that were error bodies.
     public var notRetrieved: Int64 = 0
     /// Tables, database pairs and objects still being compared, or of unknown status.
@@ -359,7 +371,7 @@ public struct VerdictReason: Sendable, Codable, Equatable {
     /// Whether it is a difference (as opposed to a gap).
     public var isInconsistency: Bool {
         switch code {
-        case .tablesInconsistent, .databasesInconsistent, .objectsInconsistent, .diffRows: return true
+        case .tablesInconsistent, .databasesInconsistent, .objectsInconsistent, .objectTypesInconsistent, .diffRows: return true
         default: return false
         }
     }
@@ -370,6 +382,7 @@ public enum ReasonCode: String, Codable, Sendable, CaseIterable {
     case tablesInconsistent = "tables_inconsistent"
     case databasesInconsistent = "databases_inconsistent"
     case objectsInconsistent = "objects_inconsistent"
+    case objectTypesInconsistent = "object_types_inconsistent"
     case diffRows = "diff_rows"
     case notCompared = "not_compared"
     case notRetrieved = "not_retrieved"

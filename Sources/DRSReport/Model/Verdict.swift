@@ -32,7 +32,8 @@ enum LedgerRules {
         return outcomes.max() ?? .incomplete
     }
 
-    /// Every ledger entry with a not-compared reason, one entry per thing.
+    /// Every ledger entry whose outcome is NOT_COMPARED, one entry per thing, with every reason.
+    /// (An inconsistent entry keeps its not-compared reasons in its own row of the ledger.)
     static func notCompared(_ report: Report) -> [NotComparedEntry] {
         var entries: [NotComparedEntry] = []
         for object in report.objects where object.outcome == .notCompared {
@@ -42,12 +43,12 @@ enum LedgerRules {
                 sourceName: qualified(object.sourceDb ?? "", object.sourceName ?? ""),
                 targetName: qualified(object.targetDb ?? "", object.targetName ?? ""), reasons: [reason]))
         }
-        for database in report.databases where !database.notCompared.isEmpty {
+        for database in report.databases where database.outcome == .notCompared {
             entries.append(NotComparedEntry(
                 scope: .database, jobId: database.jobId, objectType: nil, sourceName: database.sourceDb, targetName: database.targetDb,
                 reasons: database.notCompared))
         }
-        for table in report.tables where !table.notCompared.isEmpty {
+        for table in report.tables where table.outcome == .notCompared {
             entries.append(NotComparedEntry(
                 scope: .table, jobId: table.jobId, objectType: nil, sourceName: qualified(table.sourceDb, table.sourceTable),
                 targetName: qualified(table.targetDb, table.targetTable), reasons: table.notCompared))
@@ -72,7 +73,12 @@ enum VerdictRule {
         var counts = VerdictCounts()
         counts.inconsistentTables = Int64(report.tables.filter { $0.outcome == .inconsistent }.count)
         counts.inconsistentDatabases = Int64(report.databases.filter { $0.outcome == .inconsistent }.count)
-        counts.inconsistentObjects = Int64(report.objects.filter { $0.outcome == .inconsistent }.count)
+        counts.inconsistentObjects = Int64(report.objects.filter { $0.outcome == .inconsistent && $0.scope == .object }.count)
+        counts.inconsistentObjectTypes = Int64(report.objects.filter { $0.outcome == .inconsistent && $0.scope == .type }.count)
+        counts.notComparedTables = Int64(report.tables.filter { $0.outcome == .notCompared }.count)
+        counts.notComparedDatabases = Int64(report.databases.filter { $0.outcome == .notCompared }.count)
+        counts.notComparedObjects = Int64(report.objects.filter { $0.outcome == .notCompared && $0.scope == .object }.count)
+        counts.notComparedObjectTypes = Int64(report.objects.filter { $0.outcome == .notCompared && $0.scope == .type }.count)
         counts.inconsistentRows = report.diffSummary.rowsInInput
         counts.notCompared = Int64(report.notCompared.count)
         counts.notRetrieved = Int64(report.retrievalErrors.count)
@@ -99,6 +105,7 @@ enum VerdictRule {
         if counts.inconsistentTables > 0 { reasons.append(VerdictReason(.tablesInconsistent, counts.inconsistentTables)) }
         if counts.inconsistentDatabases > 0 { reasons.append(VerdictReason(.databasesInconsistent, counts.inconsistentDatabases)) }
         if counts.inconsistentObjects > 0 { reasons.append(VerdictReason(.objectsInconsistent, counts.inconsistentObjects)) }
+        if counts.inconsistentObjectTypes > 0 { reasons.append(VerdictReason(.objectTypesInconsistent, counts.inconsistentObjectTypes)) }
         if counts.inconsistentRows > 0 { reasons.append(VerdictReason(.diffRows, counts.inconsistentRows)) }
         let inconsistent = !reasons.isEmpty
         if counts.notCompared > 0 { reasons.append(VerdictReason(.notCompared, counts.notCompared)) }

@@ -378,9 +378,19 @@ extension Words {
         case .object:
             outcomes = report.objects.map(\.outcome) + report.tables.compactMap { $0.object.map { LedgerOutcome($0.status.outcome) } }
                 + report.databases.compactMap { $0.object.map { LedgerOutcome($0.status.outcome) } }
-        case .line: outcomes = report.tables.compactMap { table in table.line.map { LedgerOutcome($0.status.outcome) } }
+        case .line:
+            // Every table the row-count comparison was asked about, uncompared ones included.
+            outcomes = report.tables.compactMap { table in
+                if table.notCompared.contains(where: { $0.comparison == .line }) { return .notCompared }
+                return table.line.map { LedgerOutcome($0.status.outcome) }
+            }
         case .content:
-            outcomes = report.tables.filter { $0.content != nil || $0.diffRows > 0 }.map { table in
+            outcomes = report.tables.filter { table in
+                table.content != nil || table.diffRows > 0 || table.notCompared.contains { $0.comparison == .content }
+            }.map { table in
+                if table.notCompared.contains(where: { $0.comparison == .content }) && table.content == nil && table.diffRows == 0 {
+                    return .notCompared
+                }
                 let content = table.content
                 var list = [content?.status, content?.lineStatus].compactMap { $0 }.filter { $0 != .missing }.map { LedgerOutcome($0.outcome) }
                 if table.diffRows > 0 || (content?.inconsistentRows ?? 0) > 0 { list.append(.inconsistent) }
@@ -409,6 +419,15 @@ struct VerdictText {
     func sentence(_ reason: VerdictReason) -> String {
         if reason.code == .kindNotRun, let kind = reason.kind {
             return strings.format("reason.kind_not_run", strings["kindname.\(kind.rawValue)"])
+        }
+        if reason.code == .notCompared {
+            // Say what the things are: "7 were not compared: 4 tables, 1 database pair, 1 object type".
+            let counts = report.verdict.counts
+            let parts = [
+                (counts.notComparedTables, "part.tables"), (counts.notComparedDatabases, "part.databases"),
+                (counts.notComparedObjects, "part.objects"), (counts.notComparedObjectTypes, "part.object_types"),
+            ].filter { $0.0 > 0 }.map { strings.format($0.1, Formatting.count($0.0)) }
+            return strings.format("reason.not_compared", Formatting.count(reason.count), strings.list(parts))
         }
         return strings.format("reason.\(reason.code.rawValue)", Formatting.count(reason.count))
     }

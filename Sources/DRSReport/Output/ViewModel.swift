@@ -185,7 +185,7 @@ struct ViewModel {
         model["not_compared"] = capped(report.notCompared, file: "csv/not_compared.csv") { item in
             var row: [String: Any] = [
                 "job_id": item.jobId ?? "", "scope": s["scope.\(item.scope.rawValue)"], "source": item.sourceName,
-                "target": item.targetName, "comparisons": item.reasons.map { s["kind.\($0.comparison.rawValue)"] }.joined(separator: ", "),
+                "target": item.targetName, "comparisons": Words.unique(item.reasons.map(\.comparison)).map { s["kind.\($0.rawValue)"] }.joined(separator: ", "),
                 "codes": item.reasons.map(\.code).joined(separator: ", "), "reasons": w.reasons(item.reasons),
             ]
             if let type = item.objectType { row["object_type"] = type }
