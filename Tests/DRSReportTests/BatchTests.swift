@@ -141,6 +141,25 @@ import Testing
         #expect(try Verifier.verify(out).isClean)
     }
 
+    /// The whole batch output is swapped in one step; unchanged inputs are linked, not rendered again.
+    @Test func aRerunSwapsTheWholeOutputAndLinksUnchangedReports() throws {
+        let root = try tree()
+        let parent = try temporaryFolder("batch-parent")
+        let out = parent.appendingPathComponent("out")
+        defer {
+            try? FileManager.default.removeItem(at: root)
+            try? FileManager.default.removeItem(at: parent)
+        }
+        _ = try Batch.run(root: root, out: out, options: options())
+        let report = out.appendingPathComponent("reports/v3/%report/report.json")
+        let inode = try FileManager.default.attributesOfItem(atPath: report.path)[.systemFileNumber] as? UInt64
+        let second = try Batch.run(root: root, out: out, options: options())
+        #expect(second.units.contains { $0.0.relative == "v3" && { if case .skipped = $0.1 { true } else { false } }($0) })
+        #expect(try FileManager.default.attributesOfItem(atPath: report.path)[.systemFileNumber] as? UInt64 == inode)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["out"])
+        #expect(try Verifier.verify(out).isClean)
+    }
+
     @Test func convertsGoodInputsListsFailuresAndSkipsUnchanged() throws {
         let root = try tree()
         let out = try temporaryFolder("batch-out")

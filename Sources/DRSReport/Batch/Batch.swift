@@ -119,13 +119,43 @@ public enum Batch {
     }
 
     /// Runs the batch. Failures are collected, never thrown; only an unusable output folder throws.
+    ///
+    /// The whole output, index and every input's reports, is built in a staging folder beside `out`
+    /// and swapped in one step, as a render's is: after any exit `out` holds the whole old batch or
+    /// the whole new one. An unchanged input's reports are hard-linked from the old output, not
+    /// rendered again; a failed input keeps its old reports.
     public static func run(
         root: URL, out: URL, options: BatchOptions, progress: @Sendable (BatchEvent) -> Void = { _ in }
     ) throws -> BatchResult {
+        let manager = FileManager.default
+        let out = out.standardizedFileURL
         do {
-            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            try manager.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
             throw DRSReportError.outputNotWritable(path: out.path, reason: "cannot create the folder")
+        }
+        OutputSwap.removeStale(for: out)
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: out.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw DRSReportError.outputNotWritable(path: out.path, reason: "it is a file, not a folder") }
+            let names = ((try? manager.contentsOfDirectory(atPath: out.path)) ?? []).filter { !$0.hasPrefix(".") }
+            let own: Set<String> = ["index.html", "index.md", "index.csv", Evidence.fileName, EvidenceSignature.fileName, "reports"]
+            // A folder a batch wrote (its evidence.json, any earlier layout) or one holding only batch names.
+            if !names.isEmpty, !names.contains(Evidence.fileName), names.contains(where: { !own.contains($0) }) {
+                throw DRSReportError.outputNotOurs(path: out.path)
+            }
+        }
+        let staging = OutputSwap.stagingFolder(for: out)
+        do {
+            try manager.createDirectory(at: staging, withIntermediateDirectories: false)
+        } catch {
+            throw DRSReportError.outputNotWritable(path: out.path, reason: "cannot create a staging folder")
+        }
+        TemporaryFolders.shared.add(staging)
+        var swapped = false
+        defer {
+            TemporaryFolders.shared.remove(staging)
+            if !swapped { try? manager.removeItem(at: staging) }
         }
         let units = try discover(root, excluding: out)
         let outcomes = Outcomes(count: units.count)
@@ -134,33 +164,39 @@ public enum Batch {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let index = next.take(below: units.count) {
                 let unit = units[index]
-                let outcome = convert(unit, out: outputFolder(unit, in: out), options: options, root: root)
+                let outcome = convert(
+                    unit, previous: outputFolder(unit, in: out), into: outputFolder(unit, in: staging), options: options, root: root)
                 let done = outcomes.set(index, outcome)
                 progress(BatchEvent(done: done, total: units.count, unit: unit, outcome: outcome))
             }
         }
         let results = zip(units, outcomes.all()).map { ($0, $1 ?? .failed(reason: "not run", previous: nil)) }
-        let indexFiles = try BatchIndex.write(results, to: out, options: options)
+        let indexFiles = try BatchIndex.write(results, to: staging, options: options)
+        try OutputSwap.swap(staging, into: out)
+        swapped = true
         return BatchResult(units: results, indexFiles: indexFiles)
     }
 
-    private static func convert(_ unit: BatchUnit, out: URL, options: BatchOptions, root: URL) -> BatchOutcome {
+    private static func convert(_ unit: BatchUnit, previous old: URL, into new: URL, options: BatchOptions, root: URL) -> BatchOutcome {
         // Reasons name files relative to ROOT: the index must not carry the machine's paths.
         func relative(_ message: String) -> String {
             message.replacingOccurrences(of: root.path + "/", with: "").replacingOccurrences(of: root.standardizedFileURL.path + "/", with: "")
         }
-        let previous = try? Evidence.read(from: out)
+        let previous = try? Evidence.read(from: old)
         do {
             let files = try InputDiscovery.discover(unit.inputs, observedAt: options.ingest.observedAt)
-            if !options.force, let previous, try unchanged(files, previous: previous, out: out, options: options) {
+            if !options.force, let previous, try unchanged(files, previous: previous, out: old, options: options) {
+                try OutputSwap.link(old, to: new)
                 return .skipped(previous)
             }
             let result = try Ingestor.ingest(files: files, options: options.ingest)
-            _ = try Renderer.render(result, to: out, options: options.render)
-            return .rendered(try Evidence.read(from: out))
+            _ = try Renderer.render(result, to: new, options: options.render)
+            return .rendered(try Evidence.read(from: new))
         } catch let error as DRSReportError {
+            if previous != nil { try? OutputSwap.link(old, to: new) }
             return .failed(reason: relative(error.message), previous: previous)
         } catch {
+            if previous != nil { try? OutputSwap.link(old, to: new) }
             return .failed(reason: relative("\(error)"), previous: previous)
         }
     }

@@ -206,6 +206,34 @@ enum OutputSwap {
         }
     }
 
+    /// Hard-links every file of a folder into a new one (copying where a link is not possible), so an
+    /// unchanged batch input keeps its reports without being rendered again.
+    static func link(_ from: URL, to: URL) throws {
+        let manager = FileManager.default
+        try manager.createDirectory(at: to, withIntermediateDirectories: true)
+        for name in try manager.contentsOfDirectory(atPath: from.path) {
+            let source = from.appendingPathComponent(name)
+            let target = to.appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            _ = manager.fileExists(atPath: source.path, isDirectory: &isDirectory)
+            if isDirectory.boolValue {
+                try link(source, to: target)
+            } else if posixLink(source.path, target.path) != 0 {
+                try manager.copyItem(at: source, to: target)
+            }
+        }
+    }
+
+    private static func posixLink(_ from: String, _ to: String) -> Int32 {
+        #if canImport(Glibc)
+        return Glibc.link(from, to)
+        #elseif canImport(Darwin)
+        return Darwin.link(from, to)
+        #else
+        return -1
+        #endif
+    }
+
     /// A writer's failure as a plain message: a full disk is "no space left on device", not an NSError dump.
     static func plain(_ error: Error, path: String) -> Error {
         if error is DRSReportError { return error }
