@@ -125,6 +125,9 @@ struct VerifyCommand: ParsableCommand {
         for file in result.inputsMissing { Output.line("input missing  \(file)") }
         for file in result.inputsExtra { Output.line("input extra    \(file)") }
         var signatureValid = true
+        if publicKey == nil, FileManager.default.fileExists(atPath: url.appendingPathComponent(EvidenceSignature.fileName).path) {
+            Output.line("note: evidence.sig is present but not checked; pass --public-key to check it")
+        }
         if let publicKey {
             let key = try EvidenceSignature.publicKey(file: publicKey)
             signatureValid = try EvidenceSignature.check(url, key: key)
@@ -132,7 +135,9 @@ struct VerifyCommand: ParsableCommand {
                 ? "signature valid: evidence.json is signed by key \(EvidenceSignature.fingerprint(key))"
                 : "signature INVALID: evidence.sig is missing, or does not sign this evidence.json with key \(EvidenceSignature.fingerprint(key))")
         }
-        let inputsNote = inputs.isEmpty ? "" : "; \(result.inputsMatched) inputs match"
+        let inputsNote = inputs.isEmpty
+            ? ""
+            : "; inputs: \(result.inputsChanged.count) changed, \(result.inputsMissing.count) missing, \(result.inputsExtra.count) extra, \(result.inputsMatched) match"
         if result.isClean && signatureValid {
             Output.line("OK: \(result.matched) files match evidence.json\(inputsNote)")
         } else {

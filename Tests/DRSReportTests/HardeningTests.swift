@@ -282,6 +282,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: keys) }
         let pair = EvidenceSignature.generate()
         try write(pair.privateKey, to: "k.key", in: keys)
+        // Readable by others: refused.
+        #expect(throws: DRSReportError.self) { _ = try EvidenceSigningKey(file: keys.appendingPathComponent("k.key").path) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys.appendingPathComponent("k.key").path)
         try write(pair.publicKey, to: "k.pub", in: keys)
         let other = EvidenceSignature.generate()
         try write(other.publicKey, to: "other.pub", in: keys)

@@ -42,6 +42,10 @@ public enum EvidenceSignature {
 
     /// The private key in a key file; its text becomes a secret no message may show.
     public static func privateKey(file: String) throws(DRSReportError) -> Curve25519.Signing.PrivateKey {
+        // A signing key others can read vouches for nothing.
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: file))?[.posixPermissions] as? NSNumber, mode.intValue & 0o077 != 0 {
+            throw .invalidOption(name: "--sign-key", value: file, expected: "a private key file only its owner can read (chmod 600)")
+        }
         let raw = try read(file: file, label: privateLabel)
         SecretRegistry.shared.register([raw.base64EncodedString()])
         do {
