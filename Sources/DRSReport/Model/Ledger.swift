@@ -12,7 +12,17 @@ public enum LedgerOutcome: String, Codable, Sendable, CaseIterable, Comparable {
     case inconsistent = "INCONSISTENT"
 
     public static func < (lhs: LedgerOutcome, rhs: LedgerOutcome) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        lhs.rank < rhs.rank
+    }
+
+    /// Severity, in the order the cases are declared.
+    private var rank: Int {
+        switch self {
+        case .consistent: return 0
+        case .incomplete: return 1
+        case .notCompared: return 2
+        case .inconsistent: return 3
+        }
     }
 
     /// The ledger outcome a DRS status alone implies.

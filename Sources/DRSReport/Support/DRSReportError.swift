@@ -28,6 +28,8 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
     case outputNotWritable(path: String, reason: String)
     /// The output folder holds files drs-report did not write, which a render would replace.
     case outputNotOurs(path: String)
+    /// The output folder is the working directory, or holds it.
+    case outputIsWorkingDirectory(path: String)
     /// An input lies inside the output folder, which a render replaces.
     case inputInsideOutput(input: String, output: String)
     /// The XLSX writer failed.
@@ -95,6 +97,8 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
             return "\(request): HTTP \(status), \(reason)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); this is not a DRS answer: check --endpoint (a proxy or portal in between?) and run again."
         case .outputNotOurs(let path):
             return "\(path): holds files a render does not write, and a render replaces the whole folder; pass a new or empty folder, or a previous render's folder."
+        case .outputIsWorkingDirectory(let path):
+            return "--out \(path) is the current folder (or holds it), and a render replaces its output folder whole; pass a subfolder such as out/report."
         case .inputInsideOutput(let input, let output):
             return "\(input) lies inside --out \(output), which a render replaces; put the output elsewhere."
         case .drsError(let request, let code, let message, let requestId):
