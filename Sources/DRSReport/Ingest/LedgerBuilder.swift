@@ -58,9 +58,7 @@ struct LedgerBuilder {
 
     static func rows(_ value: Int64?) -> String { value.map(String.init) ?? "?" }
 
-    static func qualified(_ database: String, _ table: String) -> String {
-        database.isEmpty ? table : table.isEmpty ? database : database + "." + table
-    }
+    static func qualified(_ database: String, _ table: String) -> String { LedgerRules.qualified(database, table) }
 
     static func subject(_ key: TableKey) -> String {
         let source = qualified(key.sourceDb, key.sourceTable)
@@ -69,13 +67,7 @@ struct LedgerBuilder {
         return key.jobId.map { $0 + ": " + name } ?? name
     }
 
-    static func merged(_ lists: [[String]]) -> [String] {
-        var result: [String] = []
-        for list in lists {
-            for item in list where !result.contains(item) { result.append(item) }
-        }
-        return result
-    }
+    static func merged(_ lists: [[String]]) -> [String] { lists.flatMap { $0 }.uniqued() }
 
     // MARK: - Grouping
 

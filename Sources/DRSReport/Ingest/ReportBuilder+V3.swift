@@ -5,14 +5,7 @@ import Foundation
 extension ReportBuilder {
     func v3ObjectOverview(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
         let id = try root.string("compare_job_id") ?? context.query["compare_job_id"]
-        var task = TaskFacts(id: id, kind: .object, rawType: "object", jobId: context.jobId)
-        task.status = try root.string("status")
-        task.createdAt = try root.date("create_time")
-        task.startedAt = try root.date("start_time")
-        task.exportStatus = try root.string("export_status")
-        task.remain = try root.int64("report_remain_seconds")
-        task.errorMessage = try root.string("error_msg")
-        upsertTask(task, context)
+        upsertTask(try TaskFacts.reading(root, id: id, kind: .object, rawType: "object", jobId: context.jobId), context)
         for item in try root.array("compare_result") {
             try item.requireObject()
             facts.objectTypes.append(ObjectTypeSummary(
@@ -39,14 +32,7 @@ extension ReportBuilder {
         for item in try root.array("compare_jobs") {
             try item.requireObject()
             let type = try item.string("type")
-            var task = TaskFacts(id: try item.string("id"), kind: CompareKind.from(type), rawType: type, jobId: context.jobId)
-            task.status = try item.string("status")
-            task.startedAt = try item.date("start_time")
-            task.endedAt = try item.date("end_time")
-            task.exportStatus = try item.string("export_status")
-            task.remain = try item.int64("report_remain_seconds")
-            task.errorMessage = try item.string("error_msg")
-            upsertTask(task, context)
+            upsertTask(try TaskFacts.reading(item, id: try item.string("id"), kind: CompareKind.from(type), rawType: type, jobId: context.jobId), context)
         }
     }
 

@@ -21,14 +21,7 @@ extension ReportBuilder {
         let taskId = query["compare_task_id"]
         if let overview = try result.object("objects_compare_overview_info") {
             let id = try overview.string("compare_job_id") ?? taskId
-            var task = TaskFacts(id: id, kind: .object, rawType: "object", jobId: jobId)
-            task.status = try overview.string("status")
-            task.createdAt = try overview.date("create_time")
-            task.startedAt = try overview.date("start_time")
-            task.exportStatus = try overview.string("export_status")
-            task.remain = try overview.int64("report_remain_seconds")
-            task.errorMessage = try overview.string("error_msg")
-            upsertTask(task, context)
+            upsertTask(try TaskFacts.reading(overview, id: id, kind: .object, rawType: "object", jobId: jobId), context)
             for item in try overview.array("compare_results") {
                 try item.requireObject()
                 facts.objectTypes.append(ObjectTypeSummary(
@@ -48,14 +41,7 @@ extension ReportBuilder {
         for item in try result.array("data_compare_task_list") {
             try item.requireObject()
             let type = try item.string("type")
-            var task = TaskFacts(id: try item.string("id"), kind: CompareKind.from(type), rawType: type, jobId: jobId)
-            task.status = try item.string("status")
-            task.startedAt = try item.date("start_time")
-            task.endedAt = try item.date("end_time")
-            task.exportStatus = try item.string("export_status")
-            task.remain = try item.int64("report_remain_seconds")
-            task.errorMessage = try item.string("error_msg")
-            upsertTask(task, context)
+            upsertTask(try TaskFacts.reading(item, id: try item.string("id"), kind: CompareKind.from(type), rawType: type, jobId: jobId), context)
         }
         for item in try result.array("line_compare_overview_infos") {
             try item.requireObject()

@@ -148,6 +148,20 @@ final class ReportBuilder {
             self.rawType = rawType
             self.jobId = jobId
         }
+
+        /// A task as the v5 overview and task list and the v3 overview and task list all send it:
+        /// the same keys, each read when present.
+        static func reading(_ item: JSONReader, id: String?, kind: CompareKind, rawType: String?, jobId: String?) throws(DRSReportError) -> TaskFacts {
+            var task = TaskFacts(id: id, kind: kind, rawType: rawType, jobId: jobId)
+            task.status = try item.string("status")
+            task.createdAt = try item.date("create_time")
+            task.startedAt = try item.date("start_time")
+            task.endedAt = try item.date("end_time")
+            task.exportStatus = try item.string("export_status")
+            task.remain = try item.int64("report_remain_seconds")
+            task.errorMessage = try item.string("error_msg")
+            return task
+        }
     }
 
     func upsertTask(_ facts: TaskFacts, _ context: Context) {

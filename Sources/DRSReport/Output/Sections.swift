@@ -102,11 +102,7 @@ struct Words {
         .word(code: kinds.map(\.rawValue).joined(separator: " "), label: kinds.map(kind).joined(separator: ", "), tone: .plain)
     }
 
-    static func unique<T: Equatable>(_ items: [T]) -> [T] {
-        var result: [T] = []
-        for item in items where !result.contains(item) { result.append(item) }
-        return result
-    }
+    static func unique<T: Equatable>(_ items: [T]) -> [T] { items.uniqued() }
 
     func reasons(_ reasons: [NotComparedReason]) -> String {
         reasons.map { reason in
@@ -133,8 +129,6 @@ struct Words {
 
 /// The report's sections, in the order CSV files are listed and sheets appear.
 enum ReportSections {
-    static func qualified(_ database: String, _ table: String) -> String { LedgerRules.qualified(database, table) }
-
     static func all(_ report: Report, strings: Strings) -> [Section] {
         let w = Words(strings: strings)
         return [

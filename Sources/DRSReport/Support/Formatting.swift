@@ -127,3 +127,12 @@ extension Int64 {
         }
     }
 }
+
+extension Array where Element: Equatable {
+    /// The elements in order, each once.
+    func uniqued() -> [Element] {
+        var result: [Element] = []
+        for item in self where !result.contains(item) { result.append(item) }
+        return result
+    }
+}
