@@ -134,7 +134,7 @@ public enum Batch {
         } catch {
             throw DRSReportError.outputNotWritable(path: out.path, reason: "cannot create the folder")
         }
-        try OutputSwap.requireNotWorkingDirectory(out, as: out.path)
+        try OutputPaths.requireNotWorkingDirectory(out, as: out.path)
         OutputSwap.removeStale(for: out)
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: out.path, isDirectory: &isDirectory) {

@@ -171,25 +171,13 @@ public enum InputDiscovery {
 
     /// Refuses inputs that lie inside the output folder, which a render replaces as a whole.
     public static func requireOutside(_ inputs: [String], output: String) throws(DRSReportError) {
-        let out = realPath(output)
+        // The more basic mistake first: --out . would replace the working directory itself.
+        try OutputPaths.requireNotWorkingDirectory(URL(fileURLWithPath: output), as: output)
+        let out = OutputPaths.realPath(output)
         for input in inputs {
-            let path = realPath(input)
+            let path = OutputPaths.realPath(input)
             if path == out || path.hasPrefix(out + "/") { throw .inputInsideOutput(input: input, output: output) }
         }
-    }
-
-    /// The path with symbolic links resolved; for a path that does not exist yet, its nearest existing parent's.
-    static func realPath(_ path: String) -> String {
-        let url = URL(fileURLWithPath: path).standardizedFileURL
-        var existing = url
-        var rest: [String] = []
-        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
-            rest.insert(existing.lastPathComponent, at: 0)
-            existing.deleteLastPathComponent()
-        }
-        var resolved = existing.resolvingSymlinksInPath().path
-        for part in rest { resolved += (resolved.hasSuffix("/") ? "" : "/") + part }
-        return resolved
     }
 
     /// The last path component of an input, so reports never show the machine's absolute paths.

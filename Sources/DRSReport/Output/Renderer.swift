@@ -26,7 +26,7 @@ public enum Renderer {
         guard manager.isWritableFile(atPath: parent.path) else {
             throw DRSReportError.outputNotWritable(path: parent.path, reason: "permission denied")
         }
-        try OutputSwap.requireNotWorkingDirectory(out, as: outDirectory.relativePath)
+        try OutputPaths.requireNotWorkingDirectory(out, as: outDirectory.relativePath)
         OutputSwap.removeStale(for: out)
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: out.path, isDirectory: &isDirectory) {
@@ -152,14 +152,6 @@ enum OutputSwap {
     static func stagingFolder(for out: URL) -> URL {
         out.deletingLastPathComponent().appendingPathComponent(
             ".\(out.lastPathComponent)\(stagingMarker)\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
-    }
-
-    /// The folder is replaced whole: replacing the working directory (or one holding it) would leave
-    /// the caller's shell in a deleted folder.
-    static func requireNotWorkingDirectory(_ out: URL, as given: String) throws(DRSReportError) {
-        let cwd = InputDiscovery.realPath(FileManager.default.currentDirectoryPath)
-        let target = InputDiscovery.realPath(out.path)
-        if cwd == target || cwd.hasPrefix(target + "/") { throw .outputIsWorkingDirectory(path: given) }
     }
 
     /// Swaps `staging` into `out`; the old set, now at `staging`, is removed.
