@@ -292,8 +292,10 @@ enum BatchIndex {
 
         var outputs: [FileDigest] = []
         for name in ["index.csv", "index.html", "index.md"] {
-            let data = try Data(contentsOf: staging.appendingPathComponent(name))
-            outputs.append(FileDigest(path: name, sha256: sha256Hex(data), bytes: Int64(data.count)))
+            guard let digest = sha256OfFile(staging.appendingPathComponent(name)) else {
+                throw DRSReportError.outputNotWritable(path: name, reason: "it cannot be read back for its digest")
+            }
+            outputs.append(FileDigest(path: name, sha256: digest.hex, bytes: digest.bytes))
         }
         var inputs: [FileDigest] = []
         for (unit, outcome) in results {

@@ -51,11 +51,10 @@ public enum Verifier {
         var recorded: [String: [String]] = [:]
         for input in evidence.inputs { recorded[input.path, default: []].append(input.sha256) }
         for file in try InputDiscovery.discover(inputs, observedAt: Date(timeIntervalSince1970: 0)) {
-            guard let data = FileManager.default.contents(atPath: file.url.path) else {
+            guard let digest = sha256OfFile(file.url)?.hex else {
                 result.inputsChanged.append(file.displayPath)
                 continue
             }
-            let digest = sha256Hex(data)
             guard var digests = recorded[file.displayPath], !digests.isEmpty else {
                 result.inputsExtra.append(file.displayPath)
                 continue
@@ -94,11 +93,11 @@ public enum Verifier {
             }
             covered.insert(relative)
             let url = folder.appendingPathComponent(output.path)
-            guard let data = FileManager.default.contents(atPath: url.path) else {
+            guard let digest = sha256OfFile(url) else {
                 result.missing.append(relative)
                 continue
             }
-            if sha256Hex(data) == output.sha256 {
+            if digest.hex == output.sha256 {
                 result.matched += 1
                 if output.path.hasSuffix("/" + Evidence.fileName) {
                     let nested = String(output.path.dropLast(Evidence.fileName.count))

@@ -114,8 +114,10 @@ public enum Renderer {
     static func evidence(for report: Report, files: [String], in staging: URL, options: RenderOptions) throws -> Evidence {
         var outputs: [FileDigest] = []
         for file in files {
-            let data = try Data(contentsOf: staging.appendingPathComponent(file))
-            outputs.append(FileDigest(path: file, sha256: sha256Hex(data), bytes: Int64(data.count)))
+            guard let digest = sha256OfFile(staging.appendingPathComponent(file)) else {
+                throw DRSReportError.outputNotWritable(path: file, reason: "it cannot be read back for its digest")
+            }
+            outputs.append(FileDigest(path: file, sha256: digest.hex, bytes: digest.bytes))
         }
         let recorded = recordedOptions(options)
         return Evidence(
