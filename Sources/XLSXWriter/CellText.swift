@@ -48,6 +48,39 @@ extension Worksheet {
         return String(out)
     }
 
+    /// True when `xmlSafe` leaves this UTF-8 text as it is and it fits Excel's cell limit, so it can be
+    /// handed to libxlsxwriter unchanged (`writeStoredUTF8`). Decided over bytes, with the same rule as
+    /// `xmlSafe`: no character XML cannot hold, and no `_` that would read as an `_xHHHH_` escape.
+    public static func storedAsIs(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        // UTF-16 units never exceed UTF-8 bytes, so a short text is within the limit.
+        guard utf8.count <= maxCellCharacters else { return false }
+        let n = utf8.count
+        var i = 0
+        while i < n {
+            let byte = utf8[i]
+            if byte < 0x20 {
+                if byte != 0x09 && byte != 0x0A && byte != 0x0D { return false }
+            } else if byte == 0xEF, i + 2 < n, utf8[i + 1] == 0xBF, utf8[i + 2] == 0xBE || utf8[i + 2] == 0xBF {
+                return false
+            } else if byte == 0x5F, i + 6 < n, utf8[i + 1] == 0x78 || utf8[i + 1] == 0x58 {
+                var hex = true
+                for k in (i + 2)...(i + 5) where !isHexDigit(utf8[k]) { hex = false }
+                if hex {
+                    let next = utf8[i + 6]
+                    // The next character is `_`, CR, a control, or U+FFFE/U+FFFF.
+                    if next == 0x5F || next == 0x0D || (next < 0x20 && next != 0x09 && next != 0x0A) { return false }
+                    if next == 0xEF, i + 8 < n, utf8[i + 7] == 0xBF, utf8[i + 8] == 0xBE || utf8[i + 8] == 0xBF { return false }
+                }
+            }
+            i += 1
+        }
+        return true
+    }
+
+    private static func isHexDigit(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66)
+    }
+
     /// True for scalars XML 1.0 cannot carry and `xmlSafe` escapes.
     static func mustEscape(_ c: Unicode.Scalar) -> Bool {
         let v = c.value

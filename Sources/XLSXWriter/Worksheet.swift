@@ -66,6 +66,15 @@ public final class Worksheet {
         try check(err, op, row, col)
     }
 
+    /// Writes NUL-terminated UTF-8 that `Worksheet.storedAsIs` accepted, with no copy: the fast path
+    /// for a million-row sheet. Text it did not accept goes through `writeString`.
+    public func writeStoredUTF8(row: Int, col: Int, _ text: UnsafePointer<CChar>, format: Format? = nil) throws {
+        let op = "worksheet_write_string"
+        let (r, c) = try cell(row, col, op)
+        let fmt = try workbook.lxwFormat(format, operation: op)
+        try check(worksheet_write_string(handle, r, c, text, fmt), op, row, col)
+    }
+
     /// Writes a finite Double as a number cell; NaN and infinities throw (Excel has no such values).
     public func writeNumber(row: Int, col: Int, _ value: Double, format: Format? = nil) throws {
         let op = "worksheet_write_number"

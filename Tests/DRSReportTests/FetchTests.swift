@@ -64,8 +64,7 @@ import Testing
         }
         var rows: [JSONValue] = []
         for row in try allRows(result.diffs) {
-            var text = ""
-            JSONReportWriter.writeRow(row, into: &text)
+            let text = try JSONReportWriter.writeRow(row)
             rows.append(strip(try JSONParser.parse(Data(text.utf8))))
         }
         guard case .object(var members) = strip(try JSONReportWriter.encode(result.report)) else { return .null }

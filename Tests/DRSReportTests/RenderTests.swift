@@ -160,8 +160,7 @@ func text(_ folder: URL, _ name: String) throws -> String {
         var withoutTask = rows[0]
         withoutTask.taskId = nil
         for row in rows + [withoutTask] {
-            var direct = ""
-            JSONReportWriter.writeRow(row, into: &direct)
+            let direct = try JSONReportWriter.writeRow(row)
             var viaCodable = ""
             JSONWriter.write(try JSONParser.parse(try JSONReportWriter.rowEncoder().encode(row)), into: &viaCodable, indent: nil)
             #expect(direct == viaCodable)

@@ -28,6 +28,26 @@ struct CellTextTests {
         #expect(excelDecode(lxwControlEscape(Worksheet.xmlSafe(input))) == input)
     }
 
+    @Test("storedAsIs over bytes agrees with xmlSafe and the cell limit")
+    func storedAsIsAgreesWithXmlSafe() {
+        let alphabet: [String] = ["_", "x", "X", "0", "4", "1", "A", "f", "g", "\u{0}", "\u{1}", "\r", "\n", "\t", "\u{FFFE}", "\u{FFFF}", "é", "😀", "\u{EFBF}"]
+        var rng = SplitMix64(seed: 0xB17E5)
+        var cases = ["", "plain", "snake_case", "_x0041_", "_x0041", "_x0041\r", "_x0041\u{1}", "_x0041\u{FFFE}", "_x0041\t", String(repeating: "a", count: 32_767),
+                     String(repeating: "a", count: 32_768), String(repeating: "é", count: 20_000)]
+        for _ in 0..<20_000 {
+            let length = Int(rng.next() % 12)
+            var s = ""
+            for _ in 0..<length { s += alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            cases.append(s)
+        }
+        for s in cases {
+            var text = s
+            let fast = text.withUTF8 { Worksheet.storedAsIs($0) }
+            let slow = Worksheet.xmlSafe(s) == s && s.utf8.count <= Worksheet.maxCellCharacters
+            #expect(fast == slow, "\(s.prefix(40).debugDescription)")
+        }
+    }
+
     @Test("xmlSafe round-trips random strings through Excel's decoding")
     func xmlSafeRoundTripFuzz() {
         let alphabet: [String] = ["_", "x", "X", "0", "4", "1", "A", "f", "g", "\u{0}", "\u{1}", "\r", "\n", "\t", "\u{FFFE}", "é", "😀"]

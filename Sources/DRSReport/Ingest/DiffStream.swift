@@ -1,66 +1,39 @@
 import Foundation
 
-/// A response file that carries inconsistent rows.
-public struct DiffSource: Sendable {
-    /// The file.
-    var file: ResponseFile
-    /// Its source id.
-    var sourceId: String
-    /// Its kind.
-    var kind: ResponseKind
-    /// The job its archive or request names.
-    var jobId: String?
-    /// Rows it held when first read.
-    var rows: Int64
-    /// Rows kept (not exact duplicates of an earlier row).
-    var kept: Int64
-    /// Ordinals (within this file, in reading order) of the rows that duplicate an earlier row.
-    var skipped: [Int64]
-    /// Index of its first row among every row recorded.
-    var firstRecord: Int
-}
-
 /// Every distinct inconsistent row of the inputs, in input order.
 ///
-/// Rows are not kept in memory: each `forEach` reads the response files again, one page at a
-/// time, so a writer sees a million rows with the memory of one page. Each writer may iterate
-/// independently (and on its own thread), which lets the XLSX writer run alongside the others.
+/// Rows are not kept in memory: ingest parsed each response once and appended its rows to a
+/// `RowSpool`; each `forEach` reads the spool again through a small window, so a writer sees a
+/// million rows with the memory of that window. Writers iterate independently, on their own threads.
 public struct DiffStream: Sendable {
-    let sources: [DiffSource]
+    let spool: RowSpool?
+    /// Rows recorded that are exact duplicates of a kept row (sorted record indices).
+    let skipped: [Int]
     /// The job of every row, resolved once all inputs were read.
     let jobs: RowJobs
 
-    /// Distinct rows, known from the first pass.
-    public var count: Int64 { sources.reduce(0) { $0 + $1.kept } }
+    /// Distinct rows.
+    public var count: Int64 { Int64((spool?.records ?? 0) - skipped.count) }
 
     /// A stream with no rows.
-    public static let empty = DiffStream(sources: [], jobs: RowJobs())
+    public static let empty = DiffStream(spool: nil, skipped: [], jobs: RowJobs())
 
-    /// Calls `body` for every distinct row, in input order. Fails if a file changed since it was first read.
+    /// Calls `body` for every distinct row, in input order.
     public func forEach(_ body: (DiffRow) throws -> Void) throws {
-        for source in sources where source.rows > 0 {
-            let (data, _) = try Ingestor.readBytes(source.file)
-            let value = try Ingestor.parse(data, file: source.file.userPath)
-            let root = JSONReader(value, file: source.file.userPath)
-            let pages = try DiffExtraction.pages(
-                from: root, kind: source.kind, request: source.file.request, jobId: source.jobId, sourceId: source.sourceId)
-            var ordinal: Int64 = 0
-            var nextSkip = 0
-            for page in pages {
-                for var row in page.rows {
-                    defer { ordinal += 1 }
-                    if nextSkip < source.skipped.count, source.skipped[nextSkip] == ordinal {
-                        nextSkip += 1
-                        continue
-                    }
-                    row.jobId = jobs.job(source.firstRecord + Int(ordinal)) ?? row.jobId
-                    try body(row)
-                }
+        try forEachRaw { raw in try body(raw.row(jobId: jobs.job(raw.index))) }
+    }
+
+    /// Calls `body` for every distinct row as bytes (the writers' fast path). The job of a row is
+    /// `jobs.job(raw.index)` when resolved, else the row's own.
+    func forEachRaw(_ body: (RawDiffRow) throws -> Void) throws {
+        guard let spool else { return }
+        var nextSkip = 0
+        try spool.read { raw in
+            if nextSkip < skipped.count, skipped[nextSkip] == raw.index {
+                nextSkip += 1
+                return
             }
-            if ordinal != source.rows {
-                throw DRSReportError.unreadableFile(
-                    path: source.file.userPath, reason: "it changed while the report was written (\(source.rows) rows before, \(ordinal) now)")
-            }
+            try body(raw)
         }
     }
 }

@@ -45,7 +45,7 @@ public enum Ingestor {
         for file in files {
             try builder.add(file)
         }
-        return builder.finish()
+        return try builder.finish()
     }
 
     /// Reads a file's bytes, checking an archive checksum when there is one.

@@ -14,29 +14,20 @@ extension ReportBuilder {
         let pages = try DiffExtraction.pages(
             from: root, kind: kind, request: context.request, jobId: context.jobId, sourceId: context.sourceId)
         guard !pages.isEmpty else { return }
-        let start = book.records.count
-        var ordinal: Int64 = 0
+        if spool == nil { spool = try RowSpool() }
         for (pageIndex, page) in pages.enumerated() {
             for row in page.rows {
                 let table = book.add(row)
+                try spool?.append(row)
                 // A bounded sample: the first rows of each table, so every inconsistent table can be shown.
                 if book.sampled[table, default: 0] < options.previewRowsPerTable, preview.count < options.previewRows {
                     book.sampled[table, default: 0] += 1
                     preview.append((book.records.count - 1, row))
                 }
-                ordinal += 1
             }
             if let reported = page.reportedCount {
                 reportedCounts[reportedKey(page, pageIndex, context)] = reported
             }
-        }
-        if ordinal > 0 {
-            // Pinning the digest makes the second read fail loudly if a loose file changed in between.
-            var file = context.file
-            file.expectedSHA256 = context.digest
-            diffSources.append(DiffSource(
-                file: file, sourceId: context.sourceId, kind: kind, jobId: context.jobId, rows: ordinal, kept: ordinal, skipped: [],
-                firstRecord: start))
         }
     }
 
@@ -77,14 +68,7 @@ extension ReportBuilder {
             start = end
         }
         // The stream skips exactly these.
-        for index in diffSources.indices {
-            let first = diffSources[index].firstRecord
-            let count = Int(diffSources[index].rows)
-            var skipped: [Int64] = []
-            for ordinal in 0..<count where !kept[first + ordinal] { skipped.append(Int64(ordinal)) }
-            diffSources[index].skipped = skipped
-            diffSources[index].kept = Int64(count - skipped.count)
-        }
+        skippedRows = kept.indices.filter { !kept[$0] }
         var summary = DiffSummary()
         for (index, record) in records.enumerated() where kept[index] {
             summary.rowsInInput += 1
@@ -106,7 +90,7 @@ extension ReportBuilder {
             row.jobId = jobs[item.index]
             return row
         }
-        rowJobs = RowJobs(jobs: jobs, sources: diffSources.map { ($0.firstRecord, Int($0.rows)) })
+        rowJobs = RowJobs(jobs: jobs)
     }
 
     /// One digest group: rows alike in location, kind and keys. Rows with the same job and task are
@@ -313,7 +297,7 @@ struct RowJobs: Sendable {
 
     init() {}
 
-    init(jobs: [String?], sources: [(Int, Int)]) {
+    init(jobs: [String?]) {
         var lookup: [String: UInt32] = [:]
         index.reserveCapacity(jobs.count)
         for job in jobs {
@@ -329,7 +313,12 @@ struct RowJobs: Sendable {
     }
 
     func job(_ record: Int) -> String? {
+        nameIndex(record).map { names[$0] }
+    }
+
+    /// Index into `names` of a record's resolved job.
+    func nameIndex(_ record: Int) -> Int? {
         guard record < index.count, index[record] > 0 else { return nil }
-        return names[Int(index[record]) - 1]
+        return Int(index[record]) - 1
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Joins the collected facts into the ledger, names the job and judges the report.
 extension ReportBuilder {
-    func finish() -> IngestResult {
+    func finish() throws(DRSReportError) -> IngestResult {
         // Jobs, and tasks claimed by more than one.
         report.jobs = jobOrder.compactMap { jobs[$0] }
         for id in taskOrder {
@@ -18,6 +18,7 @@ extension ReportBuilder {
         resolveJobs(resolver)
         inferObjectTypes()
         settleRows(resolver)
+        try spool?.flush()
 
         var ledger = LedgerBuilder(facts: facts, rowsByTable: resolvedRows(resolver), receivedAt: receivedAt)
         let details = mergedUntyped(facts.objectDetails)
@@ -42,7 +43,7 @@ extension ReportBuilder {
         report.notCompared = LedgerRules.notCompared(report)
         report.verdict = VerdictRule.judge(report)
         if report.title.isEmpty { report.title = Self.defaultTitle(report.jobs, strings: Strings(options.language)) }
-        return IngestResult(report: report, diffs: DiffStream(sources: diffSources, jobs: rowJobs))
+        return IngestResult(report: report, diffs: DiffStream(spool: spool, skipped: skippedRows, jobs: rowJobs))
     }
 
     /// "DRS comparison: <job name> (<job id>)"; the job id alone without a name; a count of jobs when several.

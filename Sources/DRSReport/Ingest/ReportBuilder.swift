@@ -9,7 +9,10 @@ final class ReportBuilder {
     let options: IngestOptions
     var report: Report
     var facts = FactStore()
-    var diffSources: [DiffSource] = []
+    /// Every row read, once, for the writers.
+    var spool: RowSpool?
+    /// Record indices of rows that duplicate a kept row.
+    var skippedRows: [Int] = []
     /// Digest and request context of every input read: identical bytes are the same input only
     /// when they also answered the same request.
     var seenInputs: [String: String] = [:]

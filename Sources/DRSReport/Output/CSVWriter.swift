@@ -41,9 +41,34 @@ public struct CSVWriter: ReportWriter {
             }
         }
         let diffColumns = DiffColumns.columns(strings)
-        try emit("diffs.csv", diffColumns.filter { $0.placement != .xlsxOnly }.map(\.id)) { file in
-            let columns = diffColumns.filter { $0.placement != .xlsxOnly }
-            try diffs.forEach { row in try file.row(columns.map { Self.cell($0.value(row)) }) }
+        let columns = diffColumns.filter { $0.placement != .xlsxOnly }
+        try emit("diffs.csv", columns.map(\.id)) { file in
+            if let plan = RawCell.plan(columns.map(\.id)) {
+                var jobNames = diffs.jobs.names
+                try diffs.forEachRaw { row in
+                    for (index, cell) in plan.enumerated() {
+                        if index > 0 { file.separator() }
+                        switch cell {
+                        case .field(.job):
+                            if let job = diffs.jobs.nameIndex(row.index) {
+                                jobNames[job].withUTF8 { file.text($0) }
+                            } else {
+                                file.text(row.bytes(.job))
+                            }
+                        case .field(let field): file.text(row.bytes(field))
+                        case .kind:
+                            var code = row.kind.rawValue
+                            code.withUTF8 { file.text($0) }
+                        case .inferred:
+                            var flag = row.locationInferred ? "true" : "false"
+                            flag.withUTF8 { file.text($0) }
+                        }
+                    }
+                    try file.endRow()
+                }
+            } else {
+                try diffs.forEach { row in try file.row(columns.map { Self.cell($0.value(row)) }) }
+            }
         }
         return written.sorted()
     }
@@ -81,6 +106,27 @@ enum DiffColumns {
         ]
     }
 
+    /// How a diff column reads a spooled row; nil when a column has no such reading (then the
+    /// writers take the `DiffRow` path).
+    static func rawCell(_ id: String) -> RawCell? {
+        switch id {
+        case "job_id": .field(.job)
+        case "task_id": .field(.task)
+        case "source_db": .field(.sourceDb)
+        case "source_table": .field(.sourceTable)
+        case "target_db": .field(.targetDb)
+        case "target_table": .field(.targetTable)
+        case "diff_kind": .kind
+        case "source_key": .field(.sourceKeyText)
+        case "target_key": .field(.targetKeyText)
+        case "source_select_sql": .field(.sourceSQL)
+        case "target_select_sql": .field(.targetSQL)
+        case "location_from_sql": .inferred
+        case "source_id": .field(.sourceId)
+        default: nil
+        }
+    }
+
     /// A single key value as it is; several joined by ", ", or a JSON array when a value itself
     /// holds a comma or a quote, so a composite key is never ambiguous.
     static func keyText(_ values: [String]) -> String {
@@ -89,6 +135,18 @@ enum DiffColumns {
             return "[" + values.map { JSONWriter.quote($0) }.joined(separator: ",") + "]"
         }
         return values.joined(separator: ", ")
+    }
+}
+
+/// A diff column over a spooled row.
+enum RawCell {
+    case field(RowSpool.Field)
+    case kind
+    case inferred
+
+    static func plan(_ ids: [String]) -> [RawCell]? {
+        let cells = ids.compactMap(DiffColumns.rawCell)
+        return cells.count == ids.count ? cells : nil
     }
 }
 
@@ -116,49 +174,69 @@ final class CSVFile {
 
     func row(_ cells: [Cell]) throws {
         for (index, cell) in cells.enumerated() {
-            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            if index > 0 { separator() }
             switch cell {
-            case .number(let text): append(text)
-            case .text(let text): append(CSVFile.neutralised(text))
+            case .number(var text): text.withUTF8 { append($0, neutralise: false) }
+            case .text(var text): text.withUTF8 { append($0, neutralise: true) }
             }
         }
+        try endRow()
+    }
+
+    /// A text cell from UTF-8 bytes, neutralised; the streaming writer's path.
+    func text(_ utf8: UnsafeBufferPointer<UInt8>) {
+        append(utf8, neutralise: true)
+    }
+
+    func separator() {
+        buffer.append(UInt8(ascii: ","))
+    }
+
+    func endRow() throws {
         buffer += [0x0D, 0x0A]
         if buffer.count >= 1 << 16 { try flush() }
     }
 
-    private func append(_ text: String) {
-        let needsQuotes = text.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+    private func append(_ utf8: UnsafeBufferPointer<UInt8>, neutralise: Bool) {
+        let apostrophe = neutralise && Self.needsApostrophe(utf8)
+        let needsQuotes = utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        if needsQuotes { buffer.append(UInt8(ascii: "\"")) }
+        if apostrophe { buffer.append(UInt8(ascii: "'")) }
         if needsQuotes {
-            buffer.append(UInt8(ascii: "\""))
-            for byte in text.utf8 {
+            for byte in utf8 {
                 if byte == UInt8(ascii: "\"") { buffer.append(byte) }
                 buffer.append(byte)
             }
             buffer.append(UInt8(ascii: "\""))
         } else {
-            buffer += text.utf8
+            buffer.append(contentsOf: utf8)
         }
     }
 
     /// The formula-neutralisation rule (see the type comment of `CSVWriter`). Leading spaces are
     /// looked past: LibreOffice with "trim spaces" on evaluates `  =1+1`.
     static func neutralised(_ text: String) -> String {
-        guard let first = text.utf8.first else { return text }
+        var text = text
+        return text.withUTF8 { needsApostrophe($0) } ? "'" + text : text
+    }
+
+    static func needsApostrophe(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = utf8.first else { return false }
         switch first {
         case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D, 0x0A:
-            return "'" + text
+            return true
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            return isPlainNumber(text) ? text : "'" + text
+            return !isPlainNumber(utf8)
         case UInt8(ascii: " "):
-            guard let next = text.utf8.first(where: { $0 != UInt8(ascii: " ") && $0 != 0x09 }) else { return text }
-            return [UInt8(ascii: "="), UInt8(ascii: "@"), UInt8(ascii: "+"), UInt8(ascii: "-"), 0x0D, 0x0A].contains(next) ? "'" + text : text
+            guard let next = utf8.first(where: { $0 != UInt8(ascii: " ") && $0 != 0x09 }) else { return false }
+            return [UInt8(ascii: "="), UInt8(ascii: "@"), UInt8(ascii: "+"), UInt8(ascii: "-"), 0x0D, 0x0A].contains(next)
         default:
-            return text
+            return false
         }
     }
 
-    private static func isPlainNumber(_ text: String) -> Bool {
-        let body = text.utf8.dropFirst()
+    private static func isPlainNumber(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let body = utf8.dropFirst()
         guard !body.isEmpty else { return false }
         var dots = 0
         for byte in body {

@@ -29,18 +29,19 @@ public struct JSONReportWriter: ReportWriter {
                 try handle.write(contentsOf: Data(out.utf8))
                 out = ""
                 var first = true
-                var buffer = "["
-                try diffs.forEach { row in
-                    buffer += first ? "\n    " : ",\n    "
+                var buffer: [UInt8] = Array("[".utf8)
+                buffer.reserveCapacity(1 << 17)
+                try diffs.forEachRaw { row in
+                    buffer.append(contentsOf: first ? Self.firstSeparator : Self.separator)
                     first = false
-                    Self.writeRow(row, into: &buffer)
-                    if buffer.utf8.count > 1 << 16 {
-                        try handle.write(contentsOf: Data(buffer.utf8))
-                        buffer = ""
+                    Self.writeRow(row, job: diffs.jobs.job(row.index), into: &buffer)
+                    if buffer.count > 1 << 16 {
+                        try handle.write(contentsOf: buffer)
+                        buffer.removeAll(keepingCapacity: true)
                     }
                 }
-                buffer += first ? "]" : "\n  ]"
-                try handle.write(contentsOf: Data(buffer.utf8))
+                buffer.append(contentsOf: first ? Array("]".utf8) : Array("\n  ]".utf8))
+                try handle.write(contentsOf: buffer)
             } else if let value = members[key] {
                 JSONWriter.write(value, into: &out, indent: 1)
             }
@@ -51,27 +52,70 @@ public struct JSONReportWriter: ReportWriter {
         return ["report.json"]
     }
 
-    /// One inconsistent row, written directly (sorted keys, no spaces): the same text
+    private static let firstSeparator = Array("\n    ".utf8)
+    private static let separator = Array(",\n    ".utf8)
+
+    /// One inconsistent row, written from its spooled bytes (sorted keys, no spaces): the same text
     /// `JSONWriter` makes from the Codable encoding, which a test checks, at a fraction of the cost.
-    static func writeRow(_ row: DiffRow, into out: inout String) {
-        func strings(_ values: [String]) -> String {
-            "[" + values.map(JSONWriter.quote).joined(separator: ",") + "]"
+    static func writeRow(_ row: RawDiffRow, job: String?, into out: inout [UInt8]) {
+        func key(_ name: StaticString) {
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
         }
-        out += "{"
-        if let jobId = row.jobId { out += "\"job_id\":" + JSONWriter.quote(jobId) + "," }
-        out += "\"kind\":" + JSONWriter.quote(row.kind.rawValue)
-        out += ",\"location_inferred\":" + (row.locationInferred ? "true" : "false")
-        out += ",\"source_database\":" + JSONWriter.quote(row.sourceDatabase)
-        out += ",\"source_id\":" + JSONWriter.quote(row.sourceId)
-        out += ",\"source_key\":" + strings(row.sourceKey)
-        out += ",\"source_sql\":" + JSONWriter.quote(row.sourceSQL)
-        out += ",\"source_table\":" + JSONWriter.quote(row.sourceTable)
-        out += ",\"target_database\":" + JSONWriter.quote(row.targetDatabase)
-        out += ",\"target_key\":" + strings(row.targetKey)
-        out += ",\"target_sql\":" + JSONWriter.quote(row.targetSQL)
-        out += ",\"target_table\":" + JSONWriter.quote(row.targetTable)
-        if let taskId = row.taskId { out += ",\"task_id\":" + JSONWriter.quote(taskId) }
-        out += "}"
+        func keys(_ count: Int, _ value: (Int) -> UnsafeBufferPointer<UInt8>) {
+            out.append(UInt8(ascii: "["))
+            for i in 0..<count {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSONWriter.quote(value(i), into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "{"))
+        if var job {
+            key("\"job_id\":")
+            job.withUTF8 { JSONWriter.quote($0, into: &out) }
+            out.append(UInt8(ascii: ","))
+        } else if row.hasJob {
+            key("\"job_id\":")
+            JSONWriter.quote(row.bytes(.job), into: &out)
+            out.append(UInt8(ascii: ","))
+        }
+        key("\"kind\":\"")
+        var kind = row.kind.rawValue
+        kind.withUTF8 { out.append(contentsOf: $0) }
+        key(row.locationInferred ? "\",\"location_inferred\":true" : "\",\"location_inferred\":false")
+        key(",\"source_database\":")
+        JSONWriter.quote(row.bytes(.sourceDb), into: &out)
+        key(",\"source_id\":")
+        JSONWriter.quote(row.bytes(.sourceId), into: &out)
+        key(",\"source_key\":")
+        keys(row.sourceKeys, row.sourceKey)
+        key(",\"source_sql\":")
+        JSONWriter.quote(row.bytes(.sourceSQL), into: &out)
+        key(",\"source_table\":")
+        JSONWriter.quote(row.bytes(.sourceTable), into: &out)
+        key(",\"target_database\":")
+        JSONWriter.quote(row.bytes(.targetDb), into: &out)
+        key(",\"target_key\":")
+        keys(row.targetKeys, row.targetKey)
+        key(",\"target_sql\":")
+        JSONWriter.quote(row.bytes(.targetSQL), into: &out)
+        key(",\"target_table\":")
+        JSONWriter.quote(row.bytes(.targetTable), into: &out)
+        if row.hasTask {
+            key(",\"task_id\":")
+            JSONWriter.quote(row.bytes(.task), into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// One row as report.json writes it, through the same spool and byte writer (for tests).
+    static func writeRow(_ row: DiffRow) throws -> String {
+        let spool = try RowSpool()
+        try spool.append(row)
+        try spool.flush()
+        var out: [UInt8] = []
+        try spool.read { writeRow($0, job: nil, into: &out) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func rowEncoder() -> JSONEncoder {

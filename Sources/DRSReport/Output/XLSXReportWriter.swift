@@ -100,23 +100,52 @@ public struct XLSXReportWriter: ReportWriter {
             var current = try sheetWriter(diffSheetNames[0])
             try current.header(header)
             var rowsOnSheet = 0
-            try diffs.forEach { row in
-                if rowsOnSheet == rowsPerSheet {
-                    try current.finish()
-                    sheetIndex += 1
-                    var sheetName = "\(diffsBase) (\(sheetIndex + 1))"
-                    if sheetIndex < diffSheetNames.count {
-                        sheetName = diffSheetNames[sheetIndex]
-                    } else {
-                        sheetName = Workbook.sanitizedSheetName(sheetName, existing: names)
-                        names.insert(sheetName.lowercased())
-                    }
-                    current = try sheetWriter(sheetName)
-                    try current.header(header)
-                    rowsOnSheet = 0
+            func nextSheetIfFull() throws {
+                guard rowsOnSheet == rowsPerSheet else { return }
+                try current.finish()
+                sheetIndex += 1
+                var sheetName = "\(diffsBase) (\(sheetIndex + 1))"
+                if sheetIndex < diffSheetNames.count {
+                    sheetName = diffSheetNames[sheetIndex]
+                } else {
+                    sheetName = Workbook.sanitizedSheetName(sheetName, existing: names)
+                    names.insert(sheetName.lowercased())
                 }
-                try current.row(columns.map { Self.value($0.value(row)) })
-                rowsOnSheet += 1
+                current = try sheetWriter(sheetName)
+                try current.header(header)
+                rowsOnSheet = 0
+            }
+            if let plan = RawCell.plan(columns.map(\.id)) {
+                // The fast path: spooled bytes straight to libxlsxwriter; widths from the first rows.
+                let kinds = DiffKind.allCases.map { CText(strings["diffkind.\($0.rawValue)"]) }
+                let jobNames = diffs.jobs.names.map(CText.init)
+                var seen = 0
+                try diffs.forEachRaw { row in
+                    try nextSheetIfFull()
+                    let measure = seen < Self.widthSample
+                    for (column, cell) in plan.enumerated() {
+                        switch cell {
+                        case .field(.job):
+                            if let job = diffs.jobs.nameIndex(row.index) {
+                                try current.text(column, jobNames[job], measure: measure)
+                            } else {
+                                try current.utf8(column, row, .job, measure: measure)
+                            }
+                        case .field(let field): try current.utf8(column, row, field, measure: measure)
+                        case .kind: try current.text(column, kinds[DiffKind.allCases.firstIndex(of: row.kind) ?? 0], format: .inconsistent, measure: measure)
+                        case .inferred: try current.text(column, row.locationInferred ? CText.yes : CText.no, measure: measure)
+                        }
+                    }
+                    current.endRow()
+                    rowsOnSheet += 1
+                    seen += 1
+                }
+            } else {
+                try diffs.forEach { row in
+                    try nextSheetIfFull()
+                    try current.row(columns.map { Self.value($0.value(row)) })
+                    rowsOnSheet += 1
+                }
             }
             try current.finish()
         }
@@ -126,6 +155,10 @@ public struct XLSXReportWriter: ReportWriter {
 }
 
 extension XLSXReportWriter {
+    /// Rows of the Diffs sheet whose text sizes its columns; a wider value further down is shown
+    /// whole in its cell when selected, as any cell over the width is.
+    static let widthSample = 10_000
+
     /// A section cell as a typed workbook cell.
     static func value(_ value: CellValue) -> SheetWriter.Value {
         switch value {
@@ -270,6 +303,43 @@ final class SheetWriter {
         widths[column] = min(Self.maxWidth, max(widths[column], width + 1 + bonus))
     }
 
+    /// A text cell from a spooled row: handed over as it lies when XLSX stores it as it is,
+    /// through `writeString` (escapes, the cell limit) otherwise.
+    func utf8(_ column: Int, _ raw: RawDiffRow, _ field: RowSpool.Field, measure: Bool) throws {
+        if raw.plain(field) {
+            try sheet.writeStoredUTF8(row: row, col: column, raw.cString(field))
+        } else {
+            try sheet.writeString(row: row, col: column, raw.string(field), truncateWithMarker: marker)
+        }
+        if measure { note(column, bytes: raw.bytes(field)) }
+    }
+
+    /// A text cell the writer made once (a label, a job id).
+    func text(_ column: Int, _ text: CText, format tone: CompareOutcome? = nil, measure: Bool) throws {
+        let format: Format? = switch tone {
+        case .consistent: formats.consistent
+        case .inconsistent: formats.inconsistent
+        case nil: nil
+        default: formats.attention
+        }
+        if text.plain {
+            try text.bytes.withUnsafeBufferPointer { try sheet.writeStoredUTF8(row: row, col: column, $0.baseAddress!, format: format) }
+        } else {
+            try sheet.writeString(row: row, col: column, text.string, format: format, truncateWithMarker: marker)
+        }
+        if measure { note(column, text.string) }
+    }
+
+    func endRow() {
+        row += 1
+    }
+
+    private func note(_ column: Int, bytes: UnsafeBufferPointer<UInt8>) {
+        guard column < widths.count, widths[column] < Self.maxWidth else { return }
+        // 80 scalars take at most 320 bytes.
+        note(column, String(decoding: UnsafeBufferPointer(rebasing: bytes.prefix(320)), as: UTF8.self))
+    }
+
     func finish(filter: Bool = true) throws {
         try sheet.freezePanes(row: 1, col: 0)
         if filter && columns > 0 {
@@ -279,4 +349,22 @@ final class SheetWriter {
             try sheet.setColumn(first: column, last: column, width: width)
         }
     }
+}
+
+/// Text made once and written many times: its NUL-terminated UTF-8, and whether XLSX stores it as it is.
+struct CText {
+    let string: String
+    let bytes: [CChar]
+    let plain: Bool
+
+    init(_ string: String) {
+        self.string = string
+        var utf8 = Array(string.utf8)
+        plain = utf8.withUnsafeBufferPointer { Worksheet.storedAsIs($0) }
+        utf8.append(0)
+        bytes = utf8.map { CChar(bitPattern: $0) }
+    }
+
+    static let yes = CText("true")
+    static let no = CText("false")
 }

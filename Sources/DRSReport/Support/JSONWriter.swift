@@ -33,6 +33,40 @@ enum JSONWriter {
         }
     }
 
+    /// `quote` over UTF-8 bytes, appended to `out`: the same escapes, for the streaming writers.
+    static func quote(_ utf8: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        out.append(0x22)
+        if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+            out.append(contentsOf: utf8)
+            out.append(0x22)
+            return
+        }
+        let hex = Array("0123456789abcdef".utf8)
+        var i = 0
+        let n = utf8.count
+        while i < n {
+            let byte = utf8[i]
+            switch byte {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+            case 0x09: out += [0x5C, UInt8(ascii: "t")]
+            case 0xE2 where i + 2 < n && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
+                out += Array("\\u202".utf8) + [utf8[i + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")]
+                i += 2
+            default:
+                if byte < 0x20 {
+                    out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                } else {
+                    out.append(byte)
+                }
+            }
+            i += 1
+        }
+        out.append(0x22)
+    }
+
     static func quote(_ text: String) -> String {
         if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
             return "\"" + text + "\""
