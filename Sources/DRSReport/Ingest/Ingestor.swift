@@ -42,8 +42,10 @@ public enum Ingestor {
     /// Ingests already discovered response files.
     public static func ingest(files: [ResponseFile], options: IngestOptions) throws(DRSReportError) -> IngestResult {
         let builder = ReportBuilder(options: options)
-        for file in files {
-            try builder.add(file)
+        let prefetcher = Prefetcher(files: files)
+        defer { prefetcher.stop() }
+        for index in files.indices {
+            try builder.add(try prefetcher.take(index))
         }
         return try builder.finish()
     }

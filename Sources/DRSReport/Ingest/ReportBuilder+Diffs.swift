@@ -10,15 +10,15 @@ import Foundation
 /// unknown never merges with another. Exact duplicates are counted once, and their number is
 /// reported; the stream skips exactly the rows found to be duplicates.
 extension ReportBuilder {
-    func collectDiffs(_ root: JSONReader, kind: ResponseKind, _ context: Context) throws(DRSReportError) {
-        let pages = try DiffExtraction.pages(
-            from: root, kind: kind, request: context.request, jobId: context.jobId, sourceId: context.sourceId)
+    func collectDiffs(_ prepared: PreparedFile, _ context: Context) throws(DRSReportError) {
+        let pages = try prepared.pages.get()
         guard !pages.isEmpty else { return }
         if spool == nil { spool = try RowSpool() }
+        var rowIndex = 0
         for (pageIndex, page) in pages.enumerated() {
             for row in page.rows {
-                let table = book.add(row)
-                try spool?.append(row)
+                let table = book.add(row, digest: prepared.digests[rowIndex])
+                rowIndex += 1
                 // A bounded sample: the first rows of each table, so every inconsistent table can be shown.
                 if book.sampled[table, default: 0] < options.previewRowsPerTable, preview.count < options.previewRows {
                     book.sampled[table, default: 0] += 1
@@ -29,13 +29,12 @@ extension ReportBuilder {
                 reportedCounts[reportedKey(page, pageIndex, context)] = reported
             }
         }
+        try spool?.append(encoded: prepared.encoded, records: rowIndex)
     }
 
     /// Rows of an input skipped as a copy of an earlier one (same bytes, same request): counted, and said.
-    func countCopiedRows(_ root: JSONReader, kind: ResponseKind, _ context: Context) {
-        guard let pages = try? DiffExtraction.pages(
-            from: root, kind: kind, request: context.request, jobId: context.jobId, sourceId: context.sourceId)
-        else { return }
+    func countCopiedRows(_ prepared: PreparedFile) {
+        guard case .success(let pages) = prepared.pages else { return }
         copiedRows += pages.reduce(0) { $0 + Int64($1.rows.count) }
     }
 
@@ -218,19 +217,25 @@ struct RowDigest: Hashable, Comparable {
     init(_ row: DiffRow) {
         var hasher = SHA256()
         func add(_ text: String) {
-            var length = UInt64(text.utf8.count).littleEndian
-            withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
-            hasher.update(data: Data(text.utf8))
+            var text = text
+            text.withUTF8 { utf8 in
+                var length = UInt64(utf8.count).littleEndian
+                withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(utf8))
+            }
         }
         for part in [row.sourceDatabase, row.sourceTable, row.targetDatabase, row.targetTable, row.kind.rawValue] { add(part) }
         for keys in [row.sourceKey, row.targetKey] {
             add(String(keys.count))
             for key in keys { add(key) }
         }
-        let bytes = Array(hasher.finalize())
-        func word(_ offset: Int) -> UInt64 { bytes[offset..<offset + 8].reduce(0) { $0 << 8 | UInt64($1) } }
-        high = word(0)
-        low = word(8)
+        var words: (UInt64, UInt64) = (0, 0)
+        hasher.finalize().withUnsafeBytes { bytes in
+            func word(_ offset: Int) -> UInt64 { (0..<8).reduce(0) { $0 << 8 | UInt64(bytes[offset + $1]) } }
+            words = (word(0), word(8))
+        }
+        high = words.0
+        low = words.1
     }
 }
 
@@ -243,6 +248,7 @@ struct RowBook {
     private var jobs: [String: UInt32] = [:]
     private var tasks: [String: UInt32] = [:]
     private var tables: [TableKey: UInt32] = [:]
+    private var last: UInt32?
     /// Preview rows taken per table.
     var sampled: [UInt32: Int] = [:]
 
@@ -251,21 +257,31 @@ struct RowBook {
         (!row.sourceTable.isEmpty && !row.sourceDatabase.isEmpty) || (!row.targetTable.isEmpty && !row.targetDatabase.isEmpty)
     }
 
+    /// The digest a row is recorded under (zero when its table is unknown); pure, so it can be
+    /// computed ahead, off the ingest thread.
+    static func digest(_ row: DiffRow) -> RowDigest {
+        locationKnown(row) ? RowDigest(row) : RowDigest(high: 0, low: 0)
+    }
+
     /// Records a row; returns its table's index.
-    mutating func add(_ row: DiffRow) -> UInt32 {
+    mutating func add(_ row: DiffRow, digest: RowDigest? = nil) -> UInt32 {
         var location = TableKey(row)
         location.jobId = nil
         let table: UInt32
-        if let known = tables[location] {
+        // Rows of one table come together: the last table is checked before the dictionary.
+        if let last, tableKeys[Int(last)] == location {
+            table = last
+        } else if let known = tables[location] {
             table = known
         } else {
             table = UInt32(tableKeys.count)
             tables[location] = table
             tableKeys.append(location)
         }
+        last = table
         let known = Self.locationKnown(row)
         records.append(RowRecord(
-            digest: known ? RowDigest(row) : RowDigest(high: 0, low: 0), job: index(row.jobId, &jobs, &jobNames),
+            digest: digest ?? Self.digest(row), job: index(row.jobId, &jobs, &jobNames),
             task: index(row.taskId, &tasks, &taskNames), table: table, kind: row.kind, inferred: row.locationInferred,
             unknownLocation: !known))
         return table

@@ -55,12 +55,13 @@ final class ReportBuilder {
         var query: [String: String] { file.request?.query ?? [:] }
     }
 
-    func add(_ file: ResponseFile) throws(DRSReportError) {
-        let (data, digest) = try Ingestor.readBytes(file)
-        let sourceId = "S\(nextSource)"
+    func add(_ prepared: PreparedFile) throws(DRSReportError) {
+        let file = prepared.file
+        let digest = prepared.digest
+        let sourceId = prepared.sourceId
         nextSource += 1
-        let value = try Ingestor.parse(data, file: file.userPath)
-        guard let kind = ResponseKind.detect(value, request: file.request) else {
+        let value = prepared.value
+        guard let kind = prepared.kind else {
             let keys = value.objectValue.map { $0.keys.sorted() } ?? []
             if value.objectValue == nil {
                 throw .typeMismatch(file: file.userPath, path: "$", expected: "a JSON object (a DRS response body)", found: JSONReader.describe(value))
@@ -78,7 +79,7 @@ final class ReportBuilder {
             record.duplicateOf = first
             report.sources.append(record)
             let context = Context(sourceId: sourceId, digest: digest, file: file, jobId: file.archiveJobId ?? file.request?.value(after: "jobs"))
-            countCopiedRows(JSONReader(value, file: file.userPath), kind: kind, context)
+            countCopiedRows(prepared)
             return
         }
         seenInputs[identity] = sourceId
@@ -108,7 +109,7 @@ final class ReportBuilder {
         case .v3CreateCompareTask: try v3CreateCompareTask(root, context)
         case .errorBody: try errorBody(root, context)
         }
-        try collectDiffs(root, kind: kind, context)
+        try collectDiffs(prepared, context)
     }
 
     // MARK: - Jobs and tasks

@@ -47,52 +47,64 @@ final class RowSpool: @unchecked Sendable {
 
     /// Appends a row.
     func append(_ row: DiffRow) throws(DRSReportError) {
-        let start = buffer.count
-        buffer.append(contentsOf: [0, 0, 0, 0])
-        buffer.append(UInt8(DiffKind.allCases.firstIndex(of: row.kind) ?? 0))
-        var flags: UInt8 = 0
-        if row.jobId != nil { flags |= 1 }
-        if row.taskId != nil { flags |= 2 }
-        if row.locationInferred { flags |= 4 }
-        buffer.append(flags)
-        let plainAt = buffer.count
-        put16(0)
-        put32(UInt32(clamping: row.sourceKey.count))
-        put32(UInt32(clamping: row.targetKey.count))
-        var plain: UInt16 = 0
-        let texts = [
-            row.jobId ?? "", row.taskId ?? "", row.sourceDatabase, row.sourceTable, row.targetDatabase, row.targetTable,
-            DiffColumns.keyText(row.sourceKey), DiffColumns.keyText(row.targetKey), row.sourceSQL, row.targetSQL, row.sourceId,
-        ]
-        for (index, text) in texts.enumerated() {
-            if put(text) { plain |= 1 << UInt16(index) }
-        }
-        for key in row.sourceKey { _ = put(key) }
-        for key in row.targetKey { _ = put(key) }
-        let length = UInt32(buffer.count - start - 4)
-        withUnsafeBytes(of: length.littleEndian) { for (i, b) in $0.enumerated() { buffer[start + i] = b } }
-        withUnsafeBytes(of: plain.littleEndian) { for (i, b) in $0.enumerated() { buffer[plainAt + i] = b } }
+        Self.encode(row, into: &buffer)
         records += 1
         if buffer.count >= 1 << 20 { try flush() }
     }
 
-    private func put16(_ value: UInt16) {
-        withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
+    /// Appends rows `encode` made (on another thread).
+    func append(encoded: [UInt8], records count: Int) throws(DRSReportError) {
+        buffer.append(contentsOf: encoded)
+        records += count
+        if buffer.count >= 1 << 20 { try flush() }
     }
 
-    private func put32(_ value: UInt32) {
-        withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
-    }
-
-    /// Appends a field; returns whether XLSX stores it as it is.
-    private func put(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { utf8 in
-            withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { buffer.append(contentsOf: $0) }
-            buffer.append(contentsOf: utf8)
-            buffer.append(0)
-            return Worksheet.storedAsIs(utf8)
+    /// One record, appended to `out`.
+    static func encode(_ row: DiffRow, into out: inout [UInt8]) {
+        func put16(_ value: UInt16) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
+        func put32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
+        /// Appends a field; returns whether XLSX stores it as it is.
+        func put(_ text: String) -> Bool {
+            var text = text
+            return text.withUTF8 { utf8 in
+                put32(UInt32(utf8.count))
+                out.append(contentsOf: utf8)
+                out.append(0)
+                return Worksheet.storedAsIs(utf8)
+            }
         }
+        let start = out.count
+        put32(0)
+        out.append(UInt8(DiffKind.allCases.firstIndex(of: row.kind) ?? 0))
+        var flags: UInt8 = 0
+        if row.jobId != nil { flags |= 1 }
+        if row.taskId != nil { flags |= 2 }
+        if row.locationInferred { flags |= 4 }
+        out.append(flags)
+        let plainAt = out.count
+        put16(0)
+        put32(UInt32(clamping: row.sourceKey.count))
+        put32(UInt32(clamping: row.targetKey.count))
+        var plain: UInt16 = 0
+        func field(_ field: Field, _ text: String) {
+            if put(text) { plain |= 1 << UInt16(field.rawValue) }
+        }
+        field(.job, row.jobId ?? "")
+        field(.task, row.taskId ?? "")
+        field(.sourceDb, row.sourceDatabase)
+        field(.sourceTable, row.sourceTable)
+        field(.targetDb, row.targetDatabase)
+        field(.targetTable, row.targetTable)
+        field(.sourceKeyText, DiffColumns.keyText(row.sourceKey))
+        field(.targetKeyText, DiffColumns.keyText(row.targetKey))
+        field(.sourceSQL, row.sourceSQL)
+        field(.targetSQL, row.targetSQL)
+        field(.sourceId, row.sourceId)
+        for key in row.sourceKey { _ = put(key) }
+        for key in row.targetKey { _ = put(key) }
+        let length = UInt32(out.count - start - 4).littleEndian
+        withUnsafeBytes(of: length) { for (i, b) in $0.enumerated() { out[start + i] = b } }
+        withUnsafeBytes(of: plain.littleEndian) { for (i, b) in $0.enumerated() { out[plainAt + i] = b } }
     }
 
     /// Writes what is buffered; call before reading.

@@ -1,0 +1,101 @@
+import Foundation
+
+/// A response file read, hashed, parsed and, when it carries inconsistent rows, extracted,
+/// digested and encoded for the spool: the pure part of ingest, done ahead of the builder.
+struct PreparedFile: @unchecked Sendable {
+    let file: ResponseFile
+    let sourceId: String
+    let digest: String
+    let value: JSONValue
+    let kind: ResponseKind?
+    /// The pages of rows, or the error extracting them raised; the builder throws it where it
+    /// would have met it (after the kind's own reading), so errors do not change with the pipeline.
+    let pages: Result<[DiffPage], DRSReportError>
+    /// Each row's digest, in page order.
+    let digests: [RowDigest]
+    /// Each row's spool record, in page order.
+    let encoded: [UInt8]
+
+    static func prepare(_ file: ResponseFile, sourceId: String) throws(DRSReportError) -> PreparedFile {
+        let (data, digest) = try Ingestor.readBytes(file)
+        let value = try Ingestor.parse(data, file: file.userPath)
+        let kind = ResponseKind.detect(value, request: file.request)
+        var pages: Result<[DiffPage], DRSReportError> = .success([])
+        var digests: [RowDigest] = []
+        var encoded: [UInt8] = []
+        if let kind {
+            let jobId = file.archiveJobId ?? file.request?.value(after: "jobs")
+            do throws(DRSReportError) {
+                let extracted = try DiffExtraction.pages(
+                    from: JSONReader(value, file: file.userPath), kind: kind, request: file.request, jobId: jobId, sourceId: sourceId)
+                pages = .success(extracted)
+                for page in extracted {
+                    for row in page.rows {
+                        digests.append(RowBook.digest(row))
+                        RowSpool.encode(row, into: &encoded)
+                    }
+                }
+            } catch {
+                pages = .failure(error)
+            }
+        }
+        return PreparedFile(
+            file: file, sourceId: sourceId, digest: digest, value: value, kind: kind, pages: pages, digests: digests, encoded: encoded)
+    }
+}
+
+/// Prepares files in order on one background thread, a few ahead of the builder, so reading and
+/// parsing run on the second core while the builder counts.
+final class Prefetcher: @unchecked Sendable {
+    private let files: [ResponseFile]
+    private let condition = NSCondition()
+    private var ready: [Int: Result<PreparedFile, DRSReportError>] = [:]
+    private var taken = 0
+    private var stopped = false
+    /// Files prepared ahead at most.
+    static let ahead = 4
+
+    init(files: [ResponseFile]) {
+        self.files = files
+        guard files.count > 1 else { return }
+        let thread = Thread { [self] in run() }
+        thread.stackSize = 16 << 20
+        thread.start()
+    }
+
+    private func run() {
+        for index in files.indices {
+            condition.lock()
+            while index - taken >= Self.ahead, !stopped { condition.wait() }
+            let stop = stopped
+            condition.unlock()
+            if stop { return }
+            let result = Result { () throws(DRSReportError) in try PreparedFile.prepare(files[index], sourceId: "S\(index + 1)") }
+            condition.lock()
+            ready[index] = result
+            condition.broadcast()
+            condition.unlock()
+            if case .failure = result { return }
+        }
+    }
+
+    /// The prepared file at `index` (taken in order, each once).
+    func take(_ index: Int) throws(DRSReportError) -> PreparedFile {
+        if files.count <= 1 { return try PreparedFile.prepare(files[index], sourceId: "S\(index + 1)") }
+        condition.lock()
+        while ready[index] == nil { condition.wait() }
+        let result = ready.removeValue(forKey: index)!
+        taken = index + 1
+        condition.broadcast()
+        condition.unlock()
+        return try result.get()
+    }
+
+    /// Stops the thread (after an error, or when done).
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
