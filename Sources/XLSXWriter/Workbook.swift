@@ -138,26 +138,8 @@ public final class Workbook {
             }
             workbook = created
 
-            let p = options.properties
-            var props = lxw_doc_properties()
             do {
-                props.title = try copy(p.title)
-                props.subject = try copy(p.subject)
-                props.author = try copy(p.author)
-                props.manager = try copy(p.manager)
-                props.company = try copy(p.company)
-                props.category = try copy(p.category)
-                props.keywords = try copy(p.keywords)
-                props.comments = try copy(p.comments)
-                props.status = try copy(p.status)
-                props.hyperlink_base = try copy(p.hyperlinkBase)
-                if let created = p.created {
-                    props.created = time_t(created.timeIntervalSince1970.rounded(.down))
-                }
-                let err = workbook_set_properties(workbook, &props)
-                if err != LXW_NO_ERROR {
-                    throw XLSXError.library(err, operation: "workbook_set_properties")
-                }
+                try Workbook.apply(options.properties, to: workbook, copy: copy)
             } catch {
                 lxw_workbook_free(workbook)
                 throw error
@@ -179,6 +161,45 @@ public final class Workbook {
             _ = workbook_close(handle)
         }
         releaseCStrings()
+    }
+
+    /// Replaces the document properties (before `close`): for a workbook begun before its title was known.
+    public func setProperties(_ properties: DocumentProperties) throws {
+        guard !isClosed else { throw XLSXError.closed("workbook_set_properties") }
+        try Workbook.checkProperties(properties)
+        var owned: [UnsafeMutablePointer<CChar>] = []
+        func copy(_ s: String?) throws -> UnsafeMutablePointer<CChar>? {
+            guard let s else { return nil }
+            guard let p = strdup(s) else { throw XLSXError.library(LXW_ERROR_MEMORY_MALLOC_FAILED, operation: "workbook_set_properties") }
+            owned.append(p)
+            return p
+        }
+        defer { cStrings += owned }
+        try Workbook.apply(properties, to: handle, copy: copy)
+    }
+
+    private static func apply(
+        _ p: DocumentProperties, to workbook: UnsafeMutablePointer<lxw_workbook>,
+        copy: (String?) throws -> UnsafeMutablePointer<CChar>?
+    ) throws {
+        var props = lxw_doc_properties()
+        props.title = try copy(p.title)
+        props.subject = try copy(p.subject)
+        props.author = try copy(p.author)
+        props.manager = try copy(p.manager)
+        props.company = try copy(p.company)
+        props.category = try copy(p.category)
+        props.keywords = try copy(p.keywords)
+        props.comments = try copy(p.comments)
+        props.status = try copy(p.status)
+        props.hyperlink_base = try copy(p.hyperlinkBase)
+        if let created = p.created {
+            props.created = time_t(created.timeIntervalSince1970.rounded(.down))
+        }
+        let err = workbook_set_properties(workbook, &props)
+        if err != LXW_NO_ERROR {
+            throw XLSXError.library(err, operation: "workbook_set_properties")
+        }
     }
 
     /// Writes the .xlsx file and frees libxlsxwriter's memory; throws the mapped `lxw_error` if writing fails.

@@ -197,8 +197,8 @@ struct FetchAndRender {
             ingest.language = try OptionParsing.language(lang)
             var renderOptions = RenderOptions()
             renderOptions.recordedOptions = ["lang": ingest.language.rawValue]
-            let result = try Ingestor.ingest([out], options: ingest)
-            let written = try Renderer.render(result, to: URL(fileURLWithPath: render), options: renderOptions)
+            let files = try InputDiscovery.discover([out], observedAt: ingest.observedAt)
+            let (result, written) = try Renderer.render(files: files, ingest: ingest, to: URL(fileURLWithPath: render), options: renderOptions)
             if !quiet {
                 Output.line("Verdict: \(result.report.verdict.value.rawValue); wrote \(written.files.count) files to \(render) (\(render)/report.html)")
             }

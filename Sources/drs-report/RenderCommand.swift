@@ -33,8 +33,8 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         let (ingest, render) = try options.resolve()
         try InputDiscovery.requireOutside(inputs, output: out)
-        let result = try Ingestor.ingest(inputs, options: ingest)
-        let summary = try Renderer.render(result, to: URL(fileURLWithPath: out), options: render)
+        let files = try InputDiscovery.discover(inputs, observedAt: ingest.observedAt)
+        let (result, summary) = try Renderer.render(files: files, ingest: ingest, to: URL(fileURLWithPath: out), options: render)
         let report = result.report
         if !quiet {
             Output.line("Verdict: \(report.verdict.value.rawValue) (\(report.verdictSentences.joined(separator: "; ")))")

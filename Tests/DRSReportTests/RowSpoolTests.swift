@@ -65,3 +65,55 @@ import Testing
         do { _ = try RowSpool() } catch { #expect(error.message.contains("TMPDIR")) }
     }
 }
+
+/// report.xlsx begun while ingest reads (the Diffs sheet following the spool) must be the same
+/// bytes as the one written after ingest, both when the early workbook is kept and when it is
+/// dropped because the rows needed a second look.
+@Suite struct EarlyWorkbookTests {
+    func bothWays(_ inputs: [String]) throws -> (asRead: Bool, same: Bool, rows: Int64) {
+        var options = IngestOptions(now: testNow)
+        options.observedAt = testObservedAt
+        let files = try InputDiscovery.discover(inputs, observedAt: options.observedAt)
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var render = RenderOptions()
+        render.formats = [.xlsx, .csv]
+        let (early, _) = try Renderer.render(files: files, ingest: options, to: folder.appendingPathComponent("early"), options: render)
+        let result = try Ingestor.ingest(files: files, options: options)
+        _ = try Renderer.render(result, to: folder.appendingPathComponent("late"), options: render)
+        let a = try Data(contentsOf: folder.appendingPathComponent("early/report.xlsx"))
+        let b = try Data(contentsOf: folder.appendingPathComponent("late/report.xlsx"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("early").path)
+        #expect(!leftovers.contains(".xlsx-tmp"))
+        return (early.diffs.asRead, a == b, early.diffs.count)
+    }
+
+    @Test func keptWhenTheRowsAreAsReadAndTheSameBytesEitherWay() throws {
+        let run = try bothWays([Repo.path("samples/v5-mysql-archive")])
+        #expect(run.asRead)
+        #expect(run.rows > 0)
+        #expect(run.same)
+    }
+
+    @Test func droppedWhenJobsAreResolvedLaterAndStillTheSameBytes() throws {
+        let run = try bothWays([Repo.path("samples/v3-mysql-responses")])
+        #expect(!run.asRead)
+        #expect(run.rows > 0)
+        #expect(run.same)
+    }
+
+    @Test func aFailedIngestLeavesNoFolderBehind() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bad = folder.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: bad, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Repo.path("samples/v3-mysql-responses/content-difference.json"), toPath: bad.appendingPathComponent("a.json").path)
+        try Data("{not json".utf8).write(to: bad.appendingPathComponent("b.json"))
+        let files = try InputDiscovery.discover([bad.path], observedAt: testObservedAt)
+        let out = folder.appendingPathComponent("deep/er/out")
+        #expect(throws: DRSReportError.self) {
+            _ = try Renderer.render(files: files, ingest: IngestOptions(now: testNow), to: out, options: RenderOptions())
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("deep").path))
+    }
+}

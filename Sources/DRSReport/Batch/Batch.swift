@@ -190,6 +190,8 @@ public enum Batch {
                 try OutputSwap.link(old, to: new)
                 return .skipped(previous)
             }
+            // Units already run side by side on every core, so each ingests first and renders after
+            // (no workbook begun early), and a unit that fails creates no folder.
             let result = try Ingestor.ingest(files: files, options: options.ingest)
             _ = try Renderer.render(result, to: new, options: options.render)
             return .rendered(try Evidence.read(from: new))

@@ -11,12 +11,15 @@ public struct DiffStream: Sendable {
     let skipped: [Int]
     /// The job of every row, resolved once all inputs were read.
     let jobs: RowJobs
+    /// True when the stream is the spool exactly as it was appended (no row skipped, every job as
+    /// its response said): what a writer that followed the spool during ingest wrote is then right.
+    var asRead = true
 
     /// Distinct rows.
     public var count: Int64 { Int64((spool?.records ?? 0) - skipped.count) }
 
     /// A stream with no rows.
-    public static let empty = DiffStream(spool: nil, skipped: [], jobs: RowJobs())
+    public static let empty = DiffStream(spool: nil, skipped: [], jobs: RowJobs(), asRead: true)
 
     /// Calls `body` for every distinct row, in input order.
     public func forEach(_ body: (DiffRow) throws -> Void) throws {

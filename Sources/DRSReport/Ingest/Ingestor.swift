@@ -41,11 +41,20 @@ public enum Ingestor {
 
     /// Ingests already discovered response files.
     public static func ingest(files: [ResponseFile], options: IngestOptions) throws(DRSReportError) -> IngestResult {
-        let builder = ReportBuilder(options: options)
+        try ingest(files: files, options: options, spool: nil)
+    }
+
+    /// Ingests into a given spool, which another thread may follow while rows arrive (see
+    /// `Renderer`); the spool is sealed when ingest finishes. The caller abandons it on failure.
+    static func ingest(
+        files: [ResponseFile], options: IngestOptions, spool: RowSpool?, progress: ((Int) -> Void)? = nil
+    ) throws(DRSReportError) -> IngestResult {
+        let builder = ReportBuilder(options: options, spool: spool)
         let prefetcher = Prefetcher(files: files)
         defer { prefetcher.stop() }
         for index in files.indices {
             try builder.add(try prefetcher.take(index))
+            progress?(index + 1)
         }
         return try builder.finish()
     }

@@ -44,38 +44,46 @@ struct PreparedFile: @unchecked Sendable {
     }
 }
 
-/// Prepares files in order on one background thread, a few ahead of the builder, so reading and
-/// parsing run on the second core while the builder counts.
+/// Prepares files on background threads (one per core, at most two), a few ahead of the builder,
+/// so reading and parsing run on every core while the builder counts. Files are handed over in order.
 final class Prefetcher: @unchecked Sendable {
     private let files: [ResponseFile]
     private let condition = NSCondition()
     private var ready: [Int: Result<PreparedFile, DRSReportError>] = [:]
+    private var next = 0
     private var taken = 0
     private var stopped = false
     /// Files prepared ahead at most.
-    static let ahead = 4
+    static let ahead = 6
 
     init(files: [ResponseFile]) {
         self.files = files
         guard files.count > 1 else { return }
-        let thread = Thread { [self] in run() }
-        thread.stackSize = 16 << 20
-        thread.start()
+        for _ in 0..<min(2, max(1, ProcessInfo.processInfo.activeProcessorCount)) {
+            let thread = Thread { [self] in run() }
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
     }
 
     private func run() {
-        for index in files.indices {
+        while true {
             condition.lock()
-            while index - taken >= Self.ahead, !stopped { condition.wait() }
-            let stop = stopped
+            while next - taken >= Self.ahead, !stopped { condition.wait() }
+            guard !stopped, next < files.count else {
+                condition.unlock()
+                return
+            }
+            let index = next
+            next += 1
             condition.unlock()
-            if stop { return }
             let result = Result { () throws(DRSReportError) in try PreparedFile.prepare(files[index], sourceId: "S\(index + 1)") }
             condition.lock()
             ready[index] = result
+            // No file after a failing one is needed: the builder stops there.
+            if case .failure = result { stopped = true }
             condition.broadcast()
             condition.unlock()
-            if case .failure = result { return }
         }
     }
 

@@ -68,6 +68,7 @@ extension ReportBuilder {
         }
         // The stream skips exactly these.
         skippedRows = kept.indices.filter { !kept[$0] }
+        rowsAsRead = skippedRows.isEmpty && records.indices.allSatisfy { records[$0].job != 0 || jobs[$0] == nil }
         var summary = DiffSummary()
         for (index, record) in records.enumerated() where kept[index] {
             summary.rowsInInput += 1

@@ -18,7 +18,7 @@ extension ReportBuilder {
         resolveJobs(resolver)
         inferObjectTypes()
         settleRows(resolver)
-        try spool?.flush()
+        try spool?.seal()
 
         var ledger = LedgerBuilder(facts: facts, rowsByTable: resolvedRows(resolver), receivedAt: receivedAt)
         let details = mergedUntyped(facts.objectDetails)
@@ -43,7 +43,7 @@ extension ReportBuilder {
         report.notCompared = LedgerRules.notCompared(report)
         report.verdict = VerdictRule.judge(report)
         if report.title.isEmpty { report.title = Self.defaultTitle(report.jobs, strings: Strings(options.language)) }
-        return IngestResult(report: report, diffs: DiffStream(spool: spool, skipped: skippedRows, jobs: rowJobs))
+        return IngestResult(report: report, diffs: DiffStream(spool: spool, skipped: skippedRows, jobs: rowJobs, asRead: rowsAsRead))
     }
 
     /// "DRS comparison: <job name> (<job id>)"; the job id alone without a name; a count of jobs when several.

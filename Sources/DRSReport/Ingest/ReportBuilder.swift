@@ -13,6 +13,8 @@ final class ReportBuilder {
     var spool: RowSpool?
     /// Record indices of rows that duplicate a kept row.
     var skippedRows: [Int] = []
+    /// Whether the stream is the spool exactly as read: no row skipped, no job resolved afterwards.
+    var rowsAsRead = true
     /// Digest and request context of every input read: identical bytes are the same input only
     /// when they also answered the same request.
     var seenInputs: [String: String] = [:]
@@ -36,8 +38,9 @@ final class ReportBuilder {
     /// DRS's own `count` per diff query or table, counted once.
     var reportedCounts: [ReportedKey: Int64] = [:]
 
-    init(options: IngestOptions) {
+    init(options: IngestOptions, spool: RowSpool? = nil) {
         self.options = options
+        self.spool = spool
         report = Report(
             title: options.title ?? "", generatedAt: options.now, language: options.language.rawValue,
             generator: "drs-report \(DRSReportVersion.current)")

@@ -17,9 +17,15 @@ import XLSXWriter
 final class RowSpool: @unchecked Sendable {
     private let fd: Int32
     private var buffer: [UInt8] = []
-    private(set) var bytes: Int64 = 0
+    /// Bytes and records written to the file (appends are from one thread; readers may follow).
+    private var bytes: Int64 = 0
     private(set) var records = 0
+    private var committedRecords = 0
     private let folder: String
+    /// Guards what followers read: committed bytes and records, sealed, abandoned.
+    private let condition = NSCondition()
+    private var sealed = false
+    private var abandoned = false
 
     /// Fixed header bytes after the length.
     static let headerBytes = 12
@@ -128,12 +134,49 @@ final class RowSpool: @unchecked Sendable {
                 path: folder,
                 reason: "cannot write the row spool (\(String(cString: strerror(failure)))); set TMPDIR to a folder with room for the rows")
         }
-        bytes += Int64(count)
         buffer.removeAll(keepingCapacity: true)
+        condition.lock()
+        bytes += Int64(count)
+        committedRecords = records
+        condition.broadcast()
+        condition.unlock()
     }
 
-    /// Reads every record in order; `body` gets each with its index. The view is valid only during the call.
-    func read(_ body: (RawDiffRow) throws -> Void) throws {
+    /// No more rows come: followers finish.
+    func seal() throws(DRSReportError) {
+        try flush()
+        condition.lock()
+        sealed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Ingest failed: followers stop at once.
+    func abandon() {
+        condition.lock()
+        sealed = true
+        abandoned = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// What a reader may read: committed bytes and records; with `follow`, waits until there is more
+    /// than `beyond` bytes or the spool is sealed. Nil when abandoned.
+    private func committed(beyond: Int64, follow: Bool) -> (bytes: Int64, records: Int, final: Bool)? {
+        condition.lock()
+        defer { condition.unlock() }
+        while follow, !sealed, bytes <= beyond { condition.wait() }
+        if abandoned { return nil }
+        return (bytes, committedRecords, sealed || !follow)
+    }
+
+    /// Thrown to a follower when ingest failed.
+    struct Abandoned: Error {}
+
+    /// Reads every record in order; `body` gets each with its index. The view is valid only during
+    /// the call. With `follow`, reads rows while they are still being appended, until `seal`
+    /// (throws `Abandoned` after `abandon`).
+    func read(follow: Bool = false, _ body: (RawDiffRow) throws -> Void) throws {
         let window = 4 << 20
         var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: window, alignment: 16)
         defer { storage.deallocate() }
@@ -142,36 +185,44 @@ final class RowSpool: @unchecked Sendable {
         var filled = 0
         var position = 0
         var index = 0
-        func refill(need: Int) throws {
-            // Keep the unread tail, grow when one record is larger than the window.
-            let tail = filled - position
-            if need > storage.count {
-                let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: need, alignment: 16)
-                if tail > 0 { larger.baseAddress!.copyMemory(from: storage.baseAddress! + position, byteCount: tail) }
-                storage.deallocate()
-                storage = larger
-            } else if tail > 0, position > 0 {
-                memmove(storage.baseAddress!, storage.baseAddress! + position, tail)
-            }
-            filled = tail
-            position = 0
-            while filled < storage.count, fileOffset < bytes {
-                let n = pread(fd, storage.baseAddress! + filled, min(storage.count - filled, Int(bytes - fileOffset)), off_t(fileOffset))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw DRSReportError.unreadableFile(path: folder, reason: "the row spool cannot be read back: \(String(cString: strerror(errno)))")
+        guard var limit = committed(beyond: -1, follow: follow) else { throw Abandoned() }
+        /// Makes `need` bytes available at `position`; false when the spool has no more.
+        func available(_ need: Int) throws -> Bool {
+            while filled - position < need {
+                if fileOffset >= limit.bytes {
+                    if limit.final { return false }
+                    guard let next = committed(beyond: fileOffset, follow: follow) else { throw Abandoned() }
+                    limit = next
+                    continue
                 }
-                if n == 0 { break }
-                filled += n
-                fileOffset += Int64(n)
+                // Keep the unread tail, grow when one record is larger than the window.
+                let tail = filled - position
+                if need > storage.count {
+                    let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: need, alignment: 16)
+                    if tail > 0 { larger.baseAddress!.copyMemory(from: storage.baseAddress! + position, byteCount: tail) }
+                    storage.deallocate()
+                    storage = larger
+                } else if tail > 0, position > 0 {
+                    memmove(storage.baseAddress!, storage.baseAddress! + position, tail)
+                }
+                filled = tail
+                position = 0
+                while filled < storage.count, fileOffset < limit.bytes {
+                    let n = pread(fd, storage.baseAddress! + filled, min(storage.count - filled, Int(limit.bytes - fileOffset)), off_t(fileOffset))
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw DRSReportError.unreadableFile(path: folder, reason: "the row spool cannot be read back: \(String(cString: strerror(errno)))")
+                    }
+                    if n == 0 { break }
+                    filled += n
+                    fileOffset += Int64(n)
+                }
             }
+            return true
         }
-        while index < records {
-            if filled - position < 4 { try refill(need: 4) }
-            guard filled - position >= 4 else { break }
+        while try available(4) {
             let length = Int(UInt32(littleEndian: (storage.baseAddress! + position).loadUnaligned(as: UInt32.self)))
-            if filled - position < 4 + length { try refill(need: 4 + length) }
-            guard filled - position >= 4 + length else { break }
+            guard try available(4 + length) else { break }
             let base = UnsafeRawPointer(storage.baseAddress! + position + 4)
             let sourceKeys = Int(UInt32(littleEndian: (base + 4).loadUnaligned(as: UInt32.self)))
             let targetKeys = Int(UInt32(littleEndian: (base + 8).loadUnaligned(as: UInt32.self)))
@@ -188,8 +239,8 @@ final class RowSpool: @unchecked Sendable {
             position += 4 + length
             index += 1
         }
-        if index != records {
-            throw DRSReportError.unreadableFile(path: folder, reason: "the row spool ended after \(index) of \(records) rows")
+        if index != limit.records {
+            throw DRSReportError.unreadableFile(path: folder, reason: "the row spool ended after \(index) of \(limit.records) rows")
         }
     }
 }

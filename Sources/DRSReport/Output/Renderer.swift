@@ -15,51 +15,113 @@ public enum Renderer {
     /// old set or the whole new set, and `verify` passes on it. Staging folders left by killed runs
     /// are removed on the next run.
     public static func render(_ result: IngestResult, to outDirectory: URL, options: RenderOptions) throws -> RenderSummary {
-        let manager = FileManager.default
-        let out = outDirectory.standardizedFileURL
-        let parent = out.deletingLastPathComponent()
+        let staging = try Staging(outDirectory)
+        defer { staging.end() }
+        return try write(result, staging: staging, options: options, early: nil)
+    }
+
+    /// Ingests `files` and renders them, with the Diffs sheet of report.xlsx written while ingest
+    /// still reads (from the row spool, on its own thread): on two cores the workbook, the long
+    /// pole, then finishes soon after ingest instead of starting there. When the rows turn out to
+    /// need a second look (duplicates skipped, jobs resolved later, more than one Diffs sheet), that
+    /// early workbook is dropped and written again the ordinary way: the bytes are the same either way.
+    /// `progress` is called with the number of files ingested.
+    public static func render(
+        files: [ResponseFile], ingest: IngestOptions, to outDirectory: URL, options: RenderOptions,
+        progress: ((Int) -> Void)? = nil
+    ) throws -> (IngestResult, RenderSummary) {
+        let staging = try Staging(outDirectory)
+        defer { staging.end() }
+        var early: EarlyWorkbook?
+        var spool: RowSpool?
+        if options.formats.contains(.xlsx), files.count > 1 {
+            let created = try RowSpool()
+            spool = created
+            early = EarlyWorkbook(
+                spool: created, directory: staging.folder, language: ingest.language, created: ingest.now,
+                generator: "drs-report \(DRSReportVersion.current)", timeZone: options.timeZone)
+        }
+        let result: IngestResult
         do {
-            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+            result = try Ingestor.ingest(files: files, options: ingest, spool: spool, progress: progress)
         } catch {
-            throw DRSReportError.outputNotWritable(path: parent.path, reason: "cannot create the folder")
+            spool?.abandon()
+            early?.cancel()
+            throw error
         }
-        guard manager.isWritableFile(atPath: parent.path) else {
-            throw DRSReportError.outputNotWritable(path: parent.path, reason: "permission denied")
-        }
-        try OutputPaths.requireNotWorkingDirectory(out, as: outDirectory.relativePath)
-        OutputSwap.removeStale(for: out)
-        var isDirectory: ObjCBool = false
-        if manager.fileExists(atPath: out.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw DRSReportError.outputNotWritable(path: out.path, reason: "it is a file, not a folder")
-            }
-            // The whole folder is replaced: refuse to replace one holding anything drs-report does not write.
-            let names = ((try? manager.contentsOfDirectory(atPath: out.path)) ?? []).filter { !$0.hasPrefix(".drs-report-staging-") }
-            if let foreign = names.first(where: { !Self.ownNames.contains($0) }) {
-                _ = foreign
-                throw DRSReportError.outputNotOurs(path: out.path)
-            }
-        }
-        let staging = OutputSwap.stagingFolder(for: out)
-        do {
-            try manager.createDirectory(at: staging, withIntermediateDirectories: false)
-        } catch {
-            throw DRSReportError.outputNotWritable(path: parent.path, reason: "cannot create a staging folder")
-        }
+        return (result, try write(result, staging: staging, options: options, early: early))
+    }
+
+    /// The staging folder beside the output, removed unless swapped in.
+    final class Staging {
+        let out: URL
+        let folder: URL
         var swapped = false
-        TemporaryFolders.shared.add(staging)
-        defer {
-            TemporaryFolders.shared.remove(staging)
-            if !swapped { try? manager.removeItem(at: staging) }
+        /// Folders above the output this run created, deepest first: removed again (when still
+        /// empty) if the render fails, so a failed render leaves nothing behind.
+        private var created: [URL] = []
+
+        init(_ outDirectory: URL) throws {
+            let manager = FileManager.default
+            out = outDirectory.standardizedFileURL
+            let parent = out.deletingLastPathComponent()
+            var missing = parent
+            while !manager.fileExists(atPath: missing.path), missing.path != "/" {
+                created.append(missing)
+                missing = missing.deletingLastPathComponent()
+            }
+            do {
+                try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+            } catch {
+                throw DRSReportError.outputNotWritable(path: parent.path, reason: "cannot create the folder")
+            }
+            guard manager.isWritableFile(atPath: parent.path) else {
+                throw DRSReportError.outputNotWritable(path: parent.path, reason: "permission denied")
+            }
+            try OutputPaths.requireNotWorkingDirectory(out, as: outDirectory.relativePath)
+            OutputSwap.removeStale(for: out)
+            var isDirectory: ObjCBool = false
+            if manager.fileExists(atPath: out.path, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else {
+                    throw DRSReportError.outputNotWritable(path: out.path, reason: "it is a file, not a folder")
+                }
+                // The whole folder is replaced: refuse to replace one holding anything drs-report does not write.
+                let names = ((try? manager.contentsOfDirectory(atPath: out.path)) ?? []).filter { !$0.hasPrefix(".drs-report-staging-") }
+                if names.contains(where: { !Renderer.ownNames.contains($0) }) {
+                    throw DRSReportError.outputNotOurs(path: out.path)
+                }
+            }
+            folder = OutputSwap.stagingFolder(for: out)
+            do {
+                try manager.createDirectory(at: folder, withIntermediateDirectories: false)
+            } catch {
+                throw DRSReportError.outputNotWritable(path: parent.path, reason: "cannot create a staging folder")
+            }
+            TemporaryFolders.shared.add(folder)
         }
 
+        func end() {
+            TemporaryFolders.shared.remove(folder)
+            guard !swapped else { return }
+            try? FileManager.default.removeItem(at: folder)
+            for url in created { rmdir(url.path) }
+        }
+    }
+
+    private static func write(_ result: IngestResult, staging: Staging, options: RenderOptions, early: EarlyWorkbook?) throws -> RenderSummary {
+        let out = staging.out
         let writers = options.formats.map(\.writer)
         let outcomes = WriterOutcomes(count: writers.count)
-        // Each writer reads the diff stream itself, so they run side by side; XLSX (single-threaded
+        let folder = staging.folder
+        // The writers run side by side, each reading the row spool itself; XLSX (single-threaded
         // libxlsxwriter) is one of them and never shares its workbook with another thread.
         DispatchQueue.concurrentPerform(iterations: writers.count) { index in
             do {
-                let files = try writers[index].write(result.report, diffs: result.diffs, into: staging, options: options)
+                if writers[index].format == .xlsx, let early, try early.complete(result) {
+                    outcomes.set(index, .success(["report.xlsx"]))
+                    return
+                }
+                let files = try writers[index].write(result.report, diffs: result.diffs, into: folder, options: options)
                 outcomes.set(index, .success(files))
             } catch {
                 outcomes.set(index, .failure(error))
@@ -74,18 +136,18 @@ public enum Renderer {
             }
         }
         do {
-            let evidence = try Self.evidence(for: result.report, files: written.sorted(), in: staging, options: options)
+            let evidence = try Self.evidence(for: result.report, files: written.sorted(), in: staging.folder, options: options)
             let bytes = try evidence.encoded()
-            try bytes.write(to: staging.appendingPathComponent(Evidence.fileName))
+            try bytes.write(to: staging.folder.appendingPathComponent(Evidence.fileName))
             if let key = options.signingKey {
-                try Data(try EvidenceSignature.sign(bytes, with: key.key).utf8).write(to: staging.appendingPathComponent(EvidenceSignature.fileName))
+                try Data(try EvidenceSignature.sign(bytes, with: key.key).utf8).write(to: staging.folder.appendingPathComponent(EvidenceSignature.fileName))
                 written.append(EvidenceSignature.fileName)
             }
         } catch {
             throw OutputSwap.plain(error, path: out.path)
         }
-        try OutputSwap.swap(staging, into: out)
-        swapped = true
+        try OutputSwap.swap(staging.folder, into: out)
+        staging.swapped = true
         return RenderSummary(files: (written + [Evidence.fileName]).sorted())
     }
 

@@ -16,141 +16,271 @@ public struct XLSXReportWriter: ReportWriter {
     var rowsPerSheet = Worksheet.maxRows - 1
 
     public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws -> [String] {
-        do {
-            try writeWorkbook(report, diffs: diffs, into: directory, options: options)
-        } catch let error as XLSXError {
-            throw DRSReportError.xlsx(reason: error.message)
+        try XLSXBuild.mapped {
+            let build = try XLSXBuild(
+                directory: directory, language: Language(rawValue: report.language) ?? .enUS, created: report.generatedAt,
+                generator: report.generator, diffCount: diffs.count, rowsPerSheet: rowsPerSheet, timeZone: options.timeZone)
+            do {
+                guard try build.writeDiffs(diffs) else {
+                    throw DRSReportError.xlsx(reason: "the rows outgrew the Diffs sheets made for them; report this as a bug")
+                }
+                try build.finish(report)
+            } catch {
+                build.discard()
+                throw error
+            }
         }
         return ["report.xlsx"]
     }
+}
 
-    private func writeWorkbook(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws {
-        let strings = Strings(Language(rawValue: report.language) ?? .enUS)
-        let tmp = directory.appendingPathComponent(".xlsx-tmp")
+/// report.xlsx in steps: open it with every sheet named in order, stream the Diffs sheet, then
+/// write the ledger sheets and close. The steps let `Renderer` write Diffs while ingest still reads
+/// (`EarlyWorkbook`): libxlsxwriter's constant-memory mode keeps each sheet in its own file, so
+/// the Summary can be written after Diffs and still come first.
+final class XLSXBuild {
+    private let workbook: Workbook
+    private let directory: URL
+    private let tmp: URL
+    private let strings: Strings
+    private let formats: SheetWriter.Formats
+    private let marker: String
+    private let timeZone: TimeZone
+    private let rowsPerSheet: Int
+    private let created: Date
+    private let generator: String
+    private let summary: SheetWriter
+    private var sections: [String: SheetWriter] = [:]
+    private var diffSheets: [SheetWriter] = []
+    private var diffSheetNames: [String] = []
+    private let header: [String]
+    private let columns: [Column<DiffRow>]
+    /// Sections shown before the Diffs sheets; the rest come after.
+    static let beforeDiffs = ["jobs", "tasks", "tables", "databases", "object_types", "objects"]
+
+    init(
+        directory: URL, language: Language, created: Date, generator: String, diffCount: Int64, rowsPerSheet: Int, timeZone: TimeZone
+    ) throws {
+        self.directory = directory
+        self.timeZone = timeZone
+        self.rowsPerSheet = rowsPerSheet
+        self.created = created
+        self.generator = generator
+        let strings = Strings(language)
+        self.strings = strings
+        tmp = directory.appendingPathComponent(".xlsx-tmp")
         try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        workbook = try Workbook(
+            path: directory.appendingPathComponent("report.xlsx").path,
+            options: WorkbookOptions(constantMemory: true, tmpdir: tmp.path, useZip64: true))
+        formats = try SheetWriter.Formats(workbook: workbook)
+        marker = strings["xlsx.truncated"]
+        let sheetSections = ReportSections.all(Report.empty(language), strings: strings).filter { $0.sheet != nil }
+        let columns = DiffColumns.columns(strings).filter { $0.placement != .csvOnly }
+        self.columns = columns
+        header = columns.map { strings[$0.label] }
+        // Every sheet is named and added before any is written, so the Summary can name the Diffs continuations.
+        var pending: [(String, String)] = []
+        var taken = Set<String>()
+        func name(_ proposed: String) -> String {
+            let unique = Workbook.sanitizedSheetName(proposed, existing: taken)
+            taken.insert(unique.lowercased())
+            return unique
+        }
+        let summaryName = name(strings["sheet.summary"])
+        for section in sheetSections where Self.beforeDiffs.contains(section.file) {
+            pending.append((section.file, name(strings[section.sheet!])))
+        }
+        let diffSheetCount = max(1, Int((diffCount + Int64(rowsPerSheet) - 1) / Int64(rowsPerSheet)))
+        let diffsBase = strings["sheet.diffs"]
+        for index in 0..<diffSheetCount {
+            pending.append(("", name(index == 0 ? diffsBase : "\(diffsBase) (\(index + 1))")))
+        }
+        for section in sheetSections where !Self.beforeDiffs.contains(section.file) {
+            pending.append((section.file, name(strings[section.sheet!])))
+        }
+        summary = try SheetWriter(workbook.addWorksheet(name: summaryName), formats: formats, marker: marker, timeZone: timeZone)
+        for (file, sheetName) in pending {
+            let writer = try SheetWriter(workbook.addWorksheet(name: sheetName), formats: formats, marker: marker, timeZone: timeZone)
+            if file.isEmpty {
+                diffSheets.append(writer)
+                diffSheetNames.append(sheetName)
+            } else {
+                sections[file] = writer
+            }
+        }
+    }
+
+    /// Runs `body`, mapping workbook errors to the report's.
+    static func mapped(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as XLSXError {
+            throw DRSReportError.xlsx(reason: error.message)
+        }
+    }
+
+    /// Writes every row of the stream. With `follow`, reads the spool while ingest still appends,
+    /// as the rows were read; returns false (and stops) when they need more sheets than were added.
+    @discardableResult
+    func writeDiffs(_ diffs: DiffStream, follow spool: RowSpool? = nil) throws -> Bool {
+        var sheetIndex = 0
+        var current = diffSheets[0]
+        try current.header(header)
+        var rowsOnSheet = 0
+        /// Moves to the next sheet at Excel's row limit; false when there is none.
+        func room() throws -> Bool {
+            guard rowsOnSheet == rowsPerSheet else { return true }
+            try current.finish()
+            sheetIndex += 1
+            guard sheetIndex < diffSheets.count else { return false }
+            current = diffSheets[sheetIndex]
+            try current.header(header)
+            rowsOnSheet = 0
+            return true
+        }
+        struct Full: Error {}
+        guard let plan = RawCell.plan(columns.map(\.id)) else {
+            try diffs.forEach { row in
+                guard try room() else { throw Full() }
+                try current.row(columns.map { XLSXReportWriter.value($0.value(row)) })
+                rowsOnSheet += 1
+            }
+            try current.finish()
+            return true
+        }
+        // The fast path: spooled bytes straight to libxlsxwriter; widths from the first rows.
+        let kinds = DiffKind.allCases.map { CText(strings["diffkind.\($0.rawValue)"]) }
+        let jobNames = diffs.jobs.names.map(CText.init)
+        var seen = 0
+        func write(_ row: RawDiffRow, resolvedJob: Int?) throws {
+            guard try room() else { throw Full() }
+            let measure = seen < XLSXReportWriter.widthSample
+            for (column, cell) in plan.enumerated() {
+                switch cell {
+                case .field(.job):
+                    if let job = resolvedJob {
+                        try current.text(column, jobNames[job], measure: measure)
+                    } else {
+                        try current.utf8(column, row, .job, measure: measure)
+                    }
+                case .field(let field): try current.utf8(column, row, field, measure: measure)
+                case .kind: try current.text(column, kinds[DiffKind.allCases.firstIndex(of: row.kind) ?? 0], format: .inconsistent, measure: measure)
+                case .inferred: try current.text(column, row.locationInferred ? CText.yes : CText.no, measure: measure)
+                }
+            }
+            current.endRow()
+            rowsOnSheet += 1
+            seen += 1
+        }
+        do {
+            if let spool {
+                try spool.read(follow: true) { row in try write(row, resolvedJob: nil) }
+            } else {
+                try diffs.forEachRaw { row in try write(row, resolvedJob: diffs.jobs.nameIndex(row.index)) }
+            }
+        } catch is Full {
+            return false
+        }
+        try current.finish()
+        return true
+    }
+
+    /// Writes the Summary and ledger sheets and closes the workbook.
+    func finish(_ report: Report) throws {
         defer { try? FileManager.default.removeItem(at: tmp) }
         // The title can carry a job's name or id from the data; XML cannot hold a control character,
         // so it is shown as ⟨U+0001⟩ rather than failing the workbook (the fuzzer found this).
-        let properties = DocumentProperties(
-            title: Redact.control(report.title), subject: "DRS comparison report", author: report.generator,
-            comments: "Verdict: \(report.verdict.value.rawValue)", created: report.generatedAt)
-        let workbook = try Workbook(
-            path: directory.appendingPathComponent("report.xlsx").path,
-            options: WorkbookOptions(constantMemory: true, tmpdir: tmp.path, useZip64: true, properties: properties))
-        let sheet = try SheetWriter.Formats(workbook: workbook)
-        let timeZone = options.timeZone
-        let marker = strings["xlsx.truncated"]
-        var names = Set<String>()
-        func name(_ key: String) -> String {
-            let proposed = Workbook.sanitizedSheetName(strings[key], existing: names)
-            names.insert(proposed.lowercased())
-            return proposed
+        try workbook.setProperties(DocumentProperties(
+            title: Redact.control(report.title), subject: "DRS comparison report", author: generator,
+            comments: "Verdict: \(report.verdict.value.rawValue)", created: created))
+        try summary.header([strings["col.item"], strings["col.value"]])
+        for item in ReportSections.summary(report, strings: strings, timeZone: timeZone) {
+            try summary.row([.text(item.label), XLSXReportWriter.value(item.value)])
         }
-        let diffSheetCount = max(1, Int((diffs.count + Int64(rowsPerSheet) - 1) / Int64(rowsPerSheet)))
-        let diffsBase = strings["sheet.diffs"]
-        func sheetWriter(_ sheetName: String) throws -> SheetWriter {
-            try SheetWriter(workbook.addWorksheet(name: sheetName), formats: sheet, marker: marker, timeZone: timeZone)
+        if diffSheetNames.count > 1 {
+            try summary.row([
+                .text(strings["sheet.diffs"]),
+                .text(strings.format("xlsx.diffs_continued", diffSheetNames.dropFirst().joined(separator: ", "))),
+            ])
         }
-        // Every sheet is named before any is written, so the Summary can name the Diffs continuations.
-        let sections = ReportSections.all(report, strings: strings).filter { $0.sheet != nil }
-        let summaryName = name("sheet.summary")
-        var sectionNames: [String: String] = [:]
-        for section in sections { if let key = section.sheet { sectionNames[section.file] = name(key) } }
-        var diffSheetNames: [String] = []
-        for index in 0..<diffSheetCount {
-            let proposed = index == 0 ? diffsBase : "\(diffsBase) (\(index + 1))"
-            let unique = Workbook.sanitizedSheetName(proposed, existing: names)
-            names.insert(unique.lowercased())
-            diffSheetNames.append(unique)
-        }
-
-        // Summary: labels and values side by side.
-        do {
-            let summary = try sheetWriter(summaryName)
-            try summary.header([strings["col.item"], strings["col.value"]])
-            for item in ReportSections.summary(report, strings: strings, timeZone: timeZone) {
-                try summary.row([.text(item.label), Self.value(item.value)])
-            }
-            if diffSheetNames.count > 1 {
-                try summary.row([
-                    .text(strings["sheet.diffs"]),
-                    .text(strings.format("xlsx.diffs_continued", diffSheetNames.dropFirst().joined(separator: ", "))),
-                ])
-            }
-            try summary.finish(filter: false)
-        }
-
-        // Every section of the shared table, then Diffs after the ledger sheets.
-        func write(_ section: Section) throws {
-            guard let sheetName = sectionNames[section.file] else { return }
-            let writer = try sheetWriter(sheetName)
+        try summary.finish(filter: false)
+        for section in ReportSections.all(report, strings: strings) {
+            guard let writer = sections[section.file] else { continue }
             let columns = section.ids.indices.filter { section.included($0, csv: false) }
             try writer.header(columns.map { strings[section.labels[$0]] })
-            for row in section.rows { try writer.row(columns.map { Self.value(row[$0]) }) }
+            for row in section.rows { try writer.row(columns.map { XLSXReportWriter.value(row[$0]) }) }
             try writer.finish()
         }
-        let beforeDiffs = ["jobs", "tasks", "tables", "databases", "object_types", "objects"]
-        for section in sections where beforeDiffs.contains(section.file) { try write(section) }
-
-        // Diffs, streamed, continuing on further sheets at Excel's row limit.
-        do {
-            let columns = DiffColumns.columns(strings).filter { $0.placement != .csvOnly }
-            let header = columns.map { strings[$0.label] }
-            var sheetIndex = 0
-            var current = try sheetWriter(diffSheetNames[0])
-            try current.header(header)
-            var rowsOnSheet = 0
-            func nextSheetIfFull() throws {
-                guard rowsOnSheet == rowsPerSheet else { return }
-                try current.finish()
-                sheetIndex += 1
-                var sheetName = "\(diffsBase) (\(sheetIndex + 1))"
-                if sheetIndex < diffSheetNames.count {
-                    sheetName = diffSheetNames[sheetIndex]
-                } else {
-                    sheetName = Workbook.sanitizedSheetName(sheetName, existing: names)
-                    names.insert(sheetName.lowercased())
-                }
-                current = try sheetWriter(sheetName)
-                try current.header(header)
-                rowsOnSheet = 0
-            }
-            if let plan = RawCell.plan(columns.map(\.id)) {
-                // The fast path: spooled bytes straight to libxlsxwriter; widths from the first rows.
-                let kinds = DiffKind.allCases.map { CText(strings["diffkind.\($0.rawValue)"]) }
-                let jobNames = diffs.jobs.names.map(CText.init)
-                var seen = 0
-                try diffs.forEachRaw { row in
-                    try nextSheetIfFull()
-                    let measure = seen < Self.widthSample
-                    for (column, cell) in plan.enumerated() {
-                        switch cell {
-                        case .field(.job):
-                            if let job = diffs.jobs.nameIndex(row.index) {
-                                try current.text(column, jobNames[job], measure: measure)
-                            } else {
-                                try current.utf8(column, row, .job, measure: measure)
-                            }
-                        case .field(let field): try current.utf8(column, row, field, measure: measure)
-                        case .kind: try current.text(column, kinds[DiffKind.allCases.firstIndex(of: row.kind) ?? 0], format: .inconsistent, measure: measure)
-                        case .inferred: try current.text(column, row.locationInferred ? CText.yes : CText.no, measure: measure)
-                        }
-                    }
-                    current.endRow()
-                    rowsOnSheet += 1
-                    seen += 1
-                }
-            } else {
-                try diffs.forEach { row in
-                    try nextSheetIfFull()
-                    try current.row(columns.map { Self.value($0.value(row)) })
-                    rowsOnSheet += 1
-                }
-            }
-            try current.finish()
-        }
-        for section in sections where !beforeDiffs.contains(section.file) { try write(section) }
         try workbook.close()
+    }
+
+    /// Abandons the workbook: nothing of it is left.
+    func discard() {
+        try? workbook.close()
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent("report.xlsx"))
+        try? FileManager.default.removeItem(at: tmp)
+    }
+}
+
+/// The Diffs sheet written while ingest still reads: on its own thread, following the row spool.
+/// Right when the stream turns out to be the spool as read (`DiffStream.asRead`) and fits one
+/// sheet; otherwise `complete` says no and the ordinary writer runs.
+final class EarlyWorkbook: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var build: XLSXBuild?
+    private var outcome: Result<Bool, Error> = .success(false)
+
+    init(spool: RowSpool, directory: URL, language: Language, created: Date, generator: String, timeZone: TimeZone) {
+        let thread = Thread { [self] in
+            do {
+                let build = try XLSXBuild(
+                    directory: directory, language: language, created: created, generator: generator, diffCount: 1,
+                    rowsPerSheet: Worksheet.maxRows - 1, timeZone: timeZone)
+                self.build = build
+                outcome = .success(try build.writeDiffs(.empty, follow: spool))
+            } catch {
+                outcome = .failure(error)
+            }
+            done.signal()
+        }
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+
+    /// Waits for the Diffs sheet; when it is right for `result`, writes the rest and returns true.
+    /// Otherwise discards the workbook and returns false. Workbook errors are thrown.
+    func complete(_ result: IngestResult) throws -> Bool {
+        done.wait()
+        guard let build else {
+            if case .failure(let error) = outcome, !(error is RowSpool.Abandoned) { throw error }
+            return false
+        }
+        guard case .success(true) = outcome, result.diffs.asRead else {
+            build.discard()
+            if case .failure(let error) = outcome, !(error is RowSpool.Abandoned) { throw error }
+            return false
+        }
+        do {
+            try XLSXBuild.mapped { try build.finish(result.report) }
+        } catch {
+            build.discard()
+            throw error
+        }
+        return true
+    }
+
+    /// Waits for the thread and removes what it wrote (ingest failed).
+    func cancel() {
+        done.wait()
+        build?.discard()
+    }
+}
+
+private extension Report {
+    /// A report with nothing in it: the sections' shape (their sheets) without their rows.
+    static func empty(_ language: Language) -> Report {
+        Report(title: "", generatedAt: Date(timeIntervalSince1970: 0), language: language.rawValue, generator: "")
     }
 }
 
