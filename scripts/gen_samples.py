@@ -5,9 +5,23 @@ Default run (byte-identical every time; fixed seeds, fixed clocks):
 
     python3 scripts/gen_samples.py            # writes samples/ and Tests/DRSReportTests/Fixtures/
 
-Benchmark archive (not committed):
+Benchmark archives (not committed; scripts/bench.sh generates both):
 
+    # "project": 10,000 tables in 20 databases, 1,000,000 inconsistent rows spread heavy-tailed over
+    # about 30% of the tables, in indented bodies of 1,000 rows. Without the shape
+    # options below, --large writes exactly what it wrote before they existed.
     python3 scripts/gen_samples.py --large /tmp/big --tables 10000 --diffs 1000000
+
+    # "wide": 50 databases x 200 tables, with object (--objects), row-count and value details for
+    # every table; 1,000 inconsistent tables x 1,000 rows = 1,000,000 rows in 1,000 compact v5
+    # content-difference bodies of 1,000 rows (1,116 responses; about 290 MB, extrapolated from
+    # smaller runs); keys of two columns; source and target SELECTs of 90 characters that differ
+    # (a trailing comment naming the side).
+    python3 scripts/gen_samples.py --large /tmp/wide --tables 10000 --diffs 1000000 --databases 50 \
+        --inconsistent-tables 1000 --key-columns 2 --sql-length 90 --page-size 1000 --objects --compact
+
+    Shape options (--large only): --databases N, --inconsistent-tables N, --key-columns K,
+    --sql-length L, --page-size P, --objects, --target-suffix S, --compact; see --help.
 
 Every JSON key and type below follows /work/shared/reference (DRS API pages and the
 SDK model dump). DRS's own inconsistencies are reproduced on purpose:
@@ -64,6 +78,7 @@ LARGE_PROJECT = "5eedbe4c4d2e4f6a8b0c1d2e3f405162"
 LARGE_JOB = "4c0ffee0-1a2b-4c3d-8e4f-50617283jb9f"
 LARGE_LINES_TASK = "b1b2b3b4-c5c6-4d7d-8e8e-f9f9f0f0a1a1"
 LARGE_CONTENTS_TASK = "c2c3c4c5-d6d7-4e8e-9f9f-a0a0b1b1c2c2"
+LARGE_OBJECT_TASK = "d3d4d5d6-e7e8-4f9f-8a0a-b1b1c2c2d3d3"
 
 
 # ---------------------------------------------------------------------------
@@ -146,6 +161,7 @@ class ArchiveWriter:
         self.endpoint = endpoint
         self.clock = start
         self.entries: list[dict] = []
+        self.compact = False  # bodies as compact JSON: no indentation, no spaces
         fresh_dir(root)
         (root / "responses").mkdir()
 
@@ -154,7 +170,12 @@ class ArchiveWriter:
         return f"/v5/{self.project_id}/jobs/{self.job_id}"
 
     def add(self, path: str, query: dict, body, status: int = 200, method: str = "GET") -> None:
-        data = body if isinstance(body, bytes) else body_bytes(body)
+        if isinstance(body, bytes):
+            data = body
+        elif self.compact:
+            data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        else:
+            data = body_bytes(body)
         name = f"responses/{len(self.entries) + 1:06d}.json"
         (self.root / name).write_bytes(data)
         assert all(isinstance(v, str) for v in query.values()), query
@@ -1004,21 +1025,57 @@ def allocate(total: int, weights: list[float]) -> list[int]:
     return out
 
 
-def gen_large(out: Path, n_tables: int, n_diffs: int) -> None:
+def pad_sql(sql: str, length: int | None, tag: str) -> str:
+    """sql padded to about `length` characters with a trailing comment naming its side
+    (`/* source … */`, `/* target … */`), so source and target SELECTs differ; never shortened."""
+    if not length:
+        return sql
+    extra = length - len(sql) - len(tag) - 7  # what " /* " + tag + " */" leaves
+    if extra < 0:
+        return sql
+    filler = " " + "-" * (extra - 1) if extra > 1 else ""
+    return f"{sql} /* {tag}{filler} */"
+
+
+def key_columns_of(i: int, key_columns: int | None) -> list[str]:
+    """Key columns of table i: by default a composite (tenant_id, id) key on every fifth table;
+    with --key-columns K, K columns on every table (id last)."""
+    if key_columns is None:
+        return ["tenant_id", "id"] if i % 5 == 0 else ["id"]
+    if key_columns == 1:
+        return ["id"]
+    return ["tenant_id"] + [f"part_{n}" for n in range(1, key_columns - 1)] + ["id"]
+
+
+def gen_large(out: Path, n_tables: int, n_diffs: int, *, databases: int | None = None,
+              inconsistent_tables: int | None = None, key_columns: int | None = None,
+              sql_length: int | None = None, page_size: int | None = None,
+              objects: bool = False, target_suffix: str = "", compact: bool = False) -> None:
+    """The benchmark estate. Without the keyword options the output is the same, byte for byte,
+    as before they existed (tests and earlier measurements rely on it)."""
     rng = random.Random(SEED + 6)
-    per_db = 500
+    if databases:
+        per_db = max(1, (n_tables + databases - 1) // databases)
+    else:
+        per_db = 500
     n_db = max(1, (n_tables + per_db - 1) // per_db)
-    limit = 1000
+    limit = 1000                        # rows per overview/detail page
+    diff_limit = page_size or limit     # rows per content-difference page (one body each)
     dbs = [f"db_{d:03d}" if d % 7 else f"业务库_{d:03d}" for d in range(n_db)]
+    tdbs = [name + target_suffix for name in dbs]  # target database of each pair (a DRS name mapping)
     tables = []  # (db_index, name, key_cols)
     for i in range(n_tables):
         d = i // per_db
         name = f"tbl_{i:05d}" if i % 97 else f"订单_{i:05d}"
-        cols = ["tenant_id", "id"] if i % 5 == 0 else ["id"]
-        tables.append((d, name, cols))
+        tables.append((d, name, key_columns_of(i, key_columns)))
     weights = [rng.paretovariate(1.2) if rng.random() < 0.3 else 0.0 for _ in range(n_tables)]
     if not any(weights):
         weights[0] = 1.0
+    if inconsistent_tables:
+        # Exactly N inconsistent tables, spread evenly over the estate, with equal shares of the rows.
+        n_bad = min(inconsistent_tables, n_tables)
+        bad = {k * n_tables // n_bad for k in range(n_bad)}
+        weights = [1.0 if i in bad else 0.0 for i in range(n_tables)]
     diffs = allocate(n_diffs, weights)
     base_rows = [rng.randint(1000, 5_000_000) for _ in range(n_tables)]
     if n_tables > 3:
@@ -1035,6 +1092,7 @@ def gen_large(out: Path, n_tables: int, n_diffs: int) -> None:
         db_tables[d].append(i)
 
     w = ArchiveWriter(out, LARGE_PROJECT, LARGE_JOB)
+    w.compact = compact
     job = LARGE_JOB
     w.compare({"compare_type": "data_compare", "query_type": "list", **page(0, 10)}, v5_job(job, {
         "data_compare_task_list": [
@@ -1045,6 +1103,33 @@ def gen_large(out: Path, n_tables: int, n_diffs: int) -> None:
              "end_time": "2026-11-20T06:48:03Z", "status": "SUCCESSFUL", "compute_type": "drs",
              "export_status": "INIT", "report_remain_seconds": -1, "compare_job_tag": {}},
         ]}, total_count=2))
+
+    if objects:
+        # Object compare: every database and every table, all present on both sides.
+        w.compare({"compare_type": "object_compare", "query_type": "overview",
+                   "compare_task_id": LARGE_OBJECT_TASK}, v5_job(job, {
+            "objects_compare_overview_info": {
+                "create_time": "2026-11-19T19:40:05Z",
+                "compare_results": [
+                    {"type": "DB", "source_count": n_db, "target_count": n_db, "status": "CONSISTENT"},
+                    {"type": "TABLE", "source_count": n_tables, "target_count": n_tables, "status": "CONSISTENT"},
+                ],
+                "start_time": "2026-11-19T19:40:09Z",
+                "status": "SUCCESSFUL",
+                "export_status": "INIT",
+                "report_remain_seconds": -1,
+                "compare_job_id": LARGE_OBJECT_TASK,
+            }}))
+        db_objects = [{"source_db_name": dbs[d], "target_db_name": tdbs[d], "source_db_value": dbs[d],
+                       "target_db_value": tdbs[d], "error_message": ""} for d in range(n_db)]
+        table_objects = [{"source_db_name": dbs[d], "target_db_name": tdbs[d], "source_db_value": name,
+                          "target_db_value": name, "error_message": ""} for d, name, _ in tables]
+        for object_type, infos in (("DB", db_objects), ("TABLE", table_objects)):
+            for off in range(0, max(1, len(infos)), limit):
+                w.compare({"compare_type": "object_compare", "query_type": "detail", "object_type": object_type,
+                           "compare_task_id": LARGE_OBJECT_TASK, **page(off, limit)},
+                          v5_job(job, {"objects_compare_detail_infos": infos[off:off + limit]},
+                                 total_count=len(infos)))
 
     db_diffs = [sum(diffs[i] for i in db_tables[d]) for d in range(n_db)]
 
@@ -1060,7 +1145,7 @@ def gen_large(out: Path, n_tables: int, n_diffs: int) -> None:
     def content_row(i):
         d, name, _ = tables[i]
         t, s, _ = split(diffs[i])
-        return {"source_db": dbs[d], "target_db": dbs[d], "source_table_name": name, "target_table_name": name,
+        return {"source_db": dbs[d], "target_db": tdbs[d], "source_table_name": name, "target_table_name": name,
                 "source_row_num": base_rows[i] + t, "target_row_num": base_rows[i] + s,
                 "difference_row_num": diffs[i], "line_compare_result": t == s,
                 "content_compare_result": diffs[i] == 0}
@@ -1074,9 +1159,9 @@ def gen_large(out: Path, n_tables: int, n_diffs: int) -> None:
                 consistent = db_diffs[d] == 0
                 st = "CONSISTENT" if consistent else "INCONSISTENT"
                 if kind == "line_compare":
-                    infos.append({"source_db_name": dbs[d], "target_db_name": dbs[d], "status": st})
+                    infos.append({"source_db_name": dbs[d], "target_db_name": tdbs[d], "status": st})
                 else:
-                    infos.append({"source_db": dbs[d], "target_db": dbs[d], "status": st,
+                    infos.append({"source_db": dbs[d], "target_db": tdbs[d], "status": st,
                                   "compare_result": consistent})
             w.compare({"compare_type": kind, "query_type": "overview", "compare_task_id": task,
                        **page(off, limit)}, v5_job(job, {key: infos}, total_count=n_db))
@@ -1089,25 +1174,31 @@ def gen_large(out: Path, n_tables: int, n_diffs: int) -> None:
                 else:
                     body = {"content_compare_detail_infos": [content_row(i) for i in chunk]}
                 w.compare({"compare_type": kind, "query_type": "detail", "compare_task_id": task,
-                           "source_db_name": dbs[d], "target_db_name": dbs[d], "compare_detail_type": "compare",
+                           "source_db_name": dbs[d], "target_db_name": tdbs[d], "compare_detail_type": "compare",
                            **page(off, limit)}, v5_job(job, body, total_count=len(ids)))
 
     def db_rows(d):
         for i in db_tables[d]:
             _, name, cols = tables[i]
-            db = dbs[d]
-            prefix = f"SELECT * FROM {q_ident(db)}.{q_ident(name)} WHERE "
+            prefix = f"SELECT * FROM {q_ident(dbs[d])}.{q_ident(name)} WHERE "
+            target_prefix = f"SELECT * FROM {q_ident(tdbs[d])}.{q_ident(name)} WHERE "
             for j in range(diffs[i]):
                 r = j % 10
                 key = str(1000 + j * 7919 % 1_000_003 + j)
-                vals = [str(1 + j % 50), key] if len(cols) == 2 else [key]
+                if key_columns is None:
+                    vals = [str(1 + j % 50), key] if len(cols) == 2 else [key]
+                else:
+                    vals = [str(1 + (j + n * 7) % 50) for n in range(len(cols) - 1)] + [key]
                 where = " AND ".join(f"`{c}`='{v}'" for c, v in zip(cols, vals))
                 sql = prefix + where
+                target_sql = target_prefix + where
+                if sql_length:
+                    sql, target_sql = pad_sql(sql, sql_length, "source"), pad_sql(target_sql, sql_length, "target")
                 yield {
                     "source_key_value": [] if r == 3 else vals,
                     "target_key_value": [] if r < 3 else vals,
                     "source_select_sql": sql,
-                    "target_select_sql": sql,
+                    "target_select_sql": target_sql,
                 }
 
     for d in range(n_db):
@@ -1122,22 +1213,28 @@ def gen_large(out: Path, n_tables: int, n_diffs: int) -> None:
         buf, off = [], 0
         for row in db_rows(d):
             buf.append(row)
-            if len(buf) == limit:
+            if len(buf) == diff_limit:
                 w.compare({"compare_type": "content_compare", "query_type": "diff", "source_db_name": dbs[d],
-                           "target_db_name": dbs[d], "compare_task_id": LARGE_CONTENTS_TASK,
-                           **page(off, limit)},
+                           "target_db_name": tdbs[d], "compare_task_id": LARGE_CONTENTS_TASK,
+                           **page(off, diff_limit)},
                           v5_job(job, {"content_diff_detail_info": {**head, "contents_infos": buf}}))
-                off += limit
+                off += diff_limit
                 buf = []
         if buf:
             w.compare({"compare_type": "content_compare", "query_type": "diff", "source_db_name": dbs[d],
-                       "target_db_name": dbs[d], "compare_task_id": LARGE_CONTENTS_TASK, **page(off, limit)},
+                       "target_db_name": tdbs[d], "compare_task_id": LARGE_CONTENTS_TASK,
+                       **page(off, diff_limit)},
                       v5_job(job, {"content_diff_detail_info": {**head, "contents_infos": buf}}))
     w.add(w.job_path, {"type": "detail"}, v5_job_detail(
         job, "estate-mysql-sync", "INCRE_TRANSFER_STARTED", "mysql-to-mysql", "mysql", "mysql", project_id=LARGE_PROJECT))
     w.finish(w.clock + timedelta(seconds=60))
+    n_bad = sum(1 for x in diffs if x)
+    size = sum((out / e["file"]).stat().st_size for e in w.entries)
     print(f"large archive: {out} ({n_tables} tables in {n_db} databases, {n_diffs} diff rows, "
           f"{len(w.entries)} responses)")
+    if any(v is not None for v in (databases, inconsistent_tables, key_columns, sql_length, page_size)) \
+            or objects or target_suffix or compact:
+        print(f"  {n_bad} inconsistent tables, {size / 1e6:.0f} MB of responses")
 
 
 # ---------------------------------------------------------------------------
@@ -1205,12 +1302,38 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--root", type=Path, default=REPO, help="repository root to write into")
     ap.add_argument("--large", type=Path, metavar="OUTDIR", help="write a large v5 benchmark archive instead")
-    ap.add_argument("--tables", type=int, default=10000)
-    ap.add_argument("--diffs", type=int, default=1000000)
+    ap.add_argument("--tables", type=int, default=10000, help="--large: tables in the estate")
+    ap.add_argument("--diffs", type=int, default=1000000, help="--large: inconsistent rows in all")
+    shape = ap.add_argument_group("--large estate shape (each option left out keeps today's shape)")
+    shape.add_argument("--databases", type=int, metavar="N",
+                       help="spread the tables evenly over N databases (default: 500 tables a database)")
+    shape.add_argument("--inconsistent-tables", type=int, metavar="N",
+                       help="exactly N inconsistent tables, evenly spread, equal shares of --diffs "
+                            "(default: a heavy-tailed share over about 30%% of the tables)")
+    shape.add_argument("--key-columns", type=int, metavar="K",
+                       help="K key columns on every table (default: (tenant_id, id) on every fifth table, id elsewhere)")
+    shape.add_argument("--sql-length", type=int, metavar="L",
+                       help="pad each SELECT to about L characters with a trailing comment naming its side, "
+                            "so source and target SELECTs differ (default: no padding)")
+    shape.add_argument("--page-size", type=int, metavar="P",
+                       help="rows per content-difference body, one archive response each (default 1000)")
+    shape.add_argument("--objects", action="store_true",
+                       help="add object compare: overview plus a DB and a TABLE detail for every database and table")
+    shape.add_argument("--target-suffix", default="", metavar="S",
+                       help="target database names are the source's plus S (a DRS name mapping)")
+    shape.add_argument("--compact", action="store_true",
+                       help="write bodies as compact JSON, no indentation or spaces (default: indented)")
     args = ap.parse_args(argv)
 
     if args.large:
-        gen_large(args.large, args.tables, args.diffs)
+        for name in ("databases", "inconsistent_tables", "key_columns", "sql_length", "page_size"):
+            value = getattr(args, name)
+            if value is not None and value < 1:
+                ap.error(f"--{name.replace('_', '-')} must be at least 1")
+        gen_large(args.large, args.tables, args.diffs, databases=args.databases,
+                  inconsistent_tables=args.inconsistent_tables, key_columns=args.key_columns,
+                  sql_length=args.sql_length, page_size=args.page_size, objects=args.objects,
+                  target_suffix=args.target_suffix, compact=args.compact)
         return 0
 
     REPO = args.root.resolve()
