@@ -40,6 +40,8 @@ public struct BatchOptions: Sendable {
     public var jobs: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Render even unchanged inputs.
     public var force = false
+    /// Render only this share of the inputs (`--shard K/N`); `mergeIndex` joins the shares.
+    public var shard: Shard?
 
     public init(ingest: IngestOptions, render: RenderOptions) {
         self.ingest = ingest
@@ -127,38 +129,16 @@ public enum Batch {
     public static func run(
         root: URL, out: URL, options: BatchOptions, progress: @Sendable (BatchEvent) -> Void = { _ in }
     ) throws -> BatchResult {
-        let manager = FileManager.default
         let out = out.standardizedFileURL
-        do {
-            try manager.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
-        } catch {
-            throw DRSReportError.outputNotWritable(path: out.path, reason: "cannot create the folder")
-        }
-        try OutputPaths.requireNotWorkingDirectory(out, as: out.path)
-        OutputSwap.removeStale(for: out)
-        var isDirectory: ObjCBool = false
-        if manager.fileExists(atPath: out.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw DRSReportError.outputNotWritable(path: out.path, reason: "it is a file, not a folder") }
-            let names = ((try? manager.contentsOfDirectory(atPath: out.path)) ?? []).filter { !$0.hasPrefix(".") }
-            let own: Set<String> = ["index.html", "index.md", "index.csv", Evidence.fileName, EvidenceSignature.fileName, "reports"]
-            // A folder a batch wrote (its evidence.json, any earlier layout) or one holding only batch names.
-            if !names.isEmpty, !names.contains(Evidence.fileName), names.contains(where: { !own.contains($0) }) {
-                throw DRSReportError.outputNotOurs(path: out.path)
-            }
-        }
-        let staging = OutputSwap.stagingFolder(for: out)
-        do {
-            try manager.createDirectory(at: staging, withIntermediateDirectories: false)
-        } catch {
-            throw DRSReportError.outputNotWritable(path: out.path, reason: "cannot create a staging folder")
-        }
-        TemporaryFolders.shared.add(staging)
+        let staging = try beginOutput(out)
         var swapped = false
         defer {
             TemporaryFolders.shared.remove(staging)
-            if !swapped { try? manager.removeItem(at: staging) }
+            if !swapped { try? FileManager.default.removeItem(at: staging) }
         }
-        let units = try discover(root, excluding: out)
+        let all = try discover(root, excluding: out)
+        let chosen = all.indices.filter { options.shard?.owns(all[$0].relative) ?? true }
+        let units = chosen.map { all[$0] }
         let outcomes = Outcomes(count: units.count)
         let next = Counter()
         let workers = max(1, min(options.jobs, units.count))
@@ -172,7 +152,115 @@ public enum Batch {
             }
         }
         let results = zip(units, outcomes.all()).map { ($0, $1 ?? .failed(reason: "not run", previous: nil)) }
-        let indexFiles = try BatchIndex.write(results, to: staging, options: options)
+        let indexFiles = try BatchIndex.write(results, ordinals: chosen, shard: options.shard, to: staging, options: options)
+        try OutputSwap.swap(staging, into: out)
+        swapped = true
+        return BatchResult(units: results, indexFiles: indexFiles)
+    }
+
+    /// Names a batch writes at the top of its output folder.
+    static let ownNames: Set<String> = [
+        "index.html", "index.md", "index.csv", Evidence.fileName, EvidenceSignature.fileName, BatchManifest.fileName, "reports",
+    ]
+
+    /// Checks the output folder and creates the staging folder beside it (registered for clean-up).
+    private static func beginOutput(_ out: URL) throws -> URL {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw DRSReportError.outputNotWritable(path: out.path, reason: "cannot create the folder")
+        }
+        try OutputPaths.requireNotWorkingDirectory(out, as: out.path)
+        OutputSwap.removeStale(for: out)
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: out.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw DRSReportError.outputNotWritable(path: out.path, reason: "it is a file, not a folder") }
+            let names = ((try? manager.contentsOfDirectory(atPath: out.path)) ?? []).filter { !$0.hasPrefix(".") }
+            // A folder a batch wrote (its evidence.json, any earlier layout) or one holding only batch names.
+            if !names.isEmpty, !names.contains(Evidence.fileName), names.contains(where: { !ownNames.contains($0) }) {
+                throw DRSReportError.outputNotOurs(path: out.path)
+            }
+        }
+        let staging = OutputSwap.stagingFolder(for: out)
+        do {
+            try manager.createDirectory(at: staging, withIntermediateDirectories: false)
+        } catch {
+            throw DRSReportError.outputNotWritable(path: out.path, reason: "cannot create a staging folder")
+        }
+        TemporaryFolders.shared.add(staging)
+        return staging
+    }
+
+    /// Merges the outputs of `batch --shard K/N` (every K of one N) into one batch folder at `out`:
+    /// each input's reports are hard-linked (copied across file systems), and index.html/md/csv,
+    /// batch.json and evidence.json are written as one unsharded run would write them.
+    public static func mergeIndex(_ folders: [URL], out: URL, options: BatchOptions) throws -> BatchResult {
+        guard !folders.isEmpty else { throw DRSReportError.shards(reason: "no shard folders given; pass every DIR that `batch --shard K/N` wrote.") }
+        var byShard: [Int: URL] = [:]
+        var count: Int?
+        var units: [(ordinal: Int, unit: BatchManifest.Unit, folder: URL)] = []
+        var recorded: [String: String]?
+        for folder in folders.map(\.standardizedFileURL) {
+            let manifest = try BatchManifest.read(from: folder)
+            guard let text = manifest.shard else {
+                throw DRSReportError.shards(reason: "\(folder.path): is a whole batch, not a shard; pass only folders written with --shard K/N.")
+            }
+            let shard = try Shard(parsing: text)
+            if let count, count != shard.count {
+                throw DRSReportError.shards(reason: "\(folder.path): is shard \(shard) but another folder is of \(count) shards; merge the shards of one run.")
+            }
+            count = shard.count
+            if let other = byShard[shard.index] {
+                throw DRSReportError.shards(reason: "\(folder.path) and \(other.path) are both shard \(shard); pass each shard once.")
+            }
+            byShard[shard.index] = folder
+            let evidence = try Evidence.read(from: folder)
+            var options = evidence.options
+            options.removeValue(forKey: "shard")
+            if let recorded, recorded != options {
+                throw DRSReportError.shards(reason: "\(folder.path): was rendered with other options than the other shards; render every shard with the same options.")
+            }
+            recorded = options
+            units += manifest.units.map { ($0.ordinal, $0, folder) }
+        }
+        if let count, let missing = (1...count).first(where: { byShard[$0] == nil }) {
+            throw DRSReportError.shards(reason: "shard \(missing)/\(count) is missing; pass the folders of all \(count) shards.")
+        }
+        units.sort { $0.ordinal < $1.ordinal }
+        var seen = Set<String>()
+        for item in units where !seen.insert(item.unit.path).inserted {
+            throw DRSReportError.shards(reason: "\(item.unit.path) is in more than one shard; the shards come from different runs, render them again.")
+        }
+        let out = out.standardizedFileURL
+        for folder in byShard.values where folder == out || folder.path.hasPrefix(out.path + "/") {
+            throw DRSReportError.inputInsideOutput(input: folder.path, output: out.path)
+        }
+        let staging = try beginOutput(out)
+        var swapped = false
+        defer {
+            TemporaryFolders.shared.remove(staging)
+            if !swapped { try? FileManager.default.removeItem(at: staging) }
+        }
+        var results: [(BatchUnit, BatchOutcome)] = []
+        for item in units {
+            let unit = BatchUnit(relative: item.unit.path, inputs: [])
+            let source = outputFolder(unit, in: item.folder)
+            let evidence = try? Evidence.read(from: source)
+            if evidence != nil { try OutputSwap.link(source, to: outputFolder(unit, in: staging)) }
+            let outcome: BatchOutcome
+            switch (item.unit.status, evidence) {
+            case ("rendered", let e?): outcome = .rendered(e)
+            case ("unchanged", let e?): outcome = .skipped(e)
+            case ("failed", _): outcome = .failed(reason: item.unit.reason ?? "", previous: evidence)
+            default:
+                throw DRSReportError.shards(reason: "\(item.folder.path): lists \(item.unit.path) as \(item.unit.status) but holds no reports for it; render that shard again.")
+            }
+            results.append((unit, outcome))
+        }
+        var merged = options
+        merged.render.recordedOptions = recorded ?? [:]
+        let indexFiles = try BatchIndex.write(results, ordinals: units.map(\.ordinal), shard: nil, to: staging, options: merged)
         try OutputSwap.swap(staging, into: out)
         swapped = true
         return BatchResult(units: results, indexFiles: indexFiles)
@@ -226,7 +314,9 @@ public enum Batch {
 /// The index of a batch: index.html, index.md, index.csv, and a top-level evidence.json that
 /// vouches for them and for each job's evidence.json.
 enum BatchIndex {
-    static func write(_ results: [(BatchUnit, BatchOutcome)], to out: URL, options: BatchOptions) throws -> [String] {
+    static func write(
+        _ results: [(BatchUnit, BatchOutcome)], ordinals: [Int], shard: Shard?, to out: URL, options: BatchOptions
+    ) throws -> [String] {
         let strings = Strings(options.ingest.language)
         let staging = out.appendingPathComponent(".drs-report-index-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
@@ -291,9 +381,17 @@ enum BatchIndex {
         try Data(store.render("index.html.mustache", model).utf8).write(to: staging.appendingPathComponent("index.html"))
         try Data(store.render("index.md.mustache", model).utf8).write(to: staging.appendingPathComponent("index.md"))
         try csv.close()
+        let manifest = BatchManifest(shard: shard?.description, units: zip(results, ordinals).map { item, ordinal in
+            switch item.1 {
+            case .rendered: BatchManifest.Unit(path: item.0.relative, ordinal: ordinal, status: "rendered", reason: nil)
+            case .skipped: BatchManifest.Unit(path: item.0.relative, ordinal: ordinal, status: "unchanged", reason: nil)
+            case .failed(let reason, _): BatchManifest.Unit(path: item.0.relative, ordinal: ordinal, status: "failed", reason: reason)
+            }
+        })
+        try manifest.encoded().write(to: staging.appendingPathComponent(BatchManifest.fileName))
 
         var outputs: [FileDigest] = []
-        for name in ["index.csv", "index.html", "index.md"] {
+        for name in [BatchManifest.fileName, "index.csv", "index.html", "index.md"] {
             guard let digest = sha256OfFile(staging.appendingPathComponent(name)) else {
                 throw DRSReportError.outputNotWritable(path: name, reason: "it cannot be read back for its digest")
             }
@@ -321,9 +419,11 @@ enum BatchIndex {
             }
         }
         let worst = ["INCONSISTENT", "INCOMPLETE", "CONSISTENT"].first { verdicts.contains($0) } ?? "INCOMPLETE"
+        var recorded = Renderer.recordedOptions(options.render)
+        if let shard { recorded["shard"] = shard.description }
         let evidence = Evidence(
             tool: "drs-report \(DRSReportVersion.current)", clock: Formatting.iso(options.ingest.now), clockSource: options.render.clockSource,
-            options: Renderer.recordedOptions(options.render), inputs: inputs,
+            options: recorded, inputs: inputs,
             inputsDigest: sha256Hex(Data(inputs.map(\.sha256).sorted().joined(separator: "\n").utf8)), outputs: outputs,
             summary: EvidenceSummary(
                 jobs: results.flatMap { unit -> [String] in
@@ -336,7 +436,7 @@ enum BatchIndex {
                 fetchedAt: nil, expiry: ExpiryState.unknown.rawValue, nextExpiry: nil))
         let bytes = try evidence.encoded()
         try bytes.write(to: staging.appendingPathComponent(Evidence.fileName))
-        var names = ["index.csv", "index.html", "index.md", Evidence.fileName]
+        var names = [BatchManifest.fileName, "index.csv", "index.html", "index.md", Evidence.fileName]
         if let key = options.render.signingKey {
             try Data(try EvidenceSignature.sign(bytes, with: key.key).utf8).write(to: staging.appendingPathComponent(EvidenceSignature.fileName))
             names.append(EvidenceSignature.fileName)

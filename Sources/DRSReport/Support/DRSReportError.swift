@@ -36,6 +36,8 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
     case xlsx(reason: String)
     /// A folder has no evidence.json to verify against.
     case noEvidence(folder: String)
+    /// Shard outputs that cannot be merged into one index (missing, repeated or mismatched shards).
+    case shards(reason: String)
     /// Credentials are missing or unusable.
     case credentials(reason: String)
     /// DRS or its API gateway refused the credentials (401/403); not retried, so an AK is never locked.
@@ -109,6 +111,8 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
             return "comparison tasks \(taskIds.joined(separator: ", ")) did not finish within \(seconds) s; raise --wait-timeout, or fetch later with --compare-task-id."
         case .noEvidence(let folder):
             return "\(folder): has no evidence.json; pass a folder written by render or batch."
+        case .shards(let reason):
+            return reason
         }
     }
 }
