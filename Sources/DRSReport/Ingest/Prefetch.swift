@@ -60,7 +60,11 @@ final class Prefetcher: @unchecked Sendable {
         self.files = files
         guard files.count > 1 else { return }
         for _ in 0..<min(2, max(1, ProcessInfo.processInfo.activeProcessorCount)) {
-            let thread = Thread { [self] in run() }
+            // Below the workbook's thread, which follows the spool these threads fill (see Renderer).
+            let thread = Thread { [self] in
+                Background.lowerPriority()
+                run()
+            }
             thread.stackSize = 16 << 20
             thread.start()
         }
