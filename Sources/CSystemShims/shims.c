@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <sys/resource.h>
 #include <unistd.h>
 #if defined(__linux__)
 #include <sys/syscall.h>
@@ -18,14 +17,5 @@ int drs_rename_exchange(const char *from, const char *to) {
     (void)to;
     errno = ENOSYS;
     return -1;
-#endif
-}
-
-int drs_set_thread_nice(int nice) {
-#if defined(__linux__)
-    return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice);
-#else
-    (void)nice;
-    return 0;
 #endif
 }

@@ -5,7 +5,4 @@
 /// set (ENOSYS or EINVAL where the kernel or the file system cannot exchange).
 int drs_rename_exchange(const char *from, const char *to);
 
-/// Sets the calling thread's nice value (Linux: per thread). Returns 0, or -1 with errno set.
-int drs_set_thread_nice(int nice);
-
 #endif

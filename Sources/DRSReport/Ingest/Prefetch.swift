@@ -60,11 +60,7 @@ final class Prefetcher: @unchecked Sendable {
         self.files = files
         guard files.count > 1 else { return }
         for _ in 0..<min(2, max(1, ProcessInfo.processInfo.activeProcessorCount)) {
-            // Below the workbook's thread, which follows the spool these threads fill (see Renderer).
-            let thread = Thread { [self] in
-                Background.lowerPriority()
-                run()
-            }
+            let thread = Thread { [self] in run() }
             thread.stackSize = 16 << 20
             thread.start()
         }

@@ -113,25 +113,20 @@ public enum Renderer {
         let writers = options.formats.map(\.writer)
         let outcomes = WriterOutcomes(count: writers.count)
         let folder = staging.folder
-        // The writers run side by side, each on a thread of its own reading the row spool; XLSX
-        // (single-threaded libxlsxwriter) is one of them and never shares its workbook with another
-        // thread. It is the long pole, so the others run at lower priority and take the second core.
-        let bodies: [@Sendable () -> Void] = writers.indices.map { index in
-            {
-                do {
-                    if writers[index].format == .xlsx, let early, try early.complete(result) {
-                        outcomes.set(index, .success(["report.xlsx"]))
-                        return
-                    }
-                    let files = try writers[index].write(result.report, diffs: result.diffs, into: folder, options: options)
-                    outcomes.set(index, .success(files))
-                } catch {
-                    outcomes.set(index, .failure(error))
+        // The writers run side by side, each reading the row spool itself; XLSX (single-threaded
+        // libxlsxwriter) is one of them and never shares its workbook with another thread.
+        DispatchQueue.concurrentPerform(iterations: writers.count) { index in
+            do {
+                if writers[index].format == .xlsx, let early, try early.complete(result) {
+                    outcomes.set(index, .success(["report.xlsx"]))
+                    return
                 }
+                let files = try writers[index].write(result.report, diffs: result.diffs, into: folder, options: options)
+                outcomes.set(index, .success(files))
+            } catch {
+                outcomes.set(index, .failure(error))
             }
         }
-        let pole = writers.contains { $0.format == .xlsx }
-        Background.run(bodies, background: writers.map { pole && $0.format != .xlsx })
         var written: [String] = []
         for outcome in outcomes.all() {
             switch outcome {
