@@ -131,7 +131,8 @@ enum DiffColumns {
     /// holds a comma or a quote, so a composite key is never ambiguous.
     static func keyText(_ values: [String]) -> String {
         if values.count == 1 { return values[0] }
-        if values.contains(where: { $0.contains(",") || $0.contains("\"") }) {
+        // Over bytes: String.contains(String) goes through Foundation and cost a sixth of ingest.
+        if values.contains(where: { $0.utf8.contains(UInt8(ascii: ",")) || $0.utf8.contains(UInt8(ascii: "\"")) }) {
             return "[" + values.map { JSONWriter.quote($0) }.joined(separator: ",") + "]"
         }
         return values.joined(separator: ", ")
