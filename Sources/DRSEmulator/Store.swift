@@ -268,7 +268,7 @@ extension LogicalStore {
             let head = sorted[0]
             let headBytes = try read(head)
             let paged = sorted.contains { $0.hasPaging }
-            if paged, let envelope = try? EJSON.parse(headBytes), let path = pagedArrayPath(in: envelope) {
+            if paged, let (envelope, path) = Self.envelope(headBytes) {
                 var items = ItemList()
                 for page in sorted {
                     let bytes = page.index == head.index ? headBytes : try read(page)
@@ -290,6 +290,21 @@ extension LogicalStore {
             }
         }
         return store
+    }
+
+    /// A paged page's envelope and the path of its paged array. The page is first parsed as a
+    /// skeleton (every array cut to its first element, over bytes) to find the array, then parsed
+    /// again with only that array emptied: a page of 1,000 rows is never built as a tree. Falls back
+    /// to the whole parse when the array is found only by shape, not by its DRS key.
+    static func envelope(_ bytes: [UInt8]) -> (EJSON, [String])? {
+        if let skeleton = RawJSONScanner.skeleton(bytes), let outline = try? EJSON.parse(skeleton),
+           let path = pagedArrayPath(in: outline), let last = path.last, pagedArrayKeys.contains(last),
+           let spliced = RawJSONScanner.emptying(bytes, at: path), let envelope = try? EJSON.parse(spliced)
+        {
+            return (envelope, path)
+        }
+        guard let whole = try? EJSON.parse(bytes), let path = pagedArrayPath(in: whole) else { return nil }
+        return (whole, path)
     }
 
     /// Project id from `/v3/{project_id}/…` or `/v5/{project_id}/…`.
@@ -386,6 +401,70 @@ enum RawJSONScanner {
                 if buffer[index] == 0x5D { return ranges }
                 throw Malformed()
             }
+        }
+    }
+
+    /// The document with every array cut to its first element (keys, order and scalars kept).
+    static func skeleton(_ bytes: [UInt8]) -> [UInt8]? {
+        try? bytes.withUnsafeBufferPointer { buffer -> [UInt8] in
+            var index = skipSpace(buffer, 0)
+            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { index = skipSpace(buffer, 3) }
+            var out: [UInt8] = []
+            out.reserveCapacity(4096)
+            index = skipSpace(buffer, try copyOutline(buffer, index, &out))
+            guard index == buffer.count else { throw Malformed() }
+            return out
+        }
+    }
+
+    /// The document with the array at `path` replaced by `[]`.
+    static func emptying(_ bytes: [UInt8], at path: [String]) -> [UInt8]? {
+        try? bytes.withUnsafeBufferPointer { buffer -> [UInt8] in
+            var index = skipSpace(buffer, 0)
+            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { index = skipSpace(buffer, 3) }
+            for key in path { index = try member(buffer, object: index, key: Array(key.utf8)) }
+            guard index < buffer.count, buffer[index] == 0x5B else { throw Malformed() }
+            let end = try skipValue(buffer, index)
+            return Array(buffer[..<index]) + [0x5B, 0x5D] + Array(buffer[end...])
+        }
+    }
+
+    private static func copyOutline(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ out: inout [UInt8]) throws -> Int {
+        guard start < b.count else { throw Malformed() }
+        var i = start
+        switch b[i] {
+        case 0x7B:
+            out.append(0x7B)
+            i = skipSpace(b, i + 1)
+            if i < b.count, b[i] == 0x7D { out.append(0x7D); return i + 1 }
+            while true {
+                guard i < b.count, b[i] == 0x22 else { throw Malformed() }
+                let keyEnd = try skipString(b, i)
+                out.append(contentsOf: b[i..<keyEnd])
+                i = skipSpace(b, keyEnd)
+                guard i < b.count, b[i] == 0x3A else { throw Malformed() }
+                out.append(0x3A)
+                i = skipSpace(b, try copyOutline(b, skipSpace(b, i + 1), &out))
+                guard i < b.count else { throw Malformed() }
+                if b[i] == 0x2C { out.append(0x2C); i = skipSpace(b, i + 1); continue }
+                if b[i] == 0x7D { out.append(0x7D); return i + 1 }
+                throw Malformed()
+            }
+        case 0x5B:
+            out.append(0x5B)
+            i = skipSpace(b, i + 1)
+            if i < b.count, b[i] == 0x5D { out.append(0x5D); return i + 1 }
+            i = skipSpace(b, try copyOutline(b, i, &out))
+            while true {
+                guard i < b.count else { throw Malformed() }
+                if b[i] == 0x2C { i = skipSpace(b, try skipValue(b, skipSpace(b, i + 1))); continue }
+                if b[i] == 0x5D { out.append(0x5D); return i + 1 }
+                throw Malformed()
+            }
+        default:
+            let end = try skipValue(b, i)
+            out.append(contentsOf: b[i..<end])
+            return end
         }
     }
 

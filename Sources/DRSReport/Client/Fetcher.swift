@@ -235,14 +235,17 @@ struct FetchRun: Sendable {
 
     /// All pages of a paged query: the first page gives the total; the rest go in parallel. A page
     /// shorter than asked, or an empty one, also ends the paging, so it can never loop forever.
-    func pages(_ key: [Int], path: String, query: [(String, String)], items: @escaping @Sendable (JSONValue) -> Int,
+    /// Every body goes to its file as it arrives; the parsed pages are returned only with `keep`
+    /// (task lists and overviews, which plan further requests), so a million diff rows are never
+    /// held: fetch memory stays flat in the size of the archive.
+    func pages(_ key: [Int], path: String, query: [(String, String)], keep: Bool = false, items: @escaping @Sendable (JSONValue) -> Int,
                total: @escaping @Sendable (JSONValue) -> Int?) async throws -> [JSONValue] {
         let limit = min(1_000, max(1, options.pageSize))
         await recorder.plan(1)
         let first = try await get(key + [0], path: path, query: query + [("offset", "0"), ("limit", String(limit))])
         guard first.status == 200, let firstValue = try? JSONParser.parse(first.body) else { return [] }
         let count = items(firstValue)
-        guard let reported = total(firstValue), count == limit, reported > limit else { return [firstValue] }
+        guard let reported = total(firstValue), count == limit, reported > limit else { return keep ? [firstValue] : [] }
         // The total is the server's word: pages go out in waves of the concurrency limit, and the
         // first short or empty page ends the paging, whatever the total said. A total that needs more
         // pages than any real job is refused at once rather than believed.
@@ -254,28 +257,30 @@ struct FetchRun: Sendable {
                 requestId: first.requestId)
         }
         let wave = max(1, options.concurrency)
-        var values: [JSONValue] = [firstValue]
+        var values: [JSONValue] = keep ? [firstValue] : []
         var next = 1
         var ended = false
         while next < pageCount && !ended {
             let pages = next..<min(pageCount, next + wave)
             await recorder.plan(pages.count)
-            let results = try await withThrowingTaskGroup(of: (Int, JSONValue?).self) { group in
+            let results = try await withThrowingTaskGroup(of: (page: Int, value: JSONValue?, count: Int?).self) { group in
                 for page in pages {
                     group.addTask {
                         let response = try await get(
                             key + [page], path: path, query: query + [("offset", String(page * limit)), ("limit", String(limit))])
-                        return (page, response.status == 200 ? try? JSONParser.parse(response.body) : nil)
+                        guard response.status == 200, let value = try? JSONParser.parse(response.body) else { return (page, nil, nil) }
+                        // Only the item count is kept of a page nobody reads again.
+                        return (page, keep ? value : nil, items(value))
                     }
                 }
-                var collected: [(Int, JSONValue?)] = []
+                var collected: [(page: Int, value: JSONValue?, count: Int?)] = []
                 for try await result in group { collected.append(result) }
-                return collected.sorted { $0.0 < $1.0 }
+                return collected.sorted { $0.page < $1.page }
             }
-            for (_, value) in results {
-                guard let value else { ended = true; continue }
-                values.append(value)
-                if items(value) < limit { ended = true }
+            for result in results {
+                guard let count = result.count else { ended = true; continue }
+                if let value = result.value { values.append(value) }
+                if count < limit { ended = true }
             }
             next = pages.upperBound
         }
@@ -305,7 +310,7 @@ struct FetchRun: Sendable {
         let base: [(String, String)] = [("type", "compare")]
         // 1. The data-level task list.
         let listPages = try await pages(
-            [1], path: jobPath, query: base + [("compare_type", "data_compare"), ("query_type", "list")],
+            [1], path: jobPath, query: base + [("compare_type", "data_compare"), ("query_type", "list")], keep: true,
             items: { Self.count(Self.compareResult($0)?["data_compare_task_list"]) }, total: { Self.number($0["job"]?["total_count"]) })
         var tasks: [(id: String, type: String, status: String, start: String)] = []
         for page in listPages {
@@ -396,7 +401,7 @@ struct FetchRun: Sendable {
         let base: [(String, String)] = [("type", "compare"), ("compare_type", compareType), ("compare_task_id", task)]
         let overviewKey = kind == .line ? "line_compare_overview_infos" : "content_compare_overview_infos"
         let overviews = try await pages(
-            [key, 0], path: jobPath, query: base + [("query_type", "overview")],
+            [key, 0], path: jobPath, query: base + [("query_type", "overview")], keep: true,
             items: { Self.count(Self.compareResult($0)?[overviewKey]) }, total: { Self.number($0["job"]?["total_count"]) })
         var pairs: [(String, String)] = []
         for page in overviews {
