@@ -298,6 +298,24 @@ import Testing
         let whole = thrownError { _ = try Batch.mergeIndex([s1, work.appendingPathComponent("whole")], out: out, options: options()) }
         #expect(whole?.message.contains("not a shard") == true)
         #expect(!FileManager.default.fileExists(atPath: out.path))
+
+        // batch.json is data anyone can edit: a path out of the shard is refused, and nothing is written.
+        let manifest = s1.appendingPathComponent("batch.json")
+        let original = try String(contentsOf: manifest, encoding: .utf8)
+        let first = try #require(try BatchManifest.read(from: s1).units.first?.path)
+        try original.replacingOccurrences(of: "\"\(first)\"", with: "\"../../escape\"").write(to: manifest, atomically: true, encoding: .utf8)
+        let escape = thrownError { _ = try Batch.mergeIndex([s1, s2], out: out, options: options()) }
+        #expect(escape?.message.contains("cannot hold") == true)
+        #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("escape").path))
+        try original.write(to: manifest, atomically: true, encoding: .utf8)
+
+        // Shards of one run share one clock; the merge takes it from them.
+        var later = options(try Shard(index: 2, count: 2))
+        later.ingest.now = testNow.addingTimeInterval(60)
+        _ = try Batch.run(root: root, out: s2, options: later)
+        let clocks = thrownError { _ = try Batch.mergeIndex([s1, s2], out: out, options: options()) }
+        #expect(clocks?.message.contains("one --now") == true)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
     @Test(arguments: ["0/3", "4/3", "1/0", "3", "a/b", "1/2/3", ""])
@@ -314,7 +332,7 @@ import Testing
             counts[owners[0] - 1] += 1
         }
         #expect(counts.allSatisfy { $0 > 900 && $0 < 1100 }, "\(counts)")
-        // Fixed by the hash: the same path is always in the same share.
-        #expect(Shard.bucket("jobs/a", count: 3) == Shard.bucket("jobs/a", count: 3))
+        // Fixed by the hash (sha256 of the path, first 8 bytes, modulo N): a change would reshuffle every shelf.
+        #expect((0..<8).map { Shard.bucket("jobs/\($0)", count: 3) } == [0, 2, 1, 1, 2, 1, 2, 1])
     }
 }

@@ -158,6 +158,17 @@ public enum Batch {
         return BatchResult(units: results, indexFiles: indexFiles)
     }
 
+    /// The first symbolic link in a folder tree (or the folder itself), if any.
+    static func firstSymbolicLink(in folder: URL) -> String? {
+        let manager = FileManager.default
+        if (try? manager.attributesOfItem(atPath: folder.path)[.type] as? FileAttributeType) == .typeSymbolicLink { return folder.path }
+        guard let enumerator = manager.enumerator(atPath: folder.path) else { return nil }
+        while let name = enumerator.nextObject() as? String {
+            if enumerator.fileAttributes?[.type] as? FileAttributeType == .typeSymbolicLink { return folder.appendingPathComponent(name).path }
+        }
+        return nil
+    }
+
     /// Names a batch writes at the top of its output folder.
     static let ownNames: Set<String> = [
         "index.html", "index.md", "index.csv", Evidence.fileName, EvidenceSignature.fileName, BatchManifest.fileName, "reports",
@@ -201,6 +212,7 @@ public enum Batch {
         var count: Int?
         var units: [(ordinal: Int, unit: BatchManifest.Unit, folder: URL)] = []
         var recorded: [String: String]?
+        var clock: (String, String)?
         for folder in folders.map(\.standardizedFileURL) {
             let manifest = try BatchManifest.read(from: folder)
             guard let text = manifest.shard else {
@@ -218,11 +230,25 @@ public enum Batch {
             let evidence = try Evidence.read(from: folder)
             var options = evidence.options
             options.removeValue(forKey: "shard")
+            options.removeValue(forKey: "signed_by")
             if let recorded, recorded != options {
                 throw DRSReportError.shards(reason: "\(folder.path): was rendered with other options than the other shards; render every shard with the same options.")
             }
             recorded = options
-            units += manifest.units.map { ($0.ordinal, $0, folder) }
+            if let clock, clock != (evidence.clock, evidence.clockSource) {
+                throw DRSReportError.shards(reason: "\(folder.path): has the clock \(evidence.clock) and the other shards \(clock.0); render every shard with one --now or SOURCE_DATE_EPOCH.")
+            }
+            clock = (evidence.clock, evidence.clockSource)
+            for unit in manifest.units {
+                // batch.json is data anyone can edit: a path must be one batch could have written, in this shard.
+                let parts = unit.path.split(separator: "/", omittingEmptySubsequences: false)
+                guard unit.path == "." || (!unit.path.hasPrefix("/") && !parts.contains { $0.isEmpty || $0 == "." || $0 == ".." }),
+                      shard.owns(unit.path)
+                else {
+                    throw DRSReportError.shards(reason: "\(folder.path)/\(BatchManifest.fileName): lists '\(unit.path)', which shard \(shard) cannot hold; render that shard again.")
+                }
+                units.append((unit.ordinal, unit, folder))
+            }
         }
         if let count, let missing = (1...count).first(where: { byShard[$0] == nil }) {
             throw DRSReportError.shards(reason: "shard \(missing)/\(count) is missing; pass the folders of all \(count) shards.")
@@ -231,6 +257,19 @@ public enum Batch {
         var seen = Set<String>()
         for item in units where !seen.insert(item.unit.path).inserted {
             throw DRSReportError.shards(reason: "\(item.unit.path) is in more than one shard; the shards come from different runs, render them again.")
+        }
+        // The index is written as the shards' run would have written it: their clock, language,
+        // title and options; the templates must be the same ones.
+        var merged = options
+        merged.render.recordedOptions = recorded ?? [:]
+        if let clock, let date = TimeParsing.parse(clock.0) {
+            merged.ingest.now = date
+            merged.render.clockSource = clock.1
+        }
+        if let lang = recorded?["lang"], let language = Language(rawValue: lang) { merged.ingest.language = language }
+        merged.ingest.title = recorded?["title"]
+        if let theirs = recorded?["templates"], theirs != Renderer.recordedOptions(merged.render)["templates"] {
+            throw DRSReportError.shards(reason: "the shards were rendered with other templates (\(theirs.prefix(60))); pass the same --templates to batch-index.")
         }
         let out = out.standardizedFileURL
         for folder in byShard.values where folder == out || folder.path.hasPrefix(out.path + "/") {
@@ -247,7 +286,12 @@ public enum Batch {
             let unit = BatchUnit(relative: item.unit.path, inputs: [])
             let source = outputFolder(unit, in: item.folder)
             let evidence = try? Evidence.read(from: source)
-            if evidence != nil { try OutputSwap.link(source, to: outputFolder(unit, in: staging)) }
+            if evidence != nil {
+                if let link = Self.firstSymbolicLink(in: source) {
+                    throw DRSReportError.shards(reason: "\(link): is a symbolic link, which batch never writes; render that shard again.")
+                }
+                try OutputSwap.link(source, to: outputFolder(unit, in: staging))
+            }
             let outcome: BatchOutcome
             switch (item.unit.status, evidence) {
             case ("rendered", let e?): outcome = .rendered(e)
@@ -258,8 +302,6 @@ public enum Batch {
             }
             results.append((unit, outcome))
         }
-        var merged = options
-        merged.render.recordedOptions = recorded ?? [:]
         let indexFiles = try BatchIndex.write(results, ordinals: units.map(\.ordinal), shard: nil, to: staging, options: merged)
         try OutputSwap.swap(staging, into: out)
         swapped = true
@@ -280,7 +322,7 @@ public enum Batch {
             }
             // Units already run side by side on every core, so each ingests first and renders after
             // (no workbook begun early), and a unit that fails creates no folder.
-            let result = try Ingestor.ingest(files: files, options: options.ingest)
+            let result = try Ingestor.ingest(files: files, options: options.ingest, spool: nil, threads: options.jobs > 1 ? 1 : nil)
             _ = try Renderer.render(result, to: new, options: options.render)
             return .rendered(try Evidence.read(from: new))
         } catch let error as DRSReportError {
