@@ -1,32 +1,64 @@
 import DRSReport
 import Foundation
 
-/// The elements of one logical (unpaged) list, each kept as compact JSON bytes in one buffer.
+/// The elements of one logical (unpaged) list. Generated elements are kept as compact JSON bytes
+/// in one buffer; elements of a replayed archive stay in their recorded files, as byte ranges, and
+/// are read and minified when served, so a million-row archive costs 16 bytes a row, not its size.
 struct ItemList: Sendable {
     private(set) var bytes: [UInt8] = []
-    private(set) var starts: [Int] = [0]
+    /// Per element: its byte range in `bytes` (file -1), or in file `file` of `files`.
+    private var places: [Place] = []
+    private var files: [String] = []
 
-    var count: Int { starts.count - 1 }
+    private struct Place: Sendable {
+        var file: Int32
+        var length: Int32
+        var start: Int64
+    }
+
+    var count: Int { places.count }
 
     mutating func append(_ item: EJSON) { append(bytes: item.compactBytes) }
 
     mutating func append(bytes item: [UInt8]) {
+        places.append(Place(file: -1, length: Int32(clamping: item.count), start: Int64(bytes.count)))
         bytes.append(contentsOf: item)
-        starts.append(bytes.count)
+    }
+
+    /// Appends the element at `range` of the file at `path` (its bytes are read when served).
+    mutating func append(file path: String, range: Range<Int>) {
+        if files.last != path { files.append(path) }
+        places.append(Place(file: Int32(files.count - 1), length: Int32(clamping: range.count), start: Int64(range.lowerBound)))
     }
 
     /// The compact bytes of element `index`.
-    func item(_ index: Int) -> ArraySlice<UInt8> { bytes[starts[index]..<starts[index + 1]] }
+    func item(_ index: Int) -> ArraySlice<UInt8> {
+        var cache: (file: Int32, bytes: [UInt8])?
+        return ArraySlice(bytes(of: index, cache: &cache))
+    }
+
+    private func bytes(of index: Int, cache: inout (file: Int32, bytes: [UInt8])?) -> [UInt8] {
+        let place = places[index]
+        let lower = Int(place.start)
+        if place.file < 0 { return Array(bytes[lower..<lower + Int(place.length)]) }
+        if cache?.file != place.file {
+            // A recorded page, read once per request that needs it (the archive was verified at load).
+            let data = FileManager.default.contents(atPath: files[Int(place.file)]) ?? Data()
+            cache = (place.file, [UInt8](data))
+        }
+        guard let file = cache?.bytes, lower + Int(place.length) <= file.count else { return Array("null".utf8) }
+        return RawJSONScanner.minified(file[lower..<lower + Int(place.length)])
+    }
 
     /// A JSON array of the elements in `range` (clamped to the list).
     func arrayBytes(_ range: Range<Int>) -> [UInt8] {
         let lower = min(max(0, range.lowerBound), count)
         let upper = min(max(lower, range.upperBound), count)
         var out: [UInt8] = [0x5B]
-        out.reserveCapacity(starts[upper] - starts[lower] + upper - lower + 2)
+        var cache: (file: Int32, bytes: [UInt8])?
         for index in lower..<upper {
             if index > lower { out.append(0x2C) }
-            out.append(contentsOf: item(index))
+            out.append(contentsOf: bytes(of: index, cache: &cache))
         }
         out.append(0x5D)
         return out
@@ -275,7 +307,8 @@ extension LogicalStore {
                     // Overlapping pages (recorded twice, or with another page size) contribute only new rows.
                     let skip = max(0, items.count - page.offset)
                     if let elements = RawJSONScanner.arrayElements(bytes, at: path) {
-                        for element in elements.dropFirst(skip) { items.append(bytes: RawJSONScanner.minified(bytes[element])) }
+                        let file = folder.appendingPathComponent(page.entry.file).path
+                        for element in elements.dropFirst(skip) { items.append(file: file, range: element) }
                     } else if let parsed = try? EJSON.parse(bytes), let array = parsed.value(at: path)?.arrayValue {
                         for item in array.dropFirst(skip) { items.append(item) }
                     }
