@@ -54,6 +54,8 @@ extension Worksheet {
     public static func storedAsIs(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         // UTF-16 units never exceed UTF-8 bytes, so a short text is within the limit.
         guard utf8.count <= maxCellCharacters else { return false }
+        // Most cells hold none of the three bytes that can need work.
+        if !utf8.contains(where: { $0 < 0x20 || $0 == 0x5F || $0 == 0xEF }) { return true }
         let n = utf8.count
         var i = 0
         while i < n {

@@ -216,6 +216,14 @@ public final class Workbook {
         }
     }
 
+    /// Frees the workbook without writing its file (constant-memory temporary files go with it).
+    public func abandon() {
+        guard !isClosed else { return }
+        isClosed = true
+        lxw_workbook_free(handle)
+        releaseCStrings()
+    }
+
     /// Adds a worksheet after validating `name` in Swift (Excel rules, case-insensitive uniqueness).
     public func addWorksheet(name: String) throws -> Worksheet {
         guard !isClosed else { throw XLSXError.closed("workbook_add_worksheet") }

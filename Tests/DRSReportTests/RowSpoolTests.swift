@@ -59,10 +59,8 @@ import Testing
     }
 
     @Test func aSpoolThatCannotBeCreatedSaysToSetTMPDIR() {
-        setenv("TMPDIR", "/nonexistent-drs-report", 1)
-        defer { unsetenv("TMPDIR") }
-        #expect(throws: DRSReportError.self) { _ = try RowSpool() }
-        do { _ = try RowSpool() } catch { #expect(error.message.contains("TMPDIR")) }
+        #expect(throws: DRSReportError.self) { _ = try RowSpool(folder: "/nonexistent-drs-report") }
+        do { _ = try RowSpool(folder: "/nonexistent-drs-report") } catch { #expect(error.message.contains("TMPDIR")) }
     }
 }
 
@@ -89,7 +87,9 @@ import Testing
     }
 
     @Test func keptWhenTheRowsAreAsReadAndTheSameBytesEitherWay() throws {
+        let before = EarlyWorkbook.kept
         let run = try bothWays([Repo.path("samples/v5-mysql-archive")])
+        #expect(EarlyWorkbook.kept > before, "the early workbook was dropped, so this compared the ordinary path with itself")
         #expect(run.asRead)
         #expect(run.rows > 0)
         #expect(run.same)

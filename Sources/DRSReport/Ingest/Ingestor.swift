@@ -47,15 +47,17 @@ public enum Ingestor {
     /// Ingests into a given spool, which another thread may follow while rows arrive (see
     /// `Renderer`); the spool is sealed when ingest finishes. The caller abandons it on failure.
     static func ingest(
-        files: [ResponseFile], options: IngestOptions, spool: RowSpool?, progress: ((Int) -> Void)? = nil
+        files: [ResponseFile], options: IngestOptions, spool: RowSpool?, progress: ((Int) -> Void)? = nil, threads: Int? = nil
     ) throws(DRSReportError) -> IngestResult {
         let builder = ReportBuilder(options: options, spool: spool)
-        let prefetcher = Prefetcher(files: files)
+        let prefetcher = Prefetcher(files: files, threads: threads)
         defer { prefetcher.stop() }
         for index in files.indices {
             try builder.add(try prefetcher.take(index))
             progress?(index + 1)
         }
+        // Every row is in: a writer following the spool finishes its rows while the ledger is built.
+        try spool?.seal()
         return try builder.finish()
     }
 

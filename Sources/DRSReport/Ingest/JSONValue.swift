@@ -137,8 +137,13 @@ public struct JSONParser {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var members: [String: JSONValue] = [:]
         skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .object([:])
+        }
+        // Sized for a DRS row (about ten members), so most objects never rehash.
+        var members = [String: JSONValue](minimumCapacity: 12)
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             return .object(members)
@@ -228,11 +233,14 @@ public struct JSONParser {
         index += 1
         let start = index
         // Fast path: no escapes.
+        var high: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = bytes[start..<index]
                 index += 1
+                // ASCII needs no validation (most DRS text: names, keys, SQL).
+                if high < 0x80 { return slice.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) } }
                 guard let text = String(validating: slice, as: UTF8.self) else {
                     index = start
                     throw error("a string is not valid UTF-8 (save the file as UTF-8)")
@@ -241,6 +249,7 @@ public struct JSONParser {
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("a control character must be escaped inside a string") }
+            high |= byte
             index += 1
         }
         var buffer = [UInt8](bytes[start..<index])

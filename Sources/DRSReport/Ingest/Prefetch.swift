@@ -53,13 +53,14 @@ final class Prefetcher: @unchecked Sendable {
     private var next = 0
     private var taken = 0
     private var stopped = false
-    /// Files prepared ahead at most.
-    static let ahead = 6
+    /// Files prepared ahead at most (each holds its parsed tree and rows until the builder takes it).
+    static let ahead = 4
 
-    init(files: [ResponseFile]) {
+    /// `threads`: preparing threads (default: one per core, at most two).
+    init(files: [ResponseFile], threads: Int? = nil) {
         self.files = files
         guard files.count > 1 else { return }
-        for _ in 0..<min(2, max(1, ProcessInfo.processInfo.activeProcessorCount)) {
+        for _ in 0..<(threads ?? min(2, max(1, ProcessInfo.processInfo.activeProcessorCount))) {
             let thread = Thread { [self] in run() }
             thread.stackSize = 16 << 20
             thread.start()

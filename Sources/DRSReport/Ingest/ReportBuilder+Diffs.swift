@@ -216,20 +216,27 @@ struct RowDigest: Hashable, Comparable {
     }
 
     init(_ row: DiffRow) {
-        var hasher = SHA256()
+        // One buffer of length-prefixed fields, hashed in one call (a call per field cost more than the hash).
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(256)
         func add(_ text: String) {
             var text = text
             text.withUTF8 { utf8 in
-                var length = UInt64(utf8.count).littleEndian
-                withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(utf8))
+                withUnsafeBytes(of: UInt64(utf8.count).littleEndian) { buffer.append(contentsOf: $0) }
+                buffer.append(contentsOf: utf8)
             }
         }
-        for part in [row.sourceDatabase, row.sourceTable, row.targetDatabase, row.targetTable, row.kind.rawValue] { add(part) }
-        for keys in [row.sourceKey, row.targetKey] {
-            add(String(keys.count))
-            for key in keys { add(key) }
-        }
+        add(row.sourceDatabase)
+        add(row.sourceTable)
+        add(row.targetDatabase)
+        add(row.targetTable)
+        add(row.kind.rawValue)
+        add(String(row.sourceKey.count))
+        for key in row.sourceKey { add(key) }
+        add(String(row.targetKey.count))
+        for key in row.targetKey { add(key) }
+        var hasher = SHA256()
+        buffer.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         var words: (UInt64, UInt64) = (0, 0)
         hasher.finalize().withUnsafeBytes { bytes in
             func word(_ offset: Int) -> UInt64 { (0..<8).reduce(0) { $0 << 8 | UInt64(bytes[offset + $1]) } }

@@ -36,9 +36,10 @@ final class RowSpool: @unchecked Sendable {
         case job = 0, task, sourceDb, sourceTable, targetDb, targetTable, sourceKeyText, targetKeyText, sourceSQL, targetSQL, sourceId
     }
 
-    /// Creates the spool in `TMPDIR` (or /tmp).
-    init() throws(DRSReportError) {
-        folder = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    /// Creates the spool in `folder`, by default `TMPDIR` (or /tmp).
+    init(folder: String? = nil) throws(DRSReportError) {
+        let folder = folder ?? ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        self.folder = folder
         let path = folder + "/.drs-report-rows-\(getpid())-\(UUID().uuidString.prefix(8))"
         fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
@@ -240,7 +241,7 @@ final class RowSpool: @unchecked Sendable {
             index += 1
         }
         if index != limit.records {
-            throw DRSReportError.unreadableFile(path: folder, reason: "the row spool ended after \(index) of \(limit.records) rows")
+            throw DRSReportError.unreadableFile(path: folder, reason: "the row spool ended after \(index) of \(limit.records) rows (was TMPDIR cleaned while drs-report ran?); run again")
         }
     }
 }

@@ -121,6 +121,7 @@ public enum Renderer {
                     outcomes.set(index, .success(["report.xlsx"]))
                     return
                 }
+                if writers[index].format != .xlsx { early?.waitForRows() }
                 let files = try writers[index].write(result.report, diffs: result.diffs, into: folder, options: options)
                 outcomes.set(index, .success(files))
             } catch {

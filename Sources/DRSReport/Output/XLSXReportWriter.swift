@@ -215,9 +215,9 @@ final class XLSXBuild {
         try workbook.close()
     }
 
-    /// Abandons the workbook: nothing of it is left.
+    /// Abandons the workbook without writing it: nothing of it is left.
     func discard() {
-        try? workbook.close()
+        workbook.abandon()
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("report.xlsx"))
         try? FileManager.default.removeItem(at: tmp)
     }
@@ -228,25 +228,43 @@ final class XLSXBuild {
 /// sheet; otherwise `complete` says no and the ordinary writer runs.
 final class EarlyWorkbook: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
+    /// Left when the Diffs rows are written (or the thread failed).
+    private let rows = DispatchGroup()
     private var build: XLSXBuild?
     private var outcome: Result<Bool, Error> = .success(false)
 
     init(spool: RowSpool, directory: URL, language: Language, created: Date, generator: String, timeZone: TimeZone) {
+        rows.enter()
         let thread = Thread { [self] in
+            defer { done.signal() }
             do {
-                let build = try XLSXBuild(
-                    directory: directory, language: language, created: created, generator: generator, diffCount: 1,
-                    rowsPerSheet: Worksheet.maxRows - 1, timeZone: timeZone)
-                self.build = build
-                outcome = .success(try build.writeDiffs(.empty, follow: spool))
+                // Errors are mapped as the ordinary writer maps them.
+                try XLSXBuild.mapped {
+                    let build = try XLSXBuild(
+                        directory: directory, language: language, created: created, generator: generator, diffCount: 1,
+                        rowsPerSheet: Worksheet.maxRows - 1, timeZone: timeZone)
+                    self.build = build
+                    outcome = .success(try build.writeDiffs(.empty, follow: spool))
+                    rows.leave()
+                }
             } catch {
                 outcome = .failure(error)
+                rows.leave()
             }
-            done.signal()
         }
         thread.stackSize = 4 << 20
         thread.start()
     }
+
+    /// Waits until the Diffs rows are written: the other streaming writers then run beside the
+    /// workbook's close (long, single-threaded), not beside its rows.
+    func waitForRows() {
+        rows.wait()
+    }
+
+    /// Workbooks begun early and kept (for tests: the early path must really be taken).
+    nonisolated(unsafe) static var kept = 0
+    private static let keptLock = NSLock()
 
     /// Waits for the Diffs sheet; when it is right for `result`, writes the rest and returns true.
     /// Otherwise discards the workbook and returns false. Workbook errors are thrown.
@@ -267,6 +285,7 @@ final class EarlyWorkbook: @unchecked Sendable {
             build.discard()
             throw error
         }
+        Self.keptLock.withLock { Self.kept += 1 }
         return true
     }
 
