@@ -142,8 +142,7 @@ public struct JSONParser {
             index += 1
             return .object([:])
         }
-        // Sized for a DRS row (about ten members), so most objects never rehash.
-        var members = [String: JSONValue](minimumCapacity: 12)
+        var members: [String: JSONValue] = [:]
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             return .object(members)
