@@ -61,6 +61,10 @@ public struct JSONReportWriter: ReportWriter {
         func key(_ name: StaticString) {
             out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
         }
+        func text(_ name: StaticString, _ field: RowSpool.Field) {
+            key(name)
+            JSONWriter.quote(row.bytes(field), into: &out)
+        }
         func keys(_ count: Int, _ value: (Int) -> UnsafeBufferPointer<UInt8>) {
             out.append(UInt8(ascii: "["))
             for i in 0..<count {
@@ -75,36 +79,25 @@ public struct JSONReportWriter: ReportWriter {
             job.withUTF8 { JSONWriter.quote($0, into: &out) }
             out.append(UInt8(ascii: ","))
         } else if row.hasJob {
-            key("\"job_id\":")
-            JSONWriter.quote(row.bytes(.job), into: &out)
+            text("\"job_id\":", .job)
             out.append(UInt8(ascii: ","))
         }
         key("\"kind\":\"")
         var kind = row.kind.rawValue
         kind.withUTF8 { out.append(contentsOf: $0) }
         key(row.locationInferred ? "\",\"location_inferred\":true" : "\",\"location_inferred\":false")
-        key(",\"source_database\":")
-        JSONWriter.quote(row.bytes(.sourceDb), into: &out)
-        key(",\"source_id\":")
-        JSONWriter.quote(row.bytes(.sourceId), into: &out)
+        text(",\"source_database\":", .sourceDb)
+        text(",\"source_id\":", .sourceId)
         key(",\"source_key\":")
         keys(row.sourceKeys, row.sourceKey)
-        key(",\"source_sql\":")
-        JSONWriter.quote(row.bytes(.sourceSQL), into: &out)
-        key(",\"source_table\":")
-        JSONWriter.quote(row.bytes(.sourceTable), into: &out)
-        key(",\"target_database\":")
-        JSONWriter.quote(row.bytes(.targetDb), into: &out)
+        text(",\"source_sql\":", .sourceSQL)
+        text(",\"source_table\":", .sourceTable)
+        text(",\"target_database\":", .targetDb)
         key(",\"target_key\":")
         keys(row.targetKeys, row.targetKey)
-        key(",\"target_sql\":")
-        JSONWriter.quote(row.bytes(.targetSQL), into: &out)
-        key(",\"target_table\":")
-        JSONWriter.quote(row.bytes(.targetTable), into: &out)
-        if row.hasTask {
-            key(",\"task_id\":")
-            JSONWriter.quote(row.bytes(.task), into: &out)
-        }
+        text(",\"target_sql\":", .targetSQL)
+        text(",\"target_table\":", .targetTable)
+        if row.hasTask { text(",\"task_id\":", .task) }
         out.append(UInt8(ascii: "}"))
     }
 
