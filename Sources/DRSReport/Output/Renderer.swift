@@ -115,29 +115,34 @@ public enum Renderer {
         let folder = staging.folder
         // The writers run side by side, each reading the row spool itself; XLSX (single-threaded
         // libxlsxwriter) is one of them and never shares its workbook with another thread.
+        // Each writer also hashes its own files for evidence.json, on its own thread: the text
+        // writers finish while libxlsxwriter still closes the workbook, so their digests cost no
+        // time after it.
         DispatchQueue.concurrentPerform(iterations: writers.count) { index in
             do {
+                let files: [String]
                 if writers[index].format == .xlsx, let early, try early.complete(result) {
-                    outcomes.set(index, .success(["report.xlsx"]))
-                    return
+                    files = ["report.xlsx"]
+                } else {
+                    if writers[index].format != .xlsx { early?.waitForRows() }
+                    files = try writers[index].write(result.report, diffs: result.diffs, into: folder, options: options)
                 }
-                if writers[index].format != .xlsx { early?.waitForRows() }
-                let files = try writers[index].write(result.report, diffs: result.diffs, into: folder, options: options)
-                outcomes.set(index, .success(files))
+                outcomes.set(index, .success(try files.map { try digest(of: $0, in: folder) }))
             } catch {
                 outcomes.set(index, .failure(error))
             }
         }
-        var written: [String] = []
+        var digests: [FileDigest] = []
         for outcome in outcomes.all() {
             switch outcome {
-            case .success(let files): written += files
+            case .success(let files): digests += files
             case .failure(let error): throw OutputSwap.plain(error, path: out.path)
             case nil: throw DRSReportError.outputNotWritable(path: out.path, reason: "a writer did not finish")
             }
         }
+        var written = digests.map(\.path)
         do {
-            let evidence = try Self.evidence(for: result.report, files: written.sorted(), in: staging.folder, options: options)
+            let evidence = Self.evidence(for: result.report, outputs: digests.sorted { $0.path < $1.path }, options: options)
             let bytes = try evidence.encoded()
             try bytes.write(to: staging.folder.appendingPathComponent(Evidence.fileName))
             if let key = options.signingKey {
@@ -174,14 +179,16 @@ public enum Renderer {
         return recorded
     }
 
-    static func evidence(for report: Report, files: [String], in staging: URL, options: RenderOptions) throws -> Evidence {
-        var outputs: [FileDigest] = []
-        for file in files {
-            guard let digest = sha256OfFile(staging.appendingPathComponent(file)) else {
-                throw DRSReportError.outputNotWritable(path: file, reason: "it cannot be read back for its digest")
-            }
-            outputs.append(FileDigest(path: file, sha256: digest.hex, bytes: digest.bytes))
+    /// The digest evidence.json records for `file`, read back from the staging folder.
+    static func digest(of file: String, in staging: URL) throws -> FileDigest {
+        guard let digest = sha256OfFile(staging.appendingPathComponent(file)) else {
+            throw DRSReportError.outputNotWritable(path: file, reason: "it cannot be read back for its digest")
         }
+        return FileDigest(path: file, sha256: digest.hex, bytes: digest.bytes)
+    }
+
+    /// evidence.json for `report`, whose files `outputs` lists sorted by path.
+    static func evidence(for report: Report, outputs: [FileDigest], options: RenderOptions) -> Evidence {
         let recorded = recordedOptions(options)
         return Evidence(
             tool: report.generator, clock: Formatting.iso(report.generatedAt), clockSource: options.clockSource, options: recorded,
@@ -193,17 +200,17 @@ public enum Renderer {
 /// Results collected from concurrent writers.
 private final class WriterOutcomes: @unchecked Sendable {
     private let lock = NSLock()
-    private var outcomes: [Result<[String], Error>?]
+    private var outcomes: [Result<[FileDigest], Error>?]
 
     init(count: Int) {
         outcomes = Array(repeating: nil, count: count)
     }
 
-    func set(_ index: Int, _ outcome: Result<[String], Error>) {
+    func set(_ index: Int, _ outcome: Result<[FileDigest], Error>) {
         lock.withLock { outcomes[index] = outcome }
     }
 
-    func all() -> [Result<[String], Error>?] {
+    func all() -> [Result<[FileDigest], Error>?] {
         lock.withLock { outcomes }
     }
 }
