@@ -222,6 +222,27 @@ public final class Worksheet {
         worksheet_fit_to_pages(handle, w, h)
     }
 
+    /// Prints on paper `code` (libxlsxwriter's paper index: 9 is A4, 1 is US Letter).
+    public func setPaper(_ code: Int) throws {
+        let op = "worksheet_set_paper"
+        try checkOpen(op)
+        guard let value = UInt8(exactly: code) else {
+            throw XLSXError.invalid(op, "Paper code \(code) is outside 0...255; pass one of Excel's paper indexes.")
+        }
+        worksheet_set_paper(handle, value)
+    }
+
+    /// Prints `text` as the page footer, with Excel's codes (`&A` sheet name, `&P` page, `&N`
+    /// pages; `&&` is a literal ampersand). At most 255 bytes, Excel's limit.
+    public func setFooter(_ text: String) throws {
+        let op = "worksheet_set_footer"
+        try checkOpen(op)
+        guard text.utf8.count <= 255 else {
+            throw XLSXError.invalid(op, "A footer holds at most 255 bytes; shorten it.")
+        }
+        try check(worksheet_set_footer(handle, text), op, 0, 0)
+    }
+
     /// Sets the on-screen zoom in percent (10...400).
     public func setZoom(_ percent: Int) throws {
         let op = "worksheet_set_zoom"

@@ -40,6 +40,12 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .customLong("sign-key"), help: "Ed25519 private key file (drs-report keygen): also write evidence.sig, a signature of evidence.json.")
     var signKey: String?
 
+    @Option(name: .customLong("meta"), help: "A field for the report header, such as ticket=CHG-1234 (repeatable): shown in HTML, Markdown, the XLSX Summary and csv/summary.csv, and recorded in evidence.json.")
+    var meta: [String] = []
+
+    @Option(name: .customLong("sign-off"), help: "Comma-separated roles that sign the report off, such as \"Reviewer,Approver\": a name, date and signature line for each in the printed HTML and the XLSX Summary.")
+    var signOff: String?
+
     @Flag(name: .customLong("csv-bom"), help: "Start CSV files with a UTF-8 BOM (for Excel).")
     var csvBOM = false
 
@@ -77,6 +83,14 @@ struct ReportOptions: ParsableArguments {
         render.csvBOM = csvBOM
         render.signingKey = try signKey.map { file throws(DRSReportError) in try EvidenceSigningKey(file: file) }
         render.timeZone = try OptionParsing.timeZone(timezone)
+        render.meta = try meta.map { text throws(DRSReportError) in try MetaField.parse(text) }
+        try MetaField.validate(render.meta)
+        if let signOff {
+            render.signOff = signOff.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard !render.signOff.isEmpty, render.signOff.allSatisfy({ $0.count <= 100 }) else {
+                throw DRSReportError.invalidOption(name: "--sign-off", value: signOff, expected: "comma-separated roles such as \"Reviewer,Approver\", each at most 100 characters")
+            }
+        }
         if let templates {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: templates, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -97,6 +111,7 @@ struct ReportOptions: ParsableArguments {
         ]
         if let observed = ingest.observedAt { recorded["observed_at"] = OptionParsing.iso(observed) }
         if let title { recorded["title"] = title }
+        if !render.signOff.isEmpty { recorded["sign_off"] = render.signOff.joined(separator: ",") }
         render.recordedOptions = recorded
         return (ingest, render)
     }

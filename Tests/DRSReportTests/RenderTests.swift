@@ -87,9 +87,10 @@ func text(_ folder: URL, _ name: String) throws -> String {
         let out = try render([Repo.path("samples/v5-mysql-archive")], formats: [.html])
         defer { try? FileManager.default.removeItem(at: out) }
         let html = try text(out, "report.html")
-        #expect(!html.contains("<script"))
+        expectOnlyTheHashedScript(html)
         #expect(!html.contains("<link"))
-        #expect(!html.contains("http://"))
+        // The one URL is the SVG namespace, which no browser fetches.
+        #expect(!html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").contains("http://"))
         #expect(!html.contains("src="))
         #expect(html.contains("Content-Security-Policy"))
         #expect(html.range(of: "id=\"verdict\"")!.lowerBound < html.range(of: "id=\"diffs\"")!.lowerBound)
@@ -164,6 +165,65 @@ func text(_ folder: URL, _ name: String) throws -> String {
             var viaCodable = ""
             JSONWriter.write(try JSONParser.parse(try JSONReportWriter.rowEncoder().encode(row)), into: &viaCodable, indent: nil)
             #expect(direct == viaCodable)
+        }
+    }
+}
+
+@Suite struct HTMLNavigationTests {
+    @Test func everyInconsistentTableHasAnAnchorAndTheTopOnesTheirRows() throws {
+        // Rows per table 2 and 6 rows overall: the ranked tables get rows read from the stream,
+        // whatever ingest sampled; every inconsistent table keeps its anchor.
+        var ingestOptions = IngestOptions(now: testNow, observedAt: testObservedAt)
+        // Ingest samples one row of one table only: the page must read the rest from the stream.
+        ingestOptions.previewRows = 1
+        ingestOptions.previewRowsPerTable = 1
+        let result = try Ingestor.ingest([Repo.path("samples/v5-mysql-archive")], options: ingestOptions)
+        #expect(result.report.diffPreview.count == 1)
+        var options = RenderOptions()
+        options.formats = [.html, .csv]
+        options.maxHTMLRows = 6
+        options.maxRowsPerTable = 2
+        let out = try temporaryFolder("render")
+        _ = try Renderer.render(result, to: out, options: options)
+        defer { try? FileManager.default.removeItem(at: out) }
+        let html = try text(out, "report.html")
+        let inconsistent = result.report.tables.indices.filter { result.report.tables[$0].outcome == .inconsistent }
+        #expect(inconsistent.count == 4)
+        for index in inconsistent {
+            #expect(html.contains("<tr id=\"t-\(index + 1)\" data-outcome=\"INCONSISTENT\">"))
+        }
+        // Every in-page link resolves to an id of the page.
+        let ids = Set(html.components(separatedBy: " id=\"").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) })
+        let links = html.components(separatedBy: "href=\"#").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) }
+        #expect(!links.isEmpty)
+        for link in links { #expect(ids.contains(link), "#\(link) has no target") }
+        let groups = html.components(separatedBy: "class=\"diff-group\"").count - 1
+        let shownRows = html.components(separatedBy: "<tr data-kind=").count - 1
+        #expect(groups == 3 && shownRows == 6)
+        #expect(html.contains("<a href=\"csv/diffs.csv\">"))
+    }
+
+    @Test func metaFieldsParseStrictly() throws {
+        #expect(try MetaField.parse("ticket=CHG-1=2") == MetaField(key: "ticket", value: "CHG-1=2"))
+        #expect(try MetaField.parse("env=") == MetaField(key: "env", value: ""))
+        for bad in ["novalue", "=x", "bad key=1", "k=a\u{1}b", String(repeating: "k", count: 65) + "=1"] {
+            #expect(throws: DRSReportError.self) { try MetaField.parse(bad) }
+        }
+        #expect(throws: DRSReportError.self) {
+            try MetaField.validate([MetaField(key: "a", value: "1"), MetaField(key: "A", value: "2")])
+        }
+    }
+
+    @Test func chartsEscapeNamesAndCarryTitles() throws {
+        let out = try render([Repo.fixtures.appendingPathComponent("hostile").path], formats: [.html])
+        defer { try? FileManager.default.removeItem(at: out) }
+        let html = try text(out, "report.html")
+        let svgs = html.components(separatedBy: "<svg ").dropFirst()
+        #expect(svgs.count == 3)
+        for svg in svgs {
+            let body = svg.components(separatedBy: "</svg>")[0]
+            #expect(body.contains("<title>"))
+            #expect(!body.contains("<script") && !body.contains("<img"))
         }
     }
 }

@@ -119,3 +119,28 @@ func expectGolden(_ actual: String, _ relative: String, sourceLocation: SourceLo
             sourceLocation: sourceLocation)
     }
 }
+
+/// Checks report.html's script policy: exactly one inline script, no `src`, allowed by the CSP
+/// through its SHA-256 and by nothing else (no 'unsafe-inline').
+func expectOnlyTheHashedScript(_ html: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let scripts = html.components(separatedBy: "<script").count - 1
+    #expect(scripts == 1, "one <script> element, found \(scripts)", sourceLocation: sourceLocation)
+    guard let open = html.range(of: "<script>"), let close = html.range(of: "</script>", range: open.upperBound..<html.endIndex) else {
+        Issue.record("no inline <script>…</script>", sourceLocation: sourceLocation)
+        return
+    }
+    let body = String(html[open.upperBound..<close.lowerBound])
+    let hex = sha256Hex(Data(body.utf8))
+    var bytes: [UInt8] = []
+    var index = hex.startIndex
+    while index < hex.endIndex {
+        let next = hex.index(index, offsetBy: 2)
+        bytes.append(UInt8(hex[index..<next], radix: 16)!)
+        index = next
+    }
+    let policy = html.components(separatedBy: "Content-Security-Policy\" content=\"").dropFirst().first?.components(separatedBy: "\"").first ?? ""
+    let scriptSource = policy.components(separatedBy: ";").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("script-src") } ?? ""
+    #expect(scriptSource.trimmingCharacters(in: .whitespaces) == "script-src 'sha256-\(Data(bytes).base64EncodedString())'", sourceLocation: sourceLocation)
+    #expect(policy.contains("default-src 'none'"), sourceLocation: sourceLocation)
+    #expect(!policy.contains("unsafe-inline'; script") && !scriptSource.contains("unsafe"), sourceLocation: sourceLocation)
+}

@@ -250,3 +250,131 @@ def test_zh_cn_sheet_names(render):
     missing = [e for e in v5_line_counts(rendered.spec) if e not in counts]
     assert not missing, f"row counts not found on the 表 sheet: {missing}"
     assert all(type(v) is int for key in counts for v in key[2:] if v is not None)
+
+
+# --------------------------------------------------------------------------------------------
+# Print setup and number formats
+# --------------------------------------------------------------------------------------------
+
+COUNT_FORMAT = "#,##0"
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+
+
+def sheet_xml_by_title(path) -> dict[str, str]:
+    """Sheet title -> the worksheet part's XML, resolved through workbook.xml and its rels."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    with zipfile.ZipFile(path) as z:
+        workbook = ET.fromstring(z.read("xl/workbook.xml"))
+        rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+        target = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", _NS)}
+        out = {}
+        for sheet in workbook.find("m:sheets", _NS).findall("m:sheet", _NS):
+            rid = sheet.get(f"{{{_NS['r']}}}id")
+            part = target[rid]
+            part = part.lstrip("/") if part.startswith("/") else posixpath.normpath(posixpath.join("xl", part))
+            out[sheet.get("name")] = z.read(part).decode("utf-8")
+        return out
+
+
+def test_every_sheet_prints_a4_landscape_one_page_wide(report, workbook_of):
+    """Every sheet: landscape A4 (paper code 9), fit to 1 page wide and any number of pages tall."""
+    wb = workbook_of(report)
+    bad = []
+    for ws in wb.worksheets:
+        ps = ws.page_setup
+        fit = ws.sheet_properties.pageSetUpPr
+        # fitToWidth defaults to 1 in OOXML (libxlsxwriter leaves the default out): None means 1.
+        width = 1 if ps.fitToWidth is None else int(ps.fitToWidth)
+        height = None if ps.fitToHeight is None else int(ps.fitToHeight)
+        got = (ps.orientation, None if ps.paperSize is None else int(ps.paperSize),
+               fit is not None and fit.fitToPage is True, width, height)
+        if got != ("landscape", 9, True, 1, 0):
+            bad.append((ws.title, got))
+    assert not bad, f"sheets not set up as (landscape, A4=9, fitToPage, 1 wide, 0 tall): {bad}"
+    # The raw attributes too, so a reader's defaults cannot hide a wrong value.
+    for title, xml in sheet_xml_by_title(report.xlsx).items():
+        setup = re.search(r"<pageSetup\b[^>]*/?>", xml)
+        assert setup, f"sheet {title!r} has no <pageSetup>"
+        attrs = dict(re.findall(r'(\w+)="([^"]*)"', setup.group(0)))
+        assert attrs.get("orientation") == "landscape" and attrs.get("paperSize") == "9", (title, attrs)
+        assert attrs.get("fitToWidth", "1") == "1" and attrs.get("fitToHeight") == "0", (title, attrs)
+        assert re.search(r'<pageSetUpPr\b[^>]*\bfitToPage="(1|true)"', xml), f"sheet {title!r}: no fitToPage"
+
+
+def test_every_sheet_repeats_its_header_row(report, workbook_of):
+    """Row 1 (the header) is a print title of every sheet, so each printed page has the headings."""
+    wb = workbook_of(report)
+    bad = [(ws.title, ws.print_title_rows) for ws in wb.worksheets
+           if (ws.print_title_rows or "").replace("$", "") != "1:1"]
+    assert not bad, f"sheets whose print title rows are not 1:1: {bad}"
+    assert not [ws.title for ws in wb.worksheets if ws.print_title_cols], "no sheet should repeat columns"
+
+
+def test_every_sheet_has_a_sheet_and_page_footer(report):
+    """The footer "&A · &P / &N": sheet name, page, pages. Read from the XML: the footer has no
+    &L/&C/&R section code (Excel and LibreOffice centre such text), which openpyxl 3.1 cannot
+    parse; it warns and drops it, so ws.oddFooter would be empty here."""
+    bad = []
+    for title, xml in sheet_xml_by_title(report.xlsx).items():
+        m = re.search(r"<oddFooter>(.*?)</oddFooter>", xml, re.S)
+        footer = None if m is None else m.group(1).replace("&amp;", "&")
+        if footer is None or "&A" not in footer or "&P" not in footer or "&N" not in footer:
+            bad.append((title, footer))
+    assert not bad, f"sheets whose footer lacks &A, &P or &N: {bad}"
+
+
+def test_count_cells_have_thousands_format(report, workbook_of):
+    """Count columns and Summary counts: integers with number format #,##0 (not "0" or General)."""
+    wb = workbook_of(report)
+    bad = []
+    for sheet, names in COUNT_COLUMNS.items():
+        ws = wb[sheet]
+        head = header(ws)
+        for name in names:
+            i = head.index(name)
+            for row in ws.iter_rows(min_row=2):
+                cell = row[i]
+                if cell.value is None:
+                    continue
+                if type(cell.value) is not int or cell.number_format != COUNT_FORMAT:
+                    bad.append((sheet, name, cell.coordinate, cell.value, cell.number_format))
+    items = {row[0].value: row[1] for row in wb["Summary"].iter_rows(min_row=2)}
+    for item in SUMMARY_COUNT_ITEMS:
+        cell = items[item]
+        if type(cell.value) is not int or cell.number_format != COUNT_FORMAT:
+            bad.append(("Summary", item, cell.coordinate, cell.value, cell.number_format))
+    assert not bad, f"count cells without an integer and {COUNT_FORMAT!r}: {bad[:10]}"
+
+
+def test_every_integer_cell_is_a_formatted_count(report, workbook_of):
+    """No whole number anywhere in the workbook is left with the old "0" or General format. (A
+    decimal such as a progress of 100.0 is stored as "100" and reads back as an int; it keeps its
+    "0.0" format, so only "0" and General are flagged.)"""
+    wb = workbook_of(report)
+    bad = [(ws.title, c.coordinate, c.value, c.number_format)
+           for ws in wb.worksheets for row in ws.iter_rows(min_row=2) for c in row
+           if type(c.value) is int and c.number_format in ("0", "General")]
+    assert not bad, f"integer cells not formatted {COUNT_FORMAT!r}: {bad[:10]}"
+
+
+def test_v5_big_row_count_is_an_int_with_thousands_format(render, workbook_of):
+    ws = workbook_of(render("v5"))["Tables"]
+    head = header(ws)
+    db, table, rows = head.index("Source database"), head.index("Source table"), head.index("Source rows")
+    cells = [r[rows] for r in ws.iter_rows(min_row=2) if (r[db].value, r[table].value) == ("shop", "event_log")]
+    assert len(cells) == 1, "shop.event_log is listed once on the Tables sheet"
+    assert type(cells[0].value) is int and cells[0].value == 3_000_000_000
+    assert cells[0].number_format == COUNT_FORMAT
+
+
+def test_zh_cn_sheets_have_the_same_print_setup(render):
+    wb = load(render("v5", "zh-cn").xlsx)
+    for ws in wb.worksheets:
+        assert (ws.page_setup.orientation, int(ws.page_setup.paperSize)) == ("landscape", 9), ws.title
+        assert (ws.print_title_rows or "").replace("$", "") == "1:1", ws.title
+    counts = [c for row in wb["表"].iter_rows(min_row=2) for c in row if type(c.value) is int]
+    assert counts and all(c.number_format == COUNT_FORMAT for c in counts)

@@ -26,6 +26,45 @@ public struct DiffStream: Sendable {
         try forEachRaw { raw in try body(raw.row(jobId: jobs.job(raw.index))) }
     }
 
+    /// The first rows of each table in `limits` (at most its limit), in input order, from one pass
+    /// over the spool that decodes only rows whose source table may match; it stops once every
+    /// table has its rows.
+    func firstRows(of limits: [TableKey: Int]) throws -> [TableKey: [DiffRow]] {
+        var wanted = limits.filter { $0.value > 0 }
+        guard !wanted.isEmpty else { return [:] }
+        func hash(_ db: UnsafeRawBufferPointer, _ table: UnsafeRawBufferPointer) -> Int {
+            var hasher = Hasher()
+            hasher.combine(bytes: db)
+            hasher.combine(0 as UInt8)
+            hasher.combine(bytes: table)
+            return hasher.finalize()
+        }
+        var hashes = Set<Int>()
+        for key in wanted.keys {
+            let db = Array(key.sourceDb.utf8), table = Array(key.sourceTable.utf8)
+            hashes.insert(db.withUnsafeBytes { d in table.withUnsafeBytes { t in hash(d, t) } })
+        }
+        var found: [TableKey: [DiffRow]] = [:]
+        struct Done: Error {}
+        do {
+            try forEachRaw { raw in
+                let h = hash(UnsafeRawBufferPointer(raw.bytes(.sourceDb)), UnsafeRawBufferPointer(raw.bytes(.sourceTable)))
+                guard hashes.contains(h) else { return }
+                let row = raw.row(jobId: jobs.job(raw.index))
+                let key = TableKey(row)
+                guard let left = wanted[key] else { return }
+                found[key, default: []].append(row)
+                if left <= 1 {
+                    wanted[key] = nil
+                    if wanted.isEmpty { throw Done() }
+                } else {
+                    wanted[key] = left - 1
+                }
+            }
+        } catch is Done {}
+        return found
+    }
+
     /// Calls `body` for every distinct row as bytes (the writers' fast path). The job of a row is
     /// `jobs.job(raw.index)` when resolved, else the row's own.
     func forEachRaw(_ body: (RawDiffRow) throws -> Void) throws {

@@ -30,7 +30,7 @@ public struct CSVWriter: ReportWriter {
             written.append("csv/" + name)
         }
         try emit("summary.csv", ["item", "value"]) { file in
-            for item in ReportSections.summary(report, strings: strings, timeZone: options.timeZone) {
+            for item in ReportSections.summary(report, strings: strings, timeZone: options.timeZone, meta: options.meta) {
                 try file.row([.text(item.id), Self.cell(item.value)])
             }
         }

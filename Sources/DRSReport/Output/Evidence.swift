@@ -23,9 +23,13 @@ public struct Evidence: Codable, Sendable, Equatable {
     public var outputs: [FileDigest]
     /// The verdict and counts, so an index can list this render without reading the reports.
     public var summary: EvidenceSummary
+    /// The `--meta` fields (ticket, change id…), in the order given; absent when there were none.
+    public var meta: [MetaField]?
+    /// Whether, and what, `--mask` replaced with keyed tokens (never the key); absent when off.
+    public var masking: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, tool, clock, options, inputs, outputs, summary
+        case format, version, tool, clock, options, inputs, outputs, summary, meta, masking
         case clockSource = "clock_source"
         case inputsDigest = "inputs_digest"
     }

@@ -113,24 +113,32 @@ public enum Renderer {
         let writers = options.formats.map(\.writer)
         let outcomes = WriterOutcomes(count: writers.count)
         let folder = staging.folder
-        // The writers run side by side, each reading the row spool itself; XLSX (single-threaded
-        // libxlsxwriter) is one of them and never shares its workbook with another thread.
-        // Each writer also hashes its own files for evidence.json, on its own thread: the text
-        // writers finish while libxlsxwriter still closes the workbook, so their digests cost no
-        // time after it.
-        DispatchQueue.concurrentPerform(iterations: writers.count) { index in
+        // Each writer also hashes its own files for evidence.json, on its own thread.
+        @Sendable func run(_ index: Int) {
             do {
                 let files: [String]
-                if writers[index].format == .xlsx, let early, try early.complete(result) {
+                if writers[index].format == .xlsx, let early, try early.complete(result, options: options) {
                     files = ["report.xlsx"]
                 } else {
-                    if writers[index].format != .xlsx { early?.waitForRows() }
                     files = try writers[index].write(result.report, diffs: result.diffs, into: folder, options: options)
                 }
                 outcomes.set(index, .success(try files.map { try digest(of: $0, in: folder) }))
             } catch {
                 outcomes.set(index, .failure(error))
             }
+        }
+        if early != nil, let workbook = writers.firstIndex(where: { $0.format == .xlsx }) {
+            // Two lanes on two cores: the workbook (single-threaded libxlsxwriter, the long pole,
+            // whose Diffs rows are still being written) and, one after another, every other
+            // writer. No third thread competes with the workbook for a core.
+            let others = writers.indices.filter { $0 != workbook }
+            DispatchQueue.concurrentPerform(iterations: 2) { lane in
+                if lane == 0 { run(workbook) } else { others.forEach(run) }
+            }
+        } else {
+            // The writers run side by side, each reading the row spool itself; XLSX is one of them
+            // and never shares its workbook with another thread.
+            DispatchQueue.concurrentPerform(iterations: writers.count) { run($0) }
         }
         var digests: [FileDigest] = []
         for outcome in outcomes.all() {
@@ -190,10 +198,12 @@ public enum Renderer {
     /// evidence.json for `report`, whose files `outputs` lists sorted by path.
     static func evidence(for report: Report, outputs: [FileDigest], options: RenderOptions) -> Evidence {
         let recorded = recordedOptions(options)
-        return Evidence(
+        var evidence = Evidence(
             tool: report.generator, clock: Formatting.iso(report.generatedAt), clockSource: options.clockSource, options: recorded,
             inputs: report.sources.map { FileDigest(path: $0.file, sha256: $0.sha256, bytes: nil) },
             inputsDigest: report.inputsDigest, outputs: outputs, summary: EvidenceSummary(report))
+        if !options.meta.isEmpty { evidence.meta = options.meta }
+        return evidence
     }
 }
 

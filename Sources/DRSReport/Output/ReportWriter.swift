@@ -82,6 +82,13 @@ public struct RenderOptions: Sendable {
     public var recordedOptions: [String: String] = [:]
     /// Signs evidence.json into evidence.sig when set.
     public var signingKey: EvidenceSigningKey?
+    /// Fields such as ticket, change id or environment, in the order given: shown in the header
+    /// of report.html and report.md, in the XLSX Summary and csv/summary.csv, and recorded in
+    /// evidence.json.
+    public var meta: [MetaField] = []
+    /// Roles (such as Reviewer, Approver) that sign the report off: a name, date and signature
+    /// line for each, in the printed HTML and the XLSX Summary.
+    public var signOff: [String] = []
 
     public init() {}
 }
@@ -93,4 +100,37 @@ public protocol ReportWriter: Sendable {
     var format: OutputFormat { get }
     /// Writes the format's files into `directory` and returns their paths relative to it.
     func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws -> [String]
+}
+
+/// One `--meta KEY=VALUE` field.
+public struct MetaField: Sendable, Equatable, Codable {
+    public var key: String
+    public var value: String
+
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
+
+    /// Parses `KEY=VALUE`: a key of 1 to 64 letters, digits, `_`, `-` or `.`, and a value of at most
+    /// 1,000 characters without control characters.
+    public static func parse(_ text: String) throws(DRSReportError) -> MetaField {
+        let expected = "KEY=VALUE, a key of 1 to 64 letters, digits, _ - or ., and a value of at most 1,000 characters without control characters"
+        guard let equals = text.firstIndex(of: "=") else { throw .invalidOption(name: "--meta", value: text, expected: expected) }
+        let key = String(text[..<equals]), value = String(text[text.index(after: equals)...])
+        let keyOK = (1...64).contains(key.count) && key.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0))
+        }
+        let valueOK = value.count <= 1_000 && !value.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        guard keyOK, valueOK else { throw .invalidOption(name: "--meta", value: text, expected: expected) }
+        return MetaField(key: key, value: value)
+    }
+
+    /// Checks a list: no key twice.
+    public static func validate(_ fields: [MetaField]) throws(DRSReportError) {
+        var seen = Set<String>()
+        for field in fields where !seen.insert(field.key.lowercased()).inserted {
+            throw .invalidOption(name: "--meta", value: field.key, expected: "each key once")
+        }
+    }
 }

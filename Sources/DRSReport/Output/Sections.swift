@@ -312,12 +312,18 @@ enum ReportSections {
     }
 
     /// The Summary sheet and csv/summary.csv: one item per line, the same facts in both.
-    static func summary(_ report: Report, strings: Strings, timeZone: TimeZone) -> [(id: String, label: String, value: CellValue)] {
+    static func summary(
+        _ report: Report, strings: Strings, timeZone: TimeZone, meta: [MetaField] = []
+    ) -> [(id: String, label: String, value: CellValue)] {
         let w = Words(strings: strings)
         let text = VerdictText(report: report, strings: strings)
         let counts = report.verdict.counts
         var items: [(String, String, CellValue)] = [
             ("title", strings["col.title"], .text(report.title)),
+        ]
+        // --meta fields right after the title, under their own keys.
+        items += meta.map { ("meta." + $0.key, $0.key, CellValue.text($0.value)) }
+        items += [
             ("verdict", strings["section.verdict"], .word(
                 code: report.verdict.value.rawValue, label: strings["verdict.\(report.verdict.value.rawValue)"],
                 tone: report.verdict.value == .consistent ? .good : report.verdict.value == .inconsistent ? .bad : .attention)),
@@ -367,6 +373,15 @@ enum ReportSections {
 extension Words {
     /// "12 consistent, 3 inconsistent" for the ledger entries a comparison kind covered.
     func breakdown(_ report: Report, _ kind: CompareKind) -> String? {
+        guard let counts = Self.outcomeCounts(report, kind) else { return nil }
+        return LedgerOutcome.allCases.reversed().compactMap { outcome in
+            let count = counts[outcome] ?? 0
+            return count == 0 ? nil : "\(count) \(strings["outcome.\(outcome.rawValue)"].lowercased())"
+        }.joined(separator: ", ")
+    }
+
+    /// How many ledger entries a comparison kind covered, by outcome; nil when it covered none.
+    static func outcomeCounts(_ report: Report, _ kind: CompareKind) -> [LedgerOutcome: Int]? {
         let outcomes: [LedgerOutcome]
         switch kind {
         case .object:
@@ -393,10 +408,7 @@ extension Words {
         default: return nil
         }
         guard !outcomes.isEmpty else { return nil }
-        return LedgerOutcome.allCases.reversed().compactMap { outcome in
-            let count = outcomes.filter { $0 == outcome }.count
-            return count == 0 ? nil : "\(count) \(strings["outcome.\(outcome.rawValue)"].lowercased())"
-        }.joined(separator: ", ")
+        return outcomes.reduce(into: [:]) { $0[$1, default: 0] += 1 }
     }
 }
 

@@ -14,6 +14,11 @@ struct ViewModel {
     var tableLimit: Int = 20
     /// Inconsistent rows shown of one table.
     var rowsPerTable: Int = 20
+    /// The rows to preview per table, read from the row stream (report.html); nil: the sample
+    /// ingest kept (`Report.diffPreview`, report.md).
+    var rowsByTable: [TableKey: [DiffRow]]?
+    /// Files written beside the page, which its "more rows" lines link to.
+    var linkedFiles: Set<String> = []
 
     private var strings: Strings { Strings(Language(rawValue: report.language) ?? .enUS) }
     private var formatting: Formatting { Formatting(timeZone: options.timeZone) }
@@ -40,10 +45,13 @@ struct ViewModel {
         func status(_ value: CompareStatus?) -> [String: Any] {
             guard let value else { return ["label": "", "code": "", "raw": "", "class": "none", "any": false] }
             let outcome = LedgerOutcome(value.outcome)
-            return [
+            var result: [String: Any] = [
                 "label": s["outcome.\(outcome.rawValue)"], "code": value.code, "raw": value.raw,
                 "class": outcome.rawValue.lowercased(), "any": true,
             ]
+            // The DRS word is worth showing beside the label only when it says more than the outcome.
+            if value.code != outcome.rawValue { result["extra"] = true }
+            return result
         }
         func outcome(_ value: LedgerOutcome) -> [String: Any] {
             ["label": s["outcome.\(value.rawValue)"], "code": value.rawValue, "class": value.rawValue.lowercased()]
@@ -54,9 +62,13 @@ struct ViewModel {
             var result: [String: Any] = ["rows": Array(shown), "any": !items.isEmpty, "count": Formatting.count(Int64(items.count))]
             if items.count > cap {
                 result["more"] = s.format("more_rows", items.count - cap, file)
+                if linkedFiles.contains(file) { result["more_file"] = file }
             }
             return result
         }
+        // Anchors by position in the report's lists: stable, and never made of data.
+        let tableIndex = Dictionary(report.tables.enumerated().map { (LedgerBuilder.key(of: $0.element), $0.offset + 1) }, uniquingKeysWith: { a, _ in a })
+
         let verdict = report.verdict
         let text = VerdictText(report: report, strings: s)
         let multipleJobs = report.jobs.count > 1
@@ -98,7 +110,10 @@ struct ViewModel {
             box["consistent_reason"] = text.sentence(reason)
             model["verdict"] = box
         }
+        model["meta"] = ["any": !options.meta.isEmpty, "rows": options.meta.map { ["key": $0.key, "value": $0.value] }]
+        model["sign_off"] = ["any": !options.signOff.isEmpty, "rows": options.signOff.map { ["role": $0] }]
         model["summary"] = ReportSections.summary(report, strings: s, timeZone: options.timeZone)
+            .filter { !$0.id.hasPrefix("meta.") }
             .filter { !["title", "verdict", "verdict_reasons", "verdict_rule", "job", "inputs_digest", "generated_at", "generator", "time_zone"].contains($0.id) }
             .map { item -> [String: Any] in ["label": item.label, "value": Self.text(item.value, f), "id": item.id] }
         model["jobs"] = capped(report.jobs, file: "csv/jobs.csv") { job in
@@ -127,8 +142,12 @@ struct ViewModel {
                 "error": task.errorMessage ?? "", "has_error": !(task.errorMessage ?? "").isEmpty,
             ]
         }
+        let ranked = Self.rankedInconsistent(report)
+        let (diffModel, shownTables) = diffGroups(ranked: ranked, tableIndex: tableIndex)
         func table(_ item: TableEntry) -> [String: Any] {
-            [
+            let number = tableIndex[LedgerBuilder.key(of: item)] ?? 0
+            var row: [String: Any] = [
+                "anchor": "t-\(number)", "outcome_code": item.outcome.rawValue,
                 "job_id": item.jobId ?? "", "source_db": item.sourceDb, "source_table": item.sourceTable, "target_db": item.targetDb,
                 "target_table": item.targetTable, "outcome": outcome(item.outcome),
                 "source_name": LedgerRules.qualified(item.sourceDb, item.sourceTable),
@@ -142,21 +161,29 @@ struct ViewModel {
                 "not_compared": w.reasons(item.notCompared), "progress": Formatting.percent(item.content?.progress),
                 "message": item.line?.message ?? item.content?.message ?? "",
             ]
+            // Sections on "" still render: optional values are present only when set.
+            if shownTables.contains(number) { row["drill"] = "#d-\(number)" }
+            if item.diffRows > 0, linkedFiles.contains("csv/diffs.csv") { row["diffs_file"] = "csv/diffs.csv" }
+            return row
         }
         // Problems first, so a capped table still shows what matters.
-        let ranked = Self.rankedInconsistent(report)
         let others = report.tables.enumerated().filter { $0.element.outcome != .inconsistent }.sorted { a, b in
             a.element.outcome != b.element.outcome ? a.element.outcome > b.element.outcome : a.offset < b.offset
         }.map(\.element)
-        model["tables"] = capped(ranked + others, file: "csv/tables.csv", table)
+        // Every table that is not consistent is listed (and has its anchor); consistent ones up to the cap.
+        let problems = ranked.count + others.filter { $0.outcome != .consistent }.count
+        model["tables"] = capped(ranked + others, limit: max(rowLimit, problems), file: "csv/tables.csv", table)
         var top = capped(ranked, limit: tableLimit, file: "csv/tables.csv", table)
         if ranked.count > tableLimit { top["more"] = s.format("more_tables", ranked.count - tableLimit, "csv/tables.csv") }
         model["top_tables"] = top
         let databases = report.databases.enumerated().sorted { a, b in
             a.element.outcome != b.element.outcome ? a.element.outcome > b.element.outcome : a.offset < b.offset
-        }.map(\.element)
-        model["databases"] = capped(databases, file: "csv/databases.csv") { item in
-            [
+        }
+        let badDatabases = databases.filter { $0.element.outcome != .consistent }.count
+        model["databases"] = capped(databases, limit: max(rowLimit, badDatabases), file: "csv/databases.csv") { pair in
+            let item = pair.element
+            return [
+                "anchor": "db-\(pair.offset + 1)", "outcome_code": item.outcome.rawValue,
                 "job_id": item.jobId ?? "", "source_db": item.sourceDb, "target_db": item.targetDb, "outcome": outcome(item.outcome),
                 "line_status": status(item.line?.status), "content_status": status(item.content?.status),
                 "tables": Formatting.count(item.tables), "inconsistent": Formatting.count(item.inconsistentTables),
@@ -172,18 +199,23 @@ struct ViewModel {
         }
         let objects = report.objects.enumerated().sorted { a, b in
             a.element.outcome != b.element.outcome ? a.element.outcome > b.element.outcome : a.offset < b.offset
-        }.map(\.element)
-        model["objects"] = capped(objects, file: "csv/objects.csv") { item in
-            [
+        }
+        let badObjects = objects.filter { $0.element.outcome != .consistent }.count
+        model["objects"] = capped(objects, limit: max(rowLimit, badObjects), file: "csv/objects.csv") { pair in
+            let item = pair.element
+            return [
+                "anchor": "o-\(pair.offset + 1)", "outcome_code": item.outcome.rawValue,
                 "job_id": item.jobId ?? "", "scope": s["scope.\(item.scope.rawValue)"], "type": item.objectType,
                 "source_db": item.sourceDb ?? "", "target_db": item.targetDb ?? "", "source_name": item.sourceName ?? "",
                 "target_name": item.targetName ?? "", "outcome": outcome(item.outcome), "status": status(item.status),
                 "message": item.message ?? "",
             ]
         }
-        model["diffs"] = diffGroups(ranked: ranked)
-        model["not_compared"] = capped(report.notCompared, file: "csv/not_compared.csv") { item in
+        model["diffs"] = diffModel
+        model["not_compared"] = capped(Array(report.notCompared.enumerated()), limit: max(rowLimit, report.notCompared.count), file: "csv/not_compared.csv") { pair in
+            let item = pair.element
             var row: [String: Any] = [
+                "anchor": "nc-\(pair.offset + 1)", "outcome_code": LedgerOutcome.notCompared.rawValue,
                 "job_id": item.jobId ?? "", "scope": s["scope.\(item.scope.rawValue)"], "source": item.sourceName,
                 "target": item.targetName, "comparisons": Words.unique(item.reasons.map(\.comparison)).map { s["kind.\($0.rawValue)"] }.joined(separator: ", "),
                 "codes": item.reasons.map(\.code).joined(separator: ", "), "reasons": w.reasons(item.reasons),
@@ -228,18 +260,29 @@ struct ViewModel {
 
     /// The previewed inconsistent rows grouped by table, tables in the ranked order. Each group
     /// shows one SELECT when source and target SELECTs are the same for all its rows.
-    private func diffGroups(ranked: [TableEntry]) -> [String: Any] {
+    private func diffGroups(ranked: [TableEntry], tableIndex: [TableKey: Int]) -> ([String: Any], Set<Int>) {
         let s = strings
         let total = report.diffSummary.rowsInInput
         var order: [TableKey] = []
         var groups: [TableKey: [DiffRow]] = [:]
+        let rank = Dictionary(ranked.enumerated().map { (LedgerBuilder.key(of: $0.element), $0.offset) }, uniquingKeysWith: { a, _ in a })
+        if let rowsByTable {
+            for entry in ranked {
+                let key = LedgerBuilder.key(of: entry)
+                if let rows = rowsByTable[key], groups[key] == nil {
+                    order.append(key)
+                    groups[key] = rows
+                }
+            }
+        }
         for row in report.diffPreview {
             var key = TableKey(row)
             key.jobId = row.jobId
+            // With rows read per table, the sample adds only rows of no ranked table (unknown location).
+            if rowsByTable != nil, rank[key] != nil { continue }
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(row)
         }
-        let rank = Dictionary(ranked.enumerated().map { (LedgerBuilder.key(of: $0.element), $0.offset) }, uniquingKeysWith: { a, _ in a })
         order = order.enumerated().sorted { a, b in
             let x = rank[a.element] ?? Int.max, y = rank[b.element] ?? Int.max
             return x != y ? x < y : a.offset < b.offset
@@ -255,8 +298,11 @@ struct ViewModel {
         }
         order = order.filter { !(groups[$0] ?? []).isEmpty }
         let tableRows = Dictionary(report.tables.map { (LedgerBuilder.key(of: $0), $0.diffRows) }, uniquingKeysWith: { a, _ in a })
+        var shownTables = Set<Int>()
         let list: [[String: Any]] = order.map { key in
             let rows = groups[key] ?? []
+            let number = tableIndex[key]
+            if let number { shownTables.insert(number) }
             let sameSQL = rows.allSatisfy { $0.sourceSQL == $0.targetSQL || $0.targetSQL.isEmpty }
             let inTable = tableRows[key] ?? Int64(rows.count)
             // One block of SELECTs per table, ready to paste into a SQL client: one statement per line.
@@ -271,25 +317,32 @@ struct ViewModel {
                 "job_id": key.jobId ?? "", "source_db": key.sourceDb, "source_table": key.sourceTable, "target_db": key.targetDb,
                 "target_table": key.targetTable, "name": LedgerRules.qualified(key.sourceDb, key.sourceTable),
                 "same_sql": sameSQL, "count": Formatting.count(inTable),
+                "kinds": Words.unique(rows.map(\.kind.rawValue)).joined(separator: " "),
                 "rows": rows.map { row -> [String: Any] in
                     [
-                        "kind": s["diffkind.\(row.kind.rawValue)"], "kind_class": row.kind.rawValue.lowercased(),
+                        "kind": s["diffkind.\(row.kind.rawValue)"], "kind_class": row.kind.rawValue.lowercased(), "kind_code": row.kind.rawValue,
                         "source_key": DiffColumns.keyText(row.sourceKey), "target_key": DiffColumns.keyText(row.targetKey),
                         "source_sql": row.sourceSQL, "target_sql": row.targetSQL,
                         "sql": row.sourceSQL.isEmpty ? row.targetSQL : row.sourceSQL,
                     ]
                 },
             ]
+            if let number {
+                group["anchor"] = "d-\(number)"
+                group["table_anchor"] = "#t-\(number)"
+            }
             if inTable > Int64(rows.count) {
                 group["table_more"] = s.format("more_rows_table", inTable - Int64(rows.count), "csv/diffs.csv")
+                if linkedFiles.contains("csv/diffs.csv") { group["table_more_file"] = "csv/diffs.csv" }
             }
             return group
         }
         var diffs: [String: Any] = ["any": total > 0, "count": Formatting.count(total), "tables": list]
         if total > Int64(shownCount) {
             diffs["more"] = s.format("more_rows", total - Int64(shownCount), "csv/diffs.csv")
+            if linkedFiles.contains("csv/diffs.csv") { diffs["more_file"] = "csv/diffs.csv" }
         }
-        return diffs
+        return (diffs, shownTables)
     }
 
     static func text(_ value: CellValue, _ f: Formatting) -> String {

@@ -24,7 +24,7 @@ public struct XLSXReportWriter: ReportWriter {
                 guard try build.writeDiffs(diffs) else {
                     throw DRSReportError.xlsx(reason: "the rows outgrew the Diffs sheets made for them; report this as a bug")
                 }
-                try build.finish(report)
+                try build.finish(report, meta: options.meta, signOff: options.signOff)
             } catch {
                 build.discard()
                 throw error
@@ -187,7 +187,7 @@ final class XLSXBuild {
     }
 
     /// Writes the Summary and ledger sheets and closes the workbook.
-    func finish(_ report: Report) throws {
+    func finish(_ report: Report, meta: [MetaField] = [], signOff: [String] = []) throws {
         defer { try? FileManager.default.removeItem(at: tmp) }
         // The title can carry a job's name or id from the data; XML cannot hold a control character,
         // so it is shown as ⟨U+0001⟩ rather than failing the workbook (the fuzzer found this).
@@ -195,8 +195,12 @@ final class XLSXBuild {
             title: Redact.control(report.title), subject: "DRS comparison report", author: generator,
             comments: "Verdict: \(report.verdict.value.rawValue)", created: created))
         try summary.header([strings["col.item"], strings["col.value"]])
-        for item in ReportSections.summary(report, strings: strings, timeZone: timeZone) {
+        for item in ReportSections.summary(report, strings: strings, timeZone: timeZone, meta: meta) {
             try summary.row([.text(item.label), XLSXReportWriter.value(item.value)])
+        }
+        // A line for each role that signs the report off.
+        for role in signOff {
+            try summary.row([.text(strings["signoff.heading"] + ": " + role), .text(strings["signoff.line"])])
         }
         if diffSheetNames.count > 1 {
             try summary.row([
@@ -228,13 +232,10 @@ final class XLSXBuild {
 /// sheet; otherwise `complete` says no and the ordinary writer runs.
 final class EarlyWorkbook: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
-    /// Left when the Diffs rows are written (or the thread failed).
-    private let rows = DispatchGroup()
     private var build: XLSXBuild?
     private var outcome: Result<Bool, Error> = .success(false)
 
     init(spool: RowSpool, directory: URL, language: Language, created: Date, generator: String, timeZone: TimeZone) {
-        rows.enter()
         let thread = Thread { [self] in
             defer { done.signal() }
             do {
@@ -245,21 +246,13 @@ final class EarlyWorkbook: @unchecked Sendable {
                         rowsPerSheet: Worksheet.maxRows - 1, timeZone: timeZone)
                     self.build = build
                     outcome = .success(try build.writeDiffs(.empty, follow: spool))
-                    rows.leave()
                 }
             } catch {
                 outcome = .failure(error)
-                rows.leave()
             }
         }
         thread.stackSize = 4 << 20
         thread.start()
-    }
-
-    /// Waits until the Diffs rows are written: the other streaming writers then run beside the
-    /// workbook's close (long, single-threaded), not beside its rows.
-    func waitForRows() {
-        rows.wait()
     }
 
     /// Workbooks begun early and kept (for tests: the early path must really be taken).
@@ -268,7 +261,7 @@ final class EarlyWorkbook: @unchecked Sendable {
 
     /// Waits for the Diffs sheet; when it is right for `result`, writes the rest and returns true.
     /// Otherwise discards the workbook and returns false. Workbook errors are thrown.
-    func complete(_ result: IngestResult) throws -> Bool {
+    func complete(_ result: IngestResult, options: RenderOptions) throws -> Bool {
         done.wait()
         guard let build else {
             if case .failure(let error) = outcome, !(error is RowSpool.Abandoned) { throw error }
@@ -280,7 +273,7 @@ final class EarlyWorkbook: @unchecked Sendable {
             return false
         }
         do {
-            try XLSXBuild.mapped { try build.finish(result.report) }
+            try XLSXBuild.mapped { try build.finish(result.report, meta: options.meta, signOff: options.signOff) }
         } catch {
             build.discard()
             throw error
@@ -343,7 +336,7 @@ final class SheetWriter {
         init(workbook: Workbook) throws {
             header = try workbook.addFormat(FormatSpec(bold: true, backgroundColor: 0xD9E1F2, border: .thin))
             time = try workbook.addFormat(FormatSpec(numberFormat: Workbook.defaultDateTimeFormat))
-            count = try workbook.addFormat(FormatSpec(numberFormat: "0"))
+            count = try workbook.addFormat(FormatSpec(numberFormat: "#,##0"))
             decimal = try workbook.addFormat(FormatSpec(numberFormat: "0.0"))
             consistent = try workbook.addFormat(FormatSpec(fontColor: 0x006100, backgroundColor: 0xC6EFCE))
             inconsistent = try workbook.addFormat(FormatSpec(fontColor: 0x9C0006, backgroundColor: 0xFFC7CE))
@@ -372,11 +365,18 @@ final class SheetWriter {
     /// Widest column, in Excel character units.
     static let maxWidth = 60.0
 
-    init(_ sheet: Worksheet, formats: Formats, marker: String, timeZone: TimeZone) throws {
+    init(_ sheet: Worksheet, formats: Formats, marker: String, timeZone: TimeZone, footer: String = "&C&A · &P / &N") throws {
         self.sheet = sheet
         self.formats = formats
         self.marker = marker
         self.timeZone = timeZone
+        // Printable as it is: A4 landscape, one page wide, the header row on every page, and a
+        // footer with the sheet name and page number.
+        try sheet.setLandscape()
+        try sheet.setPaper(9)
+        try sheet.fitToPages(width: 1, height: 0)
+        try sheet.repeatRows(first: 0, last: 0)
+        try sheet.setFooter(footer)
     }
 
     func header(_ titles: [String]) throws {
@@ -397,11 +397,11 @@ final class SheetWriter {
                 note(column, text)
             case .count(let number):
                 _ = try sheet.writeInt64(row: row, col: column, number, format: formats.count)
-                note(column, String(number))
+                note(column, Formatting.count(number))
             case .optionalCount(let number):
                 if let number {
                     _ = try sheet.writeInt64(row: row, col: column, number, format: formats.count)
-                    note(column, String(number))
+                    note(column, Formatting.count(number))
                 }
             case .number(let number):
                 // inf and nan (1e400 in a body) are no spreadsheet number: they are written as their text.
