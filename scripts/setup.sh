@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what drs-report needs on a fresh Debian machine, and only what is missing.
 #   scripts/setup.sh          build dependencies (libxlsxwriter, pkg-config, zlib)
-#   scripts/setup.sh --test   also what the tests use: Chromium, LibreOffice, CJK fonts, pytest, openpyxl, Playwright,
+#   scripts/setup.sh --test   also what the tests use: Chromium, LibreOffice, CJK fonts, MariaDB (server and client;
+#                             the recheck SQL test starts a private server), pytest, openpyxl, Playwright,
 #                             cmarkgfm (GitHub-flavoured Markdown renderer)
 set -euo pipefail
 
 packages=(pkg-config libxlsxwriter-dev zlib1g-dev)
 python_modules=()
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(chromium libreoffice-calc-nogui fonts-noto-cjk)
+  packages+=(chromium libreoffice-calc-nogui fonts-noto-cjk mariadb-server mariadb-client)
   python_modules+=(pytest openpyxl playwright huaweicloudsdkdrs cmarkgfm)
 fi
 

@@ -43,11 +43,15 @@ struct RenderCommand: ParsableCommand {
         if !quiet {
             Output.line("Verdict: \(report.verdict.value.rawValue) (\(report.verdictSentences.joined(separator: "; ")))")
             Output.line("Wrote \(summary.files.count) files to \(out):")
-            for file in summary.files where !file.hasPrefix("csv/") || file == "csv/diffs.csv" {
+            for file in summary.files where !(file.hasPrefix("csv/") && file != "csv/diffs.csv") && !file.hasPrefix("recheck/") {
                 Output.line("  \(out)/\(file)")
             }
             if summary.files.contains(where: { $0.hasPrefix("csv/") }) {
                 Output.line("  \(out)/csv/ (\(summary.files.filter { $0.hasPrefix("csv/") }.count) CSV files, one per section)")
+            }
+            let recheck = summary.files.filter { $0.hasPrefix("recheck/") }.count
+            if recheck > 0 {
+                Output.line("  \(out)/recheck/ (\(recheck) SQL files: the SELECTs that re-check each inconsistent table on source and target)")
             }
         }
         if failOnInconsistent && report.verdict.value == .inconsistent { throw ExitCode(ExitStatus.inconsistent.rawValue) }

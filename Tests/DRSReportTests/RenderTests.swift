@@ -26,7 +26,7 @@ func text(_ folder: URL, _ name: String) throws -> String {
         ("v5-mysql-archive-zh", ["samples/v5-mysql-archive"], .zhCN),
     ])
     func textOutputsMatchGoldenFiles(name: String, inputs: [String], language: Language) throws {
-        let out = try render(inputs.map(Repo.path), formats: [.html, .md, .csv, .json], language: language)
+        let out = try render(inputs.map(Repo.path), formats: [.html, .md, .csv, .json, .sql], language: language)
         defer { try? FileManager.default.removeItem(at: out) }
         let files = filesUnder(out)
         #expect(files.filter { $0.hasPrefix("csv/") }.count == CSVWriter.files.count)
@@ -38,7 +38,8 @@ func text(_ folder: URL, _ name: String) throws -> String {
     @Test func renderWritesEveryFormatAndNothingElse() throws {
         let out = try render([Repo.path("samples/v5-mysql-archive")])
         defer { try? FileManager.default.removeItem(at: out) }
-        #expect(filesUnder(out) == (["evidence.json", "report.html", "report.json", "report.md", "report.xlsx"] + CSVWriter.files.map { "csv/" + $0 }).sorted())
+        let recheck = ["order_items", "orders", "客户表"].flatMap { ["recheck/shop.\($0).source.sql", "recheck/shop.\($0).target.sql"] }
+        #expect(filesUnder(out) == (["evidence.json", "report.html", "report.json", "report.md", "report.xlsx"] + CSVWriter.files.map { "csv/" + $0 } + recheck).sorted())
     }
 
     @Test func theSameInputAndClockGiveByteIdenticalOutputs() throws {

@@ -166,7 +166,7 @@ public enum Renderer {
     }
 
     /// Every name a render writes at the top of its folder.
-    static let ownNames: Set<String> = ["report.html", "report.md", "report.json", "report.xlsx", "csv", Evidence.fileName, "evidence.sig"]
+    static let ownNames: Set<String> = ["report.html", "report.md", "report.json", "report.xlsx", "csv", "recheck", Evidence.fileName, "evidence.sig"]
 
     /// The options evidence.json records: what the CLI passed, the formats and time zone, and the
     /// templates by content (a custom template changes the output; its path must not leak).

@@ -13,6 +13,8 @@ public enum OutputFormat: String, CaseIterable, Sendable, Codable {
     case xlsx
     /// report.json: the normalised model, schema-versioned.
     case json
+    /// recheck/: per table, the SELECTs that re-check its inconsistent rows in a few statements.
+    case sql
 
     /// The writer of this format.
     public var writer: any ReportWriter {
@@ -22,6 +24,7 @@ public enum OutputFormat: String, CaseIterable, Sendable, Codable {
         case .csv: return CSVWriter()
         case .xlsx: return XLSXReportWriter()
         case .json: return JSONReportWriter()
+        case .sql: return RecheckWriter()
         }
     }
 
@@ -33,6 +36,7 @@ public enum OutputFormat: String, CaseIterable, Sendable, Codable {
         case .csv: return "csv/*.csv: one RFC 4180 file per section; csv/tables.csv is the table ledger, csv/diffs.csv every inconsistent row"
         case .xlsx: return "report.xlsx: workbook with Summary, Jobs, Tasks, Tables, Database pairs, Objects, Diffs, Not compared, Conflicts"
         case .json: return "report.json: the normalised model with sorted keys, for automation"
+        case .sql: return "recheck/*.sql: per table, SELECTs that re-check every inconsistent row on source and target (IN lists of up to 1,000 keys)"
         }
     }
 

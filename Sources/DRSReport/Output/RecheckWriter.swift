@@ -1,0 +1,421 @@
+import Foundation
+
+/// recheck/: for each table with inconsistent rows, `<source_db>.<source_table>.source.sql` and
+/// `.target.sql`, which re-select every one of its rows in as few statements as the SQL allows.
+///
+/// DRS gives one `SELECT … FROM t WHERE k1 = v1 AND k2 = v2` per row. Rows of one table whose
+/// SELECTs have that shape, with the same text before `WHERE` and the same key columns, become
+/// `… WHERE k1 IN (v, …)` or `… WHERE (k1, k2) IN ((v1, v2), …)` of up to 1,000 keys. Any other
+/// single SELECT is kept as it is, and those are joined by `UNION ALL`. A row whose SQL is not one
+/// SELECT statement (after its tokens are read: strings, quoted names, comments) is never copied
+/// into a file meant to be run: it is named in a comment, to be found in csv/diffs.csv. Every row
+/// is covered exactly once; rows whose SQL is identical are one key (found by a 64-bit hash of the
+/// key, so a million rows cost 16 MB).
+///
+/// Memory stays bounded: statements are written as their key lists fill, and all partial lists
+/// are written out when more than `pendingLimit` keys wait.
+public struct RecheckWriter: ReportWriter {
+    public var format: OutputFormat { .sql }
+
+    public init() {}
+
+    /// Keys per `IN` list.
+    static let keysPerStatement = 1_000
+    /// SELECTs per `UNION ALL`.
+    static let selectsPerUnion = 100
+    /// Keys waiting in partial lists (all tables) before they are written out.
+    static let pendingLimit = 100_000
+
+    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws -> [String] {
+        let folder = directory.appendingPathComponent("recheck")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var files = RecheckFiles(folder: folder)
+        var rowNumber: Int64 = 0
+        try diffs.forEach { row in
+            rowNumber += 1
+            let base = files.base(for: row)
+            let source = row.sourceSQL.isEmpty ? row.targetSQL : row.sourceSQL
+            let target = row.targetSQL.isEmpty ? row.sourceSQL : row.targetSQL
+            try files.add(source, to: base + ".source.sql", row: rowNumber)
+            try files.add(target, to: base + ".target.sql", row: rowNumber)
+        }
+        return try files.finish()
+    }
+}
+
+/// The open state of every recheck file.
+struct RecheckFiles {
+    let folder: URL
+    /// File base name per table location, in order of first appearance.
+    private var bases: [[String]: String] = [:]
+    private var taken: Set<String> = []
+    private var tables: [String: TableState] = [:]
+    private var order: [String] = []
+    private var pendingKeys = 0
+
+    init(folder: URL) {
+        self.folder = folder
+    }
+
+    /// A statement being built for one file.
+    struct TableState {
+        /// `SELECT … FROM …` text of the current IN list, and its key columns.
+        var prefix = ""
+        var columns: [String] = []
+        var keys: [String] = []
+        /// 64-bit FNV-1a of every key and SELECT taken (a million rows cost 16 MB, not their text).
+        var seen: Set<UInt64> = []
+        var unions: [String] = []
+        /// Text ready to append to the file.
+        var out = ""
+        var rows: Int64 = 0
+        var statements = 0
+    }
+
+    /// `db.table` made safe as a file name (letters, digits, `_ - .`, up to 100 characters per
+    /// part), made unique with `~2`, `~3`… when two tables would share it.
+    mutating func base(for row: DiffRow) -> String {
+        let key = [row.jobId ?? "", row.sourceDatabase, row.sourceTable, row.targetDatabase, row.targetTable]
+        if let known = bases[key] { return known }
+        func safe(_ text: String) -> String {
+            var out = ""
+            for scalar in text.unicodeScalars {
+                let ok = scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-"
+                out.unicodeScalars.append(ok && scalar.properties.generalCategory != .control ? scalar : "_")
+            }
+            if out.isEmpty { out = "_" }
+            return String(out.prefix(100))
+        }
+        let stem = safe(row.sourceDatabase.isEmpty ? row.targetDatabase : row.sourceDatabase) + "."
+            + safe(row.sourceTable.isEmpty ? row.targetTable : row.sourceTable)
+        var name = stem
+        var n = 2
+        while taken.contains(name.lowercased()) {
+            name = stem + "~\(n)"
+            n += 1
+        }
+        taken.insert(name.lowercased())
+        bases[key] = name
+        return name
+    }
+
+    mutating func add(_ sql: String, to file: String, row: Int64) throws {
+        if tables[file] == nil {
+            tables[file] = TableState()
+            order.append(file)
+        }
+        var state = tables[file]!
+        state.rows += 1
+        switch RecheckSQL.parse(sql) {
+        case .keyed(let prefix, let columns, let values):
+            if prefix != state.prefix || columns != state.columns {
+                flushKeys(&state)
+                state.prefix = prefix
+                state.columns = columns
+            }
+            let key = values.count == 1 ? values[0] : "(" + values.joined(separator: ", ") + ")"
+            if state.seen.insert(Self.fnv(prefix + "\u{0}" + columns.joined(separator: "\u{0}") + "\u{0}" + key)).inserted {
+                state.keys.append(key)
+                pendingKeys += 1
+                if state.keys.count == RecheckWriter.keysPerStatement { flushKeys(&state) }
+            }
+        case .select(let text):
+            if state.seen.insert(Self.fnv("\u{1}" + text)).inserted {
+                state.unions.append(text)
+                pendingKeys += 1
+                if state.unions.count == RecheckWriter.selectsPerUnion { flushUnions(&state) }
+            }
+        case .notOneSelect:
+            state.out += "-- row \(row) of csv/diffs.csv: its SQL is not one SELECT statement, so it is not copied here\n"
+        }
+        tables[file] = state
+        if state.out.utf8.count > 1 << 20 { try append(file) }
+        if pendingKeys > RecheckWriter.pendingLimit { try flushAll() }
+    }
+
+    /// 64-bit FNV-1a: the same on every run, so the files are too.
+    static func fnv(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
+    private mutating func flushKeys(_ state: inout TableState) {
+        guard !state.keys.isEmpty else { return }
+        let column = state.columns.count == 1 ? state.columns[0] : "(" + state.columns.joined(separator: ", ") + ")"
+        state.out += state.prefix + " WHERE " + column + " IN (" + state.keys.joined(separator: ", ") + ");\n"
+        state.statements += 1
+        pendingKeys -= state.keys.count
+        state.keys.removeAll(keepingCapacity: true)
+        // Keys already written stay known, so a later copy of a row is not selected twice.
+    }
+
+    private mutating func flushUnions(_ state: inout TableState) {
+        guard !state.unions.isEmpty else { return }
+        state.out += state.unions.count == 1 ? state.unions[0] + ";\n" : "(" + state.unions.joined(separator: ")\nUNION ALL\n(") + ");\n"
+        state.statements += 1
+        pendingKeys -= state.unions.count
+        state.unions.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func flushAll() throws {
+        for file in order {
+            var state = tables[file]!
+            flushKeys(&state)
+            flushUnions(&state)
+            tables[file] = state
+            try append(file)
+        }
+    }
+
+    /// Appends what is ready to the file (created on first use).
+    private mutating func append(_ file: String) throws {
+        guard var state = tables[file], !state.out.isEmpty else { return }
+        let url = folder.appendingPathComponent(file)
+        if !FileManager.default.fileExists(atPath: url.path) {
+            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                throw DRSReportError.outputNotWritable(path: "recheck/" + file, reason: "cannot create the file")
+            }
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(state.out.utf8))
+        state.out = ""
+        tables[file] = state
+    }
+
+    /// Writes every partial statement and a closing line per file; returns the files, sorted.
+    mutating func finish() throws -> [String] {
+        for file in order {
+            var state = tables[file]!
+            flushKeys(&state)
+            flushUnions(&state)
+            state.out += "-- \(state.rows) inconsistent \(state.rows == 1 ? "row" : "rows") in \(state.statements) \(state.statements == 1 ? "statement" : "statements")\n"
+            tables[file] = state
+            try append(file)
+        }
+        return order.map { "recheck/" + $0 }.sorted()
+    }
+}
+
+/// Reads a DRS row SELECT far enough to combine it safely.
+enum RecheckSQL {
+    enum Shape: Equatable {
+        /// `prefix WHERE c1 = v1 AND c2 = v2`: the text before WHERE, the columns and the literals, as written.
+        case keyed(prefix: String, columns: [String], values: [String])
+        /// One SELECT statement of another shape, without a trailing `;`.
+        case select(String)
+        /// Not one SELECT (several statements, a comment, or something else).
+        case notOneSelect
+    }
+
+    enum Token: Equatable {
+        case word(String)
+        case quotedName(String)
+        case string(String)
+        case number(String)
+        case symbol(Character)
+    }
+
+    /// The tokens of `sql`, or nil when it holds a comment, an unterminated quote or a `;` before its end.
+    static func tokens(_ sql: String) -> [Token]? {
+        let chars = Array(sql)
+        var tokens: [Token] = []
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c.isWhitespace { i += 1; continue }
+            if c == "-" && i + 1 < chars.count && chars[i + 1] == "-" { return nil }
+            if c == "/" && i + 1 < chars.count && chars[i + 1] == "*" { return nil }
+            if c == "#" { return nil }
+            if c == "`" || c == "\"" {
+                var j = i + 1
+                while true {
+                    guard j < chars.count else { return nil }
+                    // In MySQL a "…" string takes backslash escapes: refuse rather than guess which it is.
+                    if c == "\"" && chars[j] == "\\" { return nil }
+                    if chars[j] == c {
+                        if j + 1 < chars.count && chars[j + 1] == c { j += 2; continue }
+                        break
+                    }
+                    j += 1
+                }
+                tokens.append(.quotedName(String(chars[i...j])))
+                i = j + 1
+                continue
+            }
+            if c == "'" {
+                var j = i + 1
+                while true {
+                    guard j < chars.count else { return nil }
+                    if chars[j] == "\\" { j += 2; continue }
+                    if chars[j] == "'" {
+                        if j + 1 < chars.count && chars[j + 1] == "'" { j += 2; continue }
+                        break
+                    }
+                    j += 1
+                }
+                tokens.append(.string(String(chars[i...j])))
+                i = j + 1
+                continue
+            }
+            if c.isNumber || (c == "-" && i + 1 < chars.count && chars[i + 1].isNumber && !(tokens.last.map(isValue) ?? false)) {
+                var j = i + 1
+                while j < chars.count, chars[j].isNumber || chars[j] == "." || chars[j] == "e" || chars[j] == "E" { j += 1 }
+                tokens.append(.number(String(chars[i..<j])))
+                i = j
+                continue
+            }
+            if c.isLetter || c == "_" {
+                var j = i + 1
+                while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" || chars[j] == "$" { j += 1 }
+                tokens.append(.word(String(chars[i..<j])))
+                i = j
+                continue
+            }
+            // A backslash outside a string is a client command (`\! sh`) to mysql and mariadb.
+            if c == "\\" { return nil }
+            tokens.append(.symbol(c))
+            i += 1
+        }
+        // One statement: a `;` may only end it.
+        while tokens.last == .symbol(";") { tokens.removeLast() }
+        if tokens.contains(.symbol(";")) { return nil }
+        return tokens
+    }
+
+    private static func isValue(_ token: Token) -> Bool {
+        switch token {
+        case .quotedName, .string, .number, .word: return true
+        case .symbol(let c): return c == ")"
+        }
+    }
+
+    /// Words a re-check SELECT may hold besides names: anything else (INTO OUTFILE, FOR UPDATE,
+    /// a function such as SLEEP or LOAD_FILE, a subquery) is not copied into a file meant to be run.
+    static let allowedWords: Set<String> = [
+        "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IS", "NULL", "IN", "BETWEEN", "LIKE", "ORDER", "BY", "ASC", "DESC",
+        "LIMIT", "OFFSET", "TRUE", "FALSE",
+    ]
+
+    /// Whether every token is a name, a literal, an operator or an allowed word, with no call:
+    /// one plain SELECT from one table.
+    static func isPlainSelect(_ tokens: [Token]) -> Bool {
+        var froms = 0
+        for (index, token) in tokens.enumerated() {
+            switch token {
+            case .word(let word):
+                let upper = word.uppercased()
+                if upper == "FROM" { froms += 1 }
+                if upper == "SELECT" && index != 0 { return false }
+                let next = index + 1 < tokens.count ? tokens[index + 1] : nil
+                if !allowedWords.contains(upper) && next == .symbol("(") { return false }
+                if ["INTO", "FOR", "LOCK", "UNION", "JOIN", "PROCEDURE", "WINDOW", "HAVING", "GROUP"].contains(upper) { return false }
+            case .symbol(let c):
+                guard "*,.=<>!()+-%/".contains(c) else { return false }
+            case .quotedName, .string, .number: continue
+            }
+        }
+        return froms == 1
+    }
+
+    static func parse(_ sql: String) -> Shape {
+        let trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let tokens = tokens(trimmed), case .word(let first)? = tokens.first, first.uppercased() == "SELECT", isPlainSelect(tokens)
+        else { return .notOneSelect }
+        // The statement without its trailing semicolons.
+        var text = trimmed
+        while text.hasSuffix(";") { text = String(text.dropLast()).trimmingCharacters(in: .whitespaces) }
+        let whereIndices = tokens.indices.filter { if case .word(let w) = tokens[$0], w.uppercased() == "WHERE" { return true }; return false }
+        guard whereIndices.count == 1, let at = whereIndices.first else { return .select(text) }
+        // Before WHERE: SELECT … FROM name(.name) only, no joins or subqueries.
+        let head = tokens[..<at]
+        let fromIndices = head.indices.filter { if case .word(let w) = head[$0], w.uppercased() == "FROM" { return true }; return false }
+        guard fromIndices.count == 1, let from = fromIndices.first else { return .select(text) }
+        let table = Array(head[(from + 1)...])
+        let tableOK = (table.count == 1 && isName(table[0])) || (table.count == 3 && isName(table[0]) && table[1] == .symbol(".") && isName(table[2]))
+        let columnsOK = head[1..<from].allSatisfy { token in
+            switch token {
+            case .quotedName, .word: return isName(token)
+            case .symbol(let c): return c == "*" || c == "," || c == "."
+            default: return false
+            }
+        }
+        guard tableOK, columnsOK, from > 1 else { return .select(text) }
+        // After WHERE: name = literal (AND name = literal)*.
+        var columns: [String] = []
+        var values: [String] = []
+        var i = at + 1
+        while i < tokens.count {
+            guard i + 2 < tokens.count, isName(tokens[i]), tokens[i + 1] == .symbol("="), let value = literal(tokens[i + 2]),
+                  let column = name(tokens[i])
+            else { return .select(text) }
+            columns.append(column)
+            values.append(value)
+            i += 3
+            if i < tokens.count {
+                guard case .word(let w) = tokens[i], w.uppercased() == "AND" else { return .select(text) }
+                i += 1
+                guard i < tokens.count else { return .select(text) }
+            }
+        }
+        guard !columns.isEmpty, Set(columns).count == columns.count else { return .select(text) }
+        // The prefix as written: everything before the WHERE keyword.
+        guard let range = whereRange(in: text) else { return .select(text) }
+        let prefix = String(text[..<range.lowerBound]).trimmingCharacters(in: .whitespaces)
+        // A stable column order, so rows naming keys in another order still share a list.
+        let sorted = zip(columns, values).sorted { $0.0 < $1.0 }
+        return .keyed(prefix: prefix, columns: sorted.map(\.0), values: sorted.map(\.1))
+    }
+
+    private static func isName(_ token: Token) -> Bool { name(token) != nil }
+
+    private static func name(_ token: Token) -> String? {
+        switch token {
+        case .quotedName(let text): return text
+        case .word(let text):
+            let reserved: Set<String> = ["SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "NULL", "IS", "IN", "UNION", "JOIN", "ON", "LIMIT", "ORDER", "GROUP", "BY", "HAVING", "LIKE", "BETWEEN"]
+            return reserved.contains(text.uppercased()) ? nil : text
+        default: return nil
+        }
+    }
+
+    private static func literal(_ token: Token) -> String? {
+        switch token {
+        case .string(let text), .number(let text): return text
+        default: return nil
+        }
+    }
+
+    /// Where the one WHERE keyword is in `text`, outside quotes.
+    private static func whereRange(in text: String) -> Range<String.Index>? {
+        var quote: Character?
+        var index = text.startIndex
+        while index < text.endIndex {
+            let c = text[index]
+            if let q = quote {
+                if c == "\\" && q == "'" {
+                    index = text.index(after: index)
+                    if index < text.endIndex { index = text.index(after: index) }
+                    continue
+                }
+                if c == q { quote = nil }
+            } else if c == "'" || c == "`" || c == "\"" {
+                quote = c
+            } else if c.isLetter, text[index...].prefix(5).uppercased() == "WHERE" {
+                let before = index == text.startIndex ? " " : text[text.index(before: index)]
+                let afterIndex = text.index(index, offsetBy: 5)
+                let after = afterIndex < text.endIndex ? text[afterIndex] : " "
+                if !(before.isLetter || before.isNumber || before == "_"), !(after.isLetter || after.isNumber || after == "_") {
+                    return index..<afterIndex
+                }
+            }
+            index = text.index(after: index)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+@testable import DRSReport
+
+@Suite struct RecheckTests {
+    @Test func keyedSelectsAreRead() {
+        #expect(RecheckSQL.parse("SELECT * FROM `shop`.`orders` WHERE `id`='1032'")
+            == .keyed(prefix: "SELECT * FROM `shop`.`orders`", columns: ["`id`"], values: ["'1032'"]))
+        // Key columns in a stable order, whatever order the SQL names them in.
+        #expect(RecheckSQL.parse("select a, b from t where `y` = 2 and `x` = 'it''s';")
+            == .keyed(prefix: "select a, b from t", columns: ["`x`", "`y`"], values: ["'it''s'", "2"]))
+        #expect(RecheckSQL.parse("SELECT * FROM `a`.`b` WHERE `k`='x\\' AND `j`=1' ") == .keyed(
+            prefix: "SELECT * FROM `a`.`b`", columns: ["`k`"], values: ["'x\\' AND `j`=1'"]))
+        // A name that holds WHERE is not the keyword.
+        #expect(RecheckSQL.parse("SELECT * FROM `where`.`t` WHERE `id`=-5")
+            == .keyed(prefix: "SELECT * FROM `where`.`t`", columns: ["`id`"], values: ["-5"]))
+    }
+
+    @Test func otherShapesAreKeptOrRefused() {
+        #expect(RecheckSQL.parse("SELECT * FROM t WHERE id > 5") == .select("SELECT * FROM t WHERE id > 5"))
+        #expect(RecheckSQL.parse("SELECT * FROM t WHERE a = 1 OR b = 2;") == .select("SELECT * FROM t WHERE a = 1 OR b = 2"))
+        #expect(RecheckSQL.parse("SELECT * FROM t WHERE a IS NULL") == .select("SELECT * FROM t WHERE a IS NULL"))
+        for bad in [
+            "SELECT * FROM t WHERE id='1'; DROP TABLE t", "SELECT 1 -- x", "SELECT 1 /* x */", "DELETE FROM t WHERE id=1",
+            "SELECT * FROM t WHERE id='unterminated", "", "SELECT 1 # x",
+            // Found against MariaDB: a backslash in "…", a client command, writing a file, a call, a subquery.
+            #"SELECT * FROM `t` WHERE `note`="\" AND `id`="; DROP TABLE v; SELECT "\" AND `id`=""#,
+            #"SELECT * FROM `t` WHERE `id`='1' \! touch /tmp/pwned"#,
+            "SELECT * INTO OUTFILE '/tmp/x' FROM `t` WHERE `id`='1'", "SELECT * FROM t WHERE id = SLEEP(5)",
+            "SELECT * FROM t WHERE id IN (SELECT id FROM u)", "SELECT * FROM t WHERE id='1' FOR UPDATE",
+            "SELECT LOAD_FILE('/etc/passwd') FROM t WHERE id='1'",
+        ] {
+            #expect(RecheckSQL.parse(bad) == .notOneSelect, "\(bad)")
+        }
+    }
+
+    @Test func everyRowOnceInFewStatements() throws {
+        let folder = try temporaryFolder("recheck")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var files = RecheckFiles(folder: folder)
+        func row(_ table: String) -> DiffRow {
+            DiffRow(jobId: nil, taskId: nil, sourceDatabase: "db", targetDatabase: "db", sourceTable: table, targetTable: table,
+                    sourceKey: [], targetKey: [], sourceSQL: "", targetSQL: "", kind: .differs, locationInferred: false, sourceId: "S1")
+        }
+        let base = files.base(for: row("t"))
+        #expect(base == "db.t")
+        #expect(files.base(for: row("t/")) == "db.t_")
+        #expect(files.base(for: row("t?")) == "db.t_~2")
+        for n in 0..<2_500 {
+            try files.add("SELECT * FROM `db`.`t` WHERE `id`='\(n)'", to: base + ".source.sql", row: Int64(n + 1))
+        }
+        try files.add("SELECT * FROM `db`.`t` WHERE `id`='7'", to: base + ".source.sql", row: 2_501)
+        try files.add("SELECT * FROM `db`.`t` WHERE `id` > 9000", to: base + ".source.sql", row: 2_502)
+        try files.add("SELECT * FROM `db`.`t` WHERE `id`='1'; DROP TABLE `db`.`t`", to: base + ".source.sql", row: 2_503)
+        #expect(try files.finish() == ["recheck/db.t.source.sql"])
+        let text = try String(contentsOf: folder.appendingPathComponent("db.t.source.sql"), encoding: .utf8)
+        let statements = text.split(separator: "\n").filter { !$0.hasPrefix("--") }
+        #expect(statements.count == 4)
+        #expect(statements.prefix(3).allSatisfy { $0.hasPrefix("SELECT * FROM `db`.`t` WHERE `id` IN (") })
+        var keys: [String] = []
+        for statement in statements.prefix(3) {
+            let list = statement.components(separatedBy: " IN (")[1].dropLast(2)
+            keys += list.components(separatedBy: ", ")
+        }
+        #expect(keys.count == 2_500 && Set(keys).count == 2_500)
+        #expect(statements[3] == "SELECT * FROM `db`.`t` WHERE `id` > 9000;")
+        #expect(!text.split(separator: "\n").contains { !$0.hasPrefix("--") && $0.contains("DROP") })
+        #expect(text.contains("-- row 2503 of csv/diffs.csv"))
+        #expect(text.hasSuffix("-- 2503 inconsistent rows in 4 statements\n"))
+    }
+
+    @Test func unionMembersAreParenthesisedAndColumnsTellKeysApart() throws {
+        let folder = try temporaryFolder("recheck")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var files = RecheckFiles(folder: folder)
+        try files.add("SELECT * FROM t WHERE id < '3' ORDER BY id", to: "f.sql", row: 1)
+        try files.add("SELECT * FROM t WHERE id > '8' LIMIT 1", to: "f.sql", row: 2)
+        try files.add("SELECT * FROM `c` WHERE `id`='1'", to: "g.sql", row: 3)
+        try files.add("SELECT * FROM `c` WHERE `code`='1'", to: "g.sql", row: 4)
+        _ = try files.finish()
+        let union = try String(contentsOf: folder.appendingPathComponent("f.sql"), encoding: .utf8)
+        #expect(union.hasPrefix("(SELECT * FROM t WHERE id < '3' ORDER BY id)\nUNION ALL\n(SELECT * FROM t WHERE id > '8' LIMIT 1);\n"))
+        let keyed = try String(contentsOf: folder.appendingPathComponent("g.sql"), encoding: .utf8)
+        #expect(keyed.contains("WHERE `id` IN ('1');") && keyed.contains("WHERE `code` IN ('1');"))
+    }
+}
