@@ -46,6 +46,12 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .customLong("sign-off"), help: "Comma-separated roles that sign the report off, such as \"Reviewer,Approver\": a name, date and signature line for each in the printed HTML and the XLSX Summary.")
     var signOff: String?
 
+    @Option(name: .customLong("mask"), help: "keys: replace key values and the literals in the SELECT SQL with keyed tokens such as ⟨k:3f9a1c2b⟩ (HMAC-SHA256 with the secret from DRS_REPORT_MASK_KEY or --mask-key-file), so the report can be shared.")
+    var mask: String?
+
+    @Option(name: .customLong("mask-key-file"), help: "File holding the masking secret (at least 16 bytes); default: the DRS_REPORT_MASK_KEY environment variable.")
+    var maskKeyFile: String?
+
     @Flag(name: .customLong("csv-bom"), help: "Start CSV files with a UTF-8 BOM (for Excel).")
     var csvBOM = false
 
@@ -109,6 +115,31 @@ struct ReportOptions: ParsableArguments {
             "md_max_chars": String(maxMarkdownChars),
             "csv_bom": csvBOM ? "true" : "false",
         ]
+        if let mask {
+            let parts = mask.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard parts == ["keys"] else {
+                throw DRSReportError.invalidOption(
+                    name: "--mask", value: mask,
+                    expected: "keys (key values and SQL literals; masking database and table names is not available in this version)")
+            }
+            let secret: Data
+            if let maskKeyFile {
+                guard let data = FileManager.default.contents(atPath: maskKeyFile) else {
+                    throw DRSReportError.invalidOption(name: "--mask-key-file", value: maskKeyFile, expected: "a readable file holding the masking secret")
+                }
+                secret = data
+            } else if let value = environment["DRS_REPORT_MASK_KEY"], !value.isEmpty {
+                secret = Data(value.utf8)
+            } else {
+                throw DRSReportError.invalidOption(
+                    name: "--mask", value: mask, expected: "a masking secret: set DRS_REPORT_MASK_KEY or pass --mask-key-file FILE")
+            }
+            ingest.mask = try KeyMask(secret: secret)
+            render.masking = ["keys"]
+            recorded["mask"] = "keys"
+        } else if maskKeyFile != nil {
+            throw DRSReportError.invalidOption(name: "--mask-key-file", value: "(file)", expected: "to be used with --mask keys")
+        }
         if let observed = ingest.observedAt { recorded["observed_at"] = OptionParsing.iso(observed) }
         if let title { recorded["title"] = title }
         if !render.signOff.isEmpty { recorded["sign_off"] = render.signOff.joined(separator: ",") }

@@ -85,3 +85,60 @@ import Testing
         #expect(keyed.contains("WHERE `id` IN ('1');") && keyed.contains("WHERE `code` IN ('1');"))
     }
 }
+
+@Suite struct MaskingTests {
+    static let secret = Data("a secret of at least sixteen bytes".utf8)
+
+    @Test func tokensAreKeyedAndStable() throws {
+        let mask = try KeyMask(secret: Self.secret)
+        let other = try KeyMask(secret: Data("another secret, also long enough".utf8))
+        #expect(mask.token("1032") == mask.token("1032"))
+        #expect(mask.token("1032") != other.token("1032"))
+        #expect(mask.token("1032").hasPrefix("⟨k:") && mask.token("1032").count == 12)
+        #expect(throws: DRSReportError.self) { try KeyMask(secret: Data("short".utf8)) }
+        // A literal's token is its value's token, so keys and SQL still match.
+        #expect(mask.sql("SELECT * FROM `shop`.`o` WHERE `id`='10''32' AND `n`=77 -- 1032")
+            == "SELECT * FROM `shop`.`o` WHERE `id`='\(mask.token("10'32"))' AND `n`='\(mask.token("77"))' /*⟨masked⟩*/")
+        #expect(!mask.sql("SELECT 'open").contains("open"))
+    }
+
+    @Test func noKeyValueReachesAnyOutput() throws {
+        let folder = try temporaryFolder("mask-input")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let keys = (1...30).map { "KV\($0 * 7919)zq" }
+        let rows = keys.enumerated().map { index, key in
+            """
+            {"source_key_value": ["\(key)", "part-\(key)"], "target_key_value": \(index % 3 == 0 ? "[]" : "[\"\(key)\", \"part-\(key)\"]"),
+             "source_select_sql": "SELECT * FROM `shop`.`orders` WHERE `id`='\(key)' AND `p`='part-\(key)'",
+             "target_select_sql": "SELECT * FROM `shop`.`orders` WHERE `id`='\(key)' AND `p`='part-\(key)'"}
+            """
+        }
+        let body = "{\"job\": {\"id\": \"job-mask-1\", \"compare_result\": {\"content_diff_detail_info\": {\"count\": \(keys.count), \"contents_infos\": [\(rows.joined(separator: ","))]}}}}"
+        let input = try write(body, to: "body.json", in: folder)
+        var ingestOptions = IngestOptions(now: testNow, observedAt: testObservedAt)
+        ingestOptions.mask = try KeyMask(secret: Self.secret)
+        let result = try Ingestor.ingest([input], options: ingestOptions)
+        #expect(result.report.diffSummary.rowsInInput == Int64(keys.count))
+        var options = RenderOptions()
+        options.masking = ["keys"]
+        let out = try temporaryFolder("mask-out")
+        defer { try? FileManager.default.removeItem(at: out) }
+        _ = try Renderer.render(result, to: out, options: options)
+        var checked = 0
+        for file in filesUnder(out) {
+            // Every part of the workbook, inflated; every other file as it is.
+            let text = file.hasSuffix(".xlsx")
+                ? try unzipText(out.appendingPathComponent(file)).values.joined(separator: "\n")
+                : String(decoding: try Data(contentsOf: out.appendingPathComponent(file)), as: UTF8.self)
+            for key in keys { #expect(!text.contains(key), "\(key) in \(file)") }
+            checked += 1
+        }
+        #expect(checked > 20)
+        let diffs = try text(out, "csv/diffs.csv")
+        let mask = try KeyMask(secret: Self.secret)
+        #expect(diffs.contains(mask.token(keys[0])))
+        let evidence = try Evidence.read(from: out)
+        #expect(evidence.masking == ["keys"])
+        #expect(!String(decoding: try Data(contentsOf: out.appendingPathComponent("evidence.json")), as: UTF8.self).contains("secret"))
+    }
+}

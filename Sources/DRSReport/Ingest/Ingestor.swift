@@ -12,6 +12,8 @@ public struct IngestOptions: Sendable {
     public var previewRows: Int = 1_000
     /// Of those, at most this many of one table.
     public var previewRowsPerTable: Int = 20
+    /// `--mask keys`: key values and SQL literals become keyed tokens as rows are read.
+    public var mask: KeyMask?
     /// Report title.
     public var title: String?
     /// Label language.
@@ -50,7 +52,7 @@ public enum Ingestor {
         files: [ResponseFile], options: IngestOptions, spool: RowSpool?, progress: ((Int) -> Void)? = nil, threads: Int? = nil
     ) throws(DRSReportError) -> IngestResult {
         let builder = ReportBuilder(options: options, spool: spool)
-        let prefetcher = Prefetcher(files: files, threads: threads)
+        let prefetcher = Prefetcher(files: files, threads: threads, mask: options.mask)
         defer { prefetcher.stop() }
         for index in files.indices {
             try builder.add(try prefetcher.take(index))

@@ -16,7 +16,7 @@ struct PreparedFile: @unchecked Sendable {
     /// Each row's spool record, in page order.
     let encoded: [UInt8]
 
-    static func prepare(_ file: ResponseFile, sourceId: String) throws(DRSReportError) -> PreparedFile {
+    static func prepare(_ file: ResponseFile, sourceId: String, mask: KeyMask? = nil) throws(DRSReportError) -> PreparedFile {
         let (data, digest) = try Ingestor.readBytes(file)
         let value = try Ingestor.parse(data, file: file.userPath)
         let kind = ResponseKind.detect(value, request: file.request)
@@ -26,15 +26,17 @@ struct PreparedFile: @unchecked Sendable {
         if let kind {
             let jobId = file.archiveJobId ?? file.request?.value(after: "jobs")
             do throws(DRSReportError) {
-                let extracted = try DiffExtraction.pages(
+                var extracted = try DiffExtraction.pages(
                     from: JSONReader(value, file: file.userPath), kind: kind, request: file.request, jobId: jobId, sourceId: sourceId)
-                pages = .success(extracted)
-                for page in extracted {
-                    for row in page.rows {
-                        digests.append(RowBook.digest(row))
-                        RowSpool.encode(row, into: &encoded)
+                for page in extracted.indices {
+                    for index in extracted[page].rows.indices {
+                        // The identity digest comes from the real values; only then is the row masked.
+                        digests.append(RowBook.digest(extracted[page].rows[index]))
+                        if let mask { extracted[page].rows[index] = mask.apply(extracted[page].rows[index]) }
+                        RowSpool.encode(extracted[page].rows[index], into: &encoded)
                     }
                 }
+                pages = .success(extracted)
             } catch {
                 pages = .failure(error)
             }
@@ -48,6 +50,7 @@ struct PreparedFile: @unchecked Sendable {
 /// so reading and parsing run on every core while the builder counts. Files are handed over in order.
 final class Prefetcher: @unchecked Sendable {
     private let files: [ResponseFile]
+    private let mask: KeyMask?
     private let condition = NSCondition()
     private var ready: [Int: Result<PreparedFile, DRSReportError>] = [:]
     private var next = 0
@@ -57,8 +60,9 @@ final class Prefetcher: @unchecked Sendable {
     static let ahead = 4
 
     /// `threads`: preparing threads (default: one per core, at most two).
-    init(files: [ResponseFile], threads: Int? = nil) {
+    init(files: [ResponseFile], threads: Int? = nil, mask: KeyMask? = nil) {
         self.files = files
+        self.mask = mask
         guard files.count > 1 else { return }
         for _ in 0..<(threads ?? min(2, max(1, ProcessInfo.processInfo.activeProcessorCount))) {
             let thread = Thread { [self] in run() }
@@ -78,7 +82,7 @@ final class Prefetcher: @unchecked Sendable {
             let index = next
             next += 1
             condition.unlock()
-            let result = Result { () throws(DRSReportError) in try PreparedFile.prepare(files[index], sourceId: "S\(index + 1)") }
+            let result = Result { () throws(DRSReportError) in try PreparedFile.prepare(files[index], sourceId: "S\(index + 1)", mask: mask) }
             condition.lock()
             ready[index] = result
             // No file after a failing one is needed: the builder stops there.
@@ -90,7 +94,7 @@ final class Prefetcher: @unchecked Sendable {
 
     /// The prepared file at `index` (taken in order, each once).
     func take(_ index: Int) throws(DRSReportError) -> PreparedFile {
-        if files.count <= 1 { return try PreparedFile.prepare(files[index], sourceId: "S\(index + 1)") }
+        if files.count <= 1 { return try PreparedFile.prepare(files[index], sourceId: "S\(index + 1)", mask: mask) }
         condition.lock()
         while ready[index] == nil { condition.wait() }
         let result = ready.removeValue(forKey: index)!

@@ -203,6 +203,7 @@ public enum Renderer {
             inputs: report.sources.map { FileDigest(path: $0.file, sha256: $0.sha256, bytes: nil) },
             inputsDigest: report.inputsDigest, outputs: outputs, summary: EvidenceSummary(report))
         if !options.meta.isEmpty { evidence.meta = options.meta }
+        if !options.masking.isEmpty { evidence.masking = options.masking }
         return evidence
     }
 }

@@ -93,6 +93,8 @@ public struct RenderOptions: Sendable {
     /// Roles (such as Reviewer, Approver) that sign the report off: a name, date and signature
     /// line for each, in the printed HTML and the XLSX Summary.
     public var signOff: [String] = []
+    /// What ingest masked (`keys`), recorded in evidence.json; never the secret.
+    public var masking: [String] = []
 
     public init() {}
 }
