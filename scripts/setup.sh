@@ -10,7 +10,7 @@ packages=(pkg-config libxlsxwriter-dev zlib1g-dev)
 python_modules=()
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium libreoffice-calc-nogui fonts-noto-cjk mariadb-server mariadb-client)
-  python_modules+=(pytest openpyxl playwright huaweicloudsdkdrs cmarkgfm)
+  python_modules+=(pytest openpyxl playwright huaweicloudsdkdrs cmarkgfm pypdf)
 fi
 
 missing=()

@@ -68,7 +68,7 @@
     var body = table.tBodies[0];
     var keyed = Array.prototype.map.call(body.rows, function (row, i) {
       var cell = row.cells[index];
-      var text = cell ? cell.textContent.trim() : "";
+      var text = cell ? (cell.getAttribute("data-sort") || cell.textContent).trim() : "";
       return { row: row, i: i, key: numeric ? number(text) : text.toLowerCase() };
     });
     keyed.sort(function (a, b) {

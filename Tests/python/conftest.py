@@ -7,7 +7,7 @@ the DRS response bodies, so the tests do not just echo the binary's own numbers 
 Environment:
   DRS_REPORT_BIN  path to the binary (default: <repo>/.build/debug/drs-report; a relative path
                   is taken relative to the repo root). A missing binary FAILS the suite.
-  CHROMIUM        browser for Playwright (default /usr/bin/chromium); see test_html_browser.py.
+  CHROMIUM        browser for Playwright (default /usr/bin/chromium); see the browser fixture.
 """
 
 from __future__ import annotations
@@ -399,3 +399,24 @@ def render(drs_bin, tmp_path_factory):
 def report(request, render) -> Rendered:
     """Each input (v5, v3, hostile) rendered with the default options (en-us, all formats)."""
     return render(request.param)
+
+
+# --------------------------------------------------------------------------------------------
+# Browser (test_html_browser.py, test_html_navigation.py)
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session, launched from $CHROMIUM (never downloaded). Shared
+    here because Playwright's sync API allows one running instance per process."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not (os.path.isfile(chromium) and os.access(chromium, os.X_OK)):
+        pytest.fail(f"Chromium not found at {chromium} (set CHROMIUM; apt install chromium)", pytrace=False)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
+        try:
+            yield b
+        finally:
+            b.close()

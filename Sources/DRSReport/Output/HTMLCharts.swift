@@ -37,6 +37,9 @@ enum HTMLCharts {
             }
             model["top"] = svg(title: strings["chart.top_title"], bars: bars, scaleToTotal: false)
             model["top_heading"] = strings.format("chart.top", top.count)
+            model["top_legend"] = top.map { table, rows in
+                ["label": LedgerRules.qualified(table.sourceDb, table.sourceTable), "value": Formatting.count(rows)]
+            }
         }
         // The mix of diff kinds.
         let byKind = report.diffSummary.byKind
@@ -79,7 +82,9 @@ enum HTMLCharts {
         out += "<title>" + HTMLEscaping.escape(title) + "</title>"
         for (index, bar) in bars.enumerated() {
             let y = 4 + index * rowHeight
-            let label = bar.label.count > 34 ? String(bar.label.prefix(33)) + "…" : bar.label
+            // Shortened as shown: controls are made visible (⟨U+202E⟩) before counting.
+            let shown = visibleControls(bar.label)
+            let label = shown.count > 30 ? String(shown.prefix(29)) + "…" : shown
             out += "<text class=\"chart-label\" x=\"\(labelWidth - 8)\" y=\"\(y + 17)\" text-anchor=\"end\">" + HTMLEscaping.escape(label) + "</text>"
             out += "<rect class=\"seg-track\" x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(barWidth)\" height=\"\(rowHeight - 8)\"/>"
             let total = scaleToTotal ? bar.segments.map(\.0).reduce(0, +) : 1
@@ -92,6 +97,20 @@ enum HTMLCharts {
             out += "<text class=\"chart-value\" x=\"\(labelWidth + barWidth + 8)\" y=\"\(y + 17)\">" + HTMLEscaping.escape(bar.value) + "</text>"
         }
         return out + "</svg>"
+    }
+
+    /// Bidi and control characters as `⟨U+202E⟩`, as HTMLEscaping shows them.
+    static func visibleControls(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            let bidi = (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value) || [0x200E, 0x200F, 0x061C].contains(scalar.value)
+            if bidi || scalar.value < 0x20 || scalar.value == 0x7F {
+                out += String(format: "⟨U+%04X⟩", scalar.value)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// Two decimals at most, the same on every machine.

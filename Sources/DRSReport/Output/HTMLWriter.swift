@@ -49,7 +49,7 @@ public struct HTMLWriter: ReportWriter {
     /// The files beside the page that it links to, when this render writes them.
     static func linkedFiles(_ formats: [OutputFormat]) -> Set<String> {
         var files: Set<String> = []
-        if formats.contains(.csv) { files.formUnion(["csv/tables.csv", "csv/diffs.csv", "csv/databases.csv", "csv/objects.csv", "csv/not_compared.csv"]) }
+        if formats.contains(.csv) { files.formUnion(CSVWriter.files.map { "csv/" + $0 }) }
         if formats.contains(.xlsx) { files.insert("report.xlsx") }
         if formats.contains(.md) { files.insert("report.md") }
         if formats.contains(.json) { files.insert("report.json") }

@@ -139,6 +139,7 @@ struct ViewModel {
                 "basis": task.expiry.receivedAtBasis.map { s["basis.\($0.rawValue)"] } ?? "",
                 "expires": f.time(task.expiry.expiresAt), "expiry_state": s["expiry.\(task.expiry.state.rawValue)"],
                 "expiry_class": task.expiry.state.rawValue.lowercased(), "time_left": Formatting.duration(task.expiry.secondsLeft),
+                "seconds_left": task.expiry.secondsLeft.map(String.init) ?? "",
                 "error": task.errorMessage ?? "", "has_error": !(task.errorMessage ?? "").isEmpty,
             ]
         }
