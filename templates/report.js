@@ -1,4 +1,4 @@
-// report.html's one script: search, filter and sort. The page's Content-Security-Policy allows
+// report.html's and index.html's one script: search, filter and sort. The page's Content-Security-Policy allows
 // exactly this text by its SHA-256 (drs-report computes the hash when it writes the page), so an
 // edited copy in --templates is allowed in the same way, and nothing else can run.
 // Data never becomes code here: the script reads only text already in the page, and writes only
@@ -21,8 +21,8 @@
 
   function apply() {
     var needle = search.value.trim().toLowerCase();
-    var wanted = outcome.value;
-    var diffKind = kind.value;
+    var wanted = outcome ? outcome.value : "";
+    var diffKind = kind ? kind.value : "";
     var shown = 0;
     rows.forEach(function (row, i) {
       var ok = (!needle || rowText[i].indexOf(needle) >= 0) && (!wanted || row.getAttribute("data-outcome") === wanted);
@@ -42,17 +42,21 @@
       if (ok) { shown += 1; }
     });
     var filtering = needle || wanted || diffKind;
-    status.textContent = filtering ? status.getAttribute("data-shown").replace("{0}", String(shown)) : "";
+    if (status) { status.textContent = filtering ? status.getAttribute("data-shown").replace("{0}", String(shown)) : ""; }
   }
+  // The batch index has no difference filter: every control but the search field is optional.
   search.addEventListener("input", apply);
-  outcome.addEventListener("change", apply);
-  kind.addEventListener("change", apply);
-  doc.getElementById("f-clear").addEventListener("click", function () {
-    search.value = "";
-    outcome.value = "";
-    kind.value = "";
-    apply();
-  });
+  if (outcome) { outcome.addEventListener("change", apply); }
+  if (kind) { kind.addEventListener("change", apply); }
+  var clear = doc.getElementById("f-clear");
+  if (clear) {
+    clear.addEventListener("click", function () {
+      search.value = "";
+      if (outcome) { outcome.value = ""; }
+      if (kind) { kind.value = ""; }
+      apply();
+    });
+  }
 
   function number(text) {
     var n = parseFloat(text.replace(/[^0-9.\-]/g, ""));

@@ -10,6 +10,7 @@ request other than the page's own file:// URL recorded and aborted.
 
 from __future__ import annotations
 
+import base64
 import collections
 import csv
 import hashlib
@@ -663,3 +664,40 @@ def test_large_estate_page(page_of, large):
     page.screenshot(path=str(shot))  # the first screen; the full page is tens of thousands of pixels tall
     assert shot.stat().st_size > 10_000
     assert_no_foreign_activity(v)
+
+
+def test_batch_index_search_sort_and_labels(page_of, drs_bin, tmp_path):
+    """index.html of a batch: labelled columns and pill, times as the reports show them, the same
+    search and sort as the report, and the same one-script policy."""
+    out = tmp_path / "batch"
+    cmd = [str(drs_bin), "batch", str(REPO_ROOT / "samples"), "--out", str(out), "--now", NOW, "--quiet"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=RENDER_TIMEOUT_S, cwd=REPO_ROOT)
+    assert proc.returncode == 8, proc.stderr  # samples/malformed fails on purpose
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert html.count("<script") == 1
+    script = re.search(r"<script>(.*?)</script>", html, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in html and "unsafe-inline'; script" not in html
+    v = page_of(out / "index.html")
+    page = v.page
+    headers = page.eval_on_selector_all("thead th", "hs => hs.map(h => h.textContent.trim())")
+    assert headers and all(headers), f"an unlabelled column: {headers}"
+    assert page.text_content("#failures").startswith("1 input failed")
+    received = page.eval_on_selector_all("tbody tr", "rs => rs.map(r => r.cells[6].textContent)")
+    assert any(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", t) for t in received), received
+    assert not page.eval_on_selector("#tools", "e => e.hidden")
+    page.fill("#q", "v3-mysql")
+    visible = page.eval_on_selector_all("tbody tr", "rs => rs.filter(r => r.checkVisibility()).map(r => r.cells[0].textContent)")
+    assert visible == ["v3-mysql-responses"], visible
+    page.fill("#q", "")
+    page.select_option("#f-outcome", "INCONSISTENT")
+    visible = page.eval_on_selector_all("tbody tr", "rs => rs.filter(r => r.checkVisibility()).length")
+    assert visible == 2
+    page.select_option("#f-outcome", "")
+    # Sort by inconsistent rows, numerically, both ways.
+    page.click("thead th:nth-child(5)")
+    first = page.eval_on_selector_all("tbody tr", "rs => rs.map(r => r.cells[4].textContent.trim()).filter(Boolean)")
+    assert first == sorted(first, key=int)
+    page.click("thead th:nth-child(5)")
+    second = page.eval_on_selector_all("tbody tr", "rs => rs.map(r => r.cells[4].textContent.trim()).filter(Boolean)")
+    assert second == sorted(second, key=int, reverse=True)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// One job to convert in a batch: an archive folder, or a folder's loose response files.
@@ -364,6 +365,12 @@ enum BatchIndex {
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: staging) }
 
+        // Times as the reports show them: in the report's zone, `2026-11-21 00:00:00 UTC`.
+        let display = Formatting(timeZone: options.render.timeZone)
+        func shownTime(_ iso: String?) -> String {
+            guard let iso, !iso.isEmpty else { return "" }
+            return TimeParsing.parse(iso).map { display.time($0) } ?? iso
+        }
         var rows: [[String: Any]] = []
         let csv = try CSVFile(url: staging.appendingPathComponent("index.csv"), bom: false)
         try csv.row([
@@ -398,9 +405,9 @@ enum BatchIndex {
                 "verdict_class": summary?.verdict.lowercased() ?? "unknown",
                 "inconsistent_rows": summary.map { String($0.inconsistentRows) } ?? "",
                 "not_compared": summary.map { String($0.notCompared) } ?? "",
-                "fetched_at": summary?.fetchedAt ?? "",
+                "fetched_at": shownTime(summary?.fetchedAt),
                 "expiry": summary.map { strings["expiry.\($0.expiry)"] } ?? "",
-                "expiry_class": summary?.expiry.lowercased() ?? "unknown", "next_expiry": summary?.nextExpiry ?? "",
+                "expiry_class": summary?.expiry.lowercased() ?? "unknown", "next_expiry": shownTime(summary?.nextExpiry),
             ]
             // Links are relative ("./…") and percent-encoded, so no folder name can become a URL scheme.
             func url(_ path: String) -> String {
@@ -414,12 +421,19 @@ enum BatchIndex {
         let failures = results.filter { if case .failed = $0.1 { true } else { false } }.count
         var labels: [String: String] = [:]
         for key in Strings.keys { labels[key.replacingOccurrences(of: ".", with: "_")] = strings[key] }
-        let model: [String: Any] = [
-            "l": labels, "title": options.ingest.title ?? strings["batch.title"], "generated_at": Formatting.iso(options.ingest.now),
-            "generator": "drs-report \(DRSReportVersion.current)", "rows": rows, "count": results.count, "failures": failures,
-            "any_failures": failures > 0, "language": options.ingest.language.rawValue,
-        ]
         let store = TemplateStore(overrideDirectory: options.render.templatesDirectory)
+        let script = try store.text(named: HTMLWriter.script)
+        if script.range(of: "</script", options: .caseInsensitive) != nil || script.range(of: "<!--") != nil {
+            throw DRSReportError.badTemplate(name: HTMLWriter.script, reason: "contains </script or <!--, which would end or hide the script; remove them")
+        }
+        let model: [String: Any] = [
+            "l": labels, "title": options.ingest.title ?? strings["batch.title"], "generated_at": display.time(options.ingest.now),
+            "generator": "drs-report \(DRSReportVersion.current)", "rows": rows, "count": results.count, "failures": failures,
+            "failures_label": strings.format("batch.failures", failures),
+            "any_failures": failures > 0, "language": options.ingest.language.rawValue,
+            "script": script, "script_hash": "sha256-" + Data(SHA256.hash(data: Data(script.utf8))).base64EncodedString(),
+            "verdicts": [VerdictValue.inconsistent, .incomplete, .consistent].map { ["value": $0.rawValue, "label": strings["verdict.\($0.rawValue)"]] },
+        ]
         try Data(store.render("index.html.mustache", model).utf8).write(to: staging.appendingPathComponent("index.html"))
         try Data(store.render("index.md.mustache", model).utf8).write(to: staging.appendingPathComponent("index.md"))
         try csv.close()
