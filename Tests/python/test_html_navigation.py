@@ -701,3 +701,26 @@ def test_batch_index_search_sort_and_labels(page_of, drs_bin, tmp_path):
     page.click("thead th:nth-child(5)")
     second = page.eval_on_selector_all("tbody tr", "rs => rs.map(r => r.cells[4].textContent.trim()).filter(Boolean)")
     assert second == sorted(second, key=int, reverse=True)
+
+
+@pytest.mark.parametrize("name", ["v5", "v3", "hostile"])
+def test_narrow_screen_and_dark_mode(browser, render, name):
+    """At 420 px the page never scrolls sideways (wide tables scroll inside their own box), and
+    dark mode follows prefers-color-scheme."""
+    html = render(name).html
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": 420, "height": 800}, color_scheme=scheme)
+        try:
+            page = context.new_page()
+            page.goto(html.as_uri())
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 420, f"{name} ({scheme}) scrolls sideways: {width} px"
+            wide = page.eval_on_selector_all(".scroll", "ss => ss.filter(s => s.scrollWidth > s.clientWidth).length")
+            assert wide > 0, "no table scrolls inside its own box at 420 px"
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            if scheme == "dark":
+                assert background == "rgb(13, 17, 23)", background
+            else:
+                assert background == "rgb(255, 255, 255)", background
+        finally:
+            context.close()
