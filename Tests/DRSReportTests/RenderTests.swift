@@ -204,6 +204,25 @@ func text(_ folder: URL, _ name: String) throws -> String {
         #expect(html.contains("<a href=\"csv/diffs.csv\">"))
     }
 
+    @Test func aScriptThatCouldEndItsElementIsRefused() throws {
+        let templates = try temporaryFolder("templates")
+        defer { try? FileManager.default.removeItem(at: templates) }
+        for bad in ["var x = '</SCRIPT><img src=x>';", "<!-- hidden"] {
+            _ = try write(bad, to: "report.js", in: templates)
+            let error = thrownError {
+                _ = try render([Repo.path("samples/v5-mysql-archive")], formats: [.html]) { $0.templatesDirectory = templates }
+            }
+            #expect(error == .badTemplate(name: "report.js", reason: "contains </script or <!--, which would end or hide the script; remove them"))
+        }
+        // An edited script is allowed by its own hash.
+        _ = try write("document.title = 'edited';", to: "report.js", in: templates)
+        let out = try render([Repo.path("samples/v5-mysql-archive")], formats: [.html]) { $0.templatesDirectory = templates }
+        defer { try? FileManager.default.removeItem(at: out) }
+        let html = try text(out, "report.html")
+        #expect(html.contains("<script>document.title = 'edited';</script>"))
+        expectOnlyTheHashedScript(html)
+    }
+
     @Test func metaFieldsParseStrictly() throws {
         #expect(try MetaField.parse("ticket=CHG-1=2") == MetaField(key: "ticket", value: "CHG-1=2"))
         #expect(try MetaField.parse("env=") == MetaField(key: "env", value: ""))

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// One job to convert in a batch: an archive folder, or a folder's loose response files.
@@ -422,16 +421,13 @@ enum BatchIndex {
         var labels: [String: String] = [:]
         for key in Strings.keys { labels[key.replacingOccurrences(of: ".", with: "_")] = strings[key] }
         let store = TemplateStore(overrideDirectory: options.render.templatesDirectory)
-        let script = try store.text(named: HTMLWriter.script)
-        if script.range(of: "</script", options: .caseInsensitive) != nil || script.range(of: "<!--") != nil {
-            throw DRSReportError.badTemplate(name: HTMLWriter.script, reason: "contains </script or <!--, which would end or hide the script; remove them")
-        }
+        let (script, scriptHash) = try HTMLWriter.pageScript(store)
         let model: [String: Any] = [
             "l": labels, "title": options.ingest.title ?? strings["batch.title"], "generated_at": display.time(options.ingest.now),
             "generator": "drs-report \(DRSReportVersion.current)", "rows": rows, "count": results.count, "failures": failures,
             "failures_label": strings.format("batch.failures", failures),
             "any_failures": failures > 0, "language": options.ingest.language.rawValue,
-            "script": script, "script_hash": "sha256-" + Data(SHA256.hash(data: Data(script.utf8))).base64EncodedString(),
+            "script": script, "script_hash": scriptHash,
             "verdicts": [VerdictValue.inconsistent, .incomplete, .consistent].map { ["value": $0.rawValue, "label": strings["verdict.\($0.rawValue)"]] },
         ]
         try Data(store.render("index.html.mustache", model).utf8).write(to: staging.appendingPathComponent("index.html"))

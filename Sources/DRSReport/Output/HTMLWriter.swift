@@ -23,12 +23,7 @@ public struct HTMLWriter: ReportWriter {
         var model = view.build()
         let store = TemplateStore(overrideDirectory: options.templatesDirectory)
         let strings = Strings(Language(rawValue: report.language) ?? .enUS)
-        let script = try store.text(named: Self.script)
-        if script.range(of: "</script", options: .caseInsensitive) != nil || script.range(of: "<!--") != nil {
-            throw DRSReportError.badTemplate(name: Self.script, reason: "contains </script or <!--, which would end or hide the script; remove them")
-        }
-        model["script"] = script
-        model["script_hash"] = "sha256-" + Data(SHA256.hash(data: Data(script.utf8))).base64EncodedString()
+        (model["script"], model["script_hash"]) = try Self.pageScript(store)
         model["charts"] = HTMLCharts.model(report, strings: strings, ranked: ViewModel.rankedInconsistent(report))
         model["toc"] = Self.contents(report, strings: strings)
         let files = Self.linkedFiles(options.formats).intersection(["csv/tables.csv", "csv/diffs.csv", "report.xlsx", "report.md", "report.json"])
@@ -44,6 +39,15 @@ public struct HTMLWriter: ReportWriter {
         let text = try store.render(Self.template, model)
         try Data(text.utf8).write(to: directory.appendingPathComponent("report.html"))
         return ["report.html"]
+    }
+
+    /// The page's one script and its `sha256-…` for the CSP (report.html and the batch index).
+    static func pageScript(_ store: TemplateStore) throws(DRSReportError) -> (String, String) {
+        let script = try store.text(named: Self.script)
+        if script.range(of: "</script", options: .caseInsensitive) != nil || script.range(of: "<!--") != nil {
+            throw .badTemplate(name: Self.script, reason: "contains </script or <!--, which would end or hide the script; remove them")
+        }
+        return (script, "sha256-" + Data(SHA256.hash(data: Data(script.utf8))).base64EncodedString())
     }
 
     /// The files beside the page that it links to, when this render writes them.
