@@ -23,7 +23,10 @@
     var needle = search.value.trim().toLowerCase();
     var wanted = outcome ? outcome.value : "";
     var diffKind = kind ? kind.value : "";
+    // Two counts, each of what its filters can hide: listed rows (search and outcome) and the
+    // preview's inconsistent rows (search by table, outcome and difference).
     var shown = 0;
+    var shownDiffs = 0;
     rows.forEach(function (row, i) {
       var ok = (!needle || rowText[i].indexOf(needle) >= 0) && (!wanted || row.getAttribute("data-outcome") === wanted);
       row.hidden = !ok;
@@ -31,18 +34,22 @@
     });
     groups.forEach(function (group) {
       var named = !needle || (group.getAttribute("data-name") || "").toLowerCase().indexOf(needle) >= 0;
-      var any = false;
+      var open = named && (!wanted || wanted === "INCONSISTENT");
+      var any = 0;
       each(group.querySelectorAll("tbody > tr"), function (row) {
         var ok = !diffKind || row.getAttribute("data-kind") === diffKind;
         row.hidden = !ok;
-        if (ok) { any = true; }
+        if (ok) { any += 1; }
       });
-      var ok = named && any && (!wanted || wanted === "INCONSISTENT");
-      group.hidden = !ok;
-      if (ok) { shown += 1; }
+      group.hidden = !(open && any > 0);
+      if (!group.hidden) { shownDiffs += any; }
     });
     var filtering = needle || wanted || diffKind;
-    if (status) { status.textContent = filtering ? status.getAttribute("data-shown").replace("{0}", String(shown)) : ""; }
+    if (status) {
+      status.textContent = filtering
+        ? status.getAttribute("data-shown").replace("{0}", shown.toLocaleString("en-US")).replace("{1}", shownDiffs.toLocaleString("en-US"))
+        : "";
+    }
   }
   // The batch index has no difference filter: every control but the search field is optional.
   search.addEventListener("input", apply);

@@ -46,7 +46,7 @@ struct ReportOptions: ParsableArguments {
     @Option(name: .customLong("sign-off"), help: "Comma-separated roles that sign the report off, such as \"Reviewer,Approver\": a name, date and signature line for each in the printed HTML and the XLSX Summary.")
     var signOff: String?
 
-    @Option(name: .customLong("mask"), help: "keys: replace key values and the literals in the SELECT SQL with keyed tokens such as ⟨k:3f9a1c2b⟩ (HMAC-SHA256 with the secret from DRS_REPORT_MASK_KEY or --mask-key-file), so the report can be shared.")
+    @Option(name: .customLong("mask"), help: "keys, names or keys,names: replace key values and the literals in the SELECT SQL with keyed tokens such as ⟨k:3f9a1c2b⟩, and database, table and object names with tokens such as ⟨n:3f9a1c2b7d4e⟩ (HMAC-SHA256 with the secret from DRS_REPORT_MASK_KEY or --mask-key-file), so the report can be shared.")
     var mask: String?
 
     @Option(name: .customLong("mask-key-file"), help: "File holding the masking secret (at least 16 bytes); default: the DRS_REPORT_MASK_KEY environment variable.")
@@ -117,10 +117,10 @@ struct ReportOptions: ParsableArguments {
         ]
         if let mask {
             let parts = mask.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            guard parts == ["keys"] else {
+            guard !parts.isEmpty, Set(parts).isSubset(of: ["keys", "names"]), Set(parts).count == parts.count else {
                 throw DRSReportError.invalidOption(
                     name: "--mask", value: mask,
-                    expected: "keys (key values and SQL literals; masking database and table names is not available in this version)")
+                    expected: "keys, names or keys,names (key values and SQL literals; database, table and object names)")
             }
             let secret: Data
             if let maskKeyFile {
@@ -134,11 +134,12 @@ struct ReportOptions: ParsableArguments {
                 throw DRSReportError.invalidOption(
                     name: "--mask", value: mask, expected: "a masking secret: set DRS_REPORT_MASK_KEY or pass --mask-key-file FILE")
             }
-            ingest.mask = try KeyMask(secret: secret)
-            render.masking = ["keys"]
-            recorded["mask"] = "keys"
+            let keyMask = try KeyMask(secret: secret, keys: parts.contains("keys"), names: parts.contains("names"))
+            ingest.mask = keyMask
+            render.masking = keyMask.parts
+            recorded["mask"] = keyMask.parts.joined(separator: ",")
         } else if maskKeyFile != nil {
-            throw DRSReportError.invalidOption(name: "--mask-key-file", value: "(file)", expected: "to be used with --mask keys")
+            throw DRSReportError.invalidOption(name: "--mask-key-file", value: "(file)", expected: "to be used with --mask")
         }
         if let observed = ingest.observedAt { recorded["observed_at"] = OptionParsing.iso(observed) }
         if let title { recorded["title"] = title }

@@ -423,7 +423,7 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
         let (folder, result) = try Self.estate()
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(result.report.tables.count == 10_000)
-        for cap in [60_000, 32_767, 8_000] {
+        for (cap, shown) in [(60_000, "60,000"), (32_767, "32,767"), (8_000, "8,000")] {
             var options = RenderOptions()
             options.maxMarkdownChars = cap
             // Ask for far more than fits, so the writer has to shorten.
@@ -431,7 +431,7 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
             options.maxMarkdownTables = 5_000
             let text = try MarkdownWriter.render(result.report, options: options)
             #expect(text.utf16.count <= cap, "cap \(cap): \(text.utf16.count)")
-            #expect(text.contains("Shortened to fit \(cap) characters"))
+            #expect(text.contains("Shortened to fit \(shown) characters"))
             #expect(text.contains("of \(result.report.verdict.counts.inconsistentTables) inconsistent tables"))
             // The verdict and the job are never what is cut.
             #expect(text.contains("## Verdict: INCONSISTENT"))

@@ -141,4 +141,61 @@ import Testing
         #expect(evidence.masking == ["keys"])
         #expect(!String(decoding: try Data(contentsOf: out.appendingPathComponent("evidence.json")), as: UTF8.self).contains("secret"))
     }
+
+    /// Names in the two samples that no label, id or job name holds: none may reach any output.
+    static let sampleNames = [
+        "会员积分", "客户表", "订单明细", "订单库", "退款记录", "库存快照", "legacy_crm", "tmp_import_2026", "order_items",
+        "click_stream", "warehouse", "payments", "inventory", "audit_trail", "archive_2019", "stock_move", "contacts",
+    ]
+
+    @Test func namesAreMaskedEverywhereAndStillJoin() throws {
+        let inputs = [Repo.path("samples/v3-mysql-responses"), Repo.path("samples/v5-mysql-archive")]
+        let plain = try ingest(inputs)
+        var ingestOptions = IngestOptions(now: testNow, observedAt: testObservedAt)
+        let mask = try KeyMask(secret: Self.secret, keys: true, names: true)
+        ingestOptions.mask = mask
+        let masked = try Ingestor.ingest(inputs, options: ingestOptions)
+        // The ledger joins tokens exactly as it joined names: the same things, the same counts.
+        #expect(masked.report.verdict == plain.report.verdict)
+        #expect(masked.report.tables.count == plain.report.tables.count)
+        #expect(masked.report.tables.map(\.diffRows).sorted() == plain.report.tables.map(\.diffRows).sorted())
+        #expect(masked.report.diffSummary.rowsInInput == plain.report.diffSummary.rowsInInput)
+        #expect(masked.report.tables.allSatisfy { $0.sourceTable.hasPrefix("⟨n:") || $0.sourceTable.isEmpty })
+        #expect(masked.report.tables.contains { $0.sourceTable == (try? mask.nameToken("会员积分")) })
+        var options = RenderOptions()
+        options.masking = mask.parts
+        let out = try temporaryFolder("mask-names-out")
+        defer { try? FileManager.default.removeItem(at: out) }
+        _ = try Renderer.render(masked, to: out, options: options)
+        var checked = 0
+        for file in filesUnder(out) {
+            #expect(!Self.sampleNames.contains { file.contains($0) }, "a name in the file name \(file)")
+            let text = file.hasSuffix(".xlsx")
+                ? try unzipText(out.appendingPathComponent(file)).values.joined(separator: "\n")
+                : String(decoding: try Data(contentsOf: out.appendingPathComponent(file)), as: UTF8.self)
+            for name in Self.sampleNames { #expect(!text.contains(name), "\(name) in \(file)") }
+            checked += 1
+        }
+        #expect(checked > 20)
+        #expect(try Evidence.read(from: out).masking == ["keys", "names"])
+    }
+
+    @Test func namesInSQLAndMessages() throws {
+        let mask = try KeyMask(secret: Self.secret, keys: false, names: true)
+        let finder = NameFinder(["orders", "shop", "会员积分"])
+        let orders = try mask.nameToken("orders")
+        let shop = try mask.nameToken("shop")
+        // The table read is masked even when the response named it nowhere else; literals stay for `keys`.
+        #expect(try mask.sqlNames("SELECT * FROM `shop`.`orders` WHERE `id`='orders'", finder)
+            == "SELECT * FROM `\(shop)`.`\(orders)` WHERE `id`='orders'")
+        #expect(try mask.sqlNames("select * from other.t1 where x=1", NameFinder([]))
+            == "select * from `\(try mask.nameToken("other"))`.`\(try mask.nameToken("t1"))` where x=1")
+        #expect(try mask.sqlNames("SELECT * FROM \"shop\".\"orders\" -- orders", finder)
+            == "SELECT * FROM \"\(shop)\".\"\(orders)\" -- \(orders)")
+        // Words, not parts of words; any script.
+        #expect(try finder.replace(in: "Table shop.orders_2019 and orders do not exist; 表会员积分不存在", with: mask.nameToken)
+            == "Table \(shop).orders_2019 and \(orders) do not exist; 表\(try mask.nameToken("会员积分"))不存在")
+        #expect(try mask.nameToken("orders").hasPrefix("⟨n:") && mask.nameToken("orders").count == 16)
+    }
 }
+

@@ -17,8 +17,13 @@ struct PreparedFile: @unchecked Sendable {
     let encoded: [UInt8]
 
     static func prepare(_ file: ResponseFile, sourceId: String, mask: KeyMask? = nil) throws(DRSReportError) -> PreparedFile {
+        var file = file
         let (data, digest) = try Ingestor.readBytes(file)
-        let value = try Ingestor.parse(data, file: file.userPath)
+        var value = try Ingestor.parse(data, file: file.userPath)
+        if let mask, mask.masksNames {
+            // Names go before anything reads the response, so every fact and row joins on tokens.
+            (value, file.request) = try mask.maskingNames(value, request: file.request)
+        }
         let kind = ResponseKind.detect(value, request: file.request)
         var pages: Result<[DiffPage], DRSReportError> = .success([])
         var digests: [RowDigest] = []

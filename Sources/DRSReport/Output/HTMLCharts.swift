@@ -21,7 +21,7 @@ enum HTMLCharts {
             let order: [LedgerOutcome] = [.consistent, .inconsistent, .incomplete, .notCompared]
             let bars = kinds.map { kind, counts in
                 Bar(label: words.kind(kind), segments: order.map { (Double(counts[$0] ?? 0), "seg-" + $0.rawValue.lowercased()) },
-                    value: Formatting.count(Int64(counts.values.reduce(0, +))))
+                    value: Formatting.grouped(Int64(counts.values.reduce(0, +))))
             }
             model["kinds"] = svg(title: strings["chart.kinds_title"], bars: bars, scaleToTotal: true)
             model["kinds_legend"] = kinds.map { kind, _ in ["label": words.kind(kind), "value": words.breakdown(report, kind) ?? ""] }
@@ -33,12 +33,12 @@ enum HTMLCharts {
             let largest = Double(top.map(\.1).max() ?? 1)
             let bars = top.map { table, rows in
                 Bar(label: LedgerRules.qualified(table.sourceDb, table.sourceTable),
-                    segments: [(Double(rows) / largest, "seg-inconsistent")], value: Formatting.count(rows))
+                    segments: [(Double(rows) / largest, "seg-inconsistent")], value: Formatting.grouped(rows))
             }
             model["top"] = svg(title: strings["chart.top_title"], bars: bars, scaleToTotal: false)
             model["top_heading"] = strings.format("chart.top", top.count)
             model["top_legend"] = top.map { table, rows in
-                ["label": LedgerRules.qualified(table.sourceDb, table.sourceTable), "value": Formatting.count(rows)]
+                ["label": LedgerRules.qualified(table.sourceDb, table.sourceTable), "value": Formatting.grouped(rows)]
             }
         }
         // The mix of diff kinds.
@@ -49,12 +49,12 @@ enum HTMLCharts {
             let bars = order.map { kind, style in
                 let count = byKind[kind.rawValue] ?? 0
                 return Bar(label: strings["diffkind.\(kind.rawValue)"], segments: [(Double(count) / Double(total), style)],
-                           value: Formatting.count(count) + " (" + percent(count, of: total) + ")")
+                           value: Formatting.grouped(count) + " (" + percent(count, of: total) + ")")
             }
             model["mix"] = svg(title: strings["chart.mix_title"], bars: bars, scaleToTotal: false)
             model["mix_legend"] = order.map { kind, _ in
                 let count = byKind[kind.rawValue] ?? 0
-                return ["label": strings["diffkind.\(kind.rawValue)"], "value": Formatting.count(count) + " (" + percent(count, of: total) + ")"]
+                return ["label": strings["diffkind.\(kind.rawValue)"], "value": Formatting.grouped(count) + " (" + percent(count, of: total) + ")"]
             }
         }
         model["any"] = !model.isEmpty

@@ -64,7 +64,7 @@ public struct HTMLWriter: ReportWriter {
     static func contents(_ report: Report, strings: Strings) -> [[String: Any]] {
         func entry(_ id: String, _ key: String, _ count: Int? = nil) -> [String: Any] {
             var item: [String: Any] = ["id": id, "label": strings[key]]
-            if let count { item["count"] = Formatting.count(Int64(count)) }
+            if let count { item["count"] = Formatting.grouped(Int64(count)) }
             return item
         }
         var list = [
@@ -73,7 +73,7 @@ public struct HTMLWriter: ReportWriter {
             entry("tables", "section.tables", report.tables.count), entry("databases", "section.databases", report.databases.count),
             entry("objects", "section.objects", report.objects.count),
         ]
-        list.append(["id": "diffs", "label": strings["section.diffs"], "count": Formatting.count(report.diffSummary.rowsInInput)])
+        list.append(["id": "diffs", "label": strings["section.diffs"], "count": Formatting.grouped(report.diffSummary.rowsInInput)])
         list += [
             entry("not-compared", "section.not_compared", report.notCompared.count), entry("errors", "section.errors", report.retrievalErrors.count),
         ]

@@ -44,13 +44,13 @@ public struct MarkdownWriter: ReportWriter {
             if shortened {
                 let ranked = ViewModel.rankedInconsistent(report).count
                 model["truncated"] = strings.format(
-                    "md.shortened", Formatting.count(Int64(cap)), min(tables, ranked), ranked,
+                    "md.shortened", Formatting.grouped(Int64(cap)), min(tables, ranked), ranked,
                     min(Int64(rows), report.diffSummary.rowsInInput), report.diffSummary.rowsInInput)
             }
             let text = try store.render(template, model)
             if text.utf16.count <= cap { return text }
             if rows == 0 && tables == 0 && lists == 0 {
-                return hardCut(text, cap: cap, marker: "\n\n_" + strings.format("md.cut", Formatting.count(Int64(cap))) + "_\n")
+                return hardCut(text, cap: cap, marker: "\n\n_" + strings.format("md.cut", Formatting.grouped(Int64(cap))) + "_\n")
             }
             shortened = true
             rows = rows * 2 / 3

@@ -416,6 +416,12 @@ extension Words {
 struct VerdictText {
     let report: Report
     let strings: Strings
+    /// Counts with thousands separators, for pages people read (CSV and XLSX keep plain digits).
+    var grouped = false
+
+    private func number(_ value: Int64) -> String {
+        grouped ? Formatting.grouped(value) : Formatting.count(value)
+    }
 
     /// One sentence per reason: the differences, then every gap.
     var reasons: [String] {
@@ -432,10 +438,10 @@ struct VerdictText {
             let parts = [
                 (counts.notComparedTables, "part.tables"), (counts.notComparedDatabases, "part.databases"),
                 (counts.notComparedObjects, "part.objects"), (counts.notComparedObjectTypes, "part.object_types"),
-            ].filter { $0.0 > 0 }.map { strings.format($0.1, Formatting.count($0.0)) }
-            return strings.format("reason.not_compared", Formatting.count(reason.count), strings.list(parts))
+            ].filter { $0.0 > 0 }.map { strings.format($0.1, number($0.0)) }
+            return strings.format("reason.not_compared", number(reason.count), strings.list(parts))
         }
-        return strings.format("reason.\(reason.code.rawValue)", Formatting.count(reason.count))
+        return strings.format("reason.\(reason.code.rawValue)", number(reason.count))
     }
 
     /// "Rests on: object, row-count and value comparison".

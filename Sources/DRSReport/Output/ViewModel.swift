@@ -59,9 +59,9 @@ struct ViewModel {
         func capped<T>(_ items: [T], limit: Int? = nil, file: String, _ map: (T) -> [String: Any]) -> [String: Any] {
             let cap = limit ?? rowLimit
             let shown = items.prefix(cap).map(map)
-            var result: [String: Any] = ["rows": Array(shown), "any": !items.isEmpty, "count": Formatting.count(Int64(items.count))]
+            var result: [String: Any] = ["rows": Array(shown), "any": !items.isEmpty, "count": Formatting.grouped(Int64(items.count))]
             if items.count > cap {
-                result["more"] = s.format("more_rows", items.count - cap, file)
+                result["more"] = s.format("more_rows", Formatting.grouped(items.count - cap), file)
                 if linkedFiles.contains(file) { result["more_file"] = file }
             }
             return result
@@ -70,7 +70,7 @@ struct ViewModel {
         let tableIndex = Dictionary(report.tables.enumerated().map { (LedgerBuilder.key(of: $0.element), $0.offset + 1) }, uniquingKeysWith: { a, _ in a })
 
         let verdict = report.verdict
-        let text = VerdictText(report: report, strings: s)
+        let text = VerdictText(report: report, strings: s, grouped: true)
         let multipleJobs = report.jobs.count > 1
 
         var model: [String: Any] = [
@@ -97,12 +97,12 @@ struct ViewModel {
             "any_gaps": !gaps.isEmpty,
             "coverage": text.coverage,
             "counts": [
-                ["label": s["count.inconsistent_tables"], "value": Formatting.count(counts.inconsistentTables), "id": "inconsistent_tables"],
-                ["label": s["count.inconsistent_databases"], "value": Formatting.count(counts.inconsistentDatabases), "id": "inconsistent_databases"],
-                ["label": s["count.inconsistent_objects"], "value": Formatting.count(counts.inconsistentObjects), "id": "inconsistent_objects"],
-                ["label": s["count.inconsistent_rows"], "value": Formatting.count(counts.inconsistentRows), "id": "inconsistent_rows"],
-                ["label": s["count.not_compared"], "value": Formatting.count(counts.notCompared), "id": "not_compared"],
-                ["label": s["count.not_retrieved"], "value": Formatting.count(counts.notRetrieved), "id": "not_retrieved"],
+                ["label": s["count.inconsistent_tables"], "value": Formatting.grouped(counts.inconsistentTables), "id": "inconsistent_tables"],
+                ["label": s["count.inconsistent_databases"], "value": Formatting.grouped(counts.inconsistentDatabases), "id": "inconsistent_databases"],
+                ["label": s["count.inconsistent_objects"], "value": Formatting.grouped(counts.inconsistentObjects), "id": "inconsistent_objects"],
+                ["label": s["count.inconsistent_rows"], "value": Formatting.grouped(counts.inconsistentRows), "id": "inconsistent_rows"],
+                ["label": s["count.not_compared"], "value": Formatting.grouped(counts.notCompared), "id": "not_compared"],
+                ["label": s["count.not_retrieved"], "value": Formatting.grouped(counts.notRetrieved), "id": "not_retrieved"],
             ],
         ] as [String: Any]
         if let reason = verdict.reasons.first(where: { $0.code == .allConsistent }) {
@@ -135,7 +135,7 @@ struct ViewModel {
                 "id": task.id, "job_id": task.jobId ?? "", "kind": s["kind.\(task.kind.rawValue)"], "type": task.rawType ?? "",
                 "status": task.status ?? "", "created": f.time(task.createdAt), "started": f.time(task.startedAt),
                 "ended": f.time(task.endedAt), "export_status": task.exportStatus ?? "",
-                "remain": Formatting.count(task.reportRemainSeconds), "received": f.time(task.expiry.receivedAt),
+                "remain": Formatting.grouped(task.reportRemainSeconds), "received": f.time(task.expiry.receivedAt),
                 "basis": task.expiry.receivedAtBasis.map { s["basis.\($0.rawValue)"] } ?? "",
                 "expires": f.time(task.expiry.expiresAt), "expiry_state": s["expiry.\(task.expiry.state.rawValue)"],
                 "expiry_class": task.expiry.state.rawValue.lowercased(), "time_left": Formatting.duration(task.expiry.secondsLeft),
@@ -155,10 +155,10 @@ struct ViewModel {
                 "target_name": LedgerRules.qualified(item.targetDb, item.targetTable),
                 "same_name": item.sourceDb == item.targetDb && item.sourceTable == item.targetTable,
                 "line_status": status(item.line?.status), "content_status": status(item.content?.status),
-                "source_rows": Formatting.count(item.line?.sourceRows ?? item.content?.sourceRows),
-                "target_rows": Formatting.count(item.line?.targetRows ?? item.content?.targetRows),
-                "difference": Formatting.count(item.line?.difference),
-                "drs_rows": Formatting.count(item.content?.inconsistentRows), "diff_rows": Formatting.count(item.diffRows),
+                "source_rows": Formatting.grouped(item.line?.sourceRows ?? item.content?.sourceRows),
+                "target_rows": Formatting.grouped(item.line?.targetRows ?? item.content?.targetRows),
+                "difference": Formatting.grouped(item.line?.difference),
+                "drs_rows": Formatting.grouped(item.content?.inconsistentRows), "diff_rows": Formatting.grouped(item.diffRows),
                 "not_compared": w.reasons(item.notCompared), "progress": Formatting.percent(item.content?.progress),
                 "message": item.line?.message ?? item.content?.message ?? "",
             ]
@@ -175,7 +175,7 @@ struct ViewModel {
         let problems = ranked.count + others.filter { $0.outcome != .consistent }.count
         model["tables"] = capped(ranked + others, limit: max(rowLimit, problems), file: "csv/tables.csv", table)
         var top = capped(ranked, limit: tableLimit, file: "csv/tables.csv", table)
-        if ranked.count > tableLimit { top["more"] = s.format("more_tables", ranked.count - tableLimit, "csv/tables.csv") }
+        if ranked.count > tableLimit { top["more"] = s.format("more_tables", Formatting.grouped(ranked.count - tableLimit), "csv/tables.csv") }
         model["top_tables"] = top
         let databases = report.databases.enumerated().sorted { a, b in
             a.element.outcome != b.element.outcome ? a.element.outcome > b.element.outcome : a.offset < b.offset
@@ -187,14 +187,14 @@ struct ViewModel {
                 "anchor": "db-\(pair.offset + 1)", "outcome_code": item.outcome.rawValue,
                 "job_id": item.jobId ?? "", "source_db": item.sourceDb, "target_db": item.targetDb, "outcome": outcome(item.outcome),
                 "line_status": status(item.line?.status), "content_status": status(item.content?.status),
-                "tables": Formatting.count(item.tables), "inconsistent": Formatting.count(item.inconsistentTables),
-                "not_compared": Formatting.count(item.notComparedTables), "diff_rows": Formatting.count(item.diffRows),
+                "tables": Formatting.grouped(item.tables), "inconsistent": Formatting.grouped(item.inconsistentTables),
+                "not_compared": Formatting.grouped(item.notComparedTables), "diff_rows": Formatting.grouped(item.diffRows),
             ]
         }
         model["object_types"] = capped(report.objectTypes, file: "csv/object_types.csv") { item in
             [
-                "job_id": item.jobId ?? "", "type": item.objectType, "source_count": Formatting.count(item.sourceCount),
-                "target_count": Formatting.count(item.targetCount), "diff_count": Formatting.count(item.diffCount),
+                "job_id": item.jobId ?? "", "type": item.objectType, "source_count": Formatting.grouped(item.sourceCount),
+                "target_count": Formatting.grouped(item.targetCount), "diff_count": Formatting.grouped(item.diffCount),
                 "status": status(item.status),
             ]
         }
@@ -230,9 +230,9 @@ struct ViewModel {
         model["progress"] = capped(report.progress.tasks, file: "csv/progress.csv") { item in
             [
                 "task_id": item.taskId ?? "", "full_progress": Formatting.percent(item.fullProgress), "full_speed": item.fullSpeed ?? "",
-                "full_recheck": Formatting.count(item.fullRecheckRows),
+                "full_recheck": Formatting.grouped(item.fullRecheckRows),
                 "delay": item.incrementalDelay.map { String(format: "%.2f", $0) } ?? "",
-                "incremental_recheck": Formatting.count(item.incrementalRecheckRows),
+                "incremental_recheck": Formatting.grouped(item.incrementalRecheckRows),
             ]
         }
         model["streaming"] = capped(report.progress.streaming, file: "csv/streaming_progress.csv") { item in
@@ -317,7 +317,7 @@ struct ViewModel {
                 "sql_fence": MarkdownEscaping.fence(for: sourceBlock + "\n" + targetBlock),
                 "job_id": key.jobId ?? "", "source_db": key.sourceDb, "source_table": key.sourceTable, "target_db": key.targetDb,
                 "target_table": key.targetTable, "name": LedgerRules.qualified(key.sourceDb, key.sourceTable),
-                "same_sql": sameSQL, "count": Formatting.count(inTable),
+                "same_sql": sameSQL, "count": Formatting.grouped(inTable),
                 "kinds": Words.unique(rows.map(\.kind.rawValue)).joined(separator: " "),
                 "rows": rows.map { row -> [String: Any] in
                     [
@@ -333,14 +333,14 @@ struct ViewModel {
                 group["table_anchor"] = "#t-\(number)"
             }
             if inTable > Int64(rows.count) {
-                group["table_more"] = s.format("more_rows_table", inTable - Int64(rows.count), "csv/diffs.csv")
+                group["table_more"] = s.format("more_rows_table", Formatting.grouped(inTable - Int64(rows.count)), "csv/diffs.csv")
                 if linkedFiles.contains("csv/diffs.csv") { group["table_more_file"] = "csv/diffs.csv" }
             }
             return group
         }
-        var diffs: [String: Any] = ["any": total > 0, "count": Formatting.count(total), "tables": list]
+        var diffs: [String: Any] = ["any": total > 0, "count": Formatting.grouped(total), "tables": list]
         if total > Int64(shownCount) {
-            diffs["more"] = s.format("more_rows", total - Int64(shownCount), "csv/diffs.csv")
+            diffs["more"] = s.format("more_rows", Formatting.grouped(total - Int64(shownCount)), "csv/diffs.csv")
             if linkedFiles.contains("csv/diffs.csv") { diffs["more_file"] = "csv/diffs.csv" }
         }
         return (diffs, shownTables)
@@ -349,7 +349,7 @@ struct ViewModel {
     static func text(_ value: CellValue, _ f: Formatting) -> String {
         switch value {
         case .text(let text): return text
-        case .count(let number): return Formatting.count(number)
+        case .count(let number): return Formatting.grouped(number)
         case .decimal(let number): return number.map { String($0) } ?? ""
         case .time(let date): return f.time(date)
         case .word(_, let label, _): return label

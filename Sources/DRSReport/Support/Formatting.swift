@@ -86,6 +86,20 @@ struct Formatting: Sendable {
         value.map(String.init) ?? ""
     }
 
+    /// `1,234,567`: a count as HTML and Markdown show it (the same in both languages).
+    static func grouped(_ value: Int64?) -> String {
+        guard let value else { return "" }
+        let digits = String(value.magnitude)
+        var out = value < 0 ? "-" : ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out += "," }
+            out.append(digit)
+        }
+        return out
+    }
+
+    static func grouped(_ value: Int) -> String { grouped(Int64(value)) }
+
     static func percent(_ value: Double?) -> String {
         guard let value else { return "" }
         guard value.isFinite else { return "\(value)%" }

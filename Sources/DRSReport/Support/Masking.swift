@@ -1,33 +1,58 @@
 import Crypto
 import Foundation
 
-/// `--mask keys`: key values, and the literals of the SELECT SQL, replaced by a keyed token
+/// `--mask keys[,names]`: key values, and the literals of the SELECT SQL, replaced by a keyed token
 /// `⟨k:3f9a1c2b⟩` (the first 4 bytes of HMAC-SHA256 over the value, in hex), so a report can be
 /// shared without the data. The same value gives the same token everywhere in a report, so rows
 /// still match; the secret never leaves this value (not in any file, log or message).
 ///
-/// Masking happens as rows are read, after each row's identity digest is taken from its real
+/// Keys are masked as rows are read, after each row's identity digest is taken from its real
 /// values: two rows whose tokens happen to collide are still two rows.
+///
+/// With `names`, database and table names (and object names) become `⟨n:…⟩` tokens of 6 bytes as
+/// each response is read, before anything joins them: the ledger joins tokens, so a table's rows
+/// still meet its row counts. Two names sharing a token would merge two tables, so the mask
+/// remembers every name it gave a token to in this run and refuses a collision instead.
 public struct KeyMask: Sendable {
     /// The secret (SymmetricKey is not Sendable; the key is made from these bytes when used).
     private let secret: [UInt8]
+    /// Whether key values and SQL literals are masked.
+    public let masksKeys: Bool
+    /// Whether database, table and object names are masked.
+    public let masksNames: Bool
+    private let names = NameTokens()
 
     /// At least 16 bytes of secret (a passphrase or random bytes).
-    public init(secret: Data) throws(DRSReportError) {
+    public init(secret: Data, keys: Bool = true, names: Bool = false) throws(DRSReportError) {
         guard secret.count >= 16 else {
             throw .invalidOption(name: "--mask", value: "keys", expected: "a masking secret of at least 16 bytes (DRS_REPORT_MASK_KEY or --mask-key-file)")
         }
         self.secret = Array(secret)
+        masksKeys = keys
+        masksNames = names
     }
+
+    /// What this mask replaces, as evidence.json records it: `keys`, `names`.
+    public var parts: [String] { (masksKeys ? ["keys"] : []) + (masksNames ? ["names"] : []) }
 
     /// The token of one value.
     public func token(_ value: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: SymmetricKey(data: secret))
-        return "⟨k:" + mac.prefix(4).map { String(format: "%02x", $0) }.joined() + "⟩"
+        "⟨k:" + hex(value, bytes: 4) + "⟩"
     }
 
-    /// The row with its keys and SQL literals masked; names are kept.
+    /// The token of a database, table or object name: longer than a key's, since names are joined on.
+    public func nameToken(_ name: String) throws(DRSReportError) -> String {
+        try names.token(name) { "⟨n:" + hex($0, bytes: 6) + "⟩" }
+    }
+
+    private func hex(_ value: String, bytes: Int) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: SymmetricKey(data: secret))
+        return mac.prefix(bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The row with its keys and SQL literals masked (names were masked in the response already).
     func apply(_ row: DiffRow) -> DiffRow {
+        guard masksKeys else { return row }
         var masked = row
         masked.sourceKey = row.sourceKey.map { $0.isEmpty ? $0 : token($0) }
         masked.targetKey = row.targetKey.map { $0.isEmpty ? $0 : token($0) }
