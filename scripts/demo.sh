@@ -13,6 +13,10 @@ bin="$(swift build --show-bin-path)/drs-report"
 "$bin" render samples/v5-mysql-archive --out out/v5-mysql-archive-zh-cn --lang zh-cn --timezone +08:00 --quiet
 echo "  out/v5-mysql-archive-zh-cn/ (the same job in Chinese, times in +08:00)"
 echo
+echo "The same job compared again after a repair: what the re-run fixed, what remains, what is new:"
+"$bin" render samples/v5-mysql-archive-rerun --out out/v5-mysql-archive-rerun --quiet
+"$bin" diff out/v5-mysql-archive out/v5-mysql-archive-rerun --out out/v5-diff
+echo
 echo "A malformed input is refused with a clear error and writes nothing:"
 "$bin" render samples/malformed/type-error.json --out out/malformed || echo "  (exit code $?, as expected)"
 echo

@@ -39,6 +39,7 @@ import argparse
 import hashlib
 import json
 import random
+import re
 import shutil
 import sys
 from datetime import datetime, timedelta, timezone
@@ -1237,6 +1238,122 @@ def gen_large(out: Path, n_tables: int, n_diffs: int, *, databases: int | None =
         print(f"  {n_bad} inconsistent tables, {size / 1e6:.0f} MB of responses")
 
 
+def gen_v5_rerun(src: Path, dst: Path) -> int:
+    """A second run of the v5 job one day later, after a data repair (for `drs-report diff`):
+    orders partly repaired, 客户表 repaired, products newly inconsistent; new compare task ids."""
+    SRC, DST = src, dst
+    DAY = timedelta(days=1)
+    OLD_OBJECT, NEW_OBJECT = "3f2a9c71-8e4b-4d06-b5a2-c19e7d40f613", "4e3b0d82-9f5c-4e17-86b3-d20f8e51a724"
+    OLD_LINES, NEW_LINES = "a8d04e5c-61b7-4f29-9c3e-07b5f2e1d894", "b9e15f6d-72c8-4a3a-8d4f-18c6a3f2e905"
+    OLD_CONTENTS, NEW_CONTENTS = "c51e7b28-9d3a-4a6f-8e10-f4b2a6c93d07", "d62f8c39-ae4b-4b70-9f21-a5c3b7da4e18"
+    IDS = {OLD_OBJECT: NEW_OBJECT, OLD_LINES: NEW_LINES, OLD_CONTENTS: NEW_CONTENTS}
+
+    def load(n):
+        raw = (SRC / f"responses/{n:06d}.json").read_bytes()
+        obj = json.loads(raw)
+        assert body_bytes(obj) == raw, n  # re-dumping reproduces the original bytes
+        return obj
+
+    def shift_iso(s):
+        return (datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ") + DAY).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    fresh_dir(DST)
+    (DST / "responses").mkdir(parents=True)
+    out = {}
+
+    # 000001: data_compare list: new task ids, start/end one day later
+    b = load(1)
+    for t in b["job"]["compare_result"]["data_compare_task_list"]:
+        t["id"] = IDS[t["id"]]
+        t["start_time"], t["end_time"] = shift_iso(t["start_time"]), shift_iso(t["end_time"])
+    out[1] = b
+
+    # 000002: object compare overview: new task id, create/start one day later
+    b = load(2)
+    o = b["job"]["compare_result"]["objects_compare_overview_info"]
+    o["create_time"], o["start_time"] = shift_iso(o["create_time"]), shift_iso(o["start_time"])
+    o["compare_job_id"] = IDS[o["compare_job_id"]]
+    out[2] = b
+
+    # 000007: line detail shop: orders partly repaired, 客户表 repaired, products drifted
+    b = load(7)
+    for r in b["job"]["compare_result"]["line_compare_detail_infos"]:
+        if r["source_table_name"] == "orders":
+            r.update(target_row_num="1188", difference_row_num="12", status="INCONSISTENT")
+        elif r["source_table_name"] == "客户表":
+            r.update(target_row_num="860", difference_row_num="0", status="CONSISTENT")
+        elif r["source_table_name"] == "products":
+            r.update(target_row_num="341", difference_row_num="1", status="INCONSISTENT")
+    out[7] = b
+
+    # 000012: content detail shop
+    b = load(12)
+    for r in b["job"]["compare_result"]["content_compare_detail_infos"]:
+        if r["source_table_name"] == "orders":
+            r.update(target_row_num=1188, difference_row_num=36, line_compare_result=False, content_compare_result=False)
+        elif r["source_table_name"] == "客户表":
+            r.update(target_row_num=860, difference_row_num=0, line_compare_result=True, content_compare_result=True)
+        elif r["source_table_name"] == "products":
+            r.update(target_row_num=341, difference_row_num=3, line_compare_result=False, content_compare_result=False)
+    out[12] = b
+
+    # 000016-000017: shop diff pages
+    p1, p2 = load(16), load(17)
+    rows = p1["job"]["compare_result"]["content_diff_detail_info"]["contents_infos"] + \
+           p2["job"]["compare_result"]["content_diff_detail_info"]["contents_infos"]
+    assert len(rows) == 73
+    def table_of(r): return re.search(r"^SELECT \* FROM `shop`\.`([^`]+)`", r["source_select_sql"]).group(1)
+    FIXED_ORDERS = {"1032", "1110", "1239", "1181"}  # 3 missing on target (now inserted) + 1 differing (now corrected)
+    kept = []
+    for r in rows:
+        t = table_of(r)
+        if t == "客户表":
+            continue
+        key = (r["source_key_value"] or r["target_key_value"])
+        if t == "orders" and key[0] in FIXED_ORDERS:
+            continue
+        kept.append(r)
+    def mk(kind, vals):
+        sql = select_sql("shop", "products", ["id"], vals)
+        return {"source_key_value": [] if kind == "src_missing" else list(vals),
+                "target_key_value": [] if kind == "tgt_missing" else list(vals),
+                "source_select_sql": sql, "target_select_sql": sql}
+    new_rows = [mk("differs", ["58"]), mk("tgt_missing", ["117"]), mk("differs", ["263"])]
+    rows2 = kept + new_rows
+    assert len(rows2) == 51, len(rows2)
+    tn = sum(1 for r in rows2 if r["target_key_value"] == [])
+    sn = sum(1 for r in rows2 if r["source_key_value"] == [])
+    for page, chunk, n in ((p1, rows2[:50], 16), (p2, rows2[50:], 17)):
+        info = page["job"]["compare_result"]["content_diff_detail_info"]
+        info.update(count=len(rows2), target_meta_is_null=tn, source_meta_is_null=sn,
+                    source_target_meta_not_null=len(rows2) - tn - sn, contents_infos=chunk)
+        out[n] = page
+
+    # 000021: progress-data create_time (epoch ms string) one day later
+    b = load(21)
+    b["create_time"] = str(int(b["create_time"]) + 86400 * 1000)
+    out[21] = b
+
+    # manifest
+    m = json.loads((SRC / "manifest.json").read_text("utf-8"))
+    m["created_at"] = shift_iso(m["created_at"])
+    for e in m["responses"]:
+        n = int(re.search(r"(\d{6})\.json$", e["file"]).group(1))
+        data = body_bytes(out[n]) if n in out else (SRC / e["file"]).read_bytes()
+        (DST / e["file"]).write_bytes(data)
+        for old, new in IDS.items():
+            e["path"] = e["path"].replace(old, new)
+        if "compare_task_id" in e["query"]:
+            e["query"]["compare_task_id"] = IDS[e["query"]["compare_task_id"]]
+        e["received_at"] = shift_iso(e["received_at"])
+        e["sha256"] = hashlib.sha256(data).hexdigest()
+    (DST / "manifest.json").write_bytes((json.dumps(m, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+    # sanity: original manifest bytes reproduce with this formatting
+    orig = (SRC / "manifest.json").read_bytes()
+    assert (json.dumps(json.loads(orig), indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode() == orig
+    return len(rows2)
+
+
 # ---------------------------------------------------------------------------
 # samples README + expected counts
 # ---------------------------------------------------------------------------
@@ -1294,6 +1411,24 @@ All but 000020–000022 are `GET /v5/{project_id}/jobs/{job_id}?type=compare&…
 | `not-json.json` | truncated JSON (cut mid-object) |
 | `unknown-shape.json` | valid JSON of no DRS shape |
 | `type-error.json` | v3 line detail; `table_line_compare_result_infos[1].source_row_num` is an object |
+
+## `v5-mysql-archive-rerun/`
+
+A second run of the same job as `v5-mysql-archive/`, one day later, after a data repair (input for `drs-report diff BEFORE AFTER`). Made by `gen_v5_rerun` from `v5-mysql-archive/`. It has the same 22 files in the same order, with the same requests. The job id, project, endpoint, object results, `订单库` and `legacy_crm` are unchanged. 73 → 51 inconsistent rows, all still in `shop`.
+
+What differs:
+
+- **Times, one day later:** the manifest's `created_at` (2026-11-21T08:01:00Z) and every `received_at` (2026-11-21T08:00:00Z … 08:00:21Z). In the bodies, the task `start_time`/`end_time` in 000001, the object compare `create_time`/`start_time` in 000002 (2026-11-20T22:10:05Z / 22:10:09Z), and the progress-data `create_time` in 000021 (`1795247981882`). The job's own `create_time` in 000022 stays the same.
+- **New compare task ids** (in the bodies, in every manifest `compare_task_id`, and in the 000020 path):
+  - object `3f2a9c71-…-c19e7d40f613` → `4e3b0d82-9f5c-4e17-86b3-d20f8e51a724`
+  - lines `a8d04e5c-…-07b5f2e1d894` → `b9e15f6d-72c8-4a3a-8d4f-18c6a3f2e905`
+  - contents `c51e7b28-…-f4b2a6c93d07` → `d62f8c39-ae4b-4b70-9f21-a5c3b7da4e18`
+- **`shop.orders`, partly repaired, 40 → 36 rows:** 4 rows are fixed. Three were missing on the target (`id` 1032, 1110, 1239) and one differed (`id` 1181). The row count goes from 1200/1185 (diff 15) to 1200/1188 (diff 12), still INCONSISTENT. The rows are now 17 missing on target, 5 missing on source and 14 differing.
+- **`shop.客户表`, fully repaired, 21 → 0 rows:** the row count goes from 860/857 (diff 3, INCONSISTENT) to 860/860 (diff 0, CONSISTENT). `line_compare_result` and `content_compare_result` become `true`. No diff rows are left.
+- **`shop.products`, newly inconsistent, 0 → 3 rows:** `id` 58 and 263 differ, and `id` 117 is missing on the target. The row count goes from 342/342 (CONSISTENT) to 342/341 (diff 1, INCONSISTENT). The value result is `difference_row_num` 3, with both results `false`.
+- **`shop.order_items` is unchanged:** 12 rows, row counts CONSISTENT, values INCONSISTENT.
+- **Diff pages 000016–000017:** `count` 51, `target_meta_is_null` 22, `source_meta_is_null` 9, `source_target_meta_not_null` 20. Page 000016 (offset 0) holds 50 rows: 36 `orders`, 12 `order_items`, then `products` 58 and 117. Page 000017 (offset 50) holds 1 row: `products` 263.
+- **Changed bodies:** 000001, 000002, 000007, 000012, 000016, 000017, 000021. The other 15 bodies are byte-identical to the original. Every `sha256` was recomputed.
 """
 
 
@@ -1344,13 +1479,14 @@ def main(argv=None) -> int:
     v5_rows = gen_v5_archive(samples / "v5-mysql-archive")
     v3 = gen_v3_folder(samples / "v3-mysql-responses")
     gen_malformed(samples / "malformed", v3.pop("_line_detail"))
+    rerun_rows = gen_v5_rerun(samples / "v5-mysql-archive", samples / "v5-mysql-archive-rerun")
     (samples / "README.md").write_text(README, encoding="utf-8")
 
     hostile_rows = gen_hostile(fixtures / "hostile")
     (fixtures / "hostile/EXPECTED.json").write_text(
         json.dumps({"diff_rows": hostile_rows}, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     (fixtures / "EXPECTED-samples.json").write_text(json.dumps(
-        {"v5-mysql-archive": v5_rows, "v3-mysql-responses": v3}, indent=2, sort_keys=True,
+        {"v5-mysql-archive": v5_rows, "v5-mysql-archive-rerun": rerun_rows, "v3-mysql-responses": v3}, indent=2, sort_keys=True,
         ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"v5 diff rows {v5_rows}, v3 {v3}, hostile {hostile_rows}")
     return 0

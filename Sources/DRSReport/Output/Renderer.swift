@@ -61,7 +61,8 @@ public enum Renderer {
         /// empty) if the render fails, so a failed render leaves nothing behind.
         private var created: [URL] = []
 
-        init(_ outDirectory: URL) throws {
+        /// `ownNames`: the top-level names this command writes; a folder holding anything else is refused.
+        init(_ outDirectory: URL, ownNames: Set<String> = Renderer.ownNames) throws {
             let manager = FileManager.default
             out = outDirectory.standardizedFileURL
             let parent = out.deletingLastPathComponent()
@@ -87,7 +88,7 @@ public enum Renderer {
                 }
                 // The whole folder is replaced: refuse to replace one holding anything drs-report does not write.
                 let names = ((try? manager.contentsOfDirectory(atPath: out.path)) ?? []).filter { !$0.hasPrefix(".drs-report-staging-") }
-                if names.contains(where: { !Renderer.ownNames.contains($0) }) {
+                if names.contains(where: { !ownNames.contains($0) }) {
                     throw DRSReportError.outputNotOurs(path: out.path)
                 }
             }

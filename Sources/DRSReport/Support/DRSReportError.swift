@@ -54,6 +54,8 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
     case archiveExists(path: String)
     /// A comparison task did not finish in time.
     case waitTimedOut(taskIds: [String], seconds: Int)
+    /// `diff`: the two sides are not runs of one job and do not hold the same tables.
+    case differentRuns(before: String, after: String, beforeJobs: [String], afterJobs: [String])
 
     public var errorDescription: String? { message }
 
@@ -107,6 +109,9 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
             return "\(request): DRS error \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); fix the request or the job's state and run again."
         case .archiveExists(let path):
             return "\(path): already exists; choose a new --out folder (an archive is never overwritten)."
+        case .differentRuns(let before, let after, let beforeJobs, let afterJobs):
+            func jobs(_ ids: [String]) -> String { ids.isEmpty ? "no job id" : "job " + ids.joined(separator: ", ") }
+            return "\(before) (\(jobs(beforeJobs))) and \(after) (\(jobs(afterJobs))) are not runs of the same job and do not hold the same tables; compare two runs of one job, or pass --allow-different-jobs to compare them anyway."
         case .waitTimedOut(let taskIds, let seconds):
             return "comparison tasks \(taskIds.joined(separator: ", ")) did not finish within \(seconds) s; raise --wait-timeout, or fetch later with --compare-task-id."
         case .noEvidence(let folder):

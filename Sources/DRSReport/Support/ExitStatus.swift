@@ -22,6 +22,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case authentication = 9
     /// `fetch`/`run`: DRS could not be reached or kept failing after retries, or a task did not finish in time.
     case remoteFailure = 10
+    /// `diff --fail-on-regression`: something got worse between the two runs (reports are written).
+    case regressed = 11
 
     /// The exit status for a failure.
     public static func of(_ error: DRSReportError) -> ExitStatus {

@@ -1,0 +1,106 @@
+import Foundation
+
+/// Which rows of each run the other run also holds, in memory that does not grow with the rows'
+/// size: each row becomes a 24-byte record (its 128-bit identity, its run and position) in one of
+/// several bucket files chosen by its identity; each bucket, a small share of all rows, is then
+/// sorted on its own. What stays in memory is one bit per row.
+final class RowMatcher {
+    private let folder: URL
+    private let buckets: Int
+    private var handles: [FileHandle] = []
+    private var buffers: [[UInt8]]
+    private let counts: [Int]
+
+    /// `counts`: rows in each run.
+    init(counts: [Int]) throws {
+        self.counts = counts
+        let total = counts.reduce(0, +)
+        // About 32,000 rows (768 KB) a bucket.
+        buckets = min(4096, max(16, total / 32_768 + 1))
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("drs-report-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        TemporaryFolders.shared.add(folder)
+        buffers = Array(repeating: [], count: buckets)
+        for index in 0..<buckets {
+            let url = folder.appendingPathComponent("\(index)")
+            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                throw DRSReportError.outputNotWritable(path: folder.path, reason: "cannot create a temporary file")
+            }
+            handles.append(try FileHandle(forUpdating: url))
+        }
+    }
+
+    deinit {
+        for handle in handles { try? handle.close() }
+        try? FileManager.default.removeItem(at: folder)
+        TemporaryFolders.shared.remove(folder)
+    }
+
+    func add(run: Int, position: Int, _ identity: RowIdentity) throws {
+        let bucket = Int(identity.high % UInt64(buckets))
+        let tag = UInt64(run) << 63 | UInt64(position)
+        for value in [identity.high, identity.low, tag] {
+            withUnsafeBytes(of: value.littleEndian) { buffers[bucket].append(contentsOf: $0) }
+        }
+        if buffers[bucket].count >= 1 << 16 {
+            try handles[bucket].write(contentsOf: buffers[bucket])
+            buffers[bucket].removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// For each run, a bit per row: set when the other run holds the same row.
+    func matches() throws -> [BitSet] {
+        var found = counts.map { BitSet(count: $0) }
+        for bucket in 0..<buckets {
+            let handle = handles[bucket]
+            try handle.write(contentsOf: buffers[bucket])
+            buffers[bucket] = []
+            try handle.seek(toOffset: 0)
+            let data = try handle.readToEnd() ?? Data()
+            var records: [(RowIdentity, UInt64)] = []
+            records.reserveCapacity(data.count / 24)
+            data.withUnsafeBytes { raw in
+                var offset = 0
+                while offset + 24 <= raw.count {
+                    let high = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                    let low = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+                    let tag = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self))
+                    records.append((RowIdentity(high: high, low: low), tag))
+                    offset += 24
+                }
+            }
+            try handle.truncate(atOffset: 0)
+            records.sort { $0.0 < $1.0 }
+            var start = 0
+            while start < records.count {
+                var end = start + 1
+                while end < records.count && records[end].0 == records[start].0 { end += 1 }
+                let runs = Set(records[start..<end].map { $0.1 >> 63 })
+                if runs.count == 2 {
+                    for record in records[start..<end] {
+                        found[Int(record.1 >> 63)].insert(Int(record.1 & ~(UInt64(1) << 63)))
+                    }
+                }
+                start = end
+            }
+        }
+        return found
+    }
+}
+
+/// One bit per position.
+struct BitSet {
+    private var words: [UInt64]
+
+    init(count: Int) {
+        words = Array(repeating: 0, count: (count + 63) / 64)
+    }
+
+    mutating func insert(_ index: Int) {
+        words[index >> 6] |= 1 << UInt64(index & 63)
+    }
+
+    func contains(_ index: Int) -> Bool {
+        index >> 6 < words.count && words[index >> 6] & (1 << UInt64(index & 63)) != 0
+    }
+}

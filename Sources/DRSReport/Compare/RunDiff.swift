@@ -1,0 +1,314 @@
+import Foundation
+
+/// What happened to one table between two runs of a comparison.
+public enum TableChange: String, Sendable, CaseIterable, Codable {
+    /// Not inconsistent before (or not there), inconsistent now.
+    case newlyInconsistent = "NEWLY_INCONSISTENT"
+    /// Compared before (or not there), not compared now.
+    case newlyNotCompared = "NEWLY_NOT_COMPARED"
+    /// In the run before, absent from this one.
+    case noLongerCompared = "NO_LONGER_COMPARED"
+    /// Inconsistent in both runs (its rows may have changed).
+    case stillInconsistent = "STILL_INCONSISTENT"
+    /// Inconsistent before, consistent now.
+    case fixed = "FIXED"
+    /// Another change of outcome, such as inconsistent to incomplete or not compared to consistent.
+    case changed = "CHANGED"
+    /// Not in the run before; consistent or incomplete now.
+    case newlyCompared = "NEWLY_COMPARED"
+    /// The same outcome in both runs.
+    case unchanged = "UNCHANGED"
+
+    /// Worse: counts against the comparison (and for `--fail-on-regression`).
+    public var isRegression: Bool { [.newlyInconsistent, .newlyNotCompared, .noLongerCompared].contains(self) }
+
+    /// The change for a table whose outcome was `before` and is `after` (nil: not in that run).
+    static func of(before: String?, after: String?) -> TableChange {
+        switch (before, after) {
+        case (nil, nil): return .unchanged
+        case (.some, nil): return .noLongerCompared
+        case ("INCONSISTENT", "INCONSISTENT"): return .stillInconsistent
+        case (_, "INCONSISTENT"): return .newlyInconsistent
+        case ("NOT_COMPARED", "NOT_COMPARED"): return .unchanged
+        case (_, "NOT_COMPARED"): return .newlyNotCompared
+        case ("INCONSISTENT", "CONSISTENT"): return .fixed
+        case (nil, .some): return .newlyCompared
+        case (let b?, let a?) where b == a: return .unchanged
+        default: return .changed
+        }
+    }
+}
+
+/// The verdict of a comparison of two runs.
+public enum RunDiffVerdict: String, Sendable, Codable {
+    /// Something got better and nothing got worse.
+    case improved = "IMPROVED"
+    /// Nothing got better or worse.
+    case unchanged = "UNCHANGED"
+    /// Something got worse and nothing got better.
+    case regressed = "REGRESSED"
+    /// Something got better and something got worse.
+    case mixed = "MIXED"
+}
+
+/// One side of a comparison of two runs: a render's report.json.
+public struct RunSide: Sendable {
+    /// The side as given (a folder or the inputs).
+    public var path: String
+    /// sha256 of its report.json.
+    public var reportSHA256: String
+    /// Its inputs digest (as its report and evidence.json show it).
+    public var inputsDigest: String
+    /// When it was rendered.
+    public var generatedAt: String
+    /// The latest response time among its inputs.
+    public var fetchedAt: String
+    /// Its title.
+    public var title: String
+    /// Its verdict.
+    public var verdict: String
+    /// Its job ids.
+    public var jobs: [String]
+    /// Its job names, where known.
+    public var jobNames: [String]
+    /// Inconsistent tables, as its verdict counts them.
+    public var inconsistentTables: Int64
+    /// Inconsistent rows in its inputs.
+    public var inconsistentRows: Int64
+    /// Its report language.
+    public var language: String
+}
+
+/// What changed for one table.
+public struct TableDiff: Sendable {
+    /// Job id (empty when the two runs are of different jobs and tables are matched by name).
+    public var jobId: String
+    public var sourceDb: String
+    public var sourceTable: String
+    public var targetDb: String
+    public var targetTable: String
+    /// The change.
+    public var change: TableChange
+    /// Outcome before and after (nil: not in that run).
+    public var before: String?
+    public var after: String?
+    /// Inconsistent rows of the table present in each run's inputs.
+    public var beforeRows: Int64 = 0
+    public var afterRows: Int64 = 0
+    /// Inconsistent rows as DRS counted them in each run.
+    public var beforeDRSRows: Int64?
+    public var afterDRSRows: Int64?
+    /// Rows of the run before that are gone, rows in both, and rows that are new.
+    public var rowsFixed: Int64 = 0
+    public var rowsRemaining: Int64 = 0
+    public var rowsNew: Int64 = 0
+
+    var identity: TableIdentity {
+        TableIdentity(jobId: jobId, sourceDb: sourceDb, sourceTable: sourceTable, targetDb: targetDb, targetTable: targetTable)
+    }
+}
+
+/// A row in the preview of fixed or new rows.
+public struct RowChange: Sendable {
+    /// `FIXED`, `REMAINING` or `NEW`.
+    public var change: String
+    public var jobId: String
+    public var sourceDb: String
+    public var sourceTable: String
+    public var targetDb: String
+    public var targetTable: String
+    public var kind: String
+    public var sourceKey: [String]
+    public var targetKey: [String]
+    public var sourceSQL: String
+    public var targetSQL: String
+}
+
+/// Two runs compared, table by table and row by row.
+public struct RunDiff: Sendable {
+    public var before: RunSide
+    public var after: RunSide
+    /// Whether both runs are of the same jobs (tables and rows are then matched with their job).
+    public var sameJob: Bool
+    /// Every table of either run, the changed ones first (in `TableChange` order), then by name.
+    public var tables: [TableDiff]
+    public var rowsFixed: Int64 = 0
+    public var rowsRemaining: Int64 = 0
+    public var rowsNew: Int64 = 0
+    /// The first fixed rows and the first new rows, in file order, for the pages people read.
+    public var fixedPreview: [RowChange] = []
+    public var newPreview: [RowChange] = []
+    public var verdict: RunDiffVerdict = .unchanged
+    /// When the comparison was made.
+    public var generatedAt: Date
+
+    /// Tables per change.
+    public var counts: [TableChange: Int] {
+        tables.reduce(into: [:]) { $0[$1.change, default: 0] += 1 }
+    }
+
+    /// Whether anything got worse: a table newly inconsistent, newly not compared or no longer
+    /// compared, or an inconsistent row that is new.
+    public var regressed: Bool { tables.contains { $0.change.isRegression } || rowsNew > 0 }
+    /// Whether anything got better: a table fixed, or an inconsistent row gone.
+    public var improved: Bool { tables.contains { $0.change == .fixed } || rowsFixed > 0 }
+}
+
+/// `diff`: compares two renders' report.json, in memory that does not grow with their rows.
+public enum RunComparison {
+    /// Rows kept for each preview.
+    static let previewLimit = 200
+
+    /// Compares `before` and `after` (each a report.json), writing every fixed, remaining and new
+    /// row to `rowsCSV` when given. Refuses two runs of different jobs with different tables unless
+    /// `allowDifferentJobs`.
+    static func compare(
+        before beforeFile: ReportFile, after afterFile: ReportFile, beforeName: String, afterName: String,
+        allowDifferentJobs: Bool, now: Date, rowsCSV: URL?, csvBOM: Bool
+    ) throws -> RunDiff {
+        let before = try side(beforeFile, name: beforeName)
+        let after = try side(afterFile, name: afterName)
+        let sameJob = !before.jobs.isEmpty && Set(before.jobs) == Set(after.jobs)
+        let beforeTables = try ledger(beforeFile, withJob: sameJob)
+        let afterTables = try ledger(afterFile, withJob: sameJob)
+        if !sameJob && !allowDifferentJobs {
+            let names = { (tables: [TableIdentity: LedgerFacts]) in Set(tables.keys) }
+            if beforeTables.isEmpty || names(beforeTables) != names(afterTables) {
+                throw DRSReportError.differentRuns(before: beforeName, after: afterName, beforeJobs: before.jobs, afterJobs: after.jobs)
+            }
+        }
+        var diff = RunDiff(before: before, after: after, sameJob: sameJob, tables: [], generatedAt: now)
+
+        // Rows: which rows of each run the other holds.
+        let matcher = try RowMatcher(counts: [beforeFile.rowCount, afterFile.rowCount])
+        for (run, file) in [beforeFile, afterFile].enumerated() {
+            try file.forEachRow { position, row in try matcher.add(run: run, position: position, row.identity(withJob: sameJob)) }
+        }
+        let matches = try matcher.matches()
+
+        // Tables: the ledgers joined, then the rows counted into them.
+        var tables: [TableIdentity: TableDiff] = [:]
+        for key in Set(beforeTables.keys).union(afterTables.keys) {
+            let b = beforeTables[key]
+            let a = afterTables[key]
+            tables[key] = TableDiff(
+                jobId: key.jobId, sourceDb: key.sourceDb, sourceTable: key.sourceTable, targetDb: key.targetDb, targetTable: key.targetTable,
+                change: .of(before: b?.outcome, after: a?.outcome), before: b?.outcome, after: a?.outcome,
+                beforeRows: b?.diffRows ?? 0, afterRows: a?.diffRows ?? 0, beforeDRSRows: b?.drsRows, afterDRSRows: a?.drsRows)
+        }
+        let csv = try rowsCSV.map { try CSVFile(url: $0, bom: csvBOM) }
+        try csv?.row(RowChange.columns.map(Cell.text))
+        for (run, file) in [beforeFile, afterFile].enumerated() {
+            try file.forEachRow { position, row in
+                let inBoth = matches[run].contains(position)
+                // A row in both runs is listed once, from the run after.
+                if run == 0 && inBoth { return }
+                let change = run == 0 ? "FIXED" : inBoth ? "REMAINING" : "NEW"
+                let key = row.table(withJob: sameJob)
+                var table = tables[key] ?? TableDiff(
+                    jobId: key.jobId, sourceDb: key.sourceDb, sourceTable: key.sourceTable, targetDb: key.targetDb,
+                    targetTable: key.targetTable, change: .unchanged, before: nil, after: nil)
+                switch change {
+                case "FIXED":
+                    table.rowsFixed += 1
+                    diff.rowsFixed += 1
+                case "REMAINING":
+                    table.rowsRemaining += 1
+                    diff.rowsRemaining += 1
+                default:
+                    table.rowsNew += 1
+                    diff.rowsNew += 1
+                }
+                tables[key] = table
+                let item = RowChange(
+                    change: change, jobId: row.jobId, sourceDb: row.sourceDb, sourceTable: row.sourceTable, targetDb: row.targetDb,
+                    targetTable: row.targetTable, kind: row.kind, sourceKey: row.sourceKey, targetKey: row.targetKey,
+                    sourceSQL: row.sourceSQL, targetSQL: row.targetSQL)
+                if change == "FIXED" && diff.fixedPreview.count < previewLimit { diff.fixedPreview.append(item) }
+                if change == "NEW" && diff.newPreview.count < previewLimit { diff.newPreview.append(item) }
+                try csv?.row(item.cells)
+            }
+        }
+        try csv?.close()
+        // A table only the rows name (no ledger entry in either run) is judged by its rows.
+        for (key, table) in tables where table.before == nil && table.after == nil {
+            var judged = table
+            judged.change = table.rowsNew > 0 ? (table.rowsFixed + table.rowsRemaining > 0 ? .stillInconsistent : .newlyInconsistent)
+                : table.rowsRemaining > 0 ? .stillInconsistent : table.rowsFixed > 0 ? .fixed : .unchanged
+            tables[key] = judged
+        }
+        let order = Dictionary(uniqueKeysWithValues: TableChange.allCases.enumerated().map { ($1, $0) })
+        diff.tables = tables.values.sorted {
+            order[$0.change]! != order[$1.change]! ? order[$0.change]! < order[$1.change]! : $0.identity < $1.identity
+        }
+        diff.verdict = diff.improved ? (diff.regressed ? .mixed : .improved) : (diff.regressed ? .regressed : .unchanged)
+        return diff
+    }
+
+    struct LedgerFacts {
+        var outcome: String
+        var diffRows: Int64
+        var drsRows: Int64?
+    }
+
+    static func ledger(_ file: ReportFile, withJob: Bool) throws(DRSReportError) -> [TableIdentity: LedgerFacts] {
+        let root = JSONReader(file.head, file: file.display)
+        var out: [TableIdentity: LedgerFacts] = [:]
+        for entry in try root.array("tables") {
+            try entry.requireObject()
+            let key = TableIdentity(
+                jobId: withJob ? try entry.string("job_id") ?? "" : "", sourceDb: try entry.string("source_db") ?? "",
+                sourceTable: try entry.string("source_table") ?? "", targetDb: try entry.string("target_db") ?? "",
+                targetTable: try entry.string("target_table") ?? "")
+            var facts = LedgerFacts(
+                outcome: try entry.string("outcome") ?? "UNKNOWN", diffRows: try entry.int64("diff_rows") ?? 0,
+                drsRows: try entry.object("content")?.int64("inconsistent_rows"))
+            // Two jobs' tables of one name, matched without their jobs: the more severe outcome stands.
+            if let known = out[key] {
+                let severity = ["INCONSISTENT": 4, "NOT_COMPARED": 3, "INCOMPLETE": 2, "UNKNOWN": 1, "CONSISTENT": 0]
+                if (severity[known.outcome] ?? 1) > (severity[facts.outcome] ?? 1) { facts.outcome = known.outcome }
+                facts.diffRows += known.diffRows
+                facts.drsRows = known.drsRows.map { $0 + (facts.drsRows ?? 0) } ?? facts.drsRows
+            }
+            out[key] = facts
+        }
+        return out
+    }
+
+    static func side(_ file: ReportFile, name: String) throws(DRSReportError) -> RunSide {
+        let root = JSONReader(file.head, file: file.display)
+        var jobs: [String] = []
+        var names: [String] = []
+        for job in try root.array("jobs") {
+            if let id = try job.string("id") { jobs.append(id) }
+            if let jobName = try job.string("name") { names.append(jobName) }
+        }
+        var fetched = ""
+        var digests: [String] = []
+        for source in try root.array("sources") {
+            if let time = try source.string("received_at"), time > fetched { fetched = time }
+            if let digest = try source.string("sha256") { digests.append(digest) }
+        }
+        // As `Report.inputsDigest` makes it (report.json does not carry it).
+        let inputsDigest = sha256Hex(Data(digests.sorted().joined(separator: "\n").utf8))
+        let verdict = try root.object("verdict")
+        return RunSide(
+            path: name, reportSHA256: file.sha256, inputsDigest: inputsDigest,
+            generatedAt: try root.string("generated_at") ?? "", fetchedAt: fetched, title: try root.string("title") ?? "",
+            verdict: try verdict?.string("value") ?? "", jobs: jobs.sorted(), jobNames: names,
+            inconsistentTables: try verdict?.object("counts")?.int64("inconsistent_tables") ?? 0,
+            inconsistentRows: Int64(file.rowCount), language: try root.string("language") ?? "en-us")
+    }
+}
+
+extension RowChange {
+    static let columns = [
+        "change", "job_id", "source_db", "source_table", "target_db", "target_table", "diff_kind", "source_key", "target_key",
+        "source_select_sql", "target_select_sql",
+    ]
+
+    var cells: [Cell] {
+        [change, jobId, sourceDb, sourceTable, targetDb, targetTable, kind, DiffColumns.keyText(sourceKey), DiffColumns.keyText(targetKey),
+         sourceSQL, targetSQL].map(Cell.text)
+    }
+}
