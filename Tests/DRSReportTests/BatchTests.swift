@@ -110,6 +110,52 @@ import Testing
         return options
     }
 
+    /// Three runs of one job on a shelf: the index shows its trend and links a diff of the last two runs.
+    @Test func threeRunsOfOneJobShowATrendAndADiffOfTheLastTwo() throws {
+        let root = try temporaryFolder("batch-trend-root")
+        let out = try temporaryFolder("batch-trend-out")
+        defer {
+            try? FileManager.default.removeItem(at: root)
+            try? FileManager.default.removeItem(at: out)
+        }
+        let manager = FileManager.default
+        try manager.createDirectory(at: root.appendingPathComponent("runs"), withIntermediateDirectories: true)
+        try manager.copyItem(atPath: Repo.path("samples/v5-mysql-archive"), toPath: root.appendingPathComponent("runs/a-first").path)
+        try manager.copyItem(atPath: Repo.path("samples/v5-mysql-archive-rerun"), toPath: root.appendingPathComponent("runs/c-second").path)
+        // The third run, a day after the rerun, finds the original data again (its rows come back).
+        let third = root.appendingPathComponent("runs/b-third")
+        try manager.copyItem(atPath: Repo.path("samples/v5-mysql-archive"), toPath: third.path)
+        let manifest = third.appendingPathComponent("manifest.json")
+        let shifted = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: "\"received_at\": \"2026-11-20T", with: "\"received_at\": \"2026-11-22T")
+        try Data(shifted.utf8).write(to: manifest)
+        var batchOptions = options()
+        batchOptions.ingest.now = TimeParsing.parse("2026-11-23T00:00:00Z")!
+        _ = try Batch.run(root: root, out: out, options: batchOptions)
+        let folder = BatchTrend.diffFolderName("b7e5a4d1-2c9f-4e3a-8d61-5f0a2c9jb201")
+        // Runs are ordered by fetch time, not by path: the diff compares c-second (before) with b-third (after).
+        let diff = try JSONParser.parse(Data(contentsOf: out.appendingPathComponent(folder + "/diff.json")))
+        #expect(diff["before"]?["path"] == .string("runs/c-second") && diff["after"]?["path"] == .string("runs/b-third"))
+        #expect(diff["verdict"]?["value"] == .string("MIXED"))
+        #expect(diff["verdict"]?["rows"]?["new"] == .number("25") && diff["verdict"]?["rows"]?["fixed"] == .number("3"))
+        let html = try text(out, "index.html")
+        #expect(html.contains("73 → 51 → 73"))
+        #expect(html.contains("73 (+22)") && html.contains("4 (0)"))
+        #expect(html.contains("href=\"./\(folder)/diff.html\""))
+        #expect(html.contains("<svg class=\"spark\"") && html.contains("<title>73 → 51 → 73</title>"))
+        let markdown = try text(out, "index.md")
+        #expect(markdown.contains("| 3 | INCONSISTENT | INCONSISTENT | 4 (0) | 73 (\\+22) | 73 → 51 → 73 |"))
+        // The diff is evidence like the reports: the batch's evidence lists it and verify checks it.
+        let evidence = try Evidence.read(from: out)
+        #expect(evidence.outputs.contains { $0.path == folder + "/evidence.json" })
+        #expect(try Verifier.verify(out).isClean)
+        // One run of a job makes no trend.
+        try manager.removeItem(at: root.appendingPathComponent("runs/c-second"))
+        try manager.removeItem(at: third)
+        _ = try Batch.run(root: root, out: out, options: batchOptions)
+        #expect(!(try text(out, "index.html")).contains("class=\"trend\""))
+        #expect(!manager.fileExists(atPath: out.appendingPathComponent("diffs").path))
+    }
+
     /// No input name can take another input's reports, the index or the evidence.
     @Test func outputFoldersNeverCollideWithInputNames() throws {
         let root = try temporaryFolder("batch-root")
@@ -243,7 +289,8 @@ import Testing
 
     func options(_ shard: Shard? = nil) -> BatchOptions {
         var options = BatchOptions(ingest: IngestOptions(now: testNow, observedAt: testObservedAt), render: RenderOptions())
-        options.render.formats = [.html, .md, .csv]
+        // json too: the shelf's eight runs of one job make a trend whose diff reads report.json.
+        options.render.formats = [.html, .md, .csv, .json]
         options.jobs = 2
         options.shard = shard
         return options

@@ -171,7 +171,7 @@ public enum Batch {
 
     /// Names a batch writes at the top of its output folder.
     static let ownNames: Set<String> = [
-        "index.html", "index.md", "index.csv", Evidence.fileName, EvidenceSignature.fileName, BatchManifest.fileName, "reports",
+        "index.html", "index.md", "index.csv", Evidence.fileName, EvidenceSignature.fileName, BatchManifest.fileName, "reports", "diffs",
     ]
 
     /// Checks the output folder and creates the staging folder beside it (registered for clean-up).
@@ -370,6 +370,10 @@ enum BatchIndex {
             guard let iso, !iso.isEmpty else { return "" }
             return TimeParsing.parse(iso).map { display.time($0) } ?? iso
         }
+        // Links are relative ("./…") and percent-encoded, so no folder name can become a URL scheme.
+        func url(_ path: String) -> String {
+            "./" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: ":;()<>'\"`"))) ?? "")
+        }
         var rows: [[String: Any]] = []
         let csv = try CSVFile(url: staging.appendingPathComponent("index.csv"), bom: false)
         try csv.row([
@@ -408,10 +412,6 @@ enum BatchIndex {
                 "expiry": summary.map { strings["expiry.\($0.expiry)"] } ?? "",
                 "expiry_class": summary?.expiry.lowercased() ?? "unknown", "next_expiry": shownTime(summary?.nextExpiry),
             ]
-            // Links are relative ("./…") and percent-encoded, so no folder name can become a URL scheme.
-            func url(_ path: String) -> String {
-                "./" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: ":;()<>'\"`"))) ?? "")
-            }
             if !links[0].isEmpty { row["html"] = url(links[0]) }
             if !links[1].isEmpty { row["md"] = url(links[1]) }
             if !links[2].isEmpty { row["xlsx"] = url(links[2]) }
@@ -422,7 +422,16 @@ enum BatchIndex {
         for key in Strings.keys { labels[key.replacingOccurrences(of: ".", with: "_")] = strings[key] }
         let store = TemplateStore(overrideDirectory: options.render.templatesDirectory)
         let (script, scriptHash) = try HTMLWriter.pageScript(store)
+        // Several runs of one job: the trend, and a diff of the last two runs beside the reports.
+        var trends = BatchTrend.collect(results)
+        var diffs: [(String, Evidence)] = []
+        for index in trends.indices {
+            if let evidence = try trends[index].writeDiff(in: out, options: options), let folder = trends[index].diffFolder {
+                diffs.append((folder, evidence))
+            }
+        }
         let model: [String: Any] = [
+            "trends": trends.map { $0.model(strings: strings, url: url) }, "any_trends": !trends.isEmpty,
             "l": labels, "title": options.ingest.title ?? strings["batch.title"], "generated_at": display.time(options.ingest.now),
             "generator": "drs-report \(DRSReportVersion.current)", "rows": rows, "count": results.count, "failures": failures,
             "failures_label": strings.format("batch.failures", failures),
@@ -463,6 +472,12 @@ enum BatchIndex {
                 outputs.append(FileDigest(path: relative, sha256: sha256Hex(data), bytes: Int64(data.count)))
             }
             inputs += evidence.inputs.map { FileDigest(path: unit.relative + "/" + $0.path, sha256: $0.sha256, bytes: nil) }
+        }
+        for (folder, _) in diffs {
+            let relative = folder + "/" + Evidence.fileName
+            if let data = FileManager.default.contents(atPath: out.appendingPathComponent(relative).path) {
+                outputs.append(FileDigest(path: relative, sha256: sha256Hex(Data(data)), bytes: Int64(data.count)))
+            }
         }
         let verdicts = results.compactMap { unit -> String? in
             switch unit.1 {
