@@ -15,6 +15,8 @@
 #   --quick         skip drs-report's runs of one format alone
 #   --no-build      use the existing .build/release/drs-report instead of building it
 #
+# Last, `drs-report diff` is timed on the first estate against itself and against the second (issue 12).
+#
 # On each estate, each run is, in this order: drs-report with all formats; drs-report with each
 # format alone (--format html|md|csv|json|xlsx); the Python reference (scripts/bench/reference.py:
 # json + csv + xlsxwriter constant_memory + html.escape); the C program (scripts/bench/xlsx_floor.c)
@@ -26,7 +28,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '5,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '5,27p' "$0" | sed 's/^# \{0,1\}//'; }
 
 declare -A shapes=(
   [project]="--tables 10000 --diffs 1000000"
@@ -176,4 +178,31 @@ for estate in "${estates[@]}"; do
     measure "$estate" c "$run" "$work/xlsx_floor" "$cells" "$work/floor/report.xlsx"
   done
   report "$estate"
+done
+
+# --- diff (issue 12): two 1,000,000-row reports compared, in bounded memory -----------------------
+# Each estate is rendered once, json only, untimed; then `drs-report diff` is timed on an estate
+# against itself (every row remains) and, with two estates, on the first against the second (every
+# row of one is fixed and every row of the other is new; --allow-different-jobs, since their tables differ).
+for estate in "${estates[@]}"; do
+  "$bin" render "$cache/$estate" --out "$work/json-$estate" --now 2026-11-21T00:00:00Z --format json --quiet
+done
+pairs=("${estates[0]} ${estates[0]}")
+((${#estates[@]} > 1)) && pairs+=("${estates[0]} ${estates[1]}")
+echo
+for pair in "${pairs[@]}"; do
+  read -r a b <<<"$pair"
+  echo "diff $a -> $b"
+  echo "  $bin diff JSON-$a JSON-$b --out OUT --now 2026-11-22T00:00:00Z --allow-different-jobs --quiet"
+  for ((run = 1; run <= runs; run++)); do
+    measure "diff:$a-$b" diff "$run" "$bin" diff "$work/json-$a" "$work/json-$b" --out "$work/out" --now 2026-11-22T00:00:00Z --allow-different-jobs --quiet
+  done
+  python3 - "$results" "diff:$a-$b" <<'EOF'
+import statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8") if l.startswith(sys.argv[2] + "\t")]
+walls = [float(r[3]) for r in rows]
+rss = [int(r[4]) / 1024 for r in rows]
+print(f"\n| drs-report diff {sys.argv[2][5:]} | {', '.join(f'{w:.2f}' for w in walls)} | {statistics.median(walls):.2f} s | {statistics.median(rss):.0f} MB |")
+print(f"diff median peak RSS: {statistics.median(rss):.0f} MB (goal: at most 200 MB)")
+EOF
 done

@@ -122,7 +122,7 @@ def expected_status(st: dict) -> str:
     """The filter status: listed rows shown, and the preview's inconsistent rows shown (in shown groups)."""
     listed = sum(r["visible"] for r in st["rows"])
     diffs = sum(sum(x["visible"] for x in g["rows"]) for g in st["groups"] if g["visible"])
-    return f"{listed:,} listed rows and {diffs:,} inconsistent rows match"
+    return f"Listed rows shown: {listed:,}; inconsistent rows shown: {diffs:,}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -688,24 +688,29 @@ def test_batch_index_search_sort_and_labels(page_of, drs_bin, tmp_path):
     headers = page.eval_on_selector_all("thead th", "hs => hs.map(h => h.textContent.trim())")
     assert headers and all(headers), f"an unlabelled column: {headers}"
     assert page.text_content("#failures").startswith("1 input failed")
-    received = page.eval_on_selector_all("tbody tr", "rs => rs.map(r => r.cells[6].textContent)")
+    received = page.eval_on_selector_all("table.filterable > tbody > tr", "rs => rs.map(r => r.cells[6].textContent)")
     assert any(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", t) for t in received), received
     assert not page.eval_on_selector("#tools", "e => e.hidden")
     page.fill("#q", "v3-mysql")
-    visible = page.eval_on_selector_all("tbody tr", "rs => rs.filter(r => r.checkVisibility()).map(r => r.cells[0].textContent)")
+    visible = page.eval_on_selector_all("table.filterable > tbody > tr", "rs => rs.filter(r => r.checkVisibility()).map(r => r.cells[0].textContent)")
     assert visible == ["v3-mysql-responses"], visible
     page.fill("#q", "")
     page.select_option("#f-outcome", "INCONSISTENT")
-    visible = page.eval_on_selector_all("tbody tr", "rs => rs.filter(r => r.checkVisibility()).length")
+    visible = page.eval_on_selector_all("table.filterable > tbody > tr", "rs => rs.filter(r => r.checkVisibility()).length")
     assert visible == 3  # v3, v5 and its rerun
     page.select_option("#f-outcome", "")
     # Sort by inconsistent rows, numerically, both ways.
     page.click("thead th:nth-child(5)")
-    first = page.eval_on_selector_all("tbody tr", "rs => rs.map(r => r.cells[4].textContent.trim()).filter(Boolean)")
+    first = page.eval_on_selector_all("table.filterable > tbody > tr", "rs => rs.map(r => r.cells[4].textContent.trim()).filter(Boolean)")
     assert first == sorted(first, key=int)
     page.click("thead th:nth-child(5)")
-    second = page.eval_on_selector_all("tbody tr", "rs => rs.map(r => r.cells[4].textContent.trim()).filter(Boolean)")
+    second = page.eval_on_selector_all("table.filterable > tbody > tr", "rs => rs.map(r => r.cells[4].textContent.trim()).filter(Boolean)")
     assert second == sorted(second, key=int, reverse=True)
+    # The v5 job has two runs on the shelf (the sample and its rerun): its trend and the diff of the two.
+    trend = page.eval_on_selector_all("tr.trend", "rs => rs.map(r => r.textContent)")
+    assert len(trend) == 1 and "73 → 51" in trend[0] and "51 (-22)" in trend[0], trend
+    href = page.get_attribute("tr.trend a[href$='diff.html']", "href")
+    assert href and (out / href).is_file(), href
 
 
 @pytest.mark.parametrize("name", ["v5", "v3", "hostile"])

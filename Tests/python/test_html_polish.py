@@ -38,7 +38,7 @@ BATCH_COPIES = 30  # reports in the batch whose index must scroll in its box
 
 GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
 EN_NUMBER = r"(\d{1,3}(?:,\d{3})*)"
-FILTER_STATUS = re.compile(EN_NUMBER + r" listed rows and " + EN_NUMBER + r" inconsistent rows match")
+FILTER_STATUS = re.compile(r"Listed rows shown: " + EN_NUMBER + r"; inconsistent rows shown: " + EN_NUMBER)
 
 MASK_SECRET = "Kq7vR2xW9mZp4LtB8nYc3HsJ6dFg1AeU"  # 32 characters
 MASKED_NAMES = ["会员积分", "客户表", "订单明细", "legacy_crm", "tmp_import_2026", "order_items", "click_stream",
@@ -284,7 +284,7 @@ def status_numbers(page, where: str) -> tuple[int, int, dict]:
     """The status's two numbers, checked against what the page shows."""
     c = counts(page)
     m = FILTER_STATUS.fullmatch(c["status"])
-    assert m, f"{where}: filter status {c['status']!r} is not '{{0}} listed rows and {{1}} inconsistent rows match'"
+    assert m, f"{where}: filter status {c['status']!r} is not 'Listed rows shown: {{0}}; inconsistent rows shown: {{1}}'"
     listed, previewed = en_int(m.group(1)), en_int(m.group(2))
     assert listed == c["listedShown"], (
         f"{where}: status says {listed} listed rows, {c['listedShown']} table.filterable rows are visible")
@@ -355,7 +355,7 @@ def test_filter_status_counts_use_thousands_separators(page_of, estate):
     assert start["listed"] >= 1000, start["listed"]
     page.select_option("#f-kind", start["kinds"][0])
     status = counts(page)["status"]
-    first = status.split(" ", 1)[0]
+    first = FILTER_STATUS.fullmatch(status).group(1)
     assert first == f"{start['listed']:,}" and "," in first, status
     assert_no_foreign_activity(v)
 

@@ -233,7 +233,7 @@ public enum RunDiffWriter {
             },
             "more": changed.count > shown.count ? s.format("diff.more_tables", Formatting.grouped(changed.count - shown.count)) : "",
             "more_file": linked.contains(.csv) ? "diff.csv" : "",
-            "unchanged": s.format("diff.unchanged_tables", Formatting.grouped(counts[.unchanged] ?? 0)),
+            "unchanged": s.format(linked.contains(.csv) ? "diff.unchanged_tables" : "diff.unchanged_tables_plain", Formatting.grouped(counts[.unchanged] ?? 0)),
         ])
         func rows(_ preview: [RowChange], total: Int64) -> [String: Any] {
             let list = preview.prefix(rowLimit)
@@ -263,16 +263,17 @@ public enum RunDiffWriter {
     /// diff.md within `--md-max-chars`: fewer tables and rows until it fits, then a hard cut.
     static func markdown(_ diff: RunDiff, strings: Strings, store: TemplateStore, options: RunDiffOptions) throws -> String {
         let cap = options.render.maxMarkdownChars
+        let cut = options.formats.contains(.csv) ? "diff.md_cut" : "diff.md_cut_plain"
         var text = ""
         for limit in [options.render.maxMarkdownRows * 5, options.render.maxMarkdownRows, 5, 0] {
             var model = view(diff, strings: strings, options: options, rowLimit: max(0, limit), linked: Set(options.formats))
             if limit < options.render.maxMarkdownRows * 5 {
-                model["truncated"] = strings.format("diff.md_cut", Formatting.grouped(cap))
+                model["truncated"] = strings.format(cut, Formatting.grouped(cap))
             }
             text = try store.render("diff.md.mustache", model)
             if text.utf16.count <= cap { return text }
         }
-        let marker = "\n\n_" + strings.format("diff.md_cut", Formatting.grouped(cap)) + "_\n"
+        let marker = "\n\n_" + strings.format(cut, Formatting.grouped(cap)) + "_\n"
         return MarkdownWriter.hardCut(text, cap: cap, marker: marker)
     }
 }
