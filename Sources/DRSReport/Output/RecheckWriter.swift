@@ -57,8 +57,9 @@ struct RecheckFiles {
         self.folder = folder
     }
 
-    /// A statement being built for one file.
-    struct TableState {
+    /// A statement being built for one file. A class: a struct taken out of the dictionary and put
+    /// back copied its key set and text on every row (copy on write), 100 s for a million rows.
+    final class TableState {
         /// `SELECT … FROM …` text of the current IN list, and its key columns.
         var prefix = ""
         var columns: [String] = []
@@ -104,12 +105,12 @@ struct RecheckFiles {
             tables[file] = TableState()
             order.append(file)
         }
-        var state = tables[file]!
+        let state = tables[file]!
         state.rows += 1
         switch RecheckSQL.parse(sql) {
         case .keyed(let prefix, let columns, let values):
             if prefix != state.prefix || columns != state.columns {
-                flushKeys(&state)
+                flushKeys(state)
                 state.prefix = prefix
                 state.columns = columns
             }
@@ -117,18 +118,17 @@ struct RecheckFiles {
             if state.seen.insert(Self.fnv(prefix + "\u{0}" + columns.joined(separator: "\u{0}") + "\u{0}" + key)).inserted {
                 state.keys.append(key)
                 pendingKeys += 1
-                if state.keys.count == RecheckWriter.keysPerStatement { flushKeys(&state) }
+                if state.keys.count == RecheckWriter.keysPerStatement { flushKeys(state) }
             }
         case .select(let text):
             if state.seen.insert(Self.fnv("\u{1}" + text)).inserted {
                 state.unions.append(text)
                 pendingKeys += 1
-                if state.unions.count == RecheckWriter.selectsPerUnion { flushUnions(&state) }
+                if state.unions.count == RecheckWriter.selectsPerUnion { flushUnions(state) }
             }
         case .notOneSelect:
             state.out += "-- row \(row) of csv/diffs.csv: its SQL is not one SELECT statement, so it is not copied here\n"
         }
-        tables[file] = state
         if state.out.utf8.count > 1 << 20 { try append(file) }
         if pendingKeys > RecheckWriter.pendingLimit { try flushAll() }
     }
@@ -143,7 +143,7 @@ struct RecheckFiles {
         return hash
     }
 
-    private mutating func flushKeys(_ state: inout TableState) {
+    private mutating func flushKeys(_ state: TableState) {
         guard !state.keys.isEmpty else { return }
         let column = state.columns.count == 1 ? state.columns[0] : "(" + state.columns.joined(separator: ", ") + ")"
         state.out += state.prefix + " WHERE " + column + " IN (" + state.keys.joined(separator: ", ") + ");\n"
@@ -153,7 +153,7 @@ struct RecheckFiles {
         // Keys already written stay known, so a later copy of a row is not selected twice.
     }
 
-    private mutating func flushUnions(_ state: inout TableState) {
+    private mutating func flushUnions(_ state: TableState) {
         guard !state.unions.isEmpty else { return }
         state.out += state.unions.count == 1 ? state.unions[0] + ";\n" : "(" + state.unions.joined(separator: ")\nUNION ALL\n(") + ");\n"
         state.statements += 1
@@ -163,17 +163,16 @@ struct RecheckFiles {
 
     private mutating func flushAll() throws {
         for file in order {
-            var state = tables[file]!
-            flushKeys(&state)
-            flushUnions(&state)
-            tables[file] = state
+            let state = tables[file]!
+            flushKeys(state)
+            flushUnions(state)
             try append(file)
         }
     }
 
     /// Appends what is ready to the file (created on first use).
     private mutating func append(_ file: String) throws {
-        guard var state = tables[file], !state.out.isEmpty else { return }
+        guard let state = tables[file], !state.out.isEmpty else { return }
         let url = folder.appendingPathComponent(file)
         if !FileManager.default.fileExists(atPath: url.path) {
             guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
@@ -185,17 +184,15 @@ struct RecheckFiles {
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(state.out.utf8))
         state.out = ""
-        tables[file] = state
     }
 
     /// Writes every partial statement and a closing line per file; returns the files, sorted.
     mutating func finish() throws -> [String] {
         for file in order {
-            var state = tables[file]!
-            flushKeys(&state)
-            flushUnions(&state)
+            let state = tables[file]!
+            flushKeys(state)
+            flushUnions(state)
             state.out += "-- \(state.rows) inconsistent \(state.rows == 1 ? "row" : "rows") in \(state.statements) \(state.statements == 1 ? "statement" : "statements")\n"
-            tables[file] = state
             try append(file)
         }
         return order.map { "recheck/" + $0 }.sorted()
@@ -223,6 +220,14 @@ enum RecheckSQL {
 
     /// The tokens of `sql`, or nil when it holds a comment, an unterminated quote or a `;` before its end.
     static func tokens(_ sql: String) -> [Token]? {
+        var sql = sql
+        if sql.withUTF8({ $0.allSatisfy { $0 < 0x80 } }) { return sql.withUTF8 { asciiTokens($0) } }
+        return unicodeTokens(sql)
+    }
+
+    /// `tokens` over Characters: the rule itself, for text that is not all ASCII (and for tests,
+    /// which check that the ASCII reader agrees with it).
+    static func unicodeTokens(_ sql: String) -> [Token]? {
         let chars = Array(sql)
         var tokens: [Token] = []
         var i = 0
@@ -288,6 +293,117 @@ enum RecheckSQL {
         return tokens
     }
 
+    /// `tokens` over ASCII bytes: the same tokens as over Characters (in ASCII a Character is a
+    /// byte, but for CR LF, which is whitespace either way), without Unicode property look-ups,
+    /// which took most of the time of a million rows.
+    static func asciiTokens(_ b: UnsafeBufferPointer<UInt8>) -> [Token]? {
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+        func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
+        func text(_ from: Int, _ to: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[from..<to]), as: UTF8.self) }
+        let n = b.count
+        var tokens: [Token] = []
+        var i = 0
+        while i < n {
+            let c = b[i]
+            if isSpace(c) { i += 1; continue }
+            if c == 0x2D && i + 1 < n && b[i + 1] == 0x2D { return nil }
+            if c == 0x2F && i + 1 < n && b[i + 1] == 0x2A { return nil }
+            if c == 0x23 { return nil }
+            if c == 0x60 || c == 0x22 {
+                var j = i + 1
+                while true {
+                    guard j < n else { return nil }
+                    if c == 0x22 && b[j] == 0x5C { return nil }
+                    if b[j] == c {
+                        if j + 1 < n && b[j + 1] == c { j += 2; continue }
+                        break
+                    }
+                    j += 1
+                }
+                tokens.append(.quotedName(text(i, j + 1)))
+                i = j + 1
+                continue
+            }
+            if c == 0x27 {
+                var j = i + 1
+                while true {
+                    guard j < n else { return nil }
+                    if b[j] == 0x5C { j += 2; continue }
+                    if b[j] == 0x27 {
+                        if j + 1 < n && b[j + 1] == 0x27 { j += 2; continue }
+                        break
+                    }
+                    j += 1
+                }
+                tokens.append(.string(text(i, j + 1)))
+                i = j + 1
+                continue
+            }
+            if isDigit(c) || (c == 0x2D && i + 1 < n && isDigit(b[i + 1]) && !(tokens.last.map(isValue) ?? false)) {
+                var j = i + 1
+                while j < n, isDigit(b[j]) || b[j] == 0x2E || b[j] == 0x65 || b[j] == 0x45 { j += 1 }
+                tokens.append(.number(text(i, j)))
+                i = j
+                continue
+            }
+            if isLetter(c) || c == 0x5F {
+                var j = i + 1
+                while j < n, isLetter(b[j]) || isDigit(b[j]) || b[j] == 0x5F || b[j] == 0x24 { j += 1 }
+                tokens.append(.word(text(i, j)))
+                i = j
+                continue
+            }
+            if c == 0x5C { return nil }
+            tokens.append(.symbol(Character(Unicode.Scalar(c))))
+            i += 1
+        }
+        while tokens.last == .symbol(";") { tokens.removeLast() }
+        if tokens.contains(.symbol(";")) { return nil }
+        return tokens
+    }
+
+    /// Whether `word` uppercased is `keyword` (an ASCII keyword), without making the uppercased word.
+    static func isKeyword(_ word: String, _ keyword: StaticString) -> Bool {
+        var word = word
+        let answer: Bool? = word.withUTF8 { utf8 in
+            guard utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            guard utf8.count == keyword.utf8CodeUnitCount else { return false }
+            let key = UnsafeBufferPointer(start: keyword.utf8Start, count: keyword.utf8CodeUnitCount)
+            for i in 0..<utf8.count where (utf8[i] >= 0x61 && utf8[i] <= 0x7A ? utf8[i] - 0x20 : utf8[i]) != key[i] { return false }
+            return true
+        }
+        return answer ?? (word.uppercased() == keyword.description)
+    }
+
+    /// Trimmed of spaces and tabs at both ends (Foundation's `.whitespaces`), over bytes for ASCII text.
+    static func trimmedSpaces(_ text: Substring) -> String {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.trimmingCharacters(in: .whitespaces) }
+        let utf8 = text.utf8
+        guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }), let last = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 }) else {
+            return ""
+        }
+        return String(text[first...last])
+    }
+
+    /// `uppercased()`, without its Unicode tables for ASCII words.
+    static func upper(_ word: String) -> String {
+        var word = word
+        return word.withUTF8 { utf8 in
+            guard utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return String(decoding: utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+        } ?? word.uppercased()
+    }
+
+    /// Trimmed of whitespace and newlines at both ends (Foundation's rule), at once when an ASCII
+    /// character that is not a space stands at each end.
+    static func trimmed(_ text: String) -> String {
+        if let first = text.utf8.first, let last = text.utf8.last, first > 0x20 && first < 0x7F && last > 0x20 && last < 0x7F {
+            return text
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     private static func isValue(_ token: Token) -> Bool {
         switch token {
         case .quotedName, .string, .number, .word: return true
@@ -297,6 +413,12 @@ enum RecheckSQL {
 
     /// Words a re-check SELECT may hold besides names: anything else (INTO OUTFILE, FOR UPDATE,
     /// a function such as SLEEP or LOAD_FILE, a subquery) is not copied into a file meant to be run.
+    static let refusedWords: Set<String> = ["INTO", "FOR", "LOCK", "UNION", "JOIN", "PROCEDURE", "WINDOW", "HAVING", "GROUP"]
+    static let reservedWords: Set<String> = [
+        "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "NULL", "IS", "IN", "UNION", "JOIN", "ON", "LIMIT", "ORDER", "GROUP", "BY",
+        "HAVING", "LIKE", "BETWEEN",
+    ]
+
     static let allowedWords: Set<String> = [
         "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IS", "NULL", "IN", "BETWEEN", "LIKE", "ORDER", "BY", "ASC", "DESC",
         "LIMIT", "OFFSET", "TRUE", "FALSE",
@@ -309,12 +431,12 @@ enum RecheckSQL {
         for (index, token) in tokens.enumerated() {
             switch token {
             case .word(let word):
-                let upper = word.uppercased()
+                let upper = Self.upper(word)
                 if upper == "FROM" { froms += 1 }
                 if upper == "SELECT" && index != 0 { return false }
                 let next = index + 1 < tokens.count ? tokens[index + 1] : nil
                 if !allowedWords.contains(upper) && next == .symbol("(") { return false }
-                if ["INTO", "FOR", "LOCK", "UNION", "JOIN", "PROCEDURE", "WINDOW", "HAVING", "GROUP"].contains(upper) { return false }
+                if refusedWords.contains(upper) { return false }
             case .symbol(let c):
                 guard "*,.=<>!()+-%/".contains(c) else { return false }
             case .quotedName, .string, .number: continue
@@ -324,17 +446,17 @@ enum RecheckSQL {
     }
 
     static func parse(_ sql: String) -> Shape {
-        let trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let tokens = tokens(trimmed), case .word(let first)? = tokens.first, first.uppercased() == "SELECT", isPlainSelect(tokens)
+        let trimmed = Self.trimmed(sql)
+        guard let tokens = tokens(trimmed), case .word(let first)? = tokens.first, upper(first) == "SELECT", isPlainSelect(tokens)
         else { return .notOneSelect }
         // The statement without its trailing semicolons.
         var text = trimmed
         while text.hasSuffix(";") { text = String(text.dropLast()).trimmingCharacters(in: .whitespaces) }
-        let whereIndices = tokens.indices.filter { if case .word(let w) = tokens[$0], w.uppercased() == "WHERE" { return true }; return false }
+        let whereIndices = tokens.indices.filter { if case .word(let w) = tokens[$0], isKeyword(w, "WHERE") { return true }; return false }
         guard whereIndices.count == 1, let at = whereIndices.first else { return .select(text) }
         // Before WHERE: SELECT … FROM name(.name) only, no joins or subqueries.
         let head = tokens[..<at]
-        let fromIndices = head.indices.filter { if case .word(let w) = head[$0], w.uppercased() == "FROM" { return true }; return false }
+        let fromIndices = head.indices.filter { if case .word(let w) = head[$0], isKeyword(w, "FROM") { return true }; return false }
         guard fromIndices.count == 1, let from = fromIndices.first else { return .select(text) }
         let table = Array(head[(from + 1)...])
         let tableOK = (table.count == 1 && isName(table[0])) || (table.count == 3 && isName(table[0]) && table[1] == .symbol(".") && isName(table[2]))
@@ -358,7 +480,7 @@ enum RecheckSQL {
             values.append(value)
             i += 3
             if i < tokens.count {
-                guard case .word(let w) = tokens[i], w.uppercased() == "AND" else { return .select(text) }
+                guard case .word(let w) = tokens[i], isKeyword(w, "AND") else { return .select(text) }
                 i += 1
                 guard i < tokens.count else { return .select(text) }
             }
@@ -366,10 +488,40 @@ enum RecheckSQL {
         guard !columns.isEmpty, Set(columns).count == columns.count else { return .select(text) }
         // The prefix as written: everything before the WHERE keyword.
         guard let range = whereRange(in: text) else { return .select(text) }
-        let prefix = String(text[..<range.lowerBound]).trimmingCharacters(in: .whitespaces)
+        let prefix = trimmedSpaces(text[..<range.lowerBound])
         // A stable column order, so rows naming keys in another order still share a list.
         let sorted = zip(columns, values).sorted { $0.0 < $1.0 }
         return .keyed(prefix: prefix, columns: sorted.map(\.0), values: sorted.map(\.1))
+    }
+
+    /// `whereRange` over ASCII bytes (the same rule: a quote skips to its end, a backslash escapes
+    /// inside '…', and WHERE counts only between non-word characters).
+    private static func asciiWhereRange(in text: String) -> Range<String.Index>? {
+        let utf8 = Array(text.utf8)
+        func isWord(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || (c >= 0x30 && c <= 0x39) || c == 0x5F }
+        let keyword = Array("WHERE".utf8)
+        var quote: UInt8 = 0
+        var i = 0
+        while i < utf8.count {
+            let c = utf8[i]
+            if quote != 0 {
+                if c == 0x5C && quote == 0x27 {
+                    i += 2
+                    continue
+                }
+                if c == quote { quote = 0 }
+            } else if c == 0x27 || c == 0x60 || c == 0x22 {
+                quote = c
+            } else if c | 0x20 == 0x77, i + 5 <= utf8.count,
+                      (0..<5).allSatisfy({ (utf8[i + $0] >= 0x61 && utf8[i + $0] <= 0x7A ? utf8[i + $0] - 0x20 : utf8[i + $0]) == keyword[$0] }),
+                      i == 0 || !isWord(utf8[i - 1]), i + 5 == utf8.count || !isWord(utf8[i + 5])
+            {
+                let start = text.utf8.index(text.startIndex, offsetBy: i)
+                return start..<text.utf8.index(start, offsetBy: 5)
+            }
+            i += 1
+        }
+        return nil
     }
 
     private static func isName(_ token: Token) -> Bool { name(token) != nil }
@@ -378,8 +530,7 @@ enum RecheckSQL {
         switch token {
         case .quotedName(let text): return text
         case .word(let text):
-            let reserved: Set<String> = ["SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "NULL", "IS", "IN", "UNION", "JOIN", "ON", "LIMIT", "ORDER", "GROUP", "BY", "HAVING", "LIKE", "BETWEEN"]
-            return reserved.contains(text.uppercased()) ? nil : text
+            return reservedWords.contains(upper(text)) ? nil : text
         default: return nil
         }
     }
@@ -392,7 +543,8 @@ enum RecheckSQL {
     }
 
     /// Where the one WHERE keyword is in `text`, outside quotes.
-    private static func whereRange(in text: String) -> Range<String.Index>? {
+    static func whereRange(in text: String, unicode: Bool = false) -> Range<String.Index>? {
+        if !unicode, text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiWhereRange(in: text) }
         var quote: Character?
         var index = text.startIndex
         while index < text.endIndex {
@@ -406,7 +558,7 @@ enum RecheckSQL {
                 if c == q { quote = nil }
             } else if c == "'" || c == "`" || c == "\"" {
                 quote = c
-            } else if c.isLetter, text[index...].prefix(5).uppercased() == "WHERE" {
+            } else if c == "w" || c == "W", text[index...].prefix(5).uppercased() == "WHERE" {
                 let before = index == text.startIndex ? " " : text[text.index(before: index)]
                 let afterIndex = text.index(index, offsetBy: 5)
                 let after = afterIndex < text.endIndex ? text[afterIndex] : " "
