@@ -25,6 +25,8 @@ public struct RecheckWriter: ReportWriter {
     static let selectsPerUnion = 100
     /// Keys waiting in partial lists (all tables) before they are written out.
     static let pendingLimit = 100_000
+    /// Bytes of finished text waiting (all files) before they are appended to their files.
+    static let pendingBytesLimit = 8 << 20
 
     public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws -> [String] {
         let folder = directory.appendingPathComponent("recheck")
@@ -52,6 +54,9 @@ struct RecheckFiles {
     private var tables: [String: TableState] = [:]
     private var order: [String] = []
     private var pendingKeys = 0
+    /// Text waiting in every file's buffer: written out past `RecheckWriter.pendingBytesLimit`,
+    /// so a million rows that each add a line (SQL that is not one SELECT) never wait in memory.
+    private var pendingBytes = 0
 
     init(folder: URL) {
         self.folder = folder
@@ -127,10 +132,16 @@ struct RecheckFiles {
                 if state.unions.count == RecheckWriter.selectsPerUnion { flushUnions(state) }
             }
         case .notOneSelect:
-            state.out += "-- row \(row) of csv/diffs.csv: its SQL is not one SELECT statement, so it is not copied here\n"
+            let line = "-- row \(row) of csv/diffs.csv: its SQL is not one SELECT statement, so it is not copied here\n"
+            state.out += line
+            pendingBytes += line.utf8.count
         }
         if state.out.utf8.count > 1 << 20 { try append(file) }
         if pendingKeys > RecheckWriter.pendingLimit { try flushAll() }
+        if pendingBytes > RecheckWriter.pendingBytesLimit {
+            // Only finished text is written: the key lists stay open, so the files do not change.
+            for file in order { try append(file) }
+        }
     }
 
     /// 64-bit FNV-1a: the same on every run, so the files are too.
@@ -146,7 +157,9 @@ struct RecheckFiles {
     private mutating func flushKeys(_ state: TableState) {
         guard !state.keys.isEmpty else { return }
         let column = state.columns.count == 1 ? state.columns[0] : "(" + state.columns.joined(separator: ", ") + ")"
-        state.out += state.prefix + " WHERE " + column + " IN (" + state.keys.joined(separator: ", ") + ");\n"
+        let statement = state.prefix + " WHERE " + column + " IN (" + state.keys.joined(separator: ", ") + ");\n"
+        state.out += statement
+        pendingBytes += statement.utf8.count
         state.statements += 1
         pendingKeys -= state.keys.count
         state.keys.removeAll(keepingCapacity: true)
@@ -155,7 +168,9 @@ struct RecheckFiles {
 
     private mutating func flushUnions(_ state: TableState) {
         guard !state.unions.isEmpty else { return }
-        state.out += state.unions.count == 1 ? state.unions[0] + ";\n" : "(" + state.unions.joined(separator: ")\nUNION ALL\n(") + ");\n"
+        let statement = state.unions.count == 1 ? state.unions[0] + ";\n" : "(" + state.unions.joined(separator: ")\nUNION ALL\n(") + ");\n"
+        state.out += statement
+        pendingBytes += statement.utf8.count
         state.statements += 1
         pendingKeys -= state.unions.count
         state.unions.removeAll(keepingCapacity: true)
@@ -183,6 +198,7 @@ struct RecheckFiles {
         defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(state.out.utf8))
+        pendingBytes -= state.out.utf8.count
         state.out = ""
     }
 
@@ -192,7 +208,9 @@ struct RecheckFiles {
             let state = tables[file]!
             flushKeys(state)
             flushUnions(state)
-            state.out += "-- \(state.rows) inconsistent \(state.rows == 1 ? "row" : "rows") in \(state.statements) \(state.statements == 1 ? "statement" : "statements")\n"
+            let closing = "-- \(state.rows) inconsistent \(state.rows == 1 ? "row" : "rows") in \(state.statements) \(state.statements == 1 ? "statement" : "statements")\n"
+            state.out += closing
+            pendingBytes += closing.utf8.count
             try append(file)
         }
         return order.map { "recheck/" + $0 }.sorted()
