@@ -54,20 +54,24 @@ struct DiffCommand: ParsableCommand {
         diffOptions.formats = RunDiffFormat.allCases.filter(formats.contains)
         try InputDiscovery.requireOutside([before, after], output: out)
 
-        // A side that is not a render's folder is rendered first, report.json only, into a temporary folder.
-        var temporary: [URL] = []
-        defer { for url in temporary { try? FileManager.default.removeItem(at: url) } }
+        // A side that is not a render's folder is rendered first, report.json only, into a private
+        // temporary folder (removed at the end, and on Ctrl-C).
+        var rendered: [RenderedSide] = []
+        defer { rendered.forEach { $0.remove() } }
         func reportJSON(_ side: String) throws -> URL {
             let candidate = URL(fileURLWithPath: side).appendingPathComponent("report.json")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drs-report-diff-side-\(UUID().uuidString)")
-            temporary.append(folder)
-            var sideRender = render
-            sideRender.formats = [.json]
-            sideRender.signingKey = nil
-            let files = try InputDiscovery.discover([side], observedAt: ingest.observedAt)
-            _ = try Renderer.render(files: files, ingest: ingest, to: folder, options: sideRender)
-            return folder.appendingPathComponent("report.json")
+            if FileManager.default.fileExists(atPath: candidate.path) {
+                // Masking happens as inputs are read: a render's report.json is compared as it was written.
+                if options.mask != nil {
+                    throw DRSReportError.invalidOption(
+                        name: "--mask", value: options.mask ?? "",
+                        expected: "to be given when diff renders inputs; \(side) is a render's folder, so mask when rendering it")
+                }
+                return candidate
+            }
+            let side = try RenderedSide(inputs: [side], ingest: ingest, render: render)
+            rendered.append(side)
+            return side.reportJSON
         }
         let (diff, files) = try RunDiffWriter.write(
             before: try reportJSON(before), after: try reportJSON(after), beforeName: before, afterName: after,
@@ -77,7 +81,8 @@ struct DiffCommand: ParsableCommand {
             Output.line(
                 "Change: \(diff.verdict.rawValue) (tables: \(counts[.fixed] ?? 0) fixed, \(counts[.stillInconsistent] ?? 0) still inconsistent, "
                     + "\(counts[.newlyInconsistent] ?? 0) newly inconsistent, \(counts[.newlyNotCompared] ?? 0) newly not compared, "
-                    + "\(counts[.noLongerCompared] ?? 0) no longer compared; rows: \(diff.rowsFixed) fixed, \(diff.rowsRemaining) remaining, \(diff.rowsNew) new)")
+                    + "\(counts[.noLongerCompared] ?? 0) no longer compared; rows: \(diff.rowsFixed) fixed, \(diff.rowsRemaining) remaining, \(diff.rowsNew) new"
+                    + (diff.rowsUnverified > 0 ? ", \(diff.rowsUnverified) gone without a re-check of their table" : "") + ")")
             Output.line("Wrote \(files.count) files to \(out):")
             for file in files { Output.line("  \(out)/\(file)") }
         }

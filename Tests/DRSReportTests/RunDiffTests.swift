@@ -30,11 +30,14 @@ struct HandRun {
     var job = "job-1"
     var tables: [(String, String, Int)] = []  // table, outcome, diff rows
     var rows: [(String, String, String)] = []  // table, kind, key
+    /// Inconsistent rows DRS counts per table, when not its diff rows; tables without a value comparison.
+    var drsRows: [String: Int] = [:]
+    var noValueComparison: Set<String> = []
 
     func write(to folder: URL) throws -> URL {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let tableText = tables.map { name, outcome, rows in
-            "{\"job_id\": \"\(job)\", \"source_db\": \"db\", \"source_table\": \"\(name)\", \"target_db\": \"db\", \"target_table\": \"\(name)\", \"outcome\": \"\(outcome)\", \"diff_rows\": \(rows), \"content\": null}"
+            "{\"job_id\": \"\(job)\", \"source_db\": \"db\", \"source_table\": \"\(name)\", \"target_db\": \"db\", \"target_table\": \"\(name)\", \"outcome\": \"\(outcome)\", \"diff_rows\": \(rows), \"content\": \(noValueComparison.contains(name) ? "null" : "{\"inconsistent_rows\": \(drsRows[name] ?? rows)}")}"
         }
         let rowText = rows.map { table, kind, key in
             "    {\"job_id\":\"\(job)\",\"kind\":\"\(kind)\",\"location_inferred\":false,\"source_database\":\"db\",\"source_id\":\"S1\",\"source_key\":[\"\(key)\"],\"source_sql\":\"SELECT 1\",\"source_table\":\"\(table)\",\"target_database\":\"db\",\"target_key\":[\"\(key)\"],\"target_sql\":\"SELECT 1\",\"target_table\":\"\(table)\"}"
@@ -115,12 +118,40 @@ struct HandRun {
         swapped.tables = [("t", "INCONSISTENT", 2)]
         swapped.rows = [("t", "DIFFERS", "1"), ("t", "DIFFERS", "3")]
         #expect(try compare(before, swapped).0.verdict == .mixed)
-        // A table that disappears is worse, even when it was inconsistent.
+        // A table that disappears is worse, even when it was inconsistent, and its rows are not fixed:
+        // nothing re-checked them.
         var gone = HandRun()
         gone.tables = [("other", "CONSISTENT", 0)]
         let (diff, _) = try compare(before, gone, allow: true)
         #expect(diff.tables.first { $0.sourceTable == "t" }?.change == .noLongerCompared)
-        #expect(diff.regressed && diff.improved && diff.verdict == .mixed)
+        #expect(diff.rowsFixed == 0 && diff.rowsUnverified == 2)
+        #expect(diff.regressed && !diff.improved && diff.verdict == .regressed)
+    }
+
+    /// A row the run after lacks is fixed only where that run compared the table's values again and
+    /// holds all its inconsistent rows.
+    @Test func rowsGoneWithoutARecheckAreNotFixed() throws {
+        var before = HandRun()
+        before.tables = [("nc", "INCONSISTENT", 1), ("partial", "INCONSISTENT", 2), ("lines", "INCONSISTENT", 1), ("whole", "INCONSISTENT", 2)]
+        before.rows = [("nc", "DIFFERS", "1"), ("partial", "DIFFERS", "2"), ("partial", "DIFFERS", "3"), ("lines", "DIFFERS", "4"),
+                       ("whole", "DIFFERS", "5"), ("whole", "DIFFERS", "6")]
+        var after = HandRun()
+        after.tables = [("nc", "NOT_COMPARED", 0), ("partial", "INCONSISTENT", 1), ("lines", "CONSISTENT", 0), ("whole", "INCONSISTENT", 1)]
+        after.noValueComparison = ["nc", "lines"]
+        after.drsRows = ["partial": 500]  // DRS counts 500 rows; the inputs hold one
+        after.rows = [("partial", "DIFFERS", "2"), ("whole", "DIFFERS", "5")]
+        let (diff, rowsFile) = try compare(before, after)
+        defer { try? FileManager.default.removeItem(at: rowsFile.deletingLastPathComponent()) }
+        let byName = Dictionary(uniqueKeysWithValues: diff.tables.map { ($0.sourceTable, $0) })
+        #expect(byName["nc"].map { "\($0.rowsFixed) \($0.rowsUnverified)" } == "0 1")
+        #expect(byName["partial"].map { "\($0.rowsFixed) \($0.rowsUnverified) \($0.rowsRemaining)" } == "0 1 1")
+        #expect(byName["lines"].map { "\($0.rowsFixed) \($0.rowsUnverified)" } == "0 1")
+        #expect(byName["whole"].map { "\($0.rowsFixed) \($0.rowsUnverified)" } == "1 0")
+        #expect((diff.rowsFixed, diff.rowsUnverified) == (1, 3))
+        let lines = try String(contentsOf: rowsFile, encoding: .utf8).split(separator: "\r\n").dropFirst()
+        #expect(lines.filter { $0.hasPrefix("UNVERIFIED,") }.count == 3)
+        // Only the whole re-check counts as better; nc newly not compared is worse.
+        #expect(diff.verdict == .mixed)
     }
 
     @Test func differentJobsAreRefusedUnlessAllowed() throws {

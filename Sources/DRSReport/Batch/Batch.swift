@@ -426,8 +426,12 @@ enum BatchIndex {
         var trends = BatchTrend.collect(results)
         var diffs: [(String, Evidence)] = []
         for index in trends.indices {
-            if let evidence = try trends[index].writeDiff(in: out, options: options), let folder = trends[index].diffFolder {
+            // A diff that cannot be made (a report.json unreadable or of another schema) leaves the
+            // trend without its link; the batch itself stands.
+            if let evidence = try? trends[index].writeDiff(in: out, options: options), let folder = trends[index].diffFolder {
                 diffs.append((folder, evidence))
+            } else {
+                trends[index].diffFolder = nil
             }
         }
         let model: [String: Any] = [

@@ -164,6 +164,10 @@ struct ReportFile {
                 inRows = false
                 return
             }
+            guard index < rowCount else {
+                failure = DRSReportError.unreadableFile(path: display, reason: "it changed while it was read (more rows than before)")
+                return
+            }
             var slice = line[...]
             while let first = slice.first, first == UInt8(ascii: " ") { slice = slice.dropFirst() }
             if slice.last == UInt8(ascii: ",") { slice = slice.dropLast() }
@@ -178,6 +182,9 @@ struct ReportFile {
             index += 1
         }
         if let failure { throw failure }
+        if index != rowCount {
+            throw DRSReportError.unreadableFile(path: display, reason: "it changed while it was read (fewer rows than before)")
+        }
     }
 
     static func row(_ value: JSONValue, index: Int, file: String) throws(DRSReportError) -> ReportRow {

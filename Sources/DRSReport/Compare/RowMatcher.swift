@@ -10,13 +10,17 @@ final class RowMatcher {
     private var handles: [FileHandle] = []
     private var buffers: [[UInt8]]
     private let counts: [Int]
+    private let flushAt: Int
 
     /// `counts`: rows in each run.
     init(counts: [Int]) throws {
         self.counts = counts
         let total = counts.reduce(0, +)
-        // About 32,000 rows (768 KB) a bucket.
-        buckets = min(4096, max(16, total / 32_768 + 1))
+        // About 32,000 rows (768 KB) a bucket, in at most 512 files (open at once, well under the
+        // usual limit of 1,024); past 16M rows the buckets grow instead, 24 bytes a row / 512.
+        buckets = min(512, max(16, total / 32_768 + 1))
+        // Write buffers share 4 MB, whatever the number of buckets.
+        flushAt = max(4096, (4 << 20) / buckets)
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("drs-report-diff-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         TemporaryFolders.shared.add(folder)
@@ -42,7 +46,7 @@ final class RowMatcher {
         for value in [identity.high, identity.low, tag] {
             withUnsafeBytes(of: value.littleEndian) { buffers[bucket].append(contentsOf: $0) }
         }
-        if buffers[bucket].count >= 1 << 16 {
+        if buffers[bucket].count >= flushAt {
             try handles[bucket].write(contentsOf: buffers[bucket])
             buffers[bucket].removeAll(keepingCapacity: true)
         }
@@ -97,6 +101,7 @@ struct BitSet {
     }
 
     mutating func insert(_ index: Int) {
+        guard index >= 0, index >> 6 < words.count else { return }
         words[index >> 6] |= 1 << UInt64(index & 63)
     }
 

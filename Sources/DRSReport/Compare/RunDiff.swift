@@ -69,7 +69,7 @@ public struct RunSide: Sendable {
     public var verdict: String
     /// Its job ids.
     public var jobs: [String]
-    /// Its job names, where known.
+    /// Its job names, one per job id ("" where unknown).
     public var jobNames: [String]
     /// Inconsistent tables, as its verdict counts them.
     public var inconsistentTables: Int64
@@ -102,6 +102,9 @@ public struct TableDiff: Sendable {
     public var rowsFixed: Int64 = 0
     public var rowsRemaining: Int64 = 0
     public var rowsNew: Int64 = 0
+    /// Rows of the run before that the run after lacks although it did not compare their table's
+    /// values again in full (absent, not compared, unfinished, or not all its rows retrieved).
+    public var rowsUnverified: Int64 = 0
 
     var identity: TableIdentity {
         TableIdentity(jobId: jobId, sourceDb: sourceDb, sourceTable: sourceTable, targetDb: targetDb, targetTable: targetTable)
@@ -110,7 +113,7 @@ public struct TableDiff: Sendable {
 
 /// A row in the preview of fixed or new rows.
 public struct RowChange: Sendable {
-    /// `FIXED`, `REMAINING` or `NEW`.
+    /// `FIXED`, `REMAINING`, `NEW` or `UNVERIFIED`.
     public var change: String
     public var jobId: String
     public var sourceDb: String
@@ -135,6 +138,8 @@ public struct RunDiff: Sendable {
     public var rowsFixed: Int64 = 0
     public var rowsRemaining: Int64 = 0
     public var rowsNew: Int64 = 0
+    /// Rows gone from the run after without a re-check of their table (not counted as fixed).
+    public var rowsUnverified: Int64 = 0
     /// The first fixed rows and the first new rows, in file order, for the pages people read.
     public var fixedPreview: [RowChange] = []
     public var newPreview: [RowChange] = []
@@ -203,8 +208,10 @@ public enum RunComparison {
                 let inBoth = matches[run].contains(position)
                 // A row in both runs is listed once, from the run after.
                 if run == 0 && inBoth { return }
-                let change = run == 0 ? "FIXED" : inBoth ? "REMAINING" : "NEW"
                 let key = row.table(withJob: sameJob)
+                // A row the run after lacks is fixed only where that run compared its table's values
+                // again and holds all of the table's inconsistent rows; otherwise it is unverified.
+                let change = run == 1 ? (inBoth ? "REMAINING" : "NEW") : (afterTables[key].map(\.rechecksRows) == true ? "FIXED" : "UNVERIFIED")
                 var table = tables[key] ?? TableDiff(
                     jobId: key.jobId, sourceDb: key.sourceDb, sourceTable: key.sourceTable, targetDb: key.targetDb,
                     targetTable: key.targetTable, change: .unchanged, before: nil, after: nil)
@@ -215,6 +222,9 @@ public enum RunComparison {
                 case "REMAINING":
                     table.rowsRemaining += 1
                     diff.rowsRemaining += 1
+                case "UNVERIFIED":
+                    table.rowsUnverified += 1
+                    diff.rowsUnverified += 1
                 default:
                     table.rowsNew += 1
                     diff.rowsNew += 1
@@ -233,8 +243,8 @@ public enum RunComparison {
         // A table only the rows name (no ledger entry in either run) is judged by its rows.
         for (key, table) in tables where table.before == nil && table.after == nil {
             var judged = table
-            judged.change = table.rowsNew > 0 ? (table.rowsFixed + table.rowsRemaining > 0 ? .stillInconsistent : .newlyInconsistent)
-                : table.rowsRemaining > 0 ? .stillInconsistent : table.rowsFixed > 0 ? .fixed : .unchanged
+            judged.change = table.rowsNew > 0 ? (table.rowsFixed + table.rowsRemaining + table.rowsUnverified > 0 ? .stillInconsistent : .newlyInconsistent)
+                : table.rowsRemaining > 0 ? .stillInconsistent : table.rowsFixed > 0 ? .fixed : table.rowsUnverified > 0 ? .changed : .unchanged
             tables[key] = judged
         }
         let order = Dictionary(uniqueKeysWithValues: TableChange.allCases.enumerated().map { ($1, $0) })
@@ -249,6 +259,16 @@ public enum RunComparison {
         var outcome: String
         var diffRows: Int64
         var drsRows: Int64?
+        /// Whether a value comparison covered the table.
+        var valuesCompared = false
+
+        /// Whether the run's absence of one of the table's rows means the row is fixed: its values
+        /// were compared, and it is consistent, or inconsistent with every row DRS counts present.
+        var rechecksRows: Bool {
+            guard valuesCompared else { return false }
+            if outcome == "CONSISTENT" { return true }
+            return outcome == "INCONSISTENT" && drsRows.map { diffRows >= $0 } == true
+        }
     }
 
     static func ledger(_ file: ReportFile, withJob: Bool) throws(DRSReportError) -> [TableIdentity: LedgerFacts] {
@@ -260,15 +280,17 @@ public enum RunComparison {
                 jobId: withJob ? try entry.string("job_id") ?? "" : "", sourceDb: try entry.string("source_db") ?? "",
                 sourceTable: try entry.string("source_table") ?? "", targetDb: try entry.string("target_db") ?? "",
                 targetTable: try entry.string("target_table") ?? "")
+            let content = try entry.object("content")
             var facts = LedgerFacts(
                 outcome: try entry.string("outcome") ?? "UNKNOWN", diffRows: try entry.int64("diff_rows") ?? 0,
-                drsRows: try entry.object("content")?.int64("inconsistent_rows"))
+                drsRows: try content?.int64("inconsistent_rows"), valuesCompared: content != nil)
             // Two jobs' tables of one name, matched without their jobs: the more severe outcome stands.
             if let known = out[key] {
                 let severity = ["INCONSISTENT": 4, "NOT_COMPARED": 3, "INCOMPLETE": 2, "UNKNOWN": 1, "CONSISTENT": 0]
                 if (severity[known.outcome] ?? 1) > (severity[facts.outcome] ?? 1) { facts.outcome = known.outcome }
                 facts.diffRows += known.diffRows
                 facts.drsRows = known.drsRows.map { $0 + (facts.drsRows ?? 0) } ?? facts.drsRows
+                facts.valuesCompared = facts.valuesCompared && known.valuesCompared
             }
             out[key] = facts
         }
@@ -277,12 +299,12 @@ public enum RunComparison {
 
     static func side(_ file: ReportFile, name: String) throws(DRSReportError) -> RunSide {
         let root = JSONReader(file.head, file: file.display)
-        var jobs: [String] = []
-        var names: [String] = []
+        // Each job's name beside its id (empty when unknown), sorted by id.
+        var pairs: [(String, String)] = []
         for job in try root.array("jobs") {
-            if let id = try job.string("id") { jobs.append(id) }
-            if let jobName = try job.string("name") { names.append(jobName) }
+            if let id = try job.string("id") { pairs.append((id, try job.string("name") ?? "")) }
         }
+        pairs.sort { $0.0 < $1.0 }
         var fetched = ""
         var digests: [String] = []
         for source in try root.array("sources") {
@@ -295,7 +317,7 @@ public enum RunComparison {
         return RunSide(
             path: name, reportSHA256: file.sha256, inputsDigest: inputsDigest,
             generatedAt: try root.string("generated_at") ?? "", fetchedAt: fetched, title: try root.string("title") ?? "",
-            verdict: try verdict?.string("value") ?? "", jobs: jobs.sorted(), jobNames: names,
+            verdict: try verdict?.string("value") ?? "", jobs: pairs.map(\.0), jobNames: pairs.map(\.1),
             inconsistentTables: try verdict?.object("counts")?.int64("inconsistent_tables") ?? 0,
             inconsistentRows: Int64(file.rowCount), language: try root.string("language") ?? "en-us")
     }

@@ -109,8 +109,8 @@ public enum RunDiffWriter {
 
     static let tableColumns = [
         "change", "job_id", "source_db", "source_table", "target_db", "target_table", "outcome_before", "outcome_after",
-        "diff_rows_before", "diff_rows_after", "rows_fixed", "rows_remaining", "rows_new", "drs_inconsistent_rows_before",
-        "drs_inconsistent_rows_after",
+        "diff_rows_before", "diff_rows_after", "rows_fixed", "rows_remaining", "rows_new", "rows_unverified",
+        "drs_inconsistent_rows_before", "drs_inconsistent_rows_after",
     ]
 
     static func writeTablesCSV(_ diff: RunDiff, to url: URL, bom: Bool) throws {
@@ -121,7 +121,8 @@ public enum RunDiffWriter {
                 [.text(table.change.rawValue), .text(table.jobId), .text(table.sourceDb), .text(table.sourceTable), .text(table.targetDb),
                  .text(table.targetTable), .text(table.before ?? ""), .text(table.after ?? ""), .number(String(table.beforeRows)),
                  .number(String(table.afterRows)), .number(String(table.rowsFixed)), .number(String(table.rowsRemaining)),
-                 .number(String(table.rowsNew)), .number(Formatting.count(table.beforeDRSRows)), .number(Formatting.count(table.afterDRSRows))])
+                 .number(String(table.rowsNew)), .number(String(table.rowsUnverified)), .number(Formatting.count(table.beforeDRSRows)),
+                 .number(Formatting.count(table.afterDRSRows))])
         }
         try file.close()
     }
@@ -156,7 +157,10 @@ public enum RunDiffWriter {
                 "regressed": .bool(diff.regressed),
                 "improved": .bool(diff.improved),
                 "tables": .object(tableCounts),
-                "rows": .object(["fixed": number(diff.rowsFixed), "remaining": number(diff.rowsRemaining), "new": number(diff.rowsNew)]),
+                "rows": .object([
+                    "fixed": number(diff.rowsFixed), "remaining": number(diff.rowsRemaining), "new": number(diff.rowsNew),
+                    "unverified": number(diff.rowsUnverified),
+                ]),
             ]),
             "tables": .array(diff.tables.map { table in
                 .object([
@@ -165,6 +169,7 @@ public enum RunDiffWriter {
                     "outcome_before": text(table.before), "outcome_after": text(table.after),
                     "diff_rows_before": number(table.beforeRows), "diff_rows_after": number(table.afterRows),
                     "rows_fixed": number(table.rowsFixed), "rows_remaining": number(table.rowsRemaining), "rows_new": number(table.rowsNew),
+                    "rows_unverified": number(table.rowsUnverified),
                     "drs_inconsistent_rows_before": optional(table.beforeDRSRows), "drs_inconsistent_rows_after": optional(table.afterDRSRows),
                 ])
             }),
@@ -182,9 +187,8 @@ public enum RunDiffWriter {
         func qualified(_ db: String, _ table: String) -> String { LedgerRules.qualified(db, table) }
         func outcome(_ value: String?) -> String { value.map { s["outcome.\($0)"] } ?? s["diff.absent"] }
         let counts = diff.counts
-        let names = diff.after.jobNames.isEmpty ? diff.before.jobNames : diff.after.jobNames
-        let jobs = diff.after.jobs.isEmpty ? diff.before.jobs : diff.after.jobs
-        let subject = names.isEmpty ? jobs.joined(separator: ", ") : zip(names, jobs).map { "\($0) (\($1))" }.joined(separator: ", ")
+        let side = diff.after.jobs.isEmpty ? diff.before : diff.after
+        let subject = zip(side.jobNames, side.jobs).map { $0.isEmpty ? $1 : "\($0) (\($1))" }.joined(separator: ", ")
         var model: [String: Any] = [
             "l": labels,
             "title": subject.isEmpty ? s["diff.title_plain"] : s.format("diff.title", subject),
@@ -210,7 +214,7 @@ public enum RunDiffWriter {
                 ("tables_fixed", Int64(counts[.fixed] ?? 0)), ("tables_still", Int64(counts[.stillInconsistent] ?? 0)),
                 ("tables_new", Int64(counts[.newlyInconsistent] ?? 0)), ("tables_not_compared", Int64(counts[.newlyNotCompared] ?? 0)),
                 ("tables_gone", Int64(counts[.noLongerCompared] ?? 0)), ("rows_fixed", diff.rowsFixed), ("rows_remaining", diff.rowsRemaining),
-                ("rows_new", diff.rowsNew),
+                ("rows_new", diff.rowsNew), ("rows_unverified", diff.rowsUnverified),
             ].map { id, value in ["id": id, "value": Formatting.grouped(value), "label": s["diff.count.\(id)"]] },
         ]
         let changed = diff.tables.filter { $0.change != .unchanged }
@@ -227,7 +231,8 @@ public enum RunDiffWriter {
                     "job_id": table.jobId, "before": outcome(table.before), "after": outcome(table.after),
                     "rows_before": Formatting.grouped(table.beforeRows), "rows_after": Formatting.grouped(table.afterRows),
                     "rows_fixed": Formatting.grouped(table.rowsFixed), "rows_remaining": Formatting.grouped(table.rowsRemaining),
-                    "rows_new": Formatting.grouped(table.rowsNew), "drs_before": Formatting.grouped(table.beforeDRSRows),
+                    "rows_new": Formatting.grouped(table.rowsNew), "rows_unverified": Formatting.grouped(table.rowsUnverified),
+                    "drs_before": Formatting.grouped(table.beforeDRSRows),
                     "drs_after": Formatting.grouped(table.afterDRSRows),
                 ]
             },
@@ -275,5 +280,40 @@ public enum RunDiffWriter {
         }
         let marker = "\n\n_" + strings.format(cut, Formatting.grouped(cap)) + "_\n"
         return MarkdownWriter.hardCut(text, cap: cap, marker: marker)
+    }
+}
+
+/// A side of `diff` given as inputs: rendered, report.json only, into a temporary folder that only
+/// this user can read (its rows hold key values and SQL), removed by `remove()` and when the
+/// process is interrupted.
+public final class RenderedSide {
+    /// The rendered report.json.
+    public let reportJSON: URL
+    private let folder: URL
+
+    public init(inputs: [String], ingest: IngestOptions, render: RenderOptions) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("drs-report-diff-side-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        TemporaryFolders.shared.add(folder)
+        var options = render
+        options.formats = [.json]
+        options.signingKey = nil
+        let out = folder.appendingPathComponent("report")
+        do {
+            let files = try InputDiscovery.discover(inputs, observedAt: ingest.observedAt)
+            _ = try Renderer.render(files: files, ingest: ingest, to: out, options: options)
+        } catch {
+            Self.remove(folder)
+            throw error
+        }
+        reportJSON = out.appendingPathComponent("report.json")
+    }
+
+    /// Removes the temporary folder.
+    public func remove() { Self.remove(folder) }
+
+    private static func remove(_ folder: URL) {
+        try? FileManager.default.removeItem(at: folder)
+        TemporaryFolders.shared.remove(folder)
     }
 }

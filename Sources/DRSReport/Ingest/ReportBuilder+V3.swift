@@ -240,7 +240,7 @@ extension ReportBuilder {
             jobId: jobId, taskId: taskId, sourceDatabase: sourceDatabase, targetDatabase: targetDatabase, sourceTable: sourceTable,
             targetTable: try item.string("target_table_name") ?? sourceTable, sourceRows: sourceRows, targetRows: targetRows,
             difference: difference, status: status, message: try item.string("message"),
-            filter: try item.string("compare_line_config_filter"), listedAsUncompared: uncompared, sourceIds: [context.sourceId])
+            filter: maskedFilter(try item.string("compare_line_config_filter")), listedAsUncompared: uncompared, sourceIds: [context.sourceId])
     }
 
     func contentTable(
@@ -262,7 +262,7 @@ extension ReportBuilder {
             targetTable: try item.string("target_table_name") ?? sourceTable, sourceRows: try item.int64("source_row_num"),
             targetRows: try item.int64("target_row_num"), difference: try item.int64("difference_row_num", "diff_row_num"),
             lineStatus: try result(item, "line_compare_result"), contentStatus: contentStatus, message: try item.string("message"),
-            filter: try item.string("compare_line_config_filter"), progress: progress, listedAsUncompared: uncompared,
+            filter: maskedFilter(try item.string("compare_line_config_filter")), progress: progress, listedAsUncompared: uncompared,
             sourceIds: [context.sourceId])
     }
 }

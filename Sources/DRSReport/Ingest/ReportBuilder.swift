@@ -47,6 +47,12 @@ final class ReportBuilder {
         report.expiryWindowSeconds = options.expiryWindowSeconds
     }
 
+    /// DRS's row filter (a WHERE predicate) with its literals masked under `--mask keys`.
+    func maskedFilter(_ filter: String?) -> String? {
+        guard let filter, let mask = options.mask, mask.masksKeys else { return filter }
+        return mask.sql(filter)
+    }
+
     /// What the current response is, and the request it answered.
     struct Context {
         var sourceId: String

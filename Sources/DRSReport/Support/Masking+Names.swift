@@ -33,8 +33,8 @@ extension KeyMask {
         "db_name", "table_name", "source_db", "target_db", "source_db_name", "target_db_name", "src_db", "dst_db",
         "src_tb", "dst_tb", "source_table_name", "target_table_name", "source_db_value", "target_db_value",
     ]
-    /// Members holding a row's SELECT.
-    static let sqlMembers: Set<String> = ["source_select_sql", "target_select_sql", "select_sql"]
+    /// Members holding a row's SELECT, or DRS's row filter (a WHERE predicate: only known names in it are masked).
+    static let sqlMembers: Set<String> = ["source_select_sql", "target_select_sql", "select_sql", "compare_line_config_filter"]
     /// Members holding DRS's own words, which may repeat a name ("Table crm.orders does not exist").
     static let messageMembers: Set<String> = ["message", "error_message", "error_msg", "errorMsg"]
 
