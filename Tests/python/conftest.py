@@ -402,7 +402,7 @@ def report(request, render) -> Rendered:
 
 
 # --------------------------------------------------------------------------------------------
-# Browser (test_html_browser.py, test_html_navigation.py)
+# Browser (test_html_browser.py, test_html_navigation.py, test_html_polish.py, test_diff.py)
 # --------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
@@ -420,3 +420,20 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+@pytest.fixture
+def page_of(browser):
+    """page_of(html, **open_report options) -> Visit; every context is closed at the end."""
+    from test_html_browser import open_report
+
+    contexts = []
+
+    def _open(html: Path, **options):
+        v, context = open_report(browser, html, **options)
+        contexts.append(context)
+        return v
+
+    yield _open
+    for context in contexts:
+        context.close()

@@ -39,7 +39,7 @@ from conftest import (
 from test_csv import FORMULA_TRIGGERS, read_csv, table
 from test_html_browser import (
     ALLOWED_TAGS, REPORT_JS, assert_no_foreign_activity, assert_only_the_hashed_script, csp_directives,
-    open_report, read_text, sha256_source, shown,
+    read_text, sha256_source, shown,
 )
 from test_markdown_gfm import active_markup, as_github, visible_text, without_tagfilter
 
@@ -481,21 +481,6 @@ def test_different_jobs_allowed(tmp_path):
 # --------------------------------------------------------------------------------------------
 # 3. diff.html in a browser
 # --------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def page_of(browser):
-    """page_of(html, **open_report options) -> Visit; every context is closed at the end."""
-    contexts = []
-
-    def _open(html: Path, **options):
-        v, context = open_report(browser, html, **options)
-        contexts.append(context)
-        return v
-
-    yield _open
-    for context in contexts:
-        context.close()
-
 
 CHANGED_ROWS_JS = """() => Array.from(document.querySelectorAll('#tables table.filterable > tbody > tr'), tr => ({
     id: tr.id, change: tr.getAttribute('data-outcome'), visible: tr.checkVisibility(),

@@ -29,7 +29,7 @@ from conftest import (
     input_files, neutralised,
 )
 from test_html_browser import (
-    RELATIVE_HREF, SCREEN_DIR, assert_no_foreign_activity, assert_only_the_hashed_script, open_report, read_text,
+    RELATIVE_HREF, SCREEN_DIR, assert_no_foreign_activity, assert_only_the_hashed_script, read_text,
     shown,
 )
 
@@ -65,21 +65,6 @@ def flat(text: str) -> str:
     """Text for comparing with what a PDF reader extracts: NFKC (PDF fonts map glyphs to ligatures
     such as U+FB00 and to CJK radicals such as U+2F42), without white space (cells wrap)."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-@pytest.fixture
-def page_of(browser):
-    """page_of(html, **open_report options) -> Visit; every context is closed at the end."""
-    contexts = []
-
-    def _open(html: Path, **options):
-        v, context = open_report(browser, html, **options)
-        contexts.append(context)
-        return v
-
-    yield _open
-    for context in contexts:
-        context.close()
 
 
 # Visibility as the reader has it: hidden by the filter = display:none, here or on an ancestor.

@@ -28,7 +28,7 @@ from xml.etree import ElementTree
 import pytest
 
 from conftest import DIFF_KIND_LABELS_EN, INPUTS, NOW, OBSERVED_AT, REPO_ROOT, RENDER_TIMEOUT_S
-from test_html_browser import _RENDERED_JS, assert_no_foreign_activity, open_report
+from test_html_browser import _RENDERED_JS, assert_no_foreign_activity
 
 VIEWPORT = {"width": 1280, "height": 800}
 ESTATE_TABLES = 1_200  # the HTML ledger lists 1,000 of them (the rest are in csv/tables.csv)
@@ -73,19 +73,13 @@ def en_int(text: str) -> int:
 
 
 @pytest.fixture
-def page_of(browser):
-    """page_of(html) -> Visit at 1280x800; every context is closed at the end."""
-    contexts = []
-
+def page_of(page_of):
+    """conftest's page_of at 1280x800 unless a test asks for another viewport."""
     def _open(path: Path, **options):
         options.setdefault("viewport", VIEWPORT)
-        v, context = open_report(browser, path, **options)
-        contexts.append(context)
-        return v
+        return page_of(path, **options)
 
-    yield _open
-    for context in contexts:
-        context.close()
+    return _open
 
 
 def wait_rendered(page, selector: str) -> None:

@@ -418,8 +418,7 @@ enum BatchIndex {
             rows.append(row)
         }
         let failures = results.filter { if case .failed = $0.1 { true } else { false } }.count
-        var labels: [String: String] = [:]
-        for key in Strings.keys { labels[key.replacingOccurrences(of: ".", with: "_")] = strings[key] }
+        let labels = strings.templateLabels
         let store = TemplateStore(overrideDirectory: options.render.templatesDirectory)
         let (script, scriptHash) = try HTMLWriter.pageScript(store)
         // Several runs of one job: the trend, and a diff of the last two runs beside the reports.
@@ -505,13 +504,8 @@ enum BatchIndex {
                 },
                 verdict: failures > 0 ? "INCOMPLETE" : worst, inconsistentRows: 0, notCompared: 0, notRetrieved: failures,
                 fetchedAt: nil, expiry: ExpiryState.unknown.rawValue, nextExpiry: nil))
-        let bytes = try evidence.encoded()
-        try bytes.write(to: staging.appendingPathComponent(Evidence.fileName))
-        var names = [BatchManifest.fileName, "index.csv", "index.html", "index.md", Evidence.fileName]
-        if let key = options.render.signingKey {
-            try Data(try EvidenceSignature.sign(bytes, with: key.key).utf8).write(to: staging.appendingPathComponent(EvidenceSignature.fileName))
-            names.append(EvidenceSignature.fileName)
-        }
+        let names = [BatchManifest.fileName, "index.csv", "index.html", "index.md"]
+            + (try evidence.write(into: staging, signingKey: options.render.signingKey))
         try? FileManager.default.removeItem(at: out.appendingPathComponent(EvidenceSignature.fileName))
         try? FileManager.default.removeItem(at: out.appendingPathComponent(Evidence.fileName))
         for name in names {

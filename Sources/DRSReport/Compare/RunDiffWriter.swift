@@ -72,15 +72,10 @@ public enum RunDiffWriter {
         }
         let outputs = try written.sorted().map { try Renderer.digest(of: $0, in: folder) }
         let evidence = self.evidence(diff, outputs: outputs, options: options)
-        let bytes = try evidence.encoded()
-        try bytes.write(to: folder.appendingPathComponent(Evidence.fileName))
-        if let key = options.render.signingKey {
-            try Data(try EvidenceSignature.sign(bytes, with: key.key).utf8).write(to: folder.appendingPathComponent(EvidenceSignature.fileName))
-            written.append(EvidenceSignature.fileName)
-        }
+        written += try evidence.write(into: folder, signingKey: options.render.signingKey)
         try OutputSwap.swap(folder, into: staging.out)
         staging.swapped = true
-        return (diff, (written + [Evidence.fileName]).sorted())
+        return (diff, written.sorted())
     }
 
     static func evidence(_ diff: RunDiff, outputs: [FileDigest], options: RunDiffOptions) -> Evidence {
@@ -180,8 +175,7 @@ public enum RunDiffWriter {
 
     /// The model diff.html.mustache and diff.md.mustache read.
     static func view(_ diff: RunDiff, strings s: Strings, options: RunDiffOptions, rowLimit: Int, linked: Set<RunDiffFormat>) -> [String: Any] {
-        var labels: [String: String] = [:]
-        for key in Strings.keys { labels[key.replacingOccurrences(of: ".", with: "_")] = s[key] }
+        let labels = s.templateLabels
         let f = Formatting(timeZone: options.render.timeZone)
         func time(_ iso: String) -> String { TimeParsing.parse(iso).map { f.time($0) } ?? iso }
         func qualified(_ db: String, _ table: String) -> String { LedgerRules.qualified(db, table) }

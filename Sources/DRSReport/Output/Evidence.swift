@@ -50,6 +50,16 @@ public struct Evidence: Codable, Sendable, Equatable {
         }
     }
 
+    /// Writes evidence.json into `folder`, and evidence.sig when a signing key is given; returns the
+    /// names written.
+    func write(into folder: URL, signingKey: EvidenceSigningKey?) throws -> [String] {
+        let bytes = try encoded()
+        try bytes.write(to: folder.appendingPathComponent(Self.fileName))
+        guard let key = signingKey else { return [Self.fileName] }
+        try Data(try EvidenceSignature.sign(bytes, with: key.key).utf8).write(to: folder.appendingPathComponent(EvidenceSignature.fileName))
+        return [Self.fileName, EvidenceSignature.fileName]
+    }
+
     /// Deterministic JSON: sorted keys, two-space indent, trailing newline.
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()

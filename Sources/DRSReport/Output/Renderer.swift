@@ -152,12 +152,7 @@ public enum Renderer {
         var written = digests.map(\.path)
         do {
             let evidence = Self.evidence(for: result.report, outputs: digests.sorted { $0.path < $1.path }, options: options)
-            let bytes = try evidence.encoded()
-            try bytes.write(to: staging.folder.appendingPathComponent(Evidence.fileName))
-            if let key = options.signingKey {
-                try Data(try EvidenceSignature.sign(bytes, with: key.key).utf8).write(to: staging.folder.appendingPathComponent(EvidenceSignature.fileName))
-                written.append(EvidenceSignature.fileName)
-            }
+            written += try evidence.write(into: staging.folder, signingKey: options.signingKey).filter { $0 != Evidence.fileName }
         } catch {
             throw OutputSwap.plain(error, path: out.path)
         }

@@ -40,8 +40,7 @@ struct ViewModel {
         let s = strings
         let f = formatting
         let w = Words(strings: s)
-        var labels: [String: String] = [:]
-        for key in Strings.keys { labels[key.replacingOccurrences(of: ".", with: "_")] = s[key] }
+        let labels = s.templateLabels
         func status(_ value: CompareStatus?) -> [String: Any] {
             guard let value else { return ["label": "", "code": "", "raw": "", "class": "none", "any": false] }
             let outcome = LedgerOutcome(value.outcome)
