@@ -182,6 +182,25 @@ struct HandRun {
         try Data("{\"schema_version\": 1, \"diffs\": []}".utf8).write(to: url)
         let error = thrownError { _ = try ReportFile.open(url, display: "old/report.json") }
         #expect(error?.message.contains("old/report.json: at $.schema_version") == true)
+        // A row that is not JSON is named by its line in the file, and the file is not called a DRS response.
+        var run = HandRun()
+        run.tables = [("t", "INCONSISTENT", 2)]
+        run.rows = [("t", "DIFFERS", "1"), ("t", "DIFFERS", "2")]
+        let good = try run.write(to: folder.appendingPathComponent("good"))
+        let text = try String(contentsOf: good, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "\"kind\":\"DIFFERS\",\"location_inferred\":false,\"source_database\":\"db\",\"source_id\":\"S1\",\"source_key\":[\"2\"]", with: "\"kind\":DIFFERS").utf8).write(to: url)
+        let file = try ReportFile.open(url, display: "bad/report.json")
+        let rowError = thrownError { try file.forEachRow { _, _ in } }
+        #expect(rowError?.message.hasPrefix("bad/report.json:4:") == true, "\(String(describing: rowError?.message))")
+        #expect(rowError?.message.contains("row 2 of diffs") == true && rowError?.message.contains("render that side again") == true)
+        // Cut inside the head after the rows: the line is the file's own.
+        try Data(text.dropLast(40).utf8).write(to: url)
+        let cut = thrownError { _ = try ReportFile.open(url, display: "cut/report.json") }
+        guard case .notAReport(_, let line, _, _) = cut else {
+            Issue.record("expected notAReport, got \(String(describing: cut))")
+            return
+        }
+        #expect(line == text.dropLast(40).split(separator: "\n", omittingEmptySubsequences: false).count)
     }
 }
 

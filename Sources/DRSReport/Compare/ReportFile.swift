@@ -91,6 +91,8 @@ struct ReportFile {
         var inRows = false
         var sawRows = false
         var rows = 0
+        var headLinesBeforeRows = Int.max
+        var headLines = 0
         do {
             try LineReader.forEachLine(url, hash: &hasher) { line in
                 if inRows {
@@ -107,8 +109,10 @@ struct ReportFile {
                 if !sawRows && line.elementsEqual(rowsOpen) {
                     inRows = true
                     sawRows = true
+                    headLinesBeforeRows = headLines + 1
                     return
                 }
+                headLines += 1
                 headText += line
                 headText.append(0x0A)
             }
@@ -123,7 +127,9 @@ struct ReportFile {
         do {
             head = try JSONParser.parse(Data(headText))
         } catch {
-            throw .notJSON(file: display, line: error.line, column: error.column, reason: error.message)
+            // Lines of the head before the rows are the file's own; after them, the rows and their opening and
+            // closing lines (one line in the head) were left out.
+            throw .notAReport(file: display, line: error.line + (error.line > headLinesBeforeRows ? rows + 1 : 0), column: error.column, reason: error.message)
         }
         var inline: [JSONValue]?
         if !sawRows, case .object(var members) = head {
@@ -152,9 +158,11 @@ struct ReportFile {
         }
         var inRows = false
         var index = 0
+        var lineNumber = 0
         var ignored = SHA256()
         var failure: Error?
         try LineReader.forEachLine(url, hash: &ignored) { line in
+            lineNumber += 1
             guard failure == nil else { return }
             if !inRows {
                 if line.elementsEqual(Self.rowsOpen) { inRows = true }
@@ -175,7 +183,7 @@ struct ReportFile {
                 let value = try JSONParser.parse(Data(slice))
                 try body(index, try Self.row(value, index: index, file: display))
             } catch let error as JSONSyntaxError {
-                failure = DRSReportError.notJSON(file: display, line: 0, column: error.column, reason: "row \(index + 1) of diffs: " + error.message)
+                failure = DRSReportError.notAReport(file: display, line: lineNumber, column: error.column, reason: "row \(index + 1) of diffs: " + error.message)
             } catch {
                 failure = error
             }

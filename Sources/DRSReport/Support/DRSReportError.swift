@@ -54,6 +54,8 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
     case archiveExists(path: String)
     /// A comparison task did not finish in time.
     case waitTimedOut(taskIds: [String], seconds: Int)
+    /// `diff`: a side's report.json is not one drs-report wrote (bad JSON, cut short).
+    case notAReport(file: String, line: Int, column: Int, reason: String)
     /// `diff`: the two sides are not runs of one job and do not hold the same tables.
     case differentRuns(before: String, after: String, beforeJobs: [String], afterJobs: [String])
 
@@ -109,6 +111,8 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
             return "\(request): DRS error \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); fix the request or the job's state and run again."
         case .archiveExists(let path):
             return "\(path): already exists; choose a new --out folder (an archive is never overwritten)."
+        case .notAReport(let file, let line, let column, let reason):
+            return "\(file):\(line):\(column): not a report.json as drs-report writes it: \(reason); render that side again, or pass its inputs instead."
         case .differentRuns(let before, let after, let beforeJobs, let afterJobs):
             func jobs(_ ids: [String]) -> String { ids.isEmpty ? "no job id" : "job " + ids.joined(separator: ", ") }
             return "\(before) (\(jobs(beforeJobs))) and \(after) (\(jobs(afterJobs))) are not runs of the same job and do not hold the same tables; compare two runs of one job, or pass --allow-different-jobs to compare them anyway."
