@@ -130,6 +130,70 @@ import Testing
     }
 }
 
+/// The byte reader the writer uses (`RecheckSQL.shape`) says what `parse` says, or asks it.
+@Suite struct RecheckBytesTests {
+    /// `shape` as a `Shape`, or nil when it asks for Characters.
+    static func viaBytes(_ sql: String) -> RecheckSQL.Shape? {
+        var scratch = RecheckSQL.Scratch()
+        var copy = sql
+        return copy.withUTF8 { b -> RecheckSQL.Shape? in
+            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
+            switch RecheckSQL.shape(b, &scratch) {
+            case .keyed: return .keyed(prefix: text(scratch.prefix), columns: scratch.columns.map(text), values: scratch.values.map(text))
+            case .select(let r): return .select(text(r))
+            case .notOneSelect: return .notOneSelect
+            case .needsCharacters: return nil
+            }
+        }
+    }
+
+    /// Pieces random SQL is made of: keywords, quotes, escapes, and scalars that join their
+    /// neighbours into one Character (combining marks, a Prepend, an emoji), are spaces outside
+    /// ASCII, or equal another canonically (the Ohm sign).
+    static let pieces = [
+        "SELECT", " ", "*", "FROM", "WHERE", "AND", "`", "'", "\"", "\\", "=", "1", "-", ";", "订单", "é", "e\u{301}", "\u{301}",
+        "\r\n", "\t", "a", "b", "(", ")", ",", ".", "--", "#", "/*", "\u{3000}", "\u{A0}", "가", "\u{1100}", "👍", "\u{2126}",
+        "\u{600}", "Ж", "カ", "\u{3099}", "''", "where", "\u{85}", "\u{200D}",
+    ]
+
+    @Test func bytesAgreeWithTheCharacterRule() {
+        var samples = RecheckASCIITests.samples + [
+            "SELECT * FROM `订单库`.`订单` WHERE `编号`='订单-1' AND `名`='客户''表'", "SELECT * FROM t WHERE k='é\\订'",
+            "SELECT * FROM t WHERE `列`=1 AND `列`=2", "SELECT * FROM t WHERE `b`='x' AND `a`='y' AND `가`='z' AND `Ж`=3",
+            "SELECT * FROM t WHERE k='e\u{301}'", "SELECT * FROM t WHERE k='\u{301}'", "\u{3000}SELECT 1\u{3000}",
+            "SELECT * FROM 订单 WHERE k=1", "SELECT * FROM t WHERE k='👍'", "SELECT * FROM t WHERE k='订'\u{301}",
+        ]
+        // Random SQL: every piece in turn at every place of a keyed statement, then random strings.
+        let keyed = "SELECT * FROM `库`.`t` WHERE `a`='x订''y\\'z' AND b = -12 AND `c`=\"q\";"
+        for piece in Self.pieces {
+            for offset in stride(from: 0, through: keyed.count, by: 3) {
+                var sql = keyed
+                sql.insert(contentsOf: piece, at: sql.index(sql.startIndex, offsetBy: offset))
+                samples.append(sql)
+            }
+        }
+        var seed: UInt64 = 0x5EED
+        func next() -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(seed >> 33)
+        }
+        for _ in 0..<3_000 {
+            samples.append((0..<(next() % 24)).map { _ in Self.pieces[next() % Self.pieces.count] }.joined())
+        }
+        var fast = 0
+        for sql in samples {
+            guard let bytes = Self.viaBytes(sql) else { continue }
+            fast += 1
+            #expect(bytes == RecheckSQL.parse(sql), "\(sql.debugDescription)")
+        }
+        // The byte reader answers most of them itself, CJK in quotes included.
+        #expect(fast > samples.count / 5)
+        #expect(Self.viaBytes("SELECT * FROM `订单库`.`订单` WHERE `编号`='订单-1'") != nil)
+        #expect(Self.viaBytes("SELECT * FROM t WHERE k='e\u{301}'") == nil)
+        #expect(Self.viaBytes("SELECT * FROM 订单 WHERE k=1") == nil)
+    }
+}
+
 @Suite struct MaskingTests {
     static let secret = Data("a secret of at least sixteen bytes".utf8)
 

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// recheck/: for each table with inconsistent rows, `<source_db>.<source_table>.source.sql` and
 /// `.target.sql`, which re-select every one of its rows in as few statements as the SQL allows.
 ///
@@ -33,30 +37,35 @@ public struct RecheckWriter: ReportWriter {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var files = RecheckFiles(folder: folder)
         var rowNumber: Int64 = 0
-        try diffs.forEach { row in
+        try diffs.forEachRaw { raw in
             rowNumber += 1
-            let base = files.base(for: row)
-            let source = row.sourceSQL.isEmpty ? row.targetSQL : row.sourceSQL
-            let target = row.targetSQL.isEmpty ? row.sourceSQL : row.targetSQL
-            try files.add(source, to: base + ".source.sql", row: rowNumber)
-            try files.add(target, to: base + ".target.sql", row: rowNumber)
+            let (source, target) = files.states(for: raw, jobs: diffs.jobs)
+            let sourceSQL = raw.bytes(.sourceSQL)
+            let targetSQL = raw.bytes(.targetSQL)
+            try files.add(sourceSQL.isEmpty ? targetSQL : sourceSQL, to: source, row: rowNumber)
+            try files.add(targetSQL.isEmpty ? sourceSQL : targetSQL, to: target, row: rowNumber)
         }
         return try files.finish()
     }
 }
 
-/// The open state of every recheck file.
+/// The open state of every recheck file. Rows come as the spool's bytes: a row's SQL is read by
+/// `RecheckSQL.shape` without making a String, and the text of each file is kept as bytes.
 struct RecheckFiles {
     let folder: URL
     /// File base name per table location, in order of first appearance.
     private var bases: [[String]: String] = [:]
     private var taken: Set<String> = []
     private var tables: [String: TableState] = [:]
-    private var order: [String] = []
+    private var order: [TableState] = []
     private var pendingKeys = 0
     /// Text waiting in every file's buffer: written out past `RecheckWriter.pendingBytesLimit`,
     /// so a million rows that each add a line (SQL that is not one SELECT) never wait in memory.
     private var pendingBytes = 0
+    private var scratch = RecheckSQL.Scratch()
+    /// The last row's location (its job's index or own job, and its four names) and its files:
+    /// rows come table by table, so most rows find their files here without a String.
+    private var last: (job: Int?, fields: [[UInt8]], source: TableState, target: TableState)?
 
     init(folder: URL) {
         self.folder = folder
@@ -65,17 +74,63 @@ struct RecheckFiles {
     /// A statement being built for one file. A class: a struct taken out of the dictionary and put
     /// back copied its key set and text on every row (copy on write), 100 s for a million rows.
     final class TableState {
+        let name: String
         /// `SELECT … FROM …` text of the current IN list, and its key columns.
-        var prefix = ""
-        var columns: [String] = []
-        var keys: [String] = []
+        var prefix: [UInt8] = []
+        var columns: [[UInt8]] = []
+        /// FNV-1a of the prefix and columns (with their separators), where each key's hash starts.
+        var listHash: UInt64 = RecheckFiles.fnvBasis
+        /// The keys of the current list, joined by ", ".
+        var keys: [UInt8] = []
+        var keyCount = 0
         /// 64-bit FNV-1a of every key and SELECT taken (a million rows cost 16 MB, not their text).
         var seen: Set<UInt64> = []
-        var unions: [String] = []
+        var unions: [[UInt8]] = []
         /// Text ready to append to the file.
-        var out = ""
+        var out: [UInt8] = []
         var rows: Int64 = 0
         var statements = 0
+        /// Whether the file exists yet.
+        var created = false
+
+        init(name: String) {
+            self.name = name
+        }
+    }
+
+    private static let locationFields: [RowSpool.Field] = [.sourceDb, .sourceTable, .targetDb, .targetTable, .job]
+
+    /// The source and target files of `raw`'s table.
+    mutating func states(for raw: RawDiffRow, jobs: RowJobs) -> (TableState, TableState) {
+        let job = jobs.nameIndex(raw.index)
+        let fields = Self.locationFields
+        let own = job == nil && raw.hasJob
+        if let last, last.job == job {
+            var same = true
+            for (index, field) in fields.enumerated() where index < 4 || own {
+                let bytes = raw.bytes(field)
+                let known = last.fields[index]
+                if bytes.count != known.count || (bytes.count > 0 && memcmp(bytes.baseAddress!, known, bytes.count) != 0) {
+                    same = false
+                    break
+                }
+            }
+            if same && (own ? last.fields.count == 5 : last.fields.count == 4) { return (last.source, last.target) }
+        }
+        let row = raw.row(jobId: job.map { jobs.names[$0] })
+        let base = base(for: row)
+        let pair = (state(base + ".source.sql"), state(base + ".target.sql"))
+        last = (job, fields.prefix(own ? 5 : 4).map { Array(raw.bytes($0)) }, pair.0, pair.1)
+        return pair
+    }
+
+    /// The state of `file`, made on first use.
+    mutating func state(_ file: String) -> TableState {
+        if let known = tables[file] { return known }
+        let created = TableState(name: file)
+        tables[file] = created
+        order.append(created)
+        return created
     }
 
     /// `db.table` made safe as a file name (letters, digits, `_ - .`, up to 100 characters per
@@ -105,114 +160,213 @@ struct RecheckFiles {
         return name
     }
 
+    /// Adds one row's SQL to `file` (tests; the writer passes bytes and states).
     mutating func add(_ sql: String, to file: String, row: Int64) throws {
-        if tables[file] == nil {
-            tables[file] = TableState()
-            order.append(file)
-        }
-        let state = tables[file]!
+        let state = state(file)
+        var sql = sql
+        try sql.withUTF8 { try add($0, to: state, row: row) }
+    }
+
+    mutating func add(_ sql: UnsafeBufferPointer<UInt8>, to state: TableState, row: Int64) throws {
         state.rows += 1
-        switch RecheckSQL.parse(sql) {
-        case .keyed(let prefix, let columns, let values):
-            if prefix != state.prefix || columns != state.columns {
-                flushKeys(state)
-                state.prefix = prefix
-                state.columns = columns
-            }
-            let key = values.count == 1 ? values[0] : "(" + values.joined(separator: ", ") + ")"
-            if state.seen.insert(Self.fnv(prefix + "\u{0}" + columns.joined(separator: "\u{0}") + "\u{0}" + key)).inserted {
-                state.keys.append(key)
-                pendingKeys += 1
-                if state.keys.count == RecheckWriter.keysPerStatement { flushKeys(state) }
-            }
+        switch RecheckSQL.shape(sql, &scratch) {
+        case .keyed:
+            addKeyed(sql, scratch.prefix, scratch.columns, scratch.values, to: state)
         case .select(let text):
-            if state.seen.insert(Self.fnv("\u{1}" + text)).inserted {
-                state.unions.append(text)
-                pendingKeys += 1
-                if state.unions.count == RecheckWriter.selectsPerUnion { flushUnions(state) }
-            }
+            addSelect(UnsafeBufferPointer(rebasing: sql[text]), to: state)
         case .notOneSelect:
-            let line = "-- row \(row) of csv/diffs.csv: its SQL is not one SELECT statement, so it is not copied here\n"
-            state.out += line
-            pendingBytes += line.utf8.count
+            addNotOneSelect(row: row, to: state)
+        case .needsCharacters:
+            switch RecheckSQL.parse(String(decoding: sql, as: UTF8.self)) {
+            case .keyed(let prefix, let columns, let values):
+                // The parts in one buffer, and their ranges in it.
+                var buffer = Array(prefix.utf8)
+                var ranges: [Range<Int>] = []
+                for part in columns + values {
+                    ranges.append(buffer.count..<(buffer.count + part.utf8.count))
+                    buffer += part.utf8
+                }
+                buffer.withUnsafeBufferPointer { bytes in
+                    addKeyed(bytes, 0..<prefix.utf8.count, Array(ranges[..<columns.count]), Array(ranges[columns.count...]), to: state)
+                }
+            case .select(let text):
+                Array(text.utf8).withUnsafeBufferPointer { addSelect($0, to: state) }
+            case .notOneSelect:
+                addNotOneSelect(row: row, to: state)
+            }
         }
-        if state.out.utf8.count > 1 << 20 { try append(file) }
-        if pendingKeys > RecheckWriter.pendingLimit { try flushAll() }
+        if state.out.count > 1 << 20 { try append(state) }
+        if pendingKeys > RecheckWriter.pendingLimit { flushAll() }
         if pendingBytes > RecheckWriter.pendingBytesLimit {
             // Only finished text is written: the key lists stay open, so the files do not change.
-            for file in order { try append(file) }
+            for state in order { try append(state) }
         }
+    }
+
+    private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ known: [UInt8]) -> Bool {
+        range.count == known.count && (range.isEmpty || memcmp(bytes.baseAddress! + range.lowerBound, known, range.count) == 0)
+    }
+
+    private mutating func addKeyed(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ prefix: Range<Int>, _ columns: [Range<Int>], _ values: [Range<Int>], to state: TableState
+    ) {
+        let sameList = Self.equal(bytes, prefix, state.prefix) && columns.count == state.columns.count
+            && zip(columns, state.columns).allSatisfy { Self.equal(bytes, $0.0, $0.1) }
+        if !sameList {
+            flushKeys(state)
+            state.prefix = Array(bytes[prefix])
+            state.columns = columns.map { Array(bytes[$0]) }
+            // The hash of `prefix \0 c1 \0 c2 … \0`, where every key's hash goes on.
+            var hash = Self.fnv(state.prefix, Self.fnvBasis)
+            for (index, column) in state.columns.enumerated() {
+                if index > 0 { hash = Self.fnv(0, hash) }
+                hash = Self.fnv(column, hash)
+            }
+            state.listHash = Self.fnv(0, hash)
+        }
+        // The key: `v` or `(v1, v2, …)`.
+        var hash = state.listHash
+        let start = state.keys.count
+        if state.keyCount > 0 { state.keys += [0x2C, 0x20] }
+        let keyStart = state.keys.count
+        if values.count == 1 {
+            state.keys += UnsafeBufferPointer(rebasing: bytes[values[0]])
+        } else {
+            state.keys.append(0x28)
+            for (index, value) in values.enumerated() {
+                if index > 0 { state.keys += [0x2C, 0x20] }
+                state.keys += UnsafeBufferPointer(rebasing: bytes[value])
+            }
+            state.keys.append(0x29)
+        }
+        hash = state.keys[keyStart...].withUnsafeBufferPointer { Self.fnv($0, hash) }
+        if state.seen.insert(hash).inserted {
+            state.keyCount += 1
+            pendingKeys += 1
+            if state.keyCount == RecheckWriter.keysPerStatement { flushKeys(state) }
+        } else {
+            state.keys.removeSubrange(start...)
+        }
+    }
+
+    private mutating func addSelect(_ text: UnsafeBufferPointer<UInt8>, to state: TableState) {
+        if state.seen.insert(Self.fnv(text, Self.fnv(1, Self.fnvBasis))).inserted {
+            state.unions.append(Array(text))
+            pendingKeys += 1
+            if state.unions.count == RecheckWriter.selectsPerUnion { flushUnions(state) }
+        }
+    }
+
+    private mutating func addNotOneSelect(row: Int64, to state: TableState) {
+        let line = "-- row \(row) of csv/diffs.csv: its SQL is not one SELECT statement, so it is not copied here\n"
+        state.out += line.utf8
+        pendingBytes += line.utf8.count
     }
 
     /// 64-bit FNV-1a: the same on every run, so the files are too.
-    static func fnv(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
+    static let fnvBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    static func fnv(_ text: String) -> UInt64 { fnv(Array(text.utf8), fnvBasis) }
+
+    static func fnv(_ bytes: some Sequence<UInt8>, _ start: UInt64) -> UInt64 {
+        var hash = start
+        for byte in bytes { hash = fnv(byte, hash) }
         return hash
     }
 
+    @inline(__always) static func fnv(_ byte: UInt8, _ hash: UInt64) -> UInt64 {
+        (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    }
+
     private mutating func flushKeys(_ state: TableState) {
-        guard !state.keys.isEmpty else { return }
-        let column = state.columns.count == 1 ? state.columns[0] : "(" + state.columns.joined(separator: ", ") + ")"
-        let statement = state.prefix + " WHERE " + column + " IN (" + state.keys.joined(separator: ", ") + ");\n"
-        state.out += statement
-        pendingBytes += statement.utf8.count
+        guard state.keyCount > 0 else { return }
+        let before = state.out.count
+        state.out += state.prefix
+        state.out += " WHERE ".utf8
+        if state.columns.count == 1 {
+            state.out += state.columns[0]
+        } else {
+            state.out.append(0x28)
+            for (index, column) in state.columns.enumerated() {
+                if index > 0 { state.out += [0x2C, 0x20] }
+                state.out += column
+            }
+            state.out.append(0x29)
+        }
+        state.out += " IN (".utf8
+        state.out += state.keys
+        state.out += ");\n".utf8
+        pendingBytes += state.out.count - before
         state.statements += 1
-        pendingKeys -= state.keys.count
+        pendingKeys -= state.keyCount
         state.keys.removeAll(keepingCapacity: true)
+        state.keyCount = 0
         // Keys already written stay known, so a later copy of a row is not selected twice.
     }
 
     private mutating func flushUnions(_ state: TableState) {
         guard !state.unions.isEmpty else { return }
-        let statement = state.unions.count == 1 ? state.unions[0] + ";\n" : "(" + state.unions.joined(separator: ")\nUNION ALL\n(") + ");\n"
-        state.out += statement
-        pendingBytes += statement.utf8.count
+        let before = state.out.count
+        if state.unions.count == 1 {
+            state.out += state.unions[0]
+        } else {
+            state.out.append(0x28)
+            for (index, union) in state.unions.enumerated() {
+                if index > 0 { state.out += ")\nUNION ALL\n(".utf8 }
+                state.out += union
+            }
+            state.out.append(0x29)
+        }
+        state.out += ";\n".utf8
+        pendingBytes += state.out.count - before
         state.statements += 1
         pendingKeys -= state.unions.count
         state.unions.removeAll(keepingCapacity: true)
     }
 
-    private mutating func flushAll() throws {
-        for file in order {
-            let state = tables[file]!
+    /// Ends every open list (their text waits in `out` until `pendingBytes` or `finish` writes it).
+    private mutating func flushAll() {
+        for state in order {
             flushKeys(state)
             flushUnions(state)
-            try append(file)
         }
     }
 
-    /// Appends what is ready to the file (created on first use).
-    private mutating func append(_ file: String) throws {
-        guard let state = tables[file], !state.out.isEmpty else { return }
-        let url = folder.appendingPathComponent(file)
-        if !FileManager.default.fileExists(atPath: url.path) {
-            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-                throw DRSReportError.outputNotWritable(path: "recheck/" + file, reason: "cannot create the file")
+    /// Appends what is ready to the file (created on first use) in one open and write.
+    private mutating func append(_ state: TableState) throws {
+        guard !state.out.isEmpty else { return }
+        let path = folder.appendingPathComponent(state.name).path
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (state.created ? O_APPEND : O_TRUNC), 0o666)
+        guard fd >= 0 else {
+            throw DRSReportError.outputNotWritable(path: "recheck/" + state.name, reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        state.created = true
+        try state.out.withUnsafeBytes { bytes in
+            var done = 0
+            while done < bytes.count {
+                let wrote = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+                if wrote < 0 && errno == EINTR { continue }
+                guard wrote > 0 else {
+                    throw DRSReportError.outputNotWritable(path: "recheck/" + state.name, reason: String(cString: strerror(errno)))
+                }
+                done += wrote
             }
         }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(state.out.utf8))
-        pendingBytes -= state.out.utf8.count
-        state.out = ""
+        pendingBytes -= state.out.count
+        state.out.removeAll(keepingCapacity: false)
     }
 
     /// Writes every partial statement and a closing line per file; returns the files, sorted.
     mutating func finish() throws -> [String] {
-        for file in order {
-            let state = tables[file]!
+        for state in order {
             flushKeys(state)
             flushUnions(state)
             let closing = "-- \(state.rows) inconsistent \(state.rows == 1 ? "row" : "rows") in \(state.statements) \(state.statements == 1 ? "statement" : "statements")\n"
-            state.out += closing
+            state.out += closing.utf8
             pendingBytes += closing.utf8.count
-            try append(file)
+            try append(state)
         }
-        return order.map { "recheck/" + $0 }.sorted()
+        return order.map { "recheck/" + $0.name }.sorted()
     }
 }
