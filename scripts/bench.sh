@@ -2,7 +2,7 @@
 # Benchmark (issue 10): drs-report against a C floor and a Python yardstick, side by side, on
 # generated estates. Speed is measured here, never in tests; run it on a quiet machine.
 #
-#   scripts/bench.sh [--runs N] [--estate NAME]... [--quick] [--no-build]
+#   scripts/bench.sh [--runs N] [--estate NAME]... [--quick] [--no-diff] [--no-build]
 #
 #   --runs N        runs of each command on each estate (default 3); the table shows every run
 #                   and the medians
@@ -13,12 +13,13 @@
 #                                    compact bodies of 1,000 rows, two-column keys, 90-character SELECTs
 #                     project-small, wide-small   the same shapes at 20,000 rows, to try the script
 #   --quick         skip drs-report's runs of one format alone
+#   --no-diff       skip the timing of `drs-report diff` at the end
 #   --no-build      use the existing .build/release/drs-report instead of building it
 #
-# Last, `drs-report diff` is timed on the first estate against itself and against the second (issue 12).
+# Last (unless --no-diff), `drs-report diff` is timed on the first estate against itself and against the second (issue 12).
 #
 # On each estate, each run is, in this order: drs-report with all formats; drs-report with each
-# format alone (--format html|md|csv|json|xlsx); the Python reference (scripts/bench/reference.py:
+# format alone (--format html|md|csv|json|xlsx|sql); the Python reference (scripts/bench/reference.py:
 # json + csv + xlsxwriter constant_memory + html.escape); the C program (scripts/bench/xlsx_floor.c)
 # writing the same Diffs cells through libxlsxwriter, from a cells file prepared untimed
 # (scripts/bench/cells.py). Wall time and peak RSS come from /usr/bin/time -f '%e %M'.
@@ -28,7 +29,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '5,27p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '5,28p' "$0" | sed 's/^# \{0,1\}//'; }
 
 declare -A shapes=(
   [project]="--tables 10000 --diffs 1000000"
@@ -38,6 +39,7 @@ declare -A shapes=(
 )
 runs=3
 quick=0
+diff=1
 build=1
 estates=()
 while (($#)); do
@@ -47,6 +49,7 @@ while (($#)); do
     --estate) estates+=("${2:?--estate needs a name}"); shift 2 ;;
     --estate=*) estates+=("${1#--estate=}"); shift ;;
     --quick) quick=1; shift ;;
+    --no-diff) diff=0; shift ;;
     --no-build) build=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
@@ -158,7 +161,7 @@ if drs:
 EOF
 }
 
-formats=(html md csv json xlsx)
+formats=(html md csv json xlsx sql)
 ((quick)) && formats=()
 for estate in "${estates[@]}"; do
   prepare "$estate"
@@ -184,6 +187,7 @@ done
 # Each estate is rendered once, json only, untimed; then `drs-report diff` is timed on an estate
 # against itself (every row remains) and, with two estates, on the first against the second (every
 # row of one is fixed and every row of the other is new; --allow-different-jobs, since their tables differ).
+((diff)) || exit 0
 for estate in "${estates[@]}"; do
   "$bin" render "$cache/$estate" --out "$work/json-$estate" --now 2026-11-21T00:00:00Z --format json --quiet
 done
