@@ -140,6 +140,7 @@ for e, tool, run, wall, rss in rows:
         runs.setdefault(tool, []).append((float(wall), int(rss)))
 names = {"all": "drs-report, all formats", "html": "drs-report --format html", "md": "drs-report --format md",
          "csv": "drs-report --format csv", "json": "drs-report --format json", "xlsx": "drs-report --format xlsx",
+         "sql": "drs-report --format sql",
          "python": "Python reference", "c": "C + libxlsxwriter (Diffs cells)"}
 median = {t: (statistics.median(w for w, _ in v), statistics.median(r for _, r in v) / 1024) for t, v in runs.items()}
 print(f"\n| {estate} | runs (wall s) | median wall | median peak RSS |")
