@@ -1,6 +1,11 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// CI builds the project's own targets with warnings as errors (`DRS_REPORT_STRICT=1`, set by
+/// .ci/run); dependencies keep their warnings. Local builds are not held up by a new warning of a
+/// newer toolchain.
+let strict: [SwiftSetting] = Context.environment["DRS_REPORT_STRICT"] == "1" ? [.unsafeFlags(["-warnings-as-errors"])] : []
+
 let package = Package(
     name: "drs-report",
     platforms: [.macOS(.v13)],
@@ -26,67 +31,85 @@ let package = Package(
         ),
         .target(
             name: "XLSXWriter",
-            dependencies: ["CXlsxWriter"]
+            dependencies: ["CXlsxWriter"],
+            swiftSettings: strict
         ),
         // One system call Foundation does not offer: renameat2(RENAME_EXCHANGE), for swapping a
         // finished output folder into place atomically.
         .target(name: "CSystemShims"),
         // Reads templates/ at build time so the binary works from any directory.
-        .executableTarget(name: "embed-templates"),
+        .executableTarget(name: "embed-templates", swiftSettings: strict),
         .plugin(
             name: "EmbedTemplates",
             capability: .buildTool(),
             dependencies: ["embed-templates"]
         ),
+        // One JSON stack for the library, the client and the emulator: an ordered value with exact
+        // numbers, a parser whose errors carry line and column, paths, a writer and a byte scanner.
+        .target(name: "DRSJSON", swiftSettings: strict),
+        // DRS's own names: body keys, task and export status words, v3 integer codes.
+        .target(name: "DRSWire", swiftSettings: strict),
         .target(
             name: "DRSReport",
             dependencies: [
+                "DRSJSON",
+                "DRSWire",
                 "XLSXWriter",
                 "CSystemShims",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            swiftSettings: strict,
             plugins: ["EmbedTemplates"]
         ),
         // A DRS-compatible HTTP server for tests and demos.
         .target(
             name: "DRSEmulator",
             dependencies: [
+                "DRSJSON",
                 "DRSReport",
+                "DRSWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "drs-emulator",
             dependencies: [
                 "DRSEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "drs-report",
             dependencies: [
                 "DRSReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "XLSXWriterTests",
             dependencies: [
                 "XLSXWriter",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "DRSReportTests",
             dependencies: [
+                "DRSJSON",
                 "DRSReport",
+                "DRSWire",
                 "DRSEmulator",
                 "drs-report",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
-            exclude: ["Golden", "Fixtures", "CLICases"]
+            exclude: ["Golden", "Fixtures", "CLICases"],
+            swiftSettings: strict
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,5 @@
+import DRSWire
+import DRSJSON
 import DRSReport
 import Foundation
 
@@ -67,28 +69,28 @@ struct TaskCatalog: Sendable {
     var tasks: [DatasetTask] = []
 
     init(store: LogicalStore) {
-        let listQuery = ["type": "compare", "compare_type": "data_compare", "query_type": "list"]
+        let listQuery = [Wire.Key.type: "compare", Wire.Key.compareType: "data_compare", Wire.Key.queryType: "list"]
         if let entry = store.entry(method: "GET", path: store.jobPath, query: listQuery), case .paged(let paged) = entry.body {
             for index in 0..<paged.items.count {
-                guard let item = try? EJSON.parse(paged.items.item(index)), let id = item["id"]?.stringValue else { continue }
-                let kind: TaskKind = item["type"]?.stringValue == "contents" ? .contents : .lines
+                guard let item = try? JSONValue.parse(paged.items.item(index)), let id = item[Wire.Key.id]?.stringValue else { continue }
+                let kind: TaskKind = item[Wire.Key.type]?.stringValue == "contents" ? .contents : .lines
                 tasks.append(DatasetTask(
-                    id: id, kind: kind, startTime: item["start_time"]?.stringValue ?? "", status: item["status"]?.stringValue ?? "",
-                    exportStatus: item["export_status"]?.stringValue ?? "INIT", reportRemainSeconds: item["report_remain_seconds"]?.int64Value ?? -1))
+                    id: id, kind: kind, startTime: item[Wire.Key.startTime]?.stringValue ?? "", status: item[Wire.Key.status]?.stringValue ?? "",
+                    exportStatus: item[Wire.Key.exportStatus]?.stringValue ?? Wire.ExportStatus.initial, reportRemainSeconds: item[Wire.Key.reportRemainSeconds]?.wholeNumber ?? -1))
             }
         }
         for entry in store.orderedEntries
-        where entry.path == store.jobPath && entry.query["compare_type"] == "object_compare" && entry.query["query_type"] == "overview"
+        where entry.path == store.jobPath && entry.query[Wire.Key.compareType] == "object_compare" && entry.query[Wire.Key.queryType] == "overview"
             && (200..<300).contains(entry.status)
         {
-            guard case .plain(let bytes) = entry.body, let body = try? EJSON.parse(bytes),
-                  let info = body.value(at: ["job", "compare_result", "objects_compare_overview_info"])
+            guard case .plain(let bytes) = entry.body, let body = try? JSONValue.parse(bytes),
+                  let info = body.value(at: [Wire.Key.job, Wire.Key.compareResult, Wire.Key.objectsCompareOverviewInfo])
             else { continue }
-            guard let id = info["compare_job_id"]?.stringValue ?? entry.query["compare_task_id"], !tasks.contains(where: { $0.id == id }) else { continue }
+            guard let id = info[Wire.Key.compareJobId]?.stringValue ?? entry.query[Wire.Key.compareTaskId], !tasks.contains(where: { $0.id == id }) else { continue }
             tasks.append(DatasetTask(
-                id: id, kind: .objects, startTime: info["create_time"]?.stringValue ?? info["start_time"]?.stringValue ?? "",
-                status: info["status"]?.stringValue ?? "", exportStatus: info["export_status"]?.stringValue ?? "INIT",
-                reportRemainSeconds: info["report_remain_seconds"]?.int64Value ?? -1))
+                id: id, kind: .objects, startTime: info[Wire.Key.createTime]?.stringValue ?? info[Wire.Key.startTime]?.stringValue ?? "",
+                status: info[Wire.Key.status]?.stringValue ?? "", exportStatus: info[Wire.Key.exportStatus]?.stringValue ?? Wire.ExportStatus.initial,
+                reportRemainSeconds: info[Wire.Key.reportRemainSeconds]?.wholeNumber ?? -1))
         }
     }
 

@@ -1,3 +1,5 @@
+import DRSWire
+import DRSJSON
 import DRSReport
 import Foundation
 
@@ -97,9 +99,9 @@ final class Engine: @unchecked Sendable {
 
         if let failure = authenticate(request, now: now()) {
             return .reply(finish(Self.json(401, .object([
-                ("error_code", .string("APIGW.0301")),
-                ("error_msg", .string("Incorrect IAM authentication information: \(failure)")),
-                ("request_id", .string(requestId)),
+                (Wire.Key.errorCode, .string("APIGW.0301")),
+                (Wire.Key.errorMsg, .string("Incorrect IAM authentication information: \(failure)")),
+                (Wire.Key.requestId, .string(requestId)),
             ]))))
         }
 
@@ -110,9 +112,9 @@ final class Engine: @unchecked Sendable {
             case .throttle:
                 let retry = fault.delay ?? 1
                 var reply = Self.json(429, .object([
-                    ("error_code", .string("APIGW.0308")),
-                    ("error_msg", .string("The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 minute")),
-                    ("request_id", .string(requestId)),
+                    (Wire.Key.errorCode, .string("APIGW.0308")),
+                    (Wire.Key.errorMsg, .string("The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 minute")),
+                    (Wire.Key.requestId, .string(requestId)),
                 ]))
                 reply.headers.append(("Retry-After", String(Int(retry.rounded(.up)))))
                 return .reply(finish(reply))
@@ -217,13 +219,13 @@ final class Engine: @unchecked Sendable {
 
         var offset = 0
         var limit: Int?
-        if let text = query["offset"] {
+        if let text = query[Wire.Key.offset] {
             guard let value = Int(text), value >= 0 else {
                 return Self.drsError(400, "DRS.M00210", "The value of parameter offset is invalid.")
             }
             offset = value
         }
-        if let text = query["limit"] {
+        if let text = query[Wire.Key.limit] {
             guard let value = Int(text), value >= 1 else {
                 return Self.drsError(400, "DRS.M00210", "The value of parameter limit is invalid.")
             }
@@ -276,10 +278,10 @@ final class Engine: @unchecked Sendable {
     /// A stored response, exactly or (without compare_task_id) the newest task's; paged lists sliced.
     func lookup(method: String, path: String, query: [String: String], page: Paging) -> EmuReply? {
         var entry = store.entry(method: method, path: path, query: query)
-        if entry == nil, query["compare_task_id"] == nil {
+        if entry == nil, query[Wire.Key.compareTaskId] == nil {
             let candidates = store.entriesIgnoringTask(method: method, path: path, query: query)
             entry = candidates.max { lhs, rhs in
-                (catalog.task(lhs.query["compare_task_id"] ?? "")?.startTime ?? "") <= (catalog.task(rhs.query["compare_task_id"] ?? "")?.startTime ?? "")
+                (catalog.task(lhs.query[Wire.Key.compareTaskId] ?? "")?.startTime ?? "") <= (catalog.task(rhs.query[Wire.Key.compareTaskId] ?? "")?.startTime ?? "")
             }
         }
         guard let entry else { return nil }
@@ -299,23 +301,23 @@ final class Engine: @unchecked Sendable {
 
     // MARK: - Job detail
 
-    static let dataListQuery = ["type": "compare", "compare_type": "data_compare", "query_type": "list"]
+    static let dataListQuery = [Wire.Key.type: "compare", Wire.Key.compareType: "data_compare", Wire.Key.queryType: "list"]
 
     func jobDetail(path: String, query: [String: String], page: Paging, now: Date) -> EmuReply {
-        if query["type"] == "compare", query["compare_type"] == "data_compare", query["query_type"] == "list" {
+        if query[Wire.Key.type] == "compare", query[Wire.Key.compareType] == "data_compare", query[Wire.Key.queryType] == "list" {
             return dataList(query: query, page: page, now: now) ?? unknown("GET", path, query)
         }
-        if query["type"] == "compare", query["compare_type"] == "object_compare", query["query_type"] == "overview" {
+        if query[Wire.Key.type] == "compare", query[Wire.Key.compareType] == "object_compare", query[Wire.Key.queryType] == "overview" {
             return objectOverview(path: path, query: query, now: now)
         }
-        if query["type"] == "detail", query.count == 1, store.entry(method: "GET", path: path, query: query) == nil {
+        if query[Wire.Key.type] == "detail", query.count == 1, store.entry(method: "GET", path: path, query: query) == nil {
             // A replayed archive from before `fetch` asked for the job itself: answer with what the archive knows.
             return Self.json(200, DatasetGenerator.jobDetail(jobId: store.jobId, projectId: store.projectId, name: "replayed-\(store.jobId.prefix(8))"))
         }
-        if let taskId = query["compare_task_id"], let created = createdTask(taskId) {
+        if let taskId = query[Wire.Key.compareTaskId], let created = createdTask(taskId) {
             guard let base = created.base else { return unknown("GET", path, query) }
             var aliased = query
-            aliased["compare_task_id"] = base
+            aliased[Wire.Key.compareTaskId] = base
             guard var reply = lookup(method: "GET", path: path, query: aliased, page: page) else { return unknown("GET", path, query) }
             reply.body = Self.replacing(base, with: created.id, in: reply.body)
             return reply
@@ -326,8 +328,8 @@ final class Engine: @unchecked Sendable {
     func createdTask(_ id: String) -> CreatedTask? { locked { $0.created.first { $0.id == id } } }
 
     func status(of task: CreatedTask, now: Date) -> String {
-        if task.cancelledAt != nil { return "CANCELLED" }
-        return now.timeIntervalSince(task.created) < config.taskDuration ? "RUNNING" : "SUCCESSFUL"
+        if task.cancelledAt != nil { return Wire.TaskStatus.cancelled }
+        return now.timeIntervalSince(task.created) < config.taskDuration ? Wire.TaskStatus.running : Wire.TaskStatus.successful
     }
 
     func progress(of task: CreatedTask, now: Date) -> Double {
@@ -340,8 +342,8 @@ final class Engine: @unchecked Sendable {
     func exportState(taskId: String, recorded: (String, Int64), now: Date) -> (String, Int64) {
         guard let requested = locked({ $0.exports[taskId] }) else { return recorded }
         let elapsed = now.timeIntervalSince(requested)
-        if elapsed < config.taskDuration { return ("EXPORTING", -1) }
-        return ("EXPORT_COMPLETE", Int64(max(0, Self.reportValidity - (elapsed - config.taskDuration)).rounded(.down)))
+        if elapsed < config.taskDuration { return (Wire.ExportStatus.exporting, -1) }
+        return (Wire.ExportStatus.complete, Int64(max(0, Self.reportValidity - (elapsed - config.taskDuration)).rounded(.down)))
     }
 
     func dataList(query: [String: String], page: Paging, now: Date) -> EmuReply? {
@@ -354,8 +356,8 @@ final class Engine: @unchecked Sendable {
                 base = paged
             case .plain(let bytes):
                 // A list recorded without paging: page it here so created tasks can be appended.
-                let path = ["job", "compare_result", "data_compare_task_list"]
-                guard (200..<300).contains(entry.status), let body = try? EJSON.parse(bytes), let rows = body.value(at: path)?.arrayValue else {
+                let path = [Wire.Key.job, Wire.Key.compareResult, Wire.Key.dataCompareTaskList]
+                guard (200..<300).contains(entry.status), let body = try? JSONValue.parse(bytes), let rows = body.value(at: path)?.arrayValue else {
                     return render(entry, page: page)
                 }
                 var items = ItemList()
@@ -367,15 +369,15 @@ final class Engine: @unchecked Sendable {
         let baseCount = base?.items.count ?? 0
         let total = baseCount + created.count
         let limit = page.limit ?? (base?.recordedPaged == false ? max(1, total) : 10)
-        var items: [EJSON] = []
+        var items: [JSONValue] = []
         if page.offset < total {
             for index in page.offset..<min(total, page.offset + limit) {
                 if index < baseCount, let base {
-                    var item = try? EJSON.parse(base.items.item(index))
-                    if let parsed = item, let id = parsed["id"]?.stringValue, let task = catalog.task(id) {
+                    var item = try? JSONValue.parse(base.items.item(index))
+                    if let parsed = item, let id = parsed[Wire.Key.id]?.stringValue, let task = catalog.task(id) {
                         let (status, remain) = exportState(taskId: id, recorded: (task.exportStatus, task.reportRemainSeconds), now: now)
                         if status != task.exportStatus || remain != task.reportRemainSeconds {
-                            item = parsed.setting(["export_status"], to: .string(status)).setting(["report_remain_seconds"], to: .int(remain))
+                            item = parsed.setting([Wire.Key.exportStatus], to: .string(status)).setting([Wire.Key.reportRemainSeconds], to: .int(remain))
                         }
                     }
                     items.append(item.map { .raw($0.compactBytes) } ?? .raw(Array(base.items.item(index))))
@@ -384,62 +386,62 @@ final class Engine: @unchecked Sendable {
                 }
             }
         }
-        let recordedTotal = base?.envelope.value(at: ["job", "total_count"])?.int64Value.map(Int.init) ?? baseCount
-        var envelope = base?.envelope ?? .object([("job", .object([
-            ("id", .string(store.jobId)), ("total_count", .int(0)), ("compare_result", .object([("data_compare_task_list", .array([]))])),
+        let recordedTotal = base?.envelope.value(at: [Wire.Key.job, Wire.Key.totalCount])?.wholeNumber.map(Int.init) ?? baseCount
+        var envelope = base?.envelope ?? .object([(Wire.Key.job, .object([
+            (Wire.Key.id, .string(store.jobId)), (Wire.Key.totalCount, .int(0)), (Wire.Key.compareResult, .object([(Wire.Key.dataCompareTaskList, .array([]))])),
         ]))])
-        let path = base?.arrayPath ?? ["job", "compare_result", "data_compare_task_list"]
-        envelope = envelope.setting(["job", "total_count"], to: .int(max(recordedTotal, baseCount) + created.count))
+        let path = base?.arrayPath ?? [Wire.Key.job, Wire.Key.compareResult, Wire.Key.dataCompareTaskList]
+        envelope = envelope.setting([Wire.Key.job, Wire.Key.totalCount], to: .int(max(recordedTotal, baseCount) + created.count))
         return Self.json(200, envelope.setting(path, to: .array(items)))
     }
 
-    func createdListItem(_ task: CreatedTask, now: Date) -> EJSON {
+    func createdListItem(_ task: CreatedTask, now: Date) -> JSONValue {
         let status = status(of: task, now: now)
-        var members: [(String, EJSON)] = [
-            ("id", .string(task.id)), ("type", .string(task.kind.rawValue)), ("start_time", .string(Self.iso(task.created))),
+        var members: [(String, JSONValue)] = [
+            (Wire.Key.id, .string(task.id)), (Wire.Key.type, .string(task.kind.rawValue)), (Wire.Key.startTime, .string(Self.iso(task.created))),
         ]
-        if status == "SUCCESSFUL" {
-            members.append(("end_time", .string(Self.iso(task.created.addingTimeInterval(config.taskDuration)))))
+        if status == Wire.TaskStatus.successful {
+            members.append((Wire.Key.endTime, .string(Self.iso(task.created.addingTimeInterval(config.taskDuration)))))
         } else if let cancelled = task.cancelledAt {
-            members.append(("end_time", .string(Self.iso(cancelled))))
+            members.append((Wire.Key.endTime, .string(Self.iso(cancelled))))
         }
-        let (export, remain) = exportState(taskId: task.id, recorded: ("INIT", -1), now: now)
+        let (export, remain) = exportState(taskId: task.id, recorded: (Wire.ExportStatus.initial, -1), now: now)
         members += [
-            ("status", .string(status)), ("compute_type", .string("drs")), ("export_status", .string(export)),
-            ("report_remain_seconds", .int(remain)), ("compare_job_tag", .object([])),
+            (Wire.Key.status, .string(status)), (Wire.Key.computeType, .string("drs")), (Wire.Key.exportStatus, .string(export)),
+            (Wire.Key.reportRemainSeconds, .int(remain)), (Wire.Key.compareJobTag, .object([])),
         ]
-        return .object(members)
+        return .object(JSONObject(members))
     }
 
     func objectOverview(path: String, query: [String: String], now: Date) -> EmuReply {
-        let wanted = query["compare_task_id"]
+        let wanted = query[Wire.Key.compareTaskId]
         let created: CreatedTask? = locked { state in
             if let wanted { return state.created.first { $0.id == wanted && $0.kind == .objects } }
             return state.created.last { $0.kind == .objects }
         }
         if let created {
             var aliased = query
-            aliased["compare_task_id"] = created.base
+            aliased[Wire.Key.compareTaskId] = created.base
             let recorded = created.base.flatMap { _ in lookup(method: "GET", path: path, query: aliased, page: Paging(offset: 0, limit: nil)) }
-            var body: EJSON = .object([("job", .object([("id", .string(store.jobId)), ("compare_result", .object([
-                ("objects_compare_overview_info", .object([("compare_results", .array([]))])),
+            var body: JSONValue = .object([(Wire.Key.job, .object([(Wire.Key.id, .string(store.jobId)), (Wire.Key.compareResult, .object([
+                (Wire.Key.objectsCompareOverviewInfo, .object([(Wire.Key.compareResults, .array([]))])),
             ]))]))])
-            if let recorded, (200..<300).contains(recorded.status), let parsed = try? EJSON.parse(Self.replacing(created.base ?? "", with: created.id, in: recorded.body)) {
+            if let recorded, (200..<300).contains(recorded.status), let parsed = try? JSONValue.parse(Self.replacing(created.base ?? "", with: created.id, in: recorded.body)) {
                 body = parsed
             }
-            let infoPath = ["job", "compare_result", "objects_compare_overview_info"]
+            let infoPath = [Wire.Key.job, Wire.Key.compareResult, Wire.Key.objectsCompareOverviewInfo]
             let status = status(of: created, now: now)
             var info = body.value(at: infoPath) ?? .object([])
-            if status != "SUCCESSFUL", let rows = info["compare_results"]?.arrayValue {
-                info = info.setting(["compare_results"], to: .array(rows.map { $0.setting(["status"], to: .string(status == "RUNNING" ? "COMPARING" : "CAN_NOT_COMPARE")) }))
+            if status != Wire.TaskStatus.successful, let rows = info[Wire.Key.compareResults]?.arrayValue {
+                info = info.setting([Wire.Key.compareResults], to: .array(rows.map { $0.setting([Wire.Key.status], to: .string(status == Wire.TaskStatus.running ? Wire.ResultStatus.comparing : Wire.ResultStatus.canNotCompare)) }))
             }
-            let (export, remain) = exportState(taskId: created.id, recorded: ("INIT", -1), now: now)
-            info = info.setting(["create_time"], to: .string(Self.iso(created.created)))
-                .setting(["start_time"], to: .string(Self.iso(created.created)))
-                .setting(["status"], to: .string(status))
-                .setting(["export_status"], to: .string(export))
-                .setting(["report_remain_seconds"], to: .int(remain))
-                .setting(["compare_job_id"], to: .string(created.id))
+            let (export, remain) = exportState(taskId: created.id, recorded: (Wire.ExportStatus.initial, -1), now: now)
+            info = info.setting([Wire.Key.createTime], to: .string(Self.iso(created.created)))
+                .setting([Wire.Key.startTime], to: .string(Self.iso(created.created)))
+                .setting([Wire.Key.status], to: .string(status))
+                .setting([Wire.Key.exportStatus], to: .string(export))
+                .setting([Wire.Key.reportRemainSeconds], to: .int(remain))
+                .setting([Wire.Key.compareJobId], to: .string(created.id))
             return Self.json(200, body.setting(infoPath, to: info))
         }
         if let wanted, catalog.task(wanted) == nil, store.entry(method: "GET", path: path, query: query) == nil {
@@ -449,13 +451,13 @@ final class Engine: @unchecked Sendable {
             return unknown("GET", path, query)
         }
         // Exports requested in this session show in the overview.
-        let infoPath = ["job", "compare_result", "objects_compare_overview_info"]
-        if (200..<300).contains(reply.status), let body = try? EJSON.parse(reply.body), let info = body.value(at: infoPath),
-           let id = info["compare_job_id"]?.stringValue, let task = catalog.task(id)
+        let infoPath = [Wire.Key.job, Wire.Key.compareResult, Wire.Key.objectsCompareOverviewInfo]
+        if (200..<300).contains(reply.status), let body = try? JSONValue.parse(reply.body), let info = body.value(at: infoPath),
+           let id = info[Wire.Key.compareJobId]?.stringValue, let task = catalog.task(id)
         {
             let (export, remain) = exportState(taskId: id, recorded: (task.exportStatus, task.reportRemainSeconds), now: now)
             if export != task.exportStatus || remain != task.reportRemainSeconds {
-                let patched = info.setting(["export_status"], to: .string(export)).setting(["report_remain_seconds"], to: .int(remain))
+                let patched = info.setting([Wire.Key.exportStatus], to: .string(export)).setting([Wire.Key.reportRemainSeconds], to: .int(remain))
                 reply.body = body.setting(infoPath, to: patched).compactBytes
             }
         }
@@ -467,12 +469,12 @@ final class Engine: @unchecked Sendable {
     func compareProgress(path: String, taskId: String, now: Date) -> EmuReply {
         if let task = createdTask(taskId) {
             let progress = progress(of: task, now: now)
-            let running = status(of: task, now: now) == "RUNNING"
+            let running = status(of: task, now: now) == Wire.TaskStatus.running
             return Self.json(200, .object([
-                ("full_info", .object([
-                    ("progress", .decimal(progress)), ("src_speed", .string(running ? "12.40MB/s" : "0.00B/s")), ("recheck_entities", .int(0)),
+                (Wire.Key.fullInfo, .object([
+                    (Wire.Key.progress, .decimal(progress)), (Wire.Key.srcSpeed, .string(running ? "12.40MB/s" : "0.00B/s")), (Wire.Key.recheckEntities, .int(0)),
                 ])),
-                ("global_info", .object([("src_speed", .string(running ? "12.40MB/s" : "0.00B/s"))])),
+                (Wire.Key.globalInfo, .object([(Wire.Key.srcSpeed, .string(running ? "12.40MB/s" : "0.00B/s"))])),
             ]))
         }
         if let reply = lookup(method: "GET", path: path, query: [:], page: Paging(offset: 0, limit: nil)) { return reply }
@@ -482,39 +484,39 @@ final class Engine: @unchecked Sendable {
     // MARK: - Creating tasks
 
     func createCompareTask(_ data: Data, now: Date) -> EmuReply {
-        guard let body = try? EJSON.parse(data), case .object = body else {
+        guard let body = try? JSONValue.parse(data), case .object = body else {
             return Self.drsError(400, "DRS.M00200", "The request body is not valid JSON.")
         }
-        guard let jobId = body["job_id"]?.stringValue, !jobId.isEmpty else {
+        guard let jobId = body[Wire.Key.jobId]?.stringValue, !jobId.isEmpty else {
             return Self.drsError(400, "DRS.M00201", "The parameter job_id is empty.")
         }
         guard jobId == store.jobId else { return Self.drsError(400, "DRS.M05003", "Task information not found.") }
         var wantsObjects = false
-        switch body["object_level_compare_type"] {
+        switch body[Wire.Key.objectLevelCompareType] {
         case nil, .null?: break
         case .string(let value)? where value.isEmpty: break
-        case .string("objects")?: wantsObjects = true
+        case .string(Wire.Key.objects)?: wantsObjects = true
         default: return Self.drsError(400, "DRS.M00202", "The value of parameter object_level_compare_type is invalid.")
         }
         var data: (policy: String, kind: TaskKind)?
-        switch body["data_level_compare_info"] {
+        switch body[Wire.Key.dataLevelCompareInfo] {
         case nil, .null?: break
         case let info? where info.arrayValue == nil && info.stringValue == nil:
             guard case .object = info else { return Self.drsError(400, "DRS.M00202", "The value of parameter data_level_compare_info is invalid.") }
-            guard let policy = info["conflict_policy"]?.stringValue, ["cancel", "keep"].contains(policy) else {
+            guard let policy = info[Wire.Key.conflictPolicy]?.stringValue, ["cancel", "keep"].contains(policy) else {
                 return Self.drsError(400, "DRS.M00202", "The value of parameter conflict_policy is invalid.")
             }
-            guard let type = info["compare_type"]?.stringValue, let kind = TaskKind(rawValue: type), kind != .objects else {
+            guard let type = info[Wire.Key.compareType]?.stringValue, let kind = TaskKind(rawValue: type), kind != .objects else {
                 return Self.drsError(400, "DRS.M00202", "The value of parameter compare_type is invalid.")
             }
-            switch info["compare_object_infos"] {
+            switch info[Wire.Key.compareObjectInfos] {
             case nil, .null?: break
             case .array(let objects)?:
                 for object in objects {
-                    guard object["db_name"]?.stringValue?.isEmpty == false else {
+                    guard object[Wire.Key.dbName]?.stringValue?.isEmpty == false else {
                         return Self.drsError(400, "DRS.M00202", "The value of parameter compare_object_infos.db_name is invalid.")
                     }
-                    if let tables = object["table_name"], case .null = tables {} else if let tables = object["table_name"],
+                    if let tables = object[Wire.Key.tableName], case .null = tables {} else if let tables = object[Wire.Key.tableName],
                         tables.arrayValue?.allSatisfy({ $0.stringValue != nil }) != true
                     {
                         return Self.drsError(400, "DRS.M00202", "The value of parameter compare_object_infos.table_name is invalid.")
@@ -528,7 +530,7 @@ final class Engine: @unchecked Sendable {
             return Self.drsError(400, "DRS.M00202", "The value of parameter data_level_compare_info is invalid.")
         }
 
-        var members: [(String, EJSON)] = [("job_id", .string(store.jobId))]
+        var members: [(String, JSONValue)] = [(Wire.Key.jobId, .string(store.jobId))]
         let duration = config.taskDuration
         let objectBase = catalog.newest(.objects)?.id
         let dataBase = data.flatMap { catalog.newest($0.kind)?.id }
@@ -536,7 +538,7 @@ final class Engine: @unchecked Sendable {
             if wantsObjects {
                 let id = state.idRandom.uuid()
                 state.created.append(CreatedTask(id: id, kind: .objects, base: objectBase, created: now))
-                members.append(("object_level_compare_create_result", .object([("compare_task_id", .string(id))])))
+                members.append((Wire.Key.objectLevelCompareCreateResult, .object([(Wire.Key.compareTaskId, .string(id))])))
             }
             if let data {
                 let unfinished = state.created.indices.filter { index in
@@ -544,19 +546,19 @@ final class Engine: @unchecked Sendable {
                     return task.kind != .objects && task.cancelledAt == nil && now.timeIntervalSince(task.created) < duration
                 }
                 if !unfinished.isEmpty, data.policy == "keep" {
-                    members.append(("data_level_compare_create_result", .object([
-                        ("error_code", .string("DRS.M01504")),
-                        ("error_msg", .string("An unfinished data-level comparison task \(state.created[unfinished[0]].id) exists; it was kept and no new task was created.")),
+                    members.append((Wire.Key.dataLevelCompareCreateResult, .object([
+                        (Wire.Key.errorCode, .string("DRS.M01504")),
+                        (Wire.Key.errorMsg, .string("An unfinished data-level comparison task \(state.created[unfinished[0]].id) exists; it was kept and no new task was created.")),
                     ])))
                 } else {
                     for index in unfinished { state.created[index].cancelledAt = now }
                     let id = state.idRandom.uuid()
                     state.created.append(CreatedTask(id: id, kind: data.kind, base: dataBase, created: now))
-                    members.append(("data_level_compare_create_result", .object([("compare_task_id", .string(id))])))
+                    members.append((Wire.Key.dataLevelCompareCreateResult, .object([(Wire.Key.compareTaskId, .string(id))])))
                 }
             }
         }
-        return Self.json(200, .object(members))
+        return Self.json(200, .object(JSONObject(members)))
     }
 
     // MARK: - Result files
@@ -583,10 +585,10 @@ final class Engine: @unchecked Sendable {
             return .failure(EmuFailure(reply: Self.drsError(400, "DRS.M00201", "The parameter compare_job_id is empty.")))
         }
         if let created = createdTask(id), created.kind == kind {
-            return .success((id, status(of: created, now: now) == "SUCCESSFUL", exportState(taskId: id, recorded: ("INIT", -1), now: now)))
+            return .success((id, status(of: created, now: now) == Wire.TaskStatus.successful, exportState(taskId: id, recorded: (Wire.ExportStatus.initial, -1), now: now)))
         }
         if let task = catalog.task(id), task.kind == kind {
-            let finished = task.status == "SUCCESSFUL"
+            let finished = task.status == Wire.TaskStatus.successful
             return .success((id, finished, exportState(taskId: id, recorded: (task.exportStatus, task.reportRemainSeconds), now: now)))
         }
         return .failure(EmuFailure(reply: Self.drsError(400, "DRS.M05003", "Task information not found.")))
@@ -599,14 +601,14 @@ final class Engine: @unchecked Sendable {
     func downloadResult(path: String, query: [String: String], body: Data, now: Date) -> EmuReply {
         if let recorded = lookup(method: "GET", path: path, query: query, page: Paging(offset: 0, limit: nil)) { return recorded }
         // The SDK may also send the parameters as a JSON body.
-        let fromBody = (try? EJSON.parse(body)) ?? .null
-        let compareType = query["compare_type"] ?? fromBody["compare_type"]?.stringValue
-        let taskId = query["compare_job_id"] ?? fromBody["compare_job_id"]?.stringValue
+        let fromBody = (try? JSONValue.parse(body)) ?? .null
+        let compareType = query[Wire.Key.compareType] ?? fromBody[Wire.Key.compareType]?.stringValue
+        let taskId = query[Wire.Key.compareJobId] ?? fromBody[Wire.Key.compareJobId]?.stringValue
         switch resultTask(compareType: compareType, taskId: taskId, now: now) {
         case .failure(let failure):
             return failure.reply
         case .success(let task):
-            guard task.export.0 == "EXPORT_COMPLETE", task.export.1 >= 0 else {
+            guard task.export.0 == Wire.ExportStatus.complete, task.export.1 >= 0 else {
                 return Self.drsError(400, "DRS.M00304",
                     "The comparison result file is not available (export_status \(task.export.0), report_remain_seconds \(task.export.1)); export it first.")
             }
@@ -619,10 +621,10 @@ final class Engine: @unchecked Sendable {
     }
 
     func exportResult(_ data: Data, now: Date) -> EmuReply {
-        guard let body = try? EJSON.parse(data), case .object = body else {
+        guard let body = try? JSONValue.parse(data), case .object = body else {
             return Self.drsError(400, "DRS.M00200", "The request body is not valid JSON.")
         }
-        switch resultTask(compareType: body["compare_type"]?.stringValue, taskId: body["compare_job_id"]?.stringValue, now: now) {
+        switch resultTask(compareType: body[Wire.Key.compareType]?.stringValue, taskId: body[Wire.Key.compareJobId]?.stringValue, now: now) {
         case .failure(let failure):
             return failure.reply
         case .success(let task):
@@ -638,12 +640,12 @@ final class Engine: @unchecked Sendable {
 
     static let jsonType = "application/json;charset=UTF-8"
 
-    static func json(_ status: Int, _ body: EJSON) -> EmuReply {
+    static func json(_ status: Int, _ body: JSONValue) -> EmuReply {
         EmuReply(status: status, headers: [("Content-Type", jsonType)], body: body.compactBytes)
     }
 
     static func drsError(_ status: Int, _ code: String, _ message: String) -> EmuReply {
-        json(status, .object([("error_code", .string(code)), ("error_msg", .string(message))]))
+        json(status, .object([(Wire.Key.errorCode, .string(code)), (Wire.Key.errorMsg, .string(message))]))
     }
 
     static func iso(_ date: Date) -> String {

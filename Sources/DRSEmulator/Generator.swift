@@ -1,3 +1,5 @@
+import DRSWire
+import DRSJSON
 import Foundation
 
 /// A small, portable, seeded generator (SplitMix64): the same seed gives the same numbers on every platform.
@@ -161,36 +163,36 @@ enum DatasetGenerator {
             defer { clock += 1 }
             return iso(baseTime.addingTimeInterval(TimeInterval(clock)))
         }
-        func job(_ compareResult: [(String, EJSON)], total: Int?) -> EJSON {
-            var members: [(String, EJSON)] = [("id", .string(jobId))]
-            if let total { members.append(("total_count", .int(total))) }
-            members.append(("compare_result", .object(compareResult)))
-            return .object([("job", .object(members))])
+        func job(_ compareResult: [(String, JSONValue)], total: Int?) -> JSONValue {
+            var members: [(String, JSONValue)] = [(Wire.Key.id, .string(jobId))]
+            if let total { members.append((Wire.Key.totalCount, .int(total))) }
+            members.append((Wire.Key.compareResult, .object(JSONObject(compareResult))))
+            return .object([(Wire.Key.job, .object(JSONObject(members)))])
         }
-        func addList(_ query: [String: String], key: String, items: [EJSON], path: String? = nil, envelope: EJSON? = nil, arrayPath: [String]? = nil) {
+        func addList(_ query: [String: String], key: String, items: [JSONValue], path: String? = nil, envelope: JSONValue? = nil, arrayPath: [String]? = nil) {
             var list = ItemList()
             for item in items { list.append(item) }
             let body = PagedBody(
-                envelope: envelope ?? job([(key, .array([]))], total: items.count), arrayPath: arrayPath ?? ["job", "compare_result", key],
+                envelope: envelope ?? job([(key, .array([]))], total: items.count), arrayPath: arrayPath ?? [Wire.Key.job, Wire.Key.compareResult, key],
                 items: list, recordedPaged: true)
             store.add(StoreEntry(method: "GET", path: path ?? jobPath, query: query, status: 200, receivedAt: received(), body: .paged(body)))
         }
-        func addPlain(_ query: [String: String], _ body: EJSON, path: String? = nil) {
+        func addPlain(_ query: [String: String], _ body: JSONValue, path: String? = nil) {
             store.add(StoreEntry(method: "GET", path: path ?? jobPath, query: query, status: 200, receivedAt: received(), body: .plain(body.prettyBytes)))
         }
-        func compare(_ extra: [String: String]) -> [String: String] { ["type": "compare"].merging(extra) { $1 } }
+        func compare(_ extra: [String: String]) -> [String: String] { [Wire.Key.type: "compare"].merging(extra) { $1 } }
 
         // Data-level task list.
-        let task = { (id: String, type: String, start: String, end: String, export: String, remain: Int) -> EJSON in
+        let task = { (id: String, type: String, start: String, end: String, export: String, remain: Int) -> JSONValue in
             .object([
-                ("id", .string(id)), ("type", .string(type)), ("start_time", .string(start)), ("end_time", .string(end)),
-                ("status", .string("SUCCESSFUL")), ("compute_type", .string("drs")), ("export_status", .string(export)),
-                ("report_remain_seconds", .int(remain)), ("compare_job_tag", .object([])),
+                (Wire.Key.id, .string(id)), (Wire.Key.type, .string(type)), (Wire.Key.startTime, .string(start)), (Wire.Key.endTime, .string(end)),
+                (Wire.Key.status, .string(Wire.TaskStatus.successful)), (Wire.Key.computeType, .string("drs")), (Wire.Key.exportStatus, .string(export)),
+                (Wire.Key.reportRemainSeconds, .int(remain)), (Wire.Key.compareJobTag, .object([])),
             ])
         }
-        addList(compare(["compare_type": "data_compare", "query_type": "list"]), key: "data_compare_task_list", items: [
-            task(linesTask, "lines", "2026-11-20T02:00:03Z", "2026-11-20T02:07:41Z", "EXPORT_COMPLETE", 430_766),
-            task(contentsTask, "contents", "2026-11-20T02:10:00Z", "2026-11-20T03:42:18Z", "INIT", -1),
+        addList(compare([Wire.Key.compareType: "data_compare", Wire.Key.queryType: "list"]), key: Wire.Key.dataCompareTaskList, items: [
+            task(linesTask, "lines", "2026-11-20T02:00:03Z", "2026-11-20T02:07:41Z", Wire.ExportStatus.complete, 430_766),
+            task(contentsTask, "contents", "2026-11-20T02:10:00Z", "2026-11-20T03:42:18Z", Wire.ExportStatus.initial, -1),
         ])
 
         // Object-level comparison.
@@ -203,35 +205,35 @@ enum DatasetGenerator {
         let missingTables = tables.filter { $0.db == missingDB }.count
         let allIndexes = tables.flatMap { t in indexes(t).map { (t, $0.0, $0.1) } }
         let targetIndexes = allIndexes.filter { $0.0.db != missingDB && !$0.2 }.count
-        func overviewRow(_ type: String, _ source: Int, _ target: Int) -> EJSON {
-            .object([("type", .string(type)), ("source_count", .int(source)), ("target_count", .int(target)),
-                     ("status", .string(source == target ? "CONSISTENT" : "INCONSISTENT"))])
+        func overviewRow(_ type: String, _ source: Int, _ target: Int) -> JSONValue {
+            .object([(Wire.Key.type, .string(type)), (Wire.Key.sourceCount, .int(source)), (Wire.Key.targetCount, .int(target)),
+                     (Wire.Key.status, .string(source == target ? "CONSISTENT" : "INCONSISTENT"))])
         }
-        addPlain(compare(["compare_type": "object_compare", "query_type": "overview", "compare_task_id": objectTask]), job([
-            ("objects_compare_overview_info", .object([
-                ("create_time", .string("2026-11-19T22:10:05Z")),
-                ("compare_results", .array([
+        addPlain(compare([Wire.Key.compareType: "object_compare", Wire.Key.queryType: "overview", Wire.Key.compareTaskId: objectTask]), job([
+            (Wire.Key.objectsCompareOverviewInfo, .object([
+                (Wire.Key.createTime, .string("2026-11-19T22:10:05Z")),
+                (Wire.Key.compareResults, .array([
                     overviewRow("DB", nDB, nDB - (missingDB == nil ? 0 : 1)),
                     overviewRow("TABLE", nTables, nTables - missingTables),
                     overviewRow("INDEX", allIndexes.count, targetIndexes),
                 ])),
-                ("start_time", .string("2026-11-19T22:10:09Z")), ("status", .string("SUCCESSFUL")),
-                ("export_status", .string("EXPORT_COMPLETE")), ("report_remain_seconds", .int(266_621)),
-                ("compare_job_id", .string(objectTask)),
+                (Wire.Key.startTime, .string("2026-11-19T22:10:09Z")), (Wire.Key.status, .string(Wire.TaskStatus.successful)),
+                (Wire.Key.exportStatus, .string(Wire.ExportStatus.complete)), (Wire.Key.reportRemainSeconds, .int(266_621)),
+                (Wire.Key.compareJobId, .string(objectTask)),
             ])),
         ], total: nil))
-        func objectRow(_ db: String, _ source: String, _ target: String, _ error: String) -> EJSON {
-            .object([("source_db_name", .string(db)), ("target_db_name", .string(db)), ("source_db_value", .string(source)),
-                     ("target_db_value", .string(target)), ("error_message", .string(error))])
+        func objectRow(_ db: String, _ source: String, _ target: String, _ error: String) -> JSONValue {
+            .object([(Wire.Key.sourceDbName, .string(db)), (Wire.Key.targetDbName, .string(db)), (Wire.Key.sourceDbValue, .string(source)),
+                     (Wire.Key.targetDbValue, .string(target)), (Wire.Key.errorMessage, .string(error))])
         }
-        let objectQuery = { (type: String) in compare(["compare_type": "object_compare", "query_type": "detail", "object_type": type, "compare_task_id": objectTask]) }
-        addList(objectQuery("DB"), key: "objects_compare_detail_infos", items: dbs.enumerated().map { d, name in
+        let objectQuery = { (type: String) in compare([Wire.Key.compareType: "object_compare", Wire.Key.queryType: "detail", Wire.Key.objectType: type, Wire.Key.compareTaskId: objectTask]) }
+        addList(objectQuery("DB"), key: Wire.Key.objectsCompareDetailInfos, items: dbs.enumerated().map { d, name in
             d == missingDB ? objectRow(name, name, "", "The database does not exist in the destination database.") : objectRow(name, name, name, "")
         })
-        addList(objectQuery("TABLE"), key: "objects_compare_detail_infos", items: tables.map { t in
+        addList(objectQuery("TABLE"), key: Wire.Key.objectsCompareDetailInfos, items: tables.map { t in
             t.db == missingDB ? objectRow(dbs[t.db], t.name, "", "The table does not exist in the destination database.") : objectRow(dbs[t.db], t.name, t.name, "")
         })
-        addList(objectQuery("INDEX"), key: "objects_compare_detail_infos", items: allIndexes.map { t, index, missing in
+        addList(objectQuery("INDEX"), key: Wire.Key.objectsCompareDetailInfos, items: allIndexes.map { t, index, missing in
             t.db == missingDB || missing
                 ? objectRow(dbs[t.db], index, "", "The index does not exist in the destination database.") : objectRow(dbs[t.db], index, index, "")
         })
@@ -239,101 +241,101 @@ enum DatasetGenerator {
         // Row comparison.
         let dbDiffs = (0..<nDB).map { d in tablesOf(d).reduce(0) { $0 + tables[$1].diffs } }
         let lineInconsistent = (0..<nDB).map { d in tablesOf(d).contains { tables[$0].onlySource != tables[$0].onlyTarget } }
-        addList(compare(["compare_type": "line_compare", "query_type": "overview", "compare_task_id": linesTask]), key: "line_compare_overview_infos",
+        addList(compare([Wire.Key.compareType: "line_compare", Wire.Key.queryType: "overview", Wire.Key.compareTaskId: linesTask]), key: Wire.Key.lineCompareOverviewInfos,
                 items: dbs.enumerated().map { d, name in
                     let status = d == missingDB ? "TARGET_DB_NOT_EXIST" : (lineInconsistent[d] ? "INCONSISTENT" : "CONSISTENT")
-                    return .object([("source_db_name", .string(name)), ("target_db_name", .string(name)), ("status", .string(status))])
+                    return .object([(Wire.Key.sourceDbName, .string(name)), (Wire.Key.targetDbName, .string(name)), (Wire.Key.status, .string(status))])
                 })
         let failure = "Failed to query the destination database: Lock wait timeout exceeded; try restarting transaction"
         let memory = "Tables that use the MEMORY storage engine cannot be compared."
         for (d, name) in dbs.enumerated() {
-            var compared: [EJSON] = []
-            var uncompared: [EJSON] = []
+            var compared: [JSONValue] = []
+            var uncompared: [JSONValue] = []
             for index in tablesOf(d) {
                 let t = tables[index]
                 let source = t.baseRows + Int64(t.onlySource)
                 let target = t.baseRows + Int64(t.onlyTarget)
                 if d == missingDB {
                     compared.append(.object([
-                        ("source_table_name", .string(t.name)), ("source_row_num", .string(String(source))), ("target_table_name", .string(t.name)),
-                        ("status", .string("TARGET_DB_NOT_EXIST")), ("message", .string("The destination database does not exist.")),
+                        (Wire.Key.sourceTableName, .string(t.name)), (Wire.Key.sourceRowNum, .string(String(source))), (Wire.Key.targetTableName, .string(t.name)),
+                        (Wire.Key.status, .string("TARGET_DB_NOT_EXIST")), (Wire.Key.message, .string("The destination database does not exist.")),
                     ]))
                     continue
                 }
                 switch t.category {
                 case .normal, .huge:
                     compared.append(.object([
-                        ("source_table_name", .string(t.name)), ("source_row_num", .string(String(source))),
-                        ("target_table_name", .string(t.name)), ("target_row_num", .string(String(target))),
-                        ("difference_row_num", .string(String(abs(source - target)))),
-                        ("status", .string(source == target ? "CONSISTENT" : "INCONSISTENT")),
+                        (Wire.Key.sourceTableName, .string(t.name)), (Wire.Key.sourceRowNum, .string(String(source))),
+                        (Wire.Key.targetTableName, .string(t.name)), (Wire.Key.targetRowNum, .string(String(target))),
+                        (Wire.Key.differenceRowNum, .string(String(abs(source - target)))),
+                        (Wire.Key.status, .string(source == target ? "CONSISTENT" : "INCONSISTENT")),
                     ]))
                 case .lineFailure:
                     uncompared.append(.object([
-                        ("source_table_name", .string(t.name)), ("source_row_num", .string(String(source))), ("target_table_name", .string(t.name)),
-                        ("target_row_num", .null), ("difference_row_num", .null), ("status", .string("FAILED_TO_COMPARE")), ("message", .string(failure)),
+                        (Wire.Key.sourceTableName, .string(t.name)), (Wire.Key.sourceRowNum, .string(String(source))), (Wire.Key.targetTableName, .string(t.name)),
+                        (Wire.Key.targetRowNum, .null), (Wire.Key.differenceRowNum, .null), (Wire.Key.status, .string("FAILED_TO_COMPARE")), (Wire.Key.message, .string(failure)),
                     ]))
                 case .memoryEngine:
                     uncompared.append(.object([
-                        ("source_table_name", .string(t.name)), ("target_table_name", .string(t.name)),
-                        ("status", .string("CAN_NOT_COMPARE")), ("message", .string(memory)),
+                        (Wire.Key.sourceTableName, .string(t.name)), (Wire.Key.targetTableName, .string(t.name)),
+                        (Wire.Key.status, .string("CAN_NOT_COMPARE")), (Wire.Key.message, .string(memory)),
                     ]))
                 }
             }
             for (kind, rows) in [("compare", compared), ("uncompare", uncompared)] {
-                addList(compare(["compare_type": "line_compare", "query_type": "detail", "compare_task_id": linesTask, "source_db_name": name,
-                                 "target_db_name": name, "compare_detail_type": kind]), key: "line_compare_detail_infos", items: rows)
+                addList(compare([Wire.Key.compareType: "line_compare", Wire.Key.queryType: "detail", Wire.Key.compareTaskId: linesTask, Wire.Key.sourceDbName: name,
+                                 Wire.Key.targetDbName: name, Wire.Key.compareDetailType: kind]), key: Wire.Key.lineCompareDetailInfos, items: rows)
             }
         }
 
         // Value comparison.
-        addList(compare(["compare_type": "content_compare", "query_type": "overview", "compare_task_id": contentsTask]), key: "content_compare_overview_infos",
+        addList(compare([Wire.Key.compareType: "content_compare", Wire.Key.queryType: "overview", Wire.Key.compareTaskId: contentsTask]), key: Wire.Key.contentCompareOverviewInfos,
                 items: dbs.enumerated().map { d, name in
                     let status = d == missingDB ? "TARGET_DB_NOT_EXIST" : (dbDiffs[d] > 0 ? "INCONSISTENT" : "CONSISTENT")
-                    return .object([("source_db", .string(name)), ("target_db", .string(name)), ("status", .string(status)),
-                                    ("compare_result", .bool(status == "CONSISTENT"))])
+                    return .object([(Wire.Key.sourceDb, .string(name)), (Wire.Key.targetDb, .string(name)), (Wire.Key.status, .string(status)),
+                                    (Wire.Key.compareResult, .bool(status == "CONSISTENT"))])
                 })
         for (d, name) in dbs.enumerated() {
-            var compared: [EJSON] = []
-            var uncompared: [EJSON] = []
+            var compared: [JSONValue] = []
+            var uncompared: [JSONValue] = []
             for index in tablesOf(d) {
                 let t = tables[index]
                 let source = t.baseRows + Int64(t.onlySource)
                 let target = t.baseRows + Int64(t.onlyTarget)
-                var head: [(String, EJSON)] = [
-                    ("source_db", .string(name)), ("target_db", .string(name)),
-                    ("source_table_name", .string(t.name)), ("target_table_name", .string(t.name)),
+                var head: [(String, JSONValue)] = [
+                    (Wire.Key.sourceDb, .string(name)), (Wire.Key.targetDb, .string(name)),
+                    (Wire.Key.sourceTableName, .string(t.name)), (Wire.Key.targetTableName, .string(t.name)),
                 ]
                 if d == missingDB {
-                    head += [("source_row_num", .int(source)), ("message", .string("The destination database does not exist."))]
-                    uncompared.append(.object(head))
+                    head += [(Wire.Key.sourceRowNum, .int(source)), (Wire.Key.message, .string("The destination database does not exist."))]
+                    uncompared.append(.object(JSONObject(head)))
                     continue
                 }
                 switch t.category {
                 case .normal:
-                    head += [("source_row_num", .int(source)), ("target_row_num", .int(target)), ("difference_row_num", .int(t.diffs)),
-                             ("line_compare_result", .bool(source == target)), ("content_compare_result", .bool(t.diffs == 0))]
-                    compared.append(.object(head))
+                    head += [(Wire.Key.sourceRowNum, .int(source)), (Wire.Key.targetRowNum, .int(target)), (Wire.Key.differenceRowNum, .int(t.diffs)),
+                             (Wire.Key.lineCompareResult, .bool(source == target)), (Wire.Key.contentCompareResult, .bool(t.diffs == 0))]
+                    compared.append(.object(JSONObject(head)))
                 case .huge:
-                    head += [("source_row_num", .int(source)), ("target_row_num", .int(target)), ("line_compare_result", .bool(true)),
-                             ("message", .string("The table has more than 100 million rows. Value comparison was skipped."))]
-                    uncompared.append(.object(head))
+                    head += [(Wire.Key.sourceRowNum, .int(source)), (Wire.Key.targetRowNum, .int(target)), (Wire.Key.lineCompareResult, .bool(true)),
+                             (Wire.Key.message, .string("The table has more than 100 million rows. Value comparison was skipped."))]
+                    uncompared.append(.object(JSONObject(head)))
                 case .memoryEngine:
-                    head += [("source_row_num", .int(source)), ("target_row_num", .int(target)), ("message", .string(memory))]
-                    uncompared.append(.object(head))
+                    head += [(Wire.Key.sourceRowNum, .int(source)), (Wire.Key.targetRowNum, .int(target)), (Wire.Key.message, .string(memory))]
+                    uncompared.append(.object(JSONObject(head)))
                 case .lineFailure:
-                    head += [("source_row_num", .int(source)), ("message", .string(failure))]
-                    uncompared.append(.object(head))
+                    head += [(Wire.Key.sourceRowNum, .int(source)), (Wire.Key.message, .string(failure))]
+                    uncompared.append(.object(JSONObject(head)))
                 }
             }
             for (kind, rows) in [("compare", compared), ("uncompare", uncompared)] {
-                addList(compare(["compare_type": "content_compare", "query_type": "detail", "compare_task_id": contentsTask, "source_db_name": name,
-                                 "target_db_name": name, "compare_detail_type": kind]), key: "content_compare_detail_infos", items: rows)
+                addList(compare([Wire.Key.compareType: "content_compare", Wire.Key.queryType: "detail", Wire.Key.compareTaskId: contentsTask, Wire.Key.sourceDbName: name,
+                                 Wire.Key.targetDbName: name, Wire.Key.compareDetailType: kind]), key: Wire.Key.contentCompareDetailInfos, items: rows)
             }
         }
         // Inconsistent rows, one list per database pair.
         for (d, name) in dbs.enumerated() {
-            var rows: [EJSON] = []
+            var rows: [JSONValue] = []
             var onlySource = 0
             var onlyTarget = 0
             if d != missingDB {
@@ -347,71 +349,71 @@ enum DatasetGenerator {
                         let values = t.keys.map { keyValue($0, row: j, number: number) }
                         let sql = selectSQL(db: name, table: t.name, columns: t.keys, values: values)
                         rows.append(.object([
-                            ("source_key_value", .array(kind == 1 ? [] : values.map { .string($0) })),
-                            ("target_key_value", .array(kind == 0 ? [] : values.map { .string($0) })),
-                            ("source_select_sql", .string(sql)), ("target_select_sql", .string(sql)),
+                            (Wire.Key.sourceKeyValue, .array(kind == 1 ? [] : values.map { .string($0) })),
+                            (Wire.Key.targetKeyValue, .array(kind == 0 ? [] : values.map { .string($0) })),
+                            (Wire.Key.sourceSelectSql, .string(sql)), (Wire.Key.targetSelectSql, .string(sql)),
                         ]))
                     }
                     onlySource += t.onlySource
                     onlyTarget += t.onlyTarget
                 }
             }
-            let envelope = job([("content_diff_detail_info", .object([
-                ("count", .int(rows.count)), ("target_meta_is_null", .int(onlySource)), ("source_meta_is_null", .int(onlyTarget)),
-                ("source_target_meta_not_null", .int(rows.count - onlySource - onlyTarget)), ("contents_infos", .array([])),
+            let envelope = job([(Wire.Key.contentDiffDetailInfo, .object([
+                (Wire.Key.count, .int(rows.count)), (Wire.Key.targetMetaIsNull, .int(onlySource)), (Wire.Key.sourceMetaIsNull, .int(onlyTarget)),
+                (Wire.Key.sourceTargetMetaNotNull, .int(rows.count - onlySource - onlyTarget)), (Wire.Key.contentsInfos, .array([])),
             ]))], total: nil)
-            addList(compare(["compare_type": "content_compare", "query_type": "diff", "compare_task_id": contentsTask, "source_db_name": name,
-                             "target_db_name": name]), key: "contents_infos", items: rows, envelope: envelope,
-                    arrayPath: ["job", "compare_result", "content_diff_detail_info", "contents_infos"])
+            addList(compare([Wire.Key.compareType: "content_compare", Wire.Key.queryType: "diff", Wire.Key.compareTaskId: contentsTask, Wire.Key.sourceDbName: name,
+                             Wire.Key.targetDbName: name]), key: Wire.Key.contentsInfos, items: rows, envelope: envelope,
+                    arrayPath: [Wire.Key.job, Wire.Key.compareResult, Wire.Key.contentDiffDetailInfo, Wire.Key.contentsInfos])
         }
 
         // Progress.
         for (id, incremental) in [(linesTask, false), (contentsTask, true)] {
-            var members: [(String, EJSON)] = [
-                ("full_info", .object([("progress", .int(100)), ("src_speed", .string("0.00B/s")), ("recheck_entities", .int(0))])),
+            var members: [(String, JSONValue)] = [
+                (Wire.Key.fullInfo, .object([(Wire.Key.progress, .int(100)), (Wire.Key.srcSpeed, .string("0.00B/s")), (Wire.Key.recheckEntities, .int(0))])),
             ]
             if incremental {
-                members.append(("incre_info", .object([
-                    ("delay", .int(0)), ("src_speed", .string("0.00B/s")), ("rps", .int(0)),
-                    ("log_point", .string("951de1d2-61ee-11f0-8081-fa163ef20ddd:51")), ("recheck_entities", .int(0)),
+                members.append((Wire.Key.increInfo, .object([
+                    (Wire.Key.delay, .int(0)), (Wire.Key.srcSpeed, .string("0.00B/s")), (Wire.Key.rps, .int(0)),
+                    (Wire.Key.logPoint, .string("951de1d2-61ee-11f0-8081-fa163ef20ddd:51")), (Wire.Key.recheckEntities, .int(0)),
                 ])))
             }
-            members.append(("global_info", .object([("src_speed", .string("0.00B/s"))])))
-            addPlain([:], .object(members), path: "\(jobPath)/compare-progress/\(id)")
+            members.append((Wire.Key.globalInfo, .object([(Wire.Key.srcSpeed, .string("0.00B/s"))])))
+            addPlain([:], .object(JSONObject(members)), path: "\(jobPath)/compare-progress/\(id)")
         }
-        let flow = tables.map { t -> EJSON in
+        let flow = tables.map { t -> JSONValue in
             let progress = t.db == missingDB ? 0 : (t.category == .huge ? 37 : 100)
-            return .object([("src_db", .string(dbs[t.db])), ("src_tb", .string(t.name)), ("dst_db", .string(dbs[t.db])),
-                            ("dst_tb", .string(t.name)), ("progress", .int(progress))])
+            return .object([(Wire.Key.srcDb, .string(dbs[t.db])), (Wire.Key.srcTb, .string(t.name)), (Wire.Key.dstDb, .string(dbs[t.db])),
+                            (Wire.Key.dstTb, .string(t.name)), (Wire.Key.progress, .int(progress))])
         }
-        addList([:], key: "flow_compare_data", items: flow, path: "\(jobPath)/progress-data/table",
-                envelope: .object([("count", .int(flow.count)), ("create_time", .string("1795161600000")), ("flow_compare_data", .array([]))]),
-                arrayPath: ["flow_compare_data"])
+        addList([:], key: Wire.Key.flowCompareData, items: flow, path: "\(jobPath)/progress-data/table",
+                envelope: .object([(Wire.Key.count, .int(flow.count)), (Wire.Key.createTime, .string("1795161600000")), (Wire.Key.flowCompareData, .array([]))]),
+                arrayPath: [Wire.Key.flowCompareData])
 
         // The job's own detail (`type=detail`), as the reference's example shapes it.
-        addPlain(["type": "detail"], jobDetail(jobId: jobId, projectId: projectId, name: "emulated-mysql-sync"))
+        addPlain([Wire.Key.type: "detail"], jobDetail(jobId: jobId, projectId: projectId, name: "emulated-mysql-sync"))
 
         store.createdAt = iso(baseTime.addingTimeInterval(TimeInterval(clock + 60)))
         return store
     }
 
     /// `GET /v5/{project_id}/jobs/{job_id}?type=detail` of a MySQL→MySQL sync job in cn-north-4.
-    static func jobDetail(jobId: String, projectId: String, name: String) -> EJSON {
-        func endpoint(_ role: String, _ user: String) -> EJSON {
+    static func jobDetail(jobId: String, projectId: String, name: String) -> JSONValue {
+        func endpoint(_ role: String, _ user: String) -> JSONValue {
             .object([
-                ("db_type", .string("mysql")), ("endpoint_type", .string("cloud")), ("endpoint_role", .string(role)),
-                ("endpoint", .object([("db_user", .string(user))])),
-                ("cloud", .object([("region", .string("cn-north-4")), ("project_id", .string(projectId))])),
+                (Wire.Key.dbType, .string("mysql")), (Wire.Key.endpointType, .string(Wire.Key.cloud)), (Wire.Key.endpointRole, .string(role)),
+                (Wire.Key.endpoint, .object([(Wire.Key.dbUser, .string(user))])),
+                (Wire.Key.cloud, .object([(Wire.Key.region, .string("cn-north-4")), (Wire.Key.projectId, .string(projectId))])),
             ])
         }
-        return .object([("job", .object([
-            ("id", .string(jobId)), ("status", .string("INCRE_TRANSFER_STARTED")), ("create_time", .string("2026-11-18T02:00:00Z")),
-            ("base_info", .object([
-                ("name", .string(name)), ("job_type", .string("sync")), ("engine_type", .string("mysql-to-mysql")),
-                ("task_type", .string("FULL_INCR_TRANS")),
+        return .object([(Wire.Key.job, .object([
+            (Wire.Key.id, .string(jobId)), (Wire.Key.status, .string("INCRE_TRANSFER_STARTED")), (Wire.Key.createTime, .string("2026-11-18T02:00:00Z")),
+            (Wire.Key.baseInfo, .object([
+                (Wire.Key.name, .string(name)), (Wire.Key.jobType, .string("sync")), (Wire.Key.engineType, .string("mysql-to-mysql")),
+                (Wire.Key.taskType, .string("FULL_INCR_TRANS")),
             ])),
-            ("source_endpoint", .array([endpoint("so", "drs_reader")])),
-            ("target_endpoint", .array([endpoint("ta", "drs_writer")])),
+            (Wire.Key.sourceEndpoint, .array([endpoint("so", "drs_reader")])),
+            (Wire.Key.targetEndpoint, .array([endpoint("ta", "drs_writer")])),
         ]))])
     }
 

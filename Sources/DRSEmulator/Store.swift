@@ -1,3 +1,5 @@
+import DRSWire
+import DRSJSON
 import DRSReport
 import Foundation
 
@@ -18,7 +20,7 @@ struct ItemList: Sendable {
 
     var count: Int { places.count }
 
-    mutating func append(_ item: EJSON) { append(bytes: item.compactBytes) }
+    mutating func append(_ item: JSONValue) { append(bytes: item.compactBytes) }
 
     mutating func append(bytes item: [UInt8]) {
         places.append(Place(file: -1, length: Int32(clamping: item.count), start: Int64(bytes.count)))
@@ -68,7 +70,7 @@ struct ItemList: Sendable {
 /// A list response kept as one logical list: served in slices for any offset/limit.
 struct PagedBody: Sendable {
     /// The response with the paged array left empty; totals as recorded.
-    var envelope: EJSON
+    var envelope: JSONValue
     /// Object keys leading to the paged array.
     var arrayPath: [String]
     /// Every element, in order.
@@ -77,12 +79,12 @@ struct PagedBody: Sendable {
     var recordedPaged: Bool
 
     /// The response for one page.
-    func page(offset: Int, limit: Int) -> EJSON {
+    func page(offset: Int, limit: Int) -> JSONValue {
         envelope.setting(arrayPath, to: .raw(items.arrayBytes(offset..<(offset + limit))))
     }
 
     /// The response holding the whole list.
-    var whole: EJSON { envelope.setting(arrayPath, to: .raw(items.arrayBytes(0..<items.count))) }
+    var whole: JSONValue { envelope.setting(arrayPath, to: .raw(items.arrayBytes(0..<items.count))) }
 }
 
 /// One logical response of the dataset.
@@ -109,7 +111,7 @@ struct StoreEntry: Sendable {
 }
 
 /// Paging parameters that are not part of a request's identity.
-let pagingParameters: Set<String> = ["offset", "limit"]
+let pagingParameters: Set<String> = [Wire.Key.offset, Wire.Key.limit]
 
 /// The identity of a request: method, path and query without offset/limit, in a fixed order.
 func requestKey(method: String, path: String, query: [String: String]) -> String {
@@ -157,8 +159,8 @@ struct LogicalStore: Sendable {
     func entriesIgnoringTask(method: String, path: String, query: [String: String]) -> [StoreEntry] {
         let wanted = requestKey(method: method, path: path, query: query)
         return order.compactMap { entries[$0] }.filter { entry in
-            entry.method == method.uppercased() && entry.path == path && entry.query["compare_task_id"] != nil
-                && requestKey(method: entry.method, path: entry.path, query: entry.query.filter { $0.key != "compare_task_id" }) == wanted
+            entry.method == method.uppercased() && entry.path == path && entry.query[Wire.Key.compareTaskId] != nil
+                && requestKey(method: entry.method, path: entry.path, query: entry.query.filter { $0.key != Wire.Key.compareTaskId }) == wanted
         }
     }
 
@@ -170,15 +172,15 @@ struct LogicalStore: Sendable {
 
 /// Array members that DRS pages with offset/limit, most specific first.
 let pagedArrayKeys: [String] = [
-    "contents_infos", "data_compare_task_list", "objects_compare_detail_infos", "line_compare_overview_infos",
-    "line_compare_detail_infos", "content_compare_overview_infos", "content_compare_detail_infos", "flow_compare_data",
-    "table_line_compare_result_infos", "content_compare_result_infos", "data_compare_overview_infos", "compare_detail",
-    "compare_jobs", "compare_task_list", "jobs", "logs",
+    Wire.Key.contentsInfos, Wire.Key.dataCompareTaskList, Wire.Key.objectsCompareDetailInfos, Wire.Key.lineCompareOverviewInfos,
+    Wire.Key.lineCompareDetailInfos, Wire.Key.contentCompareOverviewInfos, Wire.Key.contentCompareDetailInfos, Wire.Key.flowCompareData,
+    Wire.Key.tableLineCompareResultInfos, Wire.Key.contentCompareResultInfos, Wire.Key.dataCompareOverviewInfos, Wire.Key.compareDetail,
+    Wire.Key.compareJobs, Wire.Key.compareTaskList, Wire.Key.jobs, Wire.Key.logs,
 ]
 
 /// The path of the paged array in a list response: a known member, else the first array of objects (breadth first).
-func pagedArrayPath(in value: EJSON) -> [String]? {
-    var queue: [([String], EJSON)] = [([], value)]
+func pagedArrayPath(in value: JSONValue) -> [String]? {
+    var queue: [([String], JSONValue)] = [([], value)]
     var fallback: [String]?
     var head = 0
     var known: [String]?
@@ -278,8 +280,8 @@ extension LogicalStore {
             let query = entry.query ?? [:]
             let key = requestKey(method: entry.method, path: entry.path, query: query)
             if groups[key] == nil { order.append(key) }
-            let offset = query["offset"].flatMap { Int($0) } ?? 0
-            let hasPaging = query["offset"] != nil || query["limit"] != nil
+            let offset = query[Wire.Key.offset].flatMap { Int($0) } ?? 0
+            let hasPaging = query[Wire.Key.offset] != nil || query[Wire.Key.limit] != nil
             groups[key, default: []].append(
                 Page(offset: offset, hasPaging: hasPaging, status: entry.status ?? 200, receivedAt: entry.receivedAt, entry: entry, index: index))
         }
@@ -309,7 +311,7 @@ extension LogicalStore {
                     if let elements = RawJSONScanner.arrayElements(bytes, at: path) {
                         let file = folder.appendingPathComponent(page.entry.file).path
                         for element in elements.dropFirst(skip) { items.append(file: file, range: element) }
-                    } else if let parsed = try? EJSON.parse(bytes), let array = parsed.value(at: path)?.arrayValue {
+                    } else if let parsed = try? JSONValue.parse(bytes), let array = parsed.value(at: path)?.arrayValue {
                         for item in array.dropFirst(skip) { items.append(item) }
                     }
                 }
@@ -329,14 +331,14 @@ extension LogicalStore {
     /// skeleton (every array cut to its first element, over bytes) to find the array, then parsed
     /// again with only that array emptied: a page of 1,000 rows is never built as a tree. Falls back
     /// to the whole parse when the array is found only by shape, not by its DRS key.
-    static func envelope(_ bytes: [UInt8]) -> (EJSON, [String])? {
-        if let skeleton = RawJSONScanner.skeleton(bytes), let outline = try? EJSON.parse(skeleton),
+    static func envelope(_ bytes: [UInt8]) -> (JSONValue, [String])? {
+        if let skeleton = RawJSONScanner.skeleton(bytes), let outline = try? JSONValue.parse(skeleton),
            let path = pagedArrayPath(in: outline), let last = path.last, pagedArrayKeys.contains(last),
-           let spliced = RawJSONScanner.emptying(bytes, at: path), let envelope = try? EJSON.parse(spliced)
+           let spliced = RawJSONScanner.emptying(bytes, at: path), let envelope = try? JSONValue.parse(spliced)
         {
             return (envelope, path)
         }
-        guard let whole = try? EJSON.parse(bytes), let path = pagedArrayPath(in: whole) else { return nil }
+        guard let whole = try? JSONValue.parse(bytes), let path = pagedArrayPath(in: whole) else { return nil }
         return (whole, path)
     }
 
@@ -363,7 +365,7 @@ extension LogicalStore {
         } catch {
             throw EmulatorError("\(folder.path): cannot be created (\(error.localizedDescription))")
         }
-        var listed: [EJSON] = []
+        var listed: [JSONValue] = []
         for (index, entry) in orderedEntries.enumerated() {
             let name = String(format: "responses/%06d.json", index + 1)
             var query = entry.query
@@ -374,8 +376,8 @@ extension LogicalStore {
             case .paged(let paged):
                 bytes = paged.whole.compactBytes
                 if paged.recordedPaged {
-                    query["offset"] = "0"
-                    query["limit"] = String(max(1, paged.items.count))
+                    query[Wire.Key.offset] = "0"
+                    query[Wire.Key.limit] = String(max(1, paged.items.count))
                 }
             }
             let data = Data(bytes)
@@ -384,17 +386,17 @@ extension LogicalStore {
             } catch {
                 throw EmulatorError("\(folder.path)/\(name): cannot be written (\(error.localizedDescription))")
             }
-            let queryJSON = EJSON.object(query.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+            let queryJSON = JSONValue.object(JSONObject(query.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }))
             listed.append(.object([
-                ("file", .string(name)), ("method", .string(entry.method)), ("path", .string(entry.path)),
-                ("query", queryJSON), ("status", .int(entry.status)), ("received_at", .string(entry.receivedAt)),
+                (Wire.Key.file, .string(name)), ("method", .string(entry.method)), ("path", .string(entry.path)),
+                ("query", queryJSON), (Wire.Key.status, .int(entry.status)), ("received_at", .string(entry.receivedAt)),
                 ("sha256", .string(sha256Hex(data))),
             ]))
         }
-        let manifest = EJSON.object([
-            ("format", .string("drs-report-archive")), ("version", .int(1)), ("created_at", .string(createdAt)),
-            ("generator", .string(generator)), ("endpoint", .string(endpoint)), ("project_id", .string(projectId)),
-            ("job_id", .string(jobId)), ("language", .string(language)), ("responses", .array(listed)),
+        let manifest = JSONValue.object([
+            ("format", .string("drs-report-archive")), ("version", .int(1)), (Wire.Key.createdAt, .string(createdAt)),
+            ("generator", .string(generator)), (Wire.Key.endpoint, .string(endpoint)), (Wire.Key.projectId, .string(projectId)),
+            (Wire.Key.jobId, .string(jobId)), ("language", .string(language)), ("responses", .array(listed)),
         ])
         var text = manifest.prettyBytes
         text.append(0x0A)
@@ -402,187 +404,6 @@ extension LogicalStore {
             try Data(text).write(to: folder.appendingPathComponent(InputDiscovery.manifestName))
         } catch {
             throw EmulatorError("\(folder.path)/manifest.json: cannot be written (\(error.localizedDescription))")
-        }
-    }
-}
-
-// MARK: - Fast paths for large pages
-
-/// Finds array elements in JSON bytes without building a tree (pages of a million-row archive load quickly).
-enum RawJSONScanner {
-    struct Malformed: Error {}
-
-    /// Byte ranges of the elements of the array at `path` (object keys), or nil if the bytes do not have that shape.
-    static func arrayElements(_ bytes: [UInt8], at path: [String]) -> [Range<Int>]? {
-        try? bytes.withUnsafeBufferPointer { buffer -> [Range<Int>] in
-            var index = skipSpace(buffer, 0)
-            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { index = skipSpace(buffer, 3) }
-            for key in path {
-                index = try member(buffer, object: index, key: Array(key.utf8))
-            }
-            guard index < buffer.count, buffer[index] == 0x5B else { throw Malformed() }
-            var ranges: [Range<Int>] = []
-            index = skipSpace(buffer, index + 1)
-            if index < buffer.count, buffer[index] == 0x5D { return ranges }
-            while true {
-                let start = index
-                let end = try skipValue(buffer, start)
-                ranges.append(start..<end)
-                index = skipSpace(buffer, end)
-                guard index < buffer.count else { throw Malformed() }
-                if buffer[index] == 0x2C { index = skipSpace(buffer, index + 1); continue }
-                if buffer[index] == 0x5D { return ranges }
-                throw Malformed()
-            }
-        }
-    }
-
-    /// The document with every array cut to its first element (keys, order and scalars kept).
-    static func skeleton(_ bytes: [UInt8]) -> [UInt8]? {
-        try? bytes.withUnsafeBufferPointer { buffer -> [UInt8] in
-            var index = skipSpace(buffer, 0)
-            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { index = skipSpace(buffer, 3) }
-            var out: [UInt8] = []
-            out.reserveCapacity(4096)
-            index = skipSpace(buffer, try copyOutline(buffer, index, &out))
-            guard index == buffer.count else { throw Malformed() }
-            return out
-        }
-    }
-
-    /// The document with the array at `path` replaced by `[]`.
-    static func emptying(_ bytes: [UInt8], at path: [String]) -> [UInt8]? {
-        try? bytes.withUnsafeBufferPointer { buffer -> [UInt8] in
-            var index = skipSpace(buffer, 0)
-            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { index = skipSpace(buffer, 3) }
-            for key in path { index = try member(buffer, object: index, key: Array(key.utf8)) }
-            guard index < buffer.count, buffer[index] == 0x5B else { throw Malformed() }
-            let end = try skipValue(buffer, index)
-            return Array(buffer[..<index]) + [0x5B, 0x5D] + Array(buffer[end...])
-        }
-    }
-
-    private static func copyOutline(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ out: inout [UInt8]) throws -> Int {
-        guard start < b.count else { throw Malformed() }
-        var i = start
-        switch b[i] {
-        case 0x7B:
-            out.append(0x7B)
-            i = skipSpace(b, i + 1)
-            if i < b.count, b[i] == 0x7D { out.append(0x7D); return i + 1 }
-            while true {
-                guard i < b.count, b[i] == 0x22 else { throw Malformed() }
-                let keyEnd = try skipString(b, i)
-                out.append(contentsOf: b[i..<keyEnd])
-                i = skipSpace(b, keyEnd)
-                guard i < b.count, b[i] == 0x3A else { throw Malformed() }
-                out.append(0x3A)
-                i = skipSpace(b, try copyOutline(b, skipSpace(b, i + 1), &out))
-                guard i < b.count else { throw Malformed() }
-                if b[i] == 0x2C { out.append(0x2C); i = skipSpace(b, i + 1); continue }
-                if b[i] == 0x7D { out.append(0x7D); return i + 1 }
-                throw Malformed()
-            }
-        case 0x5B:
-            out.append(0x5B)
-            i = skipSpace(b, i + 1)
-            if i < b.count, b[i] == 0x5D { out.append(0x5D); return i + 1 }
-            i = skipSpace(b, try copyOutline(b, i, &out))
-            while true {
-                guard i < b.count else { throw Malformed() }
-                if b[i] == 0x2C { i = skipSpace(b, try skipValue(b, skipSpace(b, i + 1))); continue }
-                if b[i] == 0x5D { out.append(0x5D); return i + 1 }
-                throw Malformed()
-            }
-        default:
-            let end = try skipValue(b, i)
-            out.append(contentsOf: b[i..<end])
-            return end
-        }
-    }
-
-    /// The bytes without insignificant whitespace.
-    static func minified(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var inString = false
-        var escaped = false
-        for byte in bytes {
-            if inString {
-                out.append(byte)
-                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
-            } else if byte == 0x22 {
-                inString = true
-                out.append(byte)
-            } else if byte != 0x20, byte != 0x0A, byte != 0x0D, byte != 0x09 {
-                out.append(byte)
-            }
-        }
-        return out
-    }
-
-    private static func skipSpace(_ b: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
-        var i = start
-        while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
-        return i
-    }
-
-    /// Start of the value of member `key` in the object starting at `object`.
-    private static func member(_ b: UnsafeBufferPointer<UInt8>, object: Int, key: [UInt8]) throws -> Int {
-        guard object < b.count, b[object] == 0x7B else { throw Malformed() }
-        var i = skipSpace(b, object + 1)
-        if i < b.count, b[i] == 0x7D { throw Malformed() }
-        while true {
-            guard i < b.count, b[i] == 0x22 else { throw Malformed() }
-            let keyEnd = try skipString(b, i)
-            let matches = keyEnd - i - 2 == key.count && key.indices.allSatisfy { b[i + 1 + $0] == key[$0] }
-            i = skipSpace(b, keyEnd)
-            guard i < b.count, b[i] == 0x3A else { throw Malformed() }
-            i = skipSpace(b, i + 1)
-            if matches { return i }
-            i = skipSpace(b, try skipValue(b, i))
-            guard i < b.count else { throw Malformed() }
-            if b[i] == 0x2C { i = skipSpace(b, i + 1); continue }
-            throw Malformed()
-        }
-    }
-
-    private static func skipString(_ b: UnsafeBufferPointer<UInt8>, _ start: Int) throws -> Int {
-        var i = start + 1
-        while i < b.count {
-            switch b[i] {
-            case 0x5C: i += 2
-            case 0x22: return i + 1
-            default: i += 1
-            }
-        }
-        throw Malformed()
-    }
-
-    private static func skipValue(_ b: UnsafeBufferPointer<UInt8>, _ start: Int) throws -> Int {
-        guard start < b.count else { throw Malformed() }
-        switch b[start] {
-        case 0x22: return try skipString(b, start)
-        case 0x7B, 0x5B:
-            var depth = 0
-            var i = start
-            while i < b.count {
-                switch b[i] {
-                case 0x22: i = try skipString(b, i); continue
-                case 0x7B, 0x5B: depth += 1
-                case 0x7D, 0x5D:
-                    depth -= 1
-                    if depth == 0 { return i + 1 }
-                default: break
-                }
-                i += 1
-            }
-            throw Malformed()
-        default:
-            var i = start
-            while i < b.count, ![0x2C, 0x7D, 0x5D, 0x20, 0x0A, 0x0D, 0x09].contains(b[i]) { i += 1 }
-            guard i > start else { throw Malformed() }
-            return i
         }
     }
 }

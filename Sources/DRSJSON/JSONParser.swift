@@ -1,60 +1,32 @@
 import Foundation
 
-/// A parsed JSON document. Numbers keep their source text so that Int64 counts stay exact.
-public enum JSONValue: Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case number(String)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    /// The member `key` of an object, or nil.
-    public subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members[key] }
-        return nil
-    }
-
-    /// The value as an object's members, or nil.
-    public var objectValue: [String: JSONValue]? {
-        if case .object(let members) = self { return members }
-        return nil
-    }
-
-    /// A short name of the JSON type, for error messages.
-    public var typeName: String {
-        switch self {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .number: return "a number"
-        case .string: return "a string"
-        case .array: return "an array"
-        case .object: return "an object"
-        }
-    }
-}
-
 /// Where a JSON document could not be parsed.
-public struct JSONSyntaxError: Error, Equatable, Sendable {
+package struct JSONSyntaxError: Error, Equatable, Sendable {
     /// What was wrong.
-    public var message: String
+    package var message: String
     /// 1-based line of the problem.
-    public var line: Int
+    package var line: Int
     /// 1-based column of the problem.
-    public var column: Int
+    package var column: Int
 }
 
 /// A strict RFC 8259 parser over UTF-8 bytes that tolerates a leading UTF-8 BOM.
 /// It is hand-written because DRS bodies need exact Int64 numbers and error positions,
 /// and because it is several times faster than JSONSerialization on large diff pages.
-public struct JSONParser {
+package struct JSONParser {
     private let bytes: [UInt8]
     private var index: Int = 0
     private var depth = 0
 
     /// Parses a complete document.
-    public static func parse(_ data: Data) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ data: Data) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: [UInt8](data))
+        return try parser.parseDocument()
+    }
+
+    /// Parses a complete document from bytes.
+    package static func parse(bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes: Array(bytes))
         return try parser.parseDocument()
     }
 
@@ -142,11 +114,7 @@ public struct JSONParser {
             index += 1
             return .object([:])
         }
-        var members: [String: JSONValue] = [:]
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object(members)
-        }
+        var members = JSONObject()
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw error("the JSON ends inside an object (is the file truncated?)") }

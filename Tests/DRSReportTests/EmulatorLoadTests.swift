@@ -1,3 +1,4 @@
+import DRSJSON
 import Foundation
 import Testing
 
@@ -7,8 +8,8 @@ import Testing
 /// The emulator finds a page's paged array from a skeleton of the page, over bytes; the envelope it
 /// keeps must be the one the whole parse gives.
 @Suite struct EmulatorLoadTests {
-    static func slow(_ bytes: [UInt8]) -> (EJSON, [String])? {
-        guard let whole = try? EJSON.parse(bytes), let path = pagedArrayPath(in: whole) else { return nil }
+    static func slow(_ bytes: [UInt8]) -> (JSONValue, [String])? {
+        guard let whole = try? JSONValue.parse(bytes), let path = pagedArrayPath(in: whole) else { return nil }
         return (whole.setting(path, to: .array([])), path)
     }
 
@@ -33,7 +34,7 @@ import Testing
         let skeleton = try #require(RawJSONScanner.skeleton(Array(text.utf8)))
         #expect(String(decoding: skeleton, as: UTF8.self) == #"{"a":[{"x":[1]}],"b":{"c":["q\"]"],"d":[]},"e":"s,["}"#)
         let emptied = try #require(RawJSONScanner.emptying(Array(text.utf8), at: ["b", "c"]))
-        let parsed = try EJSON.parse(emptied)
+        let parsed = try JSONValue.parse(emptied)
         #expect(parsed.value(at: ["b", "c"])?.arrayValue?.isEmpty == true)
         #expect(parsed.value(at: ["a"])?.arrayValue?.count == 2)
         #expect(RawJSONScanner.skeleton(Array(#"{"a": [1, }"#.utf8)) == nil)

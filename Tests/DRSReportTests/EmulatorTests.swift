@@ -1,3 +1,4 @@
+import DRSJSON
 import Foundation
 import Testing
 
@@ -27,7 +28,7 @@ struct EmuHTTPResponse: Sendable {
     var readError: Int32?
 
     var contentLength: Int? { headers["content-length"].flatMap { Int($0) } }
-    var json: EJSON? { try? EJSON.parse(body) }
+    var json: JSONValue? { try? JSONValue.parse(body) }
     var text: String { String(decoding: body, as: UTF8.self) }
 }
 
@@ -140,7 +141,7 @@ func emuCompareQuery(_ emulator: RunningEmulator, _ query: [(String, String)], h
 }
 
 /// Compact bytes of a JSON value, for comparing recorded and served rows.
-func emuCanonical(_ value: EJSON) -> [UInt8] { value.compactBytes }
+func emuCanonical(_ value: JSONValue) -> [UInt8] { value.compactBytes }
 
 /// Starts an emulator, runs `body`, and always stops it.
 func withEmulator<T>(_ config: EmulatorConfiguration, _ body: (RunningEmulator) async throws -> T) async throws -> T {
@@ -158,8 +159,8 @@ func withEmulator<T>(_ config: EmulatorConfiguration, _ body: (RunningEmulator) 
 /// Reads every page of a list with `limit`, returning the rows and the totals of each page.
 func emuReadAllPages(
     _ emulator: RunningEmulator, query: [(String, String)], arrayPath: [String], totalPath: [String], limit: Int, expectedTotal: Int
-) async throws -> (rows: [EJSON], totals: [Int64], pages: Int) {
-    var rows: [EJSON] = []
+) async throws -> (rows: [JSONValue], totals: [Int64], pages: Int) {
+    var rows: [JSONValue] = []
     var totals: [Int64] = []
     var offset = 0
     var pages = 0
@@ -170,7 +171,7 @@ func emuReadAllPages(
         let page = try #require(json.value(at: arrayPath)?.arrayValue, "\(query): no array at \(arrayPath)")
         #expect(page.count <= limit)
         rows += page
-        if let total = json.value(at: totalPath)?.int64Value { totals.append(total) }
+        if let total = json.value(at: totalPath)?.wholeNumber { totals.append(total) }
         offset += limit
         pages += 1
         if page.isEmpty { break }
@@ -188,7 +189,7 @@ extension EmulatorTests {
         /// Recorded rows of the sample archive, per request identity, concatenated in offset order.
         struct RecordedList {
             var query: [String: String]
-            var rows: [EJSON] = []
+            var rows: [JSONValue] = []
             var total: Int64?
         }
 
@@ -201,11 +202,11 @@ extension EmulatorTests {
             for entry in entries {
                 let query = entry.query!.filter { $0.key != "offset" && $0.key != "limit" }
                 let key = query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-                let body = try EJSON.parse(Data(contentsOf: folder.appendingPathComponent(entry.file)))
+                let body = try JSONValue.parse(Data(contentsOf: folder.appendingPathComponent(entry.file)))
                 let (arrayPath, totalPath) = paths(for: query)
                 var list = lists[key] ?? RecordedList(query: query)
                 list.rows += try #require(body.value(at: arrayPath)?.arrayValue)
-                list.total = body.value(at: totalPath)?.int64Value
+                list.total = body.value(at: totalPath)?.wholeNumber
                 lists[key] = list
             }
             return lists
@@ -269,7 +270,7 @@ extension EmulatorTests {
                 #expect(error.body == (try Data(contentsOf: folder.appendingPathComponent("responses/000018.json"))))
                 // progress-data was recorded as 10 of 12 rows: slices of what was recorded, count kept.
                 let progress = await EmuHTTP.send(port: emulator.port, target: jobPath + "/progress-data/table?offset=7&limit=7")
-                #expect(progress.json?["count"]?.int64Value == 12)
+                #expect(progress.json?["count"]?.wholeNumber == 12)
                 #expect(progress.json?["flow_compare_data"]?.arrayValue?.count == 3)
                 // compare-progress is plain.
                 let compareProgress = await EmuHTTP.send(port: emulator.port, target: jobPath + "/compare-progress/c51e7b28-9d3a-4a6f-8e10-f4b2a6c93d07")
@@ -340,7 +341,7 @@ extension EmulatorTests {
                 let http = try #require(response as? HTTPURLResponse)
                 #expect(http.statusCode == 200)
                 #expect(http.value(forHTTPHeaderField: "X-Request-Id") != nil)
-                #expect((try EJSON.parse(data)).value(at: ["job", "total_count"])?.int64Value == 2)
+                #expect((try JSONValue.parse(data)).value(at: ["job", "total_count"])?.wholeNumber == 2)
             }
         }
     }
@@ -409,9 +410,9 @@ extension EmulatorTests {
                 if entry.query["compare_detail_type"] == "uncompare" { uncompared += paged.items.count }
                 guard entry.query["query_type"] == "diff" else { continue }
                 let db = try #require(entry.query["source_db_name"])
-                #expect(paged.envelope.value(at: ["job", "compare_result", "content_diff_detail_info", "count"])?.int64Value == Int64(paged.items.count))
+                #expect(paged.envelope.value(at: ["job", "compare_result", "content_diff_detail_info", "count"])?.wholeNumber == Int64(paged.items.count))
                 for index in 0..<paged.items.count {
-                    let row = try EJSON.parse(paged.items.item(index))
+                    let row = try JSONValue.parse(paged.items.item(index))
                     let sql = try #require(row["source_select_sql"]?.stringValue)
                     #expect(sql.hasPrefix("SELECT * FROM `\(db)`.`"), "\(sql)")
                     #expect(sql.contains("` WHERE `"))
@@ -497,7 +498,7 @@ extension EmulatorTests {
                 let target = emuTarget(path, query)
                 let ok = await EmuHTTP.send(port: emulator.port, target: target, headers: signed(emulator, path: path, query: query))
                 #expect(ok.status == 200, "\(ok.text)")
-                #expect(ok.json?.value(at: ["job", "total_count"])?.int64Value == 3)
+                #expect(ok.json?.value(at: ["job", "total_count"])?.wholeNumber == 3)
 
                 let wrong = await EmuHTTP.send(port: emulator.port, target: target, headers: signed(emulator, path: path, query: query, secret: "wrong"))
                 #expect(wrong.status == 401)
@@ -661,7 +662,7 @@ extension EmulatorTests {
 
                 // The data list shows it SUCCESSFUL after the base tasks; totals include it.
                 let list = await emuCompareQuery(emulator, [("compare_type", "data_compare"), ("query_type", "list"), ("offset", "0"), ("limit", "10")])
-                #expect(list.json?.value(at: ["job", "total_count"])?.int64Value == 3)
+                #expect(list.json?.value(at: ["job", "total_count"])?.wholeNumber == 3)
                 let tasks = try #require(list.json?.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue)
                 let mine = try #require(tasks.first { $0["id"]?.stringValue == dataId })
                 #expect(mine["status"]?.stringValue == "SUCCESSFUL")
@@ -722,19 +723,19 @@ extension EmulatorTests {
             }
             let created = await reply(request("POST", "/v3/\(dataset.projectId)/jobs/create-compare-task", nil,
                 #"{"job_id":"\#(dataset.jobId)","data_level_compare_info":{"conflict_policy":"keep","compare_type":"lines"}}"#), at: 0)
-            let id = try #require(try EJSON.parse(created.body).value(at: ["data_level_compare_create_result", "compare_task_id"])?.stringValue)
+            let id = try #require(try JSONValue.parse(created.body).value(at: ["data_level_compare_create_result", "compare_task_id"])?.stringValue)
             let progressPath = "/v5/\(dataset.projectId)/jobs/\(dataset.jobId)/compare-progress/\(id)"
             var values: [String] = []
             for second in [0.0, 2.5, 5, 9.99, 10, 30] {
-                let body = try EJSON.parse(await reply(request("GET", progressPath), at: second).body)
+                let body = try JSONValue.parse(await reply(request("GET", progressPath), at: second).body)
                 values.append(String(decoding: try #require(body.value(at: ["full_info", "progress"])).compactBytes, as: UTF8.self))
             }
             #expect(values == ["0", "25", "50", "99.9", "100", "100"])
             let listQuery = "type=compare&compare_type=data_compare&query_type=list&offset=2&limit=1"
             let listPath = "/v5/\(dataset.projectId)/jobs/\(dataset.jobId)"
-            let early = try EJSON.parse(await reply(request("GET", listPath, listQuery), at: 9).body)
+            let early = try JSONValue.parse(await reply(request("GET", listPath, listQuery), at: 9).body)
             #expect(early.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue?.first?["status"]?.stringValue == "RUNNING")
-            let late = try EJSON.parse(await reply(request("GET", listPath, listQuery), at: 10).body)
+            let late = try JSONValue.parse(await reply(request("GET", listPath, listQuery), at: 10).body)
             let item = try #require(late.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue?.first)
             #expect(item["status"]?.stringValue == "SUCCESSFUL")
             #expect(item["export_status"]?.stringValue == "INIT")
@@ -784,7 +785,7 @@ extension EmulatorTests {
                 let list = await emuCompareQuery(emulator, [("compare_type", "data_compare"), ("query_type", "list"), ("offset", "1"), ("limit", "1")])
                 let item = list.json?.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue?.first
                 #expect(item?["export_status"]?.stringValue == "EXPORT_COMPLETE")
-                #expect((item?["report_remain_seconds"]?.int64Value ?? -1) > 0)
+                #expect((item?["report_remain_seconds"]?.wholeNumber ?? -1) > 0)
 
                 let unknownTask = await EmuHTTP.send(port: emulator.port, target: emuTarget(path, [("compare_type", "lines"), ("compare_job_id", "nope")]))
                 #expect(unknownTask.status == 400)

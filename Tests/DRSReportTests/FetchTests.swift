@@ -1,3 +1,4 @@
+import DRSJSON
 import DRSEmulator
 import Foundation
 import Testing

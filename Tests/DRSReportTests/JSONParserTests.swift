@@ -1,3 +1,4 @@
+import DRSJSON
 import Foundation
 import Testing
 
@@ -8,6 +9,36 @@ import Testing
         let value = try JSONParser.parse(Data(#"{"a":[1,-2.5e3,true,false,null,"x"],"big":9223372036854775807}"#.utf8))
         #expect(value["big"] == .number("9223372036854775807"))
         #expect(value["a"] == .array([.number("1"), .number("-2.5e3"), .bool(true), .bool(false), .null, .string("x")]))
+    }
+
+    /// One value for the library, the client and the emulator: members keep their order (the
+    /// emulator serves bodies back as recorded), equality ignores it, a repeated key keeps its first
+    /// place and its last value, and the two writers differ only in key order and U+2028.
+    @Test func objectsKeepMemberOrder() throws {
+        let text = #"{"b":1,"a":{"z":"\u2028","y":[]},"b":2,"c":null}"#
+        let value = try JSONParser.parse(Data(text.utf8))
+        #expect(value.objectValue?.keys == ["b", "a", "c"])
+        #expect(value["b"] == .number("2"))
+        #expect(value == .object(["c": .null, "a": .object(["y": .array([]), "z": .string("\u{2028}")]), "b": .number("2")]))
+        #expect(String(decoding: JSONWriter.bytes(value, indent: nil), as: UTF8.self) == "{\"b\":2,\"a\":{\"z\":\"\u{2028}\",\"y\":[]},\"c\":null}")
+        var sorted = ""
+        JSONWriter.write(value, into: &sorted, indent: nil)
+        #expect(sorted == #"{"a":{"y":[],"z":"\u2028"},"b":2,"c":null}"#)
+        var members = value.objectValue ?? [:]
+        members.removeValue(forKey: "a")
+        members["d"] = .raw(Array("[1, 2]".utf8))
+        #expect(members.keys == ["b", "c", "d"] && members["a"] == nil)
+        #expect(String(decoding: JSONWriter.bytes(.object(members), indent: nil), as: UTF8.self) == #"{"b":2,"c":null,"d":[1, 2]}"#)
+    }
+
+    /// Ids and counts read alike everywhere: a task id sent as a number is text, a count sent as
+    /// "3" or 3.0 is 3.
+    @Test func scalarsAsDRSSendsThem() {
+        #expect(JSONValue.number("123").textValue == "123" && JSONValue.bool(true).textValue == "true")
+        #expect(JSONValue.null.textValue == nil && JSONValue.array([]).textValue == nil)
+        #expect(JSONValue.string(" 3 ").wholeNumber == 3 && JSONValue.number("3.0").wholeNumber == 3)
+        #expect(JSONValue.number("2.5").wholeNumber == nil && JSONValue.number("1e30").wholeNumber == nil)
+        #expect(FetchRun.string(.number("42")) == "42" && FetchRun.number(.string("7")) == 7)
     }
 
     @Test func acceptsALeadingUTF8BOM() throws {

@@ -1,3 +1,4 @@
+import DRSJSON
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML

@@ -1,3 +1,5 @@
+import DRSWire
+import DRSJSON
 import Foundation
 
 /// What `run` asks DRS to compare.
@@ -15,20 +17,20 @@ public struct CompareTaskRequest: Sendable {
 
     /// The request body of `POST /v3/{project_id}/jobs/create-compare-task`.
     func body(jobId: String) -> Data {
-        var members: [String: JSONValue] = ["job_id": .string(jobId)]
-        if objectLevel { members["object_level_compare_type"] = .string("objects") }
+        var members: JSONObject = [Wire.Key.jobId: .string(jobId)]
+        if objectLevel { members[Wire.Key.objectLevelCompareType] = .string(Wire.Key.objects) }
         if let dataLevel {
-            var info: [String: JSONValue] = ["conflict_policy": .string(conflictPolicy), "compare_type": .string(dataLevel)]
+            var info: JSONObject = [Wire.Key.conflictPolicy: .string(conflictPolicy), Wire.Key.compareType: .string(dataLevel)]
             if objects.isEmpty {
-                info["compare_mode"] = .string("quick_comparison")
+                info[Wire.Key.compareMode] = .string("quick_comparison")
             } else {
-                info["compare_object_infos"] = .array(objects.map { object in
-                    var entry: [String: JSONValue] = ["db_name": .string(object.database)]
-                    if !object.tables.isEmpty { entry["table_name"] = .array(object.tables.map(JSONValue.string)) }
+                info[Wire.Key.compareObjectInfos] = .array(objects.map { object in
+                    var entry: JSONObject = [Wire.Key.dbName: .string(object.database)]
+                    if !object.tables.isEmpty { entry[Wire.Key.tableName] = .array(object.tables.map(JSONValue.string)) }
                     return .object(entry)
                 })
             }
-            members["data_level_compare_info"] = .object(info)
+            members[Wire.Key.dataLevelCompareInfo] = .object(info)
         }
         var text = ""
         JSONWriter.write(.object(members), into: &text, indent: nil)
@@ -68,13 +70,13 @@ public struct CompareTaskRunner: Sendable {
         }
         var ids: [String] = []
         var errors: [(String, String)] = []
-        if case .string(let code) = value["error_code"] ?? .null {
-            errors.append((code, FetchRun.string(value["error_msg"]) ?? ""))
+        if case .string(let code) = value[Wire.Key.errorCode] ?? .null {
+            errors.append((code, FetchRun.string(value[Wire.Key.errorMsg]) ?? ""))
         }
-        for key in ["object_level_compare_create_result", "data_level_compare_create_result"] {
+        for key in [Wire.Key.objectLevelCompareCreateResult, Wire.Key.dataLevelCompareCreateResult] {
             guard let result = value[key] else { continue }
-            if let id = FetchRun.string(result["compare_task_id"]) { ids.append(id) }
-            if let code = FetchRun.string(result["error_code"]) { errors.append((code, FetchRun.string(result["error_msg"]) ?? "")) }
+            if let id = FetchRun.string(result[Wire.Key.compareTaskId]) { ids.append(id) }
+            if let code = FetchRun.string(result[Wire.Key.errorCode]) { errors.append((code, FetchRun.string(result[Wire.Key.errorMsg]) ?? "")) }
         }
         if response.status >= 400 || (ids.isEmpty && !errors.isEmpty) || ids.isEmpty {
             let (code, message) = errors.first ?? ("HTTP \(response.status)", "no comparison task was created")
@@ -86,26 +88,26 @@ public struct CompareTaskRunner: Sendable {
     /// Polls until every task reaches a final state or `timeout` seconds pass.
     public func wait(for ids: [String], timeout: TimeInterval, interval: TimeInterval, progress: @Sendable (CompareWaitProgress) -> Void) async throws {
         let deadline = Date().addingTimeInterval(timeout)
-        let final = Set(["SUCCESSFUL", "FAILED", "CANCELLED", "TIMEOUT_INTERRUPT"])
+        let final = Wire.TaskStatus.final
         var pending = Set(ids)
         let jobPath = "/v5/\(FetchRun.segment(client.projectId))/jobs/\(FetchRun.segment(jobId))"
         while true {
             var statuses: [String: String] = [:]
             let list = try await client.send(
                 method: "GET", path: jobPath,
-                query: [("type", "compare"), ("compare_type", "data_compare"), ("query_type", "list"), ("offset", "0"), ("limit", "1000")])
-            if let value = try? JSONParser.parse(list.body), case .array(let items) = FetchRun.compareResult(value)?["data_compare_task_list"] ?? .null {
+                query: [(Wire.Key.type, "compare"), (Wire.Key.compareType, "data_compare"), (Wire.Key.queryType, "list"), (Wire.Key.offset, "0"), (Wire.Key.limit, "1000")])
+            if let value = try? JSONParser.parse(list.body), case .array(let items) = FetchRun.compareResult(value)?[Wire.Key.dataCompareTaskList] ?? .null {
                 for item in items {
-                    if let id = FetchRun.string(item["id"]) { statuses[id] = FetchRun.string(item["status"]) ?? "" }
+                    if let id = FetchRun.string(item[Wire.Key.id]) { statuses[id] = FetchRun.string(item[Wire.Key.status]) ?? "" }
                 }
             }
             for id in pending where statuses[id] == nil {
                 // Not a data-level task: ask the object overview for it.
                 let overview = try await client.send(
                     method: "GET", path: jobPath,
-                    query: [("type", "compare"), ("compare_type", "object_compare"), ("query_type", "overview"), ("compare_task_id", id)])
-                if let value = try? JSONParser.parse(overview.body), let info = FetchRun.compareResult(value)?["objects_compare_overview_info"] {
-                    statuses[id] = FetchRun.string(info["status"]) ?? ""
+                    query: [(Wire.Key.type, "compare"), (Wire.Key.compareType, "object_compare"), (Wire.Key.queryType, "overview"), (Wire.Key.compareTaskId, id)])
+                if let value = try? JSONParser.parse(overview.body), let info = FetchRun.compareResult(value)?[Wire.Key.objectsCompareOverviewInfo] {
+                    statuses[id] = FetchRun.string(info[Wire.Key.status]) ?? ""
                 }
             }
             for id in pending.sorted() {
@@ -113,11 +115,11 @@ public struct CompareTaskRunner: Sendable {
                 var percent: Double?
                 if !final.contains(status) {
                     let response = try await client.send(method: "GET", path: jobPath + "/compare-progress/\(FetchRun.segment(id))")
-                    if let value = try? JSONParser.parse(response.body), case .number(let text) = value["full_info"]?["progress"] ?? .null {
+                    if let value = try? JSONParser.parse(response.body), case .number(let text) = value[Wire.Key.fullInfo]?[Wire.Key.progress] ?? .null {
                         percent = Double(text)
                     }
                 } else {
-                    percent = status == "SUCCESSFUL" ? 100 : nil
+                    percent = status == Wire.TaskStatus.successful ? 100 : nil
                 }
                 progress(CompareWaitProgress(taskId: id, status: status, percent: percent))
                 if final.contains(status) { pending.remove(id) }

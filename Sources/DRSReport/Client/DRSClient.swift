@@ -1,3 +1,5 @@
+import DRSWire
+import DRSJSON
 import Foundation
 
 /// How the client retries and times out.
@@ -190,7 +192,7 @@ public struct DRSClient: Sendable {
         guard let value = try? JSONParser.parse(body) else { return nil }
         func search(_ value: JSONValue, depth: Int) -> (String, String)? {
             guard depth < 4, case .object(let members) = value else { return nil }
-            for (codeKey, messageKey) in [("error_code", "error_msg"), ("errorCode", "errorMsg")] {
+            for (codeKey, messageKey) in [(Wire.Key.errorCode, Wire.Key.errorMsg), ("errorCode", "errorMsg")] {
                 if case .string(let code) = members[codeKey] ?? .null, !code.isEmpty {
                     if case .string(let message) = members[messageKey] ?? .null { return (code, message) }
                     return (code, "")

@@ -1,3 +1,5 @@
+import DRSWire
+import DRSJSON
 import Foundation
 
 /// What to fetch.
@@ -242,7 +244,7 @@ struct FetchRun: Sendable {
                total: @escaping @Sendable (JSONValue) -> Int?) async throws -> [JSONValue] {
         let limit = min(1_000, max(1, options.pageSize))
         await recorder.plan(1)
-        let first = try await get(key + [0], path: path, query: query + [("offset", "0"), ("limit", String(limit))])
+        let first = try await get(key + [0], path: path, query: query + [(Wire.Key.offset, "0"), (Wire.Key.limit, String(limit))])
         guard first.status == 200, let firstValue = try? JSONParser.parse(first.body) else { return [] }
         let count = items(firstValue)
         guard let reported = total(firstValue), count == limit, reported > limit else { return keep ? [firstValue] : [] }
@@ -267,7 +269,7 @@ struct FetchRun: Sendable {
                 for page in pages {
                     group.addTask {
                         let response = try await get(
-                            key + [page], path: path, query: query + [("offset", String(page * limit)), ("limit", String(limit))])
+                            key + [page], path: path, query: query + [(Wire.Key.offset, String(page * limit)), (Wire.Key.limit, String(limit))])
                         guard response.status == 200, let value = try? JSONParser.parse(response.body) else { return (page, nil, nil) }
                         // Only the item count is kept of a page nobody reads again.
                         return (page, keep ? value : nil, items(value))
@@ -287,37 +289,33 @@ struct FetchRun: Sendable {
         return values
     }
 
-    static func compareResult(_ value: JSONValue) -> JSONValue? { value["job"]?["compare_result"] }
+    static func compareResult(_ value: JSONValue) -> JSONValue? { value[Wire.Key.job]?[Wire.Key.compareResult] }
     static func count(_ value: JSONValue?) -> Int { if case .array(let items) = value ?? .null { return items.count } else { return 0 } }
-    static func number(_ value: JSONValue?) -> Int? {
-        switch value ?? .null {
-        case .number(let text): return Int(text)
-        case .string(let text): return Int(text)
-        default: return nil
-        }
-    }
-    static func string(_ value: JSONValue?) -> String? { if case .string(let text) = value ?? .null { return text } else { return nil } }
+    /// Counts and ids are read as ingest reads them (DRSJSON's `wholeNumber` and `textValue`): a
+    /// task id sent as a number, or a count sent as "3" or 3.0, is not dropped.
+    static func number(_ value: JSONValue?) -> Int? { value?.wholeNumber.flatMap { Int(exactly: $0) } }
+    static func string(_ value: JSONValue?) -> String? { value?.textValue }
 
     /// Runs the whole plan; returns the task ids fetched.
     func all() async throws -> [String] {
         // 0. The job itself: its name, status, engines and region name the report. A job DRS does not
         // know (a mistyped id) fails the fetch here, instead of archiving "not found" for every query.
         await recorder.plan(1)
-        let detail = try await get([0], path: jobPath, query: [("type", "detail")])
+        let detail = try await get([0], path: jobPath, query: [(Wire.Key.type, "detail")])
         if let error = detail.drsError, !(200..<300).contains(detail.status) {
             throw DRSReportError.jobNotFetched(jobId: options.jobId, status: detail.status, code: error.code, message: error.message, requestId: detail.requestId)
         }
-        let base: [(String, String)] = [("type", "compare")]
+        let base: [(String, String)] = [(Wire.Key.type, "compare")]
         // 1. The data-level task list.
         let listPages = try await pages(
-            [1], path: jobPath, query: base + [("compare_type", "data_compare"), ("query_type", "list")], keep: true,
-            items: { Self.count(Self.compareResult($0)?["data_compare_task_list"]) }, total: { Self.number($0["job"]?["total_count"]) })
+            [1], path: jobPath, query: base + [(Wire.Key.compareType, "data_compare"), (Wire.Key.queryType, "list")], keep: true,
+            items: { Self.count(Self.compareResult($0)?[Wire.Key.dataCompareTaskList]) }, total: { Self.number($0[Wire.Key.job]?[Wire.Key.totalCount]) })
         var tasks: [(id: String, type: String, status: String, start: String)] = []
         for page in listPages {
-            if case .array(let items) = Self.compareResult(page)?["data_compare_task_list"] ?? .null {
+            if case .array(let items) = Self.compareResult(page)?[Wire.Key.dataCompareTaskList] ?? .null {
                 for item in items {
-                    guard let id = Self.string(item["id"]) else { continue }
-                    tasks.append((id, Self.string(item["type"]) ?? "", Self.string(item["status"]) ?? "", Self.string(item["start_time"]) ?? ""))
+                    guard let id = Self.string(item[Wire.Key.id]) else { continue }
+                    tasks.append((id, Self.string(item[Wire.Key.type]) ?? "", Self.string(item[Wire.Key.status]) ?? "", Self.string(item[Wire.Key.startTime]) ?? ""))
                 }
             }
         }
@@ -330,7 +328,7 @@ struct FetchRun: Sendable {
         let contentTask = chosen.isEmpty ? newest(.content) : chosen.first { id in tasks.contains { $0.id == id && CompareKind.from($0.type) == .content } }
         let objectTask = chosen.first { id in !tasks.contains { $0.id == id } }
 
-        let running = Set(["RUNNING", "WAITING_FOR_RUNNING", "FULL_DOING", "INCRE_DOING"])
+        let running = Wire.TaskStatus.inProgress
         var fetched: [String] = []
         try await withThrowingTaskGroup(of: String?.self) { group in
             group.addTask { try await objects(task: objectTask) }
@@ -350,7 +348,7 @@ struct FetchRun: Sendable {
             group.addTask {
                 _ = try await pages(
                     [6], path: jobPath + "/progress-data/table", query: [],
-                    items: { Self.count($0["flow_compare_data"]) }, total: { Self.number($0["count"]) })
+                    items: { Self.count($0[Wire.Key.flowCompareData]) }, total: { Self.number($0[Wire.Key.count]) })
                 return nil
             }
             for try await id in group {
@@ -364,30 +362,30 @@ struct FetchRun: Sendable {
 
     /// Object comparison: overview, then details for DB, TABLE and INDEX as the overview reports them.
     func objects(task: String?) async throws -> String? {
-        var query: [(String, String)] = [("type", "compare"), ("compare_type", "object_compare"), ("query_type", "overview")]
-        if let task { query.append(("compare_task_id", task)) }
+        var query: [(String, String)] = [(Wire.Key.type, "compare"), (Wire.Key.compareType, "object_compare"), (Wire.Key.queryType, "overview")]
+        if let task { query.append((Wire.Key.compareTaskId, task)) }
         await recorder.plan(1)
         let overview = try await get([2, 0], path: jobPath, query: query)
         guard overview.status == 200, let value = try? JSONParser.parse(overview.body),
-              let info = Self.compareResult(value)?["objects_compare_overview_info"]
+              let info = Self.compareResult(value)?[Wire.Key.objectsCompareOverviewInfo]
         else { return nil }
         await files.note(objectOverview: info)
-        let id = Self.string(info["compare_job_id"]) ?? task
+        let id = Self.string(info[Wire.Key.compareJobId]) ?? task
         var types: [String] = []
-        if case .array(let results) = info["compare_results"] ?? .null {
+        if case .array(let results) = info[Wire.Key.compareResults] ?? .null {
             for result in results {
-                if let type = Self.string(result["type"]), ["DB", "TABLE", "INDEX"].contains(type.uppercased()) { types.append(type) }
+                if let type = Self.string(result[Wire.Key.type]), ["DB", "TABLE", "INDEX"].contains(type.uppercased()) { types.append(type) }
             }
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, type) in types.enumerated() {
                 group.addTask {
-                    var detail: [(String, String)] = [("type", "compare"), ("compare_type", "object_compare"), ("query_type", "detail"), ("object_type", type)]
-                    if let id { detail.append(("compare_task_id", id)) }
+                    var detail: [(String, String)] = [(Wire.Key.type, "compare"), (Wire.Key.compareType, "object_compare"), (Wire.Key.queryType, "detail"), (Wire.Key.objectType, type)]
+                    if let id { detail.append((Wire.Key.compareTaskId, id)) }
                     _ = try await pages(
                         [2, 1, index], path: jobPath, query: detail,
-                        items: { Self.count(Self.compareResult($0)?["objects_compare_detail_infos"]) },
-                        total: { Self.number($0["job"]?["total_count"]) })
+                        items: { Self.count(Self.compareResult($0)?[Wire.Key.objectsCompareDetailInfos]) },
+                        total: { Self.number($0[Wire.Key.job]?[Wire.Key.totalCount]) })
                 }
             }
             try await group.waitForAll()
@@ -398,38 +396,38 @@ struct FetchRun: Sendable {
     /// Line or content comparison: overview, then per database pair the details (compare and uncompare) and, for content, the diffs.
     func dataLevel(_ kind: CompareKind, task: String, key: Int) async throws {
         let compareType = kind == .line ? "line_compare" : "content_compare"
-        let base: [(String, String)] = [("type", "compare"), ("compare_type", compareType), ("compare_task_id", task)]
-        let overviewKey = kind == .line ? "line_compare_overview_infos" : "content_compare_overview_infos"
+        let base: [(String, String)] = [(Wire.Key.type, "compare"), (Wire.Key.compareType, compareType), (Wire.Key.compareTaskId, task)]
+        let overviewKey = kind == .line ? Wire.Key.lineCompareOverviewInfos : Wire.Key.contentCompareOverviewInfos
         let overviews = try await pages(
-            [key, 0], path: jobPath, query: base + [("query_type", "overview")], keep: true,
-            items: { Self.count(Self.compareResult($0)?[overviewKey]) }, total: { Self.number($0["job"]?["total_count"]) })
+            [key, 0], path: jobPath, query: base + [(Wire.Key.queryType, "overview")], keep: true,
+            items: { Self.count(Self.compareResult($0)?[overviewKey]) }, total: { Self.number($0[Wire.Key.job]?[Wire.Key.totalCount]) })
         var pairs: [(String, String)] = []
         for page in overviews {
             guard case .array(let items) = Self.compareResult(page)?[overviewKey] ?? .null else { continue }
             for item in items {
-                guard let source = Self.string(item["source_db_name"]) ?? Self.string(item["source_db"]) else { continue }
-                let target = Self.string(item["target_db_name"]) ?? Self.string(item["target_db"]) ?? source
+                guard let source = Self.string(item[Wire.Key.sourceDbName]) ?? Self.string(item[Wire.Key.sourceDb]) else { continue }
+                let target = Self.string(item[Wire.Key.targetDbName]) ?? Self.string(item[Wire.Key.targetDb]) ?? source
                 if !pairs.contains(where: { $0 == (source, target) }) { pairs.append((source, target)) }
             }
         }
-        let detailKey = kind == .line ? "line_compare_detail_infos" : "content_compare_detail_infos"
+        let detailKey = kind == .line ? Wire.Key.lineCompareDetailInfos : Wire.Key.contentCompareDetailInfos
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, pair) in pairs.enumerated() {
-                let pairQuery = base + [("source_db_name", pair.0), ("target_db_name", pair.1)]
+                let pairQuery = base + [(Wire.Key.sourceDbName, pair.0), (Wire.Key.targetDbName, pair.1)]
                 for (detailIndex, detailType) in ["compare", "uncompare"].enumerated() {
                     group.addTask {
                         _ = try await pages(
                             [key, 1, index, detailIndex], path: jobPath,
-                            query: pairQuery + [("query_type", "detail"), ("compare_detail_type", detailType)],
-                            items: { Self.count(Self.compareResult($0)?[detailKey]) }, total: { Self.number($0["job"]?["total_count"]) })
+                            query: pairQuery + [(Wire.Key.queryType, "detail"), (Wire.Key.compareDetailType, detailType)],
+                            items: { Self.count(Self.compareResult($0)?[detailKey]) }, total: { Self.number($0[Wire.Key.job]?[Wire.Key.totalCount]) })
                     }
                 }
                 if kind == .content {
                     group.addTask {
                         _ = try await pages(
-                            [key, 1, index, 2], path: jobPath, query: pairQuery + [("query_type", "diff")],
-                            items: { Self.count(Self.compareResult($0)?["content_diff_detail_info"]?["contents_infos"]) },
-                            total: { Self.number(Self.compareResult($0)?["content_diff_detail_info"]?["count"]) })
+                            [key, 1, index, 2], path: jobPath, query: pairQuery + [(Wire.Key.queryType, "diff")],
+                            items: { Self.count(Self.compareResult($0)?[Wire.Key.contentDiffDetailInfo]?[Wire.Key.contentsInfos]) },
+                            total: { Self.number(Self.compareResult($0)?[Wire.Key.contentDiffDetailInfo]?[Wire.Key.count]) })
                     }
                 }
             }
@@ -444,8 +442,8 @@ struct FetchRun: Sendable {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("report-files"), withIntermediateDirectories: true)
         var saved: [String] = []
         for candidate in candidates {
-            var query: [(String, String)] = [("compare_type", candidate.compareType)]
-            if candidate.compareType != "objects_comparison" { query.append(("compare_job_id", candidate.taskId)) }
+            var query: [(String, String)] = [(Wire.Key.compareType, candidate.compareType)]
+            if candidate.compareType != "objects_comparison" { query.append((Wire.Key.compareJobId, candidate.taskId)) }
             let response = try await client.send(
                 method: "GET", path: "/v3/\(Self.segment(client.projectId))/jobs/\(Self.segment(options.jobId))/compare/result/file",
                 query: query, expectsJSON: false)
@@ -494,8 +492,8 @@ actor ReportFiles {
     private(set) var entries: [ArchiveManifest.ReportFile] = []
 
     func note(objectOverview info: JSONValue) {
-        if FetchRun.string(info["export_status"]) == "EXPORT_COMPLETE", (FetchRun.number(info["report_remain_seconds"]) ?? -1) > 0,
-           let id = FetchRun.string(info["compare_job_id"])
+        if FetchRun.string(info[Wire.Key.exportStatus]) == Wire.ExportStatus.complete, (FetchRun.number(info[Wire.Key.reportRemainSeconds]) ?? -1) > 0,
+           let id = FetchRun.string(info[Wire.Key.compareJobId])
         {
             candidates.append((id, "objects_comparison"))
         }
@@ -503,10 +501,10 @@ actor ReportFiles {
 
     func note(tasks: [(String, String)], listPages: [JSONValue]) {
         for page in listPages {
-            guard case .array(let items) = FetchRun.compareResult(page)?["data_compare_task_list"] ?? .null else { continue }
-            for item in items where FetchRun.string(item["export_status"]) == "EXPORT_COMPLETE" && (FetchRun.number(item["report_remain_seconds"]) ?? -1) > 0 {
-                guard let id = FetchRun.string(item["id"]) else { continue }
-                let type = FetchRun.string(item["type"]) ?? ""
+            guard case .array(let items) = FetchRun.compareResult(page)?[Wire.Key.dataCompareTaskList] ?? .null else { continue }
+            for item in items where FetchRun.string(item[Wire.Key.exportStatus]) == Wire.ExportStatus.complete && (FetchRun.number(item[Wire.Key.reportRemainSeconds]) ?? -1) > 0 {
+                guard let id = FetchRun.string(item[Wire.Key.id]) else { continue }
+                let type = FetchRun.string(item[Wire.Key.type]) ?? ""
                 candidates.append((id, type == "lines" || type == "contents" || type == "random" ? type : "contents"))
             }
         }

@@ -1,3 +1,4 @@
+import DRSJSON
 import Crypto
 import Foundation
 

@@ -1,3 +1,4 @@
+import DRSJSON
 import Foundation
 
 /// The files `diff` can write.
@@ -136,7 +137,7 @@ public enum RunDiffWriter {
             ])
         }
         let counts = diff.counts
-        var tableCounts: [String: JSONValue] = [:]
+        var tableCounts: JSONObject = [:]
         for change in TableChange.allCases { tableCounts[change.rawValue] = number(Int64(counts[change] ?? 0)) }
         return .object([
             "format": .string("drs-report-diff"),

@@ -1,3 +1,4 @@
+import DRSWire
 import Foundation
 
 /// Where an inconsistent row belongs, from the request or the enclosing response.
@@ -27,41 +28,41 @@ enum DiffExtraction {
     ) throws(DRSReportError) -> [DiffPage] {
         switch kind {
         case .v5JobDetail:
-            guard let result = try root.object("job")?.object("compare_result"),
-                  let info = try result.object("content_diff_detail_info")
+            guard let result = try root.object(Wire.Key.job)?.object(Wire.Key.compareResult),
+                  let info = try result.object(Wire.Key.contentDiffDetailInfo)
             else { return [] }
             let location = DiffLocation(
-                jobId: try root.object("job")?.string("id") ?? jobId,
-                taskId: request?.query["compare_task_id"], sourceDatabase: request?.query["source_db_name"],
-                targetDatabase: request?.query["target_db_name"], sourceTable: nil, targetTable: nil)
+                jobId: try root.object(Wire.Key.job)?.string(Wire.Key.id) ?? jobId,
+                taskId: request?.query[Wire.Key.compareTaskId], sourceDatabase: request?.query[Wire.Key.sourceDbName],
+                targetDatabase: request?.query[Wire.Key.targetDbName], sourceTable: nil, targetTable: nil)
             return [try page(info, location: location, sourceId: sourceId)]
         case .v3ContentDifference:
             let location = DiffLocation(
-                jobId: jobId, taskId: request?.value(after: "compare"), sourceDatabase: request?.query["db_name"],
-                targetDatabase: request?.query["target_db_name"], sourceTable: request?.query["table_name"], targetTable: nil)
+                jobId: jobId, taskId: request?.value(after: "compare"), sourceDatabase: request?.query[Wire.Key.dbName],
+                targetDatabase: request?.query[Wire.Key.targetDbName], sourceTable: request?.query[Wire.Key.tableName], targetTable: nil)
             return [try page(root, location: location, sourceId: sourceId)]
         case .v3CompareResult:
-            guard let content = try root.object("content_compare_results") else { return [] }
-            let taskId = try content.string("compare_task_id")
-            let resultJob = try root.string("job_id") ?? jobId
+            guard let content = try root.object(Wire.Key.contentCompareResults) else { return [] }
+            let taskId = try content.string(Wire.Key.compareTaskId)
+            let resultJob = try root.string(Wire.Key.jobId) ?? jobId
             var targets: [String: String] = [:]
-            for overview in try content.array("content_compare_overview") {
+            for overview in try content.array(Wire.Key.contentCompareOverview) {
                 try overview.requireObject()
-                if let source = try overview.string("source_db_name"), let target = try overview.string("target_db_name") {
+                if let source = try overview.string(Wire.Key.sourceDbName), let target = try overview.string(Wire.Key.targetDbName) {
                     targets[source] = target
                 }
             }
             var pages: [DiffPage] = []
-            for group in try content.array("content_compare_diffs") {
+            for group in try content.array(Wire.Key.contentCompareDiffs) {
                 try group.requireObject()
-                let sourceDatabase = try group.string("source_db_name")
+                let sourceDatabase = try group.string(Wire.Key.sourceDbName)
                 let location = DiffLocation(
                     jobId: resultJob, taskId: taskId, sourceDatabase: sourceDatabase,
                     targetDatabase: sourceDatabase.flatMap { targets[$0] } ?? sourceDatabase,
-                    sourceTable: try group.string("source_table_name"), targetTable: nil)
+                    sourceTable: try group.string(Wire.Key.sourceTableName), targetTable: nil)
                 var page = DiffPage(location: location)
-                page.reportedCount = try group.int64("content_compare_diff_count")
-                for item in try group.array("content_compare_diff") {
+                page.reportedCount = try group.int64(Wire.Key.contentCompareDiffCount)
+                for item in try group.array(Wire.Key.contentCompareDiff) {
                     try item.requireObject()
                     page.rows.append(try row(item, location: location, sourceId: sourceId))
                 }
@@ -75,8 +76,8 @@ enum DiffExtraction {
 
     private static func page(_ info: JSONReader, location: DiffLocation, sourceId: String) throws(DRSReportError) -> DiffPage {
         var page = DiffPage(location: location)
-        page.reportedCount = try info.int64("count")
-        let items = try info.array("contents_infos")
+        page.reportedCount = try info.int64(Wire.Key.count)
+        let items = try info.array(Wire.Key.contentsInfos)
         page.rows.reserveCapacity(items.count)
         for item in items {
             // A string or number in a record array is not a row; counting it would invent a difference.
@@ -87,10 +88,10 @@ enum DiffExtraction {
     }
 
     static func row(_ item: JSONReader, location: DiffLocation, sourceId: String) throws(DRSReportError) -> DiffRow {
-        let sourceKey = try item.strings("source_key_value")
-        let targetKey = try item.strings("target_key_value")
-        let sourceSQL = try item.string("source_select_sql", "select_sql") ?? ""
-        let targetSQL = try item.string("target_select_sql") ?? ""
+        let sourceKey = try item.strings(Wire.Key.sourceKeyValue)
+        let targetKey = try item.strings(Wire.Key.targetKeyValue)
+        let sourceSQL = try item.string(Wire.Key.sourceSelectSql, Wire.Key.selectSql) ?? ""
+        let targetSQL = try item.string(Wire.Key.targetSelectSql) ?? ""
         // `{}` (or keys and SELECTs all empty) names no row: counting it would invent a difference.
         if sourceKey.allSatisfy(\.isEmpty) && targetKey.allSatisfy(\.isEmpty) && sourceSQL.isEmpty && targetSQL.isEmpty {
             throw .typeMismatch(

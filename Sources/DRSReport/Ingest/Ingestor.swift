@@ -1,3 +1,4 @@
+import DRSJSON
 import Foundation
 
 /// Options that shape ingestion.

@@ -1,3 +1,4 @@
+import DRSWire
 import Foundation
 
 /// The request a response answered, as an archive manifest records it.
@@ -219,7 +220,7 @@ public enum InputDiscovery {
         for name in names.sorted() where !name.hasPrefix(".") {
             let child = folder.appendingPathComponent(name)
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory)
             if isDirectory.boolValue {
                 try walk(
                     child, display: display + "/" + name, inputPath: inputPath + "/" + name, observedAt: observedAt, visited: &visited,

@@ -1,3 +1,4 @@
+import DRSJSON
 import Foundation
 
 /// A position in a JSON document with tolerant, path-aware accessors.
@@ -52,13 +53,9 @@ struct JSONReader {
 
     func string(_ key: String) throws(DRSReportError) -> String? {
         guard let member = value[key] else { return nil }
-        switch member {
-        case .null: return nil
-        case .string(let text): return text
-        case .number(let text): return text
-        case .bool(let flag): return flag ? "true" : "false"
-        default: throw mismatch(key, "a string", member)
-        }
+        if case .null = member { return nil }
+        guard let text = member.textValue else { throw mismatch(key, "a string", member) }
+        return text
     }
 
     /// First non-nil string among several keys that mean the same thing in different API versions.
@@ -71,21 +68,11 @@ struct JSONReader {
 
     func int64(_ key: String) throws(DRSReportError) -> Int64? {
         guard let member = value[key] else { return nil }
-        switch member {
-        case .null: return nil
-        case .number(let text):
-            if let exact = Int64(text) { return exact }
-            if let real = Double(text), real.rounded() == real, abs(real) < 9.2e18 { return Int64(real) }
-            throw mismatch(key, "a whole number", member)
-        case .string(let raw):
-            let text = raw.trimmingCharacters(in: .whitespaces)
-            if text.isEmpty { return nil }
-            if let exact = Int64(text) { return exact }
-            if let real = Double(text), real.rounded() == real, abs(real) < 9.2e18 { return Int64(real) }
-            throw mismatch(key, "a whole number (or a numeric string)", member)
-        default:
-            throw mismatch(key, "a whole number", member)
-        }
+        if case .null = member { return nil }
+        if let number = member.wholeNumber { return number }
+        guard case .string(let raw) = member else { throw mismatch(key, "a whole number", member) }
+        if raw.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
+        throw mismatch(key, "a whole number (or a numeric string)", member)
     }
 
     func int64(_ keys: String...) throws(DRSReportError) -> Int64? {
@@ -198,29 +185,5 @@ struct JSONReader {
         guard case .object = value else {
             throw DRSReportError.typeMismatch(file: file, path: path, expected: "an object", found: Self.describe(value))
         }
-    }
-}
-
-/// A JSON path as a chain of steps, formatted only when needed.
-final class JSONPath: CustomStringConvertible, Sendable {
-    let parent: JSONPath?
-    let key: String?
-    let index: Int
-
-    init(_ parent: JSONPath?, key: String) {
-        self.parent = parent
-        self.key = key
-        self.index = 0
-    }
-
-    init(_ parent: JSONPath, index: Int) {
-        self.parent = parent
-        self.key = nil
-        self.index = index
-    }
-
-    var description: String {
-        let prefix = parent?.description ?? "$"
-        return key.map { prefix + "." + $0 } ?? prefix + "[\(index)]"
     }
 }

@@ -1,3 +1,5 @@
+import DRSWire
+import DRSJSON
 import Foundation
 
 /// A response file read, hashed, parsed and, when it carries inconsistent rows, extracted,

@@ -1,3 +1,4 @@
+import DRSWire
 import Crypto
 import Foundation
 
@@ -147,7 +148,7 @@ extension ReportBuilder {
             return ReportedKey(jobId: location.jobId, key: ["T", first.sourceDatabase, first.sourceTable].joined(separator: "\u{1}"))
         }
         guard let request = context.request else { return ReportedKey(jobId: nil, key: "\(context.sourceId)#\(pageIndex)") }
-        let query = request.query.filter { $0.key != "offset" && $0.key != "limit" }.sorted { $0.key < $1.key }
+        let query = request.query.filter { $0.key != Wire.Key.offset && $0.key != Wire.Key.limit }.sorted { $0.key < $1.key }
         return ReportedKey(jobId: nil, key: "Q\u{1}" + request.path + "?" + query.map { "\($0.key)=\($0.value)" }.joined(separator: "&"))
     }
 }

@@ -1,77 +1,78 @@
+import DRSWire
 import Foundation
 
 /// The v5 shapes: job detail (the job itself and every `type=compare` query), compare-progress
 /// and progress-data.
 extension ReportBuilder {
     func v5JobDetail(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
-        guard let job = try root.object("job") else { return }
-        let jobId = try job.string("id") ?? context.jobId
+        guard let job = try root.object(Wire.Key.job) else { return }
+        let jobId = try job.string(Wire.Key.id) ?? context.jobId
         if let jobId {
             noteJob(try Self.jobInfo(job, id: jobId, context))
         }
-        if let error = try job.string("error_code") {
-            report.retrievalErrors.append(retrieval(context, code: error, message: try job.string("error_msg") ?? ""))
+        if let error = try job.string(Wire.Key.errorCode) {
+            report.retrievalErrors.append(retrieval(context, code: error, message: try job.string(Wire.Key.errorMsg) ?? ""))
         }
-        guard let result = try job.object("compare_result") else {
+        guard let result = try job.object(Wire.Key.compareResult) else {
             // `type=detail` (or any job body without comparison results) names the job and nothing else.
             report.notes.append(Note(code: .jobDetailOnly, sourceId: context.sourceId, file: context.file.displayPath, values: []))
             return
         }
         let query = context.query
-        let taskId = query["compare_task_id"]
-        if let overview = try result.object("objects_compare_overview_info") {
-            let id = try overview.string("compare_job_id") ?? taskId
+        let taskId = query[Wire.Key.compareTaskId]
+        if let overview = try result.object(Wire.Key.objectsCompareOverviewInfo) {
+            let id = try overview.string(Wire.Key.compareJobId) ?? taskId
             upsertTask(try TaskFacts.reading(overview, id: id, kind: .object, rawType: "object", jobId: jobId), context)
-            for item in try overview.array("compare_results") {
+            for item in try overview.array(Wire.Key.compareResults) {
                 try item.requireObject()
                 facts.objectTypes.append(ObjectTypeSummary(
-                    jobId: jobId, taskId: id, objectType: try item.string("type") ?? "UNKNOWN", sourceCount: try item.int64("source_count"),
-                    targetCount: try item.int64("target_count"), diffCount: nil,
-                    status: try status(item, "status", table: .object), sourceIds: [context.sourceId]))
+                    jobId: jobId, taskId: id, objectType: try item.string(Wire.Key.type) ?? "UNKNOWN", sourceCount: try item.int64(Wire.Key.sourceCount),
+                    targetCount: try item.int64(Wire.Key.targetCount), diffCount: nil,
+                    status: try status(item, Wire.Key.status, table: .object), sourceIds: [context.sourceId]))
             }
         }
-        let detailType = query["object_type"]
-        for item in try result.array("objects_compare_detail_infos") {
+        let detailType = query[Wire.Key.objectType]
+        for item in try result.array(Wire.Key.objectsCompareDetailInfos) {
             try item.requireObject()
             facts.objectDetails.append(try objectDetail(item, type: detailType ?? "UNKNOWN", taskId: taskId, jobId: jobId, statusTable: true, context))
         }
-        if detailType == nil, result.has("objects_compare_detail_infos") {
-            facts.untypedObjectSources[context.sourceId] = try job.int64("total_count")
+        if detailType == nil, result.has(Wire.Key.objectsCompareDetailInfos) {
+            facts.untypedObjectSources[context.sourceId] = try job.int64(Wire.Key.totalCount)
         }
-        for item in try result.array("data_compare_task_list") {
+        for item in try result.array(Wire.Key.dataCompareTaskList) {
             try item.requireObject()
-            let type = try item.string("type")
-            upsertTask(try TaskFacts.reading(item, id: try item.string("id"), kind: CompareKind.from(type), rawType: type, jobId: jobId), context)
+            let type = try item.string(Wire.Key.type)
+            upsertTask(try TaskFacts.reading(item, id: try item.string(Wire.Key.id), kind: CompareKind.from(type), rawType: type, jobId: jobId), context)
         }
-        for item in try result.array("line_compare_overview_infos") {
+        for item in try result.array(Wire.Key.lineCompareOverviewInfos) {
             try item.requireObject()
-            let source = try item.string("source_db_name") ?? ""
+            let source = try item.string(Wire.Key.sourceDbName) ?? ""
             facts.lineDatabases.append(DatabasePairResult(
-                jobId: jobId, taskId: taskId, sourceDatabase: source, targetDatabase: try item.string("target_db_name") ?? source,
-                status: try status(item, "status", table: .data), sourceIds: [context.sourceId]))
+                jobId: jobId, taskId: taskId, sourceDatabase: source, targetDatabase: try item.string(Wire.Key.targetDbName) ?? source,
+                status: try status(item, Wire.Key.status, table: .data), sourceIds: [context.sourceId]))
         }
-        let uncompared = Self.isUncompare(query["compare_detail_type"])
-        for item in try result.array("line_compare_detail_infos") {
+        let uncompared = Self.isUncompare(query[Wire.Key.compareDetailType])
+        for item in try result.array(Wire.Key.lineCompareDetailInfos) {
             try item.requireObject()
-            let source = try item.string("source_db_name") ?? query["source_db_name"] ?? ""
+            let source = try item.string(Wire.Key.sourceDbName) ?? query[Wire.Key.sourceDbName] ?? ""
             facts.lineTables.append(try lineTable(
                 item, taskId: taskId, jobId: jobId, sourceDatabase: source,
-                targetDatabase: try item.string("target_db_name") ?? query["target_db_name"] ?? source,
-                status: try status(item, "status", table: .data), uncompared: uncompared, context))
+                targetDatabase: try item.string(Wire.Key.targetDbName) ?? query[Wire.Key.targetDbName] ?? source,
+                status: try status(item, Wire.Key.status, table: .data), uncompared: uncompared, context))
         }
-        for item in try result.array("content_compare_overview_infos") {
+        for item in try result.array(Wire.Key.contentCompareOverviewInfos) {
             try item.requireObject()
-            let source = try item.string("source_db", "source_db_name") ?? ""
-            var pairStatus = try status(item, "status", table: .data)
-            if pairStatus == .missing { pairStatus = try self.result(item, "compare_result") }
+            let source = try item.string(Wire.Key.sourceDb, Wire.Key.sourceDbName) ?? ""
+            var pairStatus = try status(item, Wire.Key.status, table: .data)
+            if pairStatus == .missing { pairStatus = try self.result(item, Wire.Key.compareResult) }
             facts.contentDatabases.append(DatabasePairResult(
-                jobId: jobId, taskId: taskId, sourceDatabase: source, targetDatabase: try item.string("target_db", "target_db_name") ?? source,
+                jobId: jobId, taskId: taskId, sourceDatabase: source, targetDatabase: try item.string(Wire.Key.targetDb, Wire.Key.targetDbName) ?? source,
                 status: pairStatus, sourceIds: [context.sourceId]))
         }
-        for item in try result.array("content_compare_detail_infos") {
+        for item in try result.array(Wire.Key.contentCompareDetailInfos) {
             try item.requireObject()
             facts.contentTables.append(try contentTable(
-                item, taskId: taskId, jobId: jobId, sourceDatabase: query["source_db_name"], targetDatabase: query["target_db_name"],
+                item, taskId: taskId, jobId: jobId, sourceDatabase: query[Wire.Key.sourceDbName], targetDatabase: query[Wire.Key.targetDbName],
                 uncompared: uncompared, context))
         }
     }
@@ -79,11 +80,11 @@ extension ReportBuilder {
     /// The job's own facts: name and status, and, from `type=detail`, its engines and region.
     static func jobInfo(_ job: JSONReader, id: String, _ context: Context) throws(DRSReportError) -> JobInfo {
         var info = JobInfo(id: id, projectId: context.file.archiveProjectId ?? context.request?.projectId, endpoint: context.file.archiveEndpoint)
-        let base = try job.object("base_info")
-        info.name = try base?.string("name").flatMap { $0.isEmpty ? nil : $0 }
-        info.status = try job.string("status")
-        info.jobType = try base?.string("job_type")
-        info.engineType = try base?.string("engine_type")
+        let base = try job.object(Wire.Key.baseInfo)
+        info.name = try base?.string(Wire.Key.name).flatMap { $0.isEmpty ? nil : $0 }
+        info.status = try job.string(Wire.Key.status)
+        info.jobType = try base?.string(Wire.Key.jobType)
+        info.engineType = try base?.string(Wire.Key.engineType)
         func endpoint(_ key: String) throws(DRSReportError) -> (engine: String?, region: String?) {
             // The reference documents an array of endpoints; a single object is read the same way.
             let first: JSONReader?
@@ -93,10 +94,10 @@ extension ReportBuilder {
                 first = try job.object(key)
             }
             guard let first else { return (nil, nil) }
-            return (try first.string("db_type"), try first.object("cloud")?.string("region"))
+            return (try first.string(Wire.Key.dbType), try first.object(Wire.Key.cloud)?.string(Wire.Key.region))
         }
-        let source = try endpoint("source_endpoint")
-        let target = try endpoint("target_endpoint")
+        let source = try endpoint(Wire.Key.sourceEndpoint)
+        let target = try endpoint(Wire.Key.targetEndpoint)
         info.sourceEngine = source.engine
         info.targetEngine = target.engine
         if let engineType = info.engineType, info.sourceEngine == nil || info.targetEngine == nil {
@@ -120,27 +121,27 @@ extension ReportBuilder {
     }
 
     func v5CompareProgress(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
-        let full = try root.object("full_info")
-        let incremental = try root.object("incre_info")
+        let full = try root.object(Wire.Key.fullInfo)
+        let incremental = try root.object(Wire.Key.increInfo)
         report.progress.tasks.append(TaskProgress(
-            taskId: context.request?.value(after: "compare-progress"), fullProgress: try full?.double("progress"),
-            fullSpeed: try full?.string("src_speed"), fullRecheckRows: try full?.int64("recheck_entities"),
-            incrementalDelay: try incremental?.double("delay"), incrementalRowsPerSecond: try incremental?.int64("rps"),
-            incrementalLogPoint: try incremental?.string("log_point"), incrementalRecheckRows: try incremental?.int64("recheck_entities"),
+            taskId: context.request?.value(after: "compare-progress"), fullProgress: try full?.double(Wire.Key.progress),
+            fullSpeed: try full?.string(Wire.Key.srcSpeed), fullRecheckRows: try full?.int64(Wire.Key.recheckEntities),
+            incrementalDelay: try incremental?.double(Wire.Key.delay), incrementalRowsPerSecond: try incremental?.int64(Wire.Key.rps),
+            incrementalLogPoint: try incremental?.string(Wire.Key.logPoint), incrementalRecheckRows: try incremental?.int64(Wire.Key.recheckEntities),
             sourceId: context.sourceId))
     }
 
     func v5ProgressData(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
         let type = context.request?.value(after: "progress-data")
-        if let count = try root.int64("count") {
+        if let count = try root.int64(Wire.Key.count) {
             report.progress.streamingTotal = max(report.progress.streamingTotal ?? 0, count)
         }
-        for item in try root.array("flow_compare_data") {
+        for item in try root.array(Wire.Key.flowCompareData) {
             try item.requireObject()
             report.progress.streaming.append(StreamingProgress(
-                sourceDatabase: try item.string("src_db") ?? "", sourceObject: try item.string("src_tb") ?? "",
-                targetDatabase: try item.string("dst_db") ?? "", targetObject: try item.string("dst_tb") ?? "",
-                progress: try item.int64("progress"), objectType: type))
+                sourceDatabase: try item.string(Wire.Key.srcDb) ?? "", sourceObject: try item.string(Wire.Key.srcTb) ?? "",
+                targetDatabase: try item.string(Wire.Key.dstDb) ?? "", targetObject: try item.string(Wire.Key.dstTb) ?? "",
+                progress: try item.int64(Wire.Key.progress), objectType: type))
         }
     }
 }

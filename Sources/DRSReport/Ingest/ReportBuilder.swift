@@ -1,3 +1,4 @@
+import DRSWire
 import Foundation
 
 /// Accumulates the facts of each response; `finish` joins them into the ledger.
@@ -87,7 +88,6 @@ final class ReportBuilder {
             // listed as a copy, and its rows counted as duplicates.
             record.duplicateOf = first
             report.sources.append(record)
-            let context = Context(sourceId: sourceId, digest: digest, file: file, jobId: file.archiveJobId ?? file.request?.value(after: "jobs"))
             countCopiedRows(prepared)
             return
         }
@@ -166,13 +166,13 @@ final class ReportBuilder {
         /// the same keys, each read when present.
         static func reading(_ item: JSONReader, id: String?, kind: CompareKind, rawType: String?, jobId: String?) throws(DRSReportError) -> TaskFacts {
             var task = TaskFacts(id: id, kind: kind, rawType: rawType, jobId: jobId)
-            task.status = try item.string("status")
-            task.createdAt = try item.date("create_time")
-            task.startedAt = try item.date("start_time")
-            task.endedAt = try item.date("end_time")
-            task.exportStatus = try item.string("export_status")
-            task.remain = try item.int64("report_remain_seconds")
-            task.errorMessage = try item.string("error_msg")
+            task.status = try item.string(Wire.Key.status)
+            task.createdAt = try item.date(Wire.Key.createTime)
+            task.startedAt = try item.date(Wire.Key.startTime)
+            task.endedAt = try item.date(Wire.Key.endTime)
+            task.exportStatus = try item.string(Wire.Key.exportStatus)
+            task.remain = try item.int64(Wire.Key.reportRemainSeconds)
+            task.errorMessage = try item.string(Wire.Key.errorMsg)
             return task
         }
     }
@@ -248,14 +248,14 @@ final class ReportBuilder {
     }
 
     func subError(_ reader: JSONReader, _ context: Context, what: String) throws(DRSReportError) {
-        if let code = try reader.string("error_code"), !code.isEmpty {
-            report.retrievalErrors.append(retrieval(context, code: code, message: "\(what): " + (try reader.string("error_msg") ?? "")))
+        if let code = try reader.string(Wire.Key.errorCode), !code.isEmpty {
+            report.retrievalErrors.append(retrieval(context, code: code, message: "\(what): " + (try reader.string(Wire.Key.errorMsg) ?? "")))
         }
     }
 
     func errorBody(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
-        let code = try root.string("error_code", "errorCode", "code") ?? "UNKNOWN"
-        let message = try root.string("error_msg", "errorMsg", "message") ?? ""
+        let code = try root.string(Wire.Key.errorCode, "errorCode", Wire.Key.code) ?? "UNKNOWN"
+        let message = try root.string(Wire.Key.errorMsg, "errorMsg", Wire.Key.message) ?? ""
         report.retrievalErrors.append(retrieval(context, code: code, message: message))
     }
 

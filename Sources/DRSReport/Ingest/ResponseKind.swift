@@ -1,3 +1,5 @@
+import DRSWire
+import DRSJSON
 import Foundation
 
 /// Every DRS response body drs-report understands, detected from its shape.
@@ -39,38 +41,38 @@ public enum ResponseKind: String, Sendable, CaseIterable {
         guard let members = root.objectValue else { return nil }
         func has(_ key: String) -> Bool { members[key] != nil }
         if members.isEmpty { return .empty }
-        if has("job") { return .v5JobDetail }
-        if has("full_info") || has("incre_info") || has("global_info") { return .v5CompareProgress }
-        if has("flow_compare_data") { return .v5ProgressData }
-        if has("object_level_compare_results") || has("line_compare_results") || has("content_compare_results")
-            || has("compare_task_list_results")
+        if has(Wire.Key.job) { return .v5JobDetail }
+        if has(Wire.Key.fullInfo) || has(Wire.Key.increInfo) || has(Wire.Key.globalInfo) { return .v5CompareProgress }
+        if has(Wire.Key.flowCompareData) { return .v5ProgressData }
+        if has(Wire.Key.objectLevelCompareResults) || has(Wire.Key.lineCompareResults) || has(Wire.Key.contentCompareResults)
+            || has(Wire.Key.compareTaskListResults)
         {
             return .v3CompareResult
         }
-        if has("object_level_compare_create_result") || has("data_level_compare_create_result") { return .v3CreateCompareTask }
-        if has("compare_detail") { return .v3ObjectDetail }
-        if has("compare_result"), has("compare_job_id") || has("export_status") || has("report_remain_seconds")
-            || members["compare_result"].map({ if case .array = $0 { return true } else { return false } }) == true
+        if has(Wire.Key.objectLevelCompareCreateResult) || has(Wire.Key.dataLevelCompareCreateResult) { return .v3CreateCompareTask }
+        if has(Wire.Key.compareDetail) { return .v3ObjectDetail }
+        if has(Wire.Key.compareResult), has(Wire.Key.compareJobId) || has(Wire.Key.exportStatus) || has(Wire.Key.reportRemainSeconds)
+            || members[Wire.Key.compareResult].map({ if case .array = $0 { return true } else { return false } }) == true
         {
             return .v3ObjectOverview
         }
-        if has("compare_jobs") { return .v3CompareJobs }
-        if has("data_compare_overview_infos") { return .v3LineOverview }
-        if has("table_line_compare_result_infos") { return .v3LineDetail }
-        if has("contents_infos") || has("source_target_meta_not_null") { return .v3ContentDifference }
-        if let infos = members["content_compare_result_infos"] {
+        if has(Wire.Key.compareJobs) { return .v3CompareJobs }
+        if has(Wire.Key.dataCompareOverviewInfos) { return .v3LineOverview }
+        if has(Wire.Key.tableLineCompareResultInfos) { return .v3LineDetail }
+        if has(Wire.Key.contentsInfos) || has(Wire.Key.sourceTargetMetaNotNull) { return .v3ContentDifference }
+        if let infos = members[Wire.Key.contentCompareResultInfos] {
             // Overview and detail share a key; tell them apart by path, then by item shape.
             if let path = request?.path {
                 if path.hasSuffix("/content-overview") { return .v3ContentOverview }
                 if path.hasSuffix("/content-detail") { return .v3ContentDetail }
             }
             if case .array(let items) = infos, let first = items.first {
-                return first["source_table_name"] != nil || first["target_table_name"] != nil ? .v3ContentDetail : .v3ContentOverview
+                return first[Wire.Key.sourceTableName] != nil || first[Wire.Key.targetTableName] != nil ? .v3ContentDetail : .v3ContentOverview
             }
             return .v3ContentOverview
         }
-        if has("error_code") || has("errorCode") || has("error_msg") { return .errorBody }
-        if let path = request?.path, path.hasSuffix("/create-compare-task"), has("job_id") { return .v3CreateCompareTask }
+        if has(Wire.Key.errorCode) || has("errorCode") || has(Wire.Key.errorMsg) { return .errorBody }
+        if let path = request?.path, path.hasSuffix("/create-compare-task"), has(Wire.Key.jobId) { return .v3CreateCompareTask }
         return nil
     }
 }

@@ -1,3 +1,4 @@
+import DRSWire
 import Foundation
 
 /// The normalised report: independent of API version and input form. Inconsistent rows are not
@@ -244,7 +245,7 @@ public struct CompareTask: Sendable, Codable, Equatable {
 
     /// Whether DRS says the task finished successfully.
     public var isFinished: Bool {
-        (status ?? "").uppercased() == "SUCCESSFUL"
+        (status ?? "").uppercased() == Wire.TaskStatus.successful
     }
 }
 

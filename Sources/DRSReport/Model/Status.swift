@@ -1,3 +1,4 @@
+import DRSWire
 import Foundation
 
 /// The normalised outcome of comparing one thing (an object type, a database pair, a table).
@@ -75,58 +76,35 @@ public struct CompareStatus: Codable, Sendable, Equatable, Hashable {
         return CompareStatus(outcome: outcome, code: code, raw: raw)
     }
 
-    /// Normalises a v3 integer status code.
+    /// Normalises a v3 integer status code: its word comes from `Wire.V3`, its outcome from `v3Outcomes`.
     public static func v3(_ value: Int64, table: CodeTable) -> CompareStatus {
         let raw = String(value)
+        let words: [Int64: String]
         switch table {
-        case .object:
-            switch value {
-            case 0: return CompareStatus(outcome: .inconsistent, code: "INCONSISTENT", raw: raw)
-            case 2: return CompareStatus(outcome: .consistent, code: "CONSISTENT", raw: raw)
-            case 3: return CompareStatus(outcome: .pending, code: "UNFINISHED", raw: raw)
-            default: return CompareStatus(outcome: .unknown, code: "CODE_\(value)", raw: raw)
-            }
-        case .contentDetailProgress:
-            switch value {
-            case 1, -1: return CompareStatus(outcome: .pending, code: "COMPARING", raw: raw)
-            case 2, -2: return CompareStatus(outcome: .consistent, code: "COMPLETED", raw: raw)
-            case 3, -3: return CompareStatus(outcome: .pending, code: "WAITING_FOR_COMPARISON", raw: raw)
-            case 4, -4: return CompareStatus(outcome: .notCompared, code: "CANCELLED", raw: raw)
-            default: return CompareStatus(outcome: .unknown, code: "CODE_\(value)", raw: raw)
-            }
-        case .data:
-            let (outcome, code): (CompareOutcome, String)
-            switch value {
-            case 0: (outcome, code) = (.inconsistent, "INCONSISTENT")
-            case 2: (outcome, code) = (.consistent, "CONSISTENT")
-            case 3: (outcome, code) = (.notCompared, "TARGET_TABLE_NOT_EXIST")
-            case 4: (outcome, code) = (.notCompared, "FAILED_TO_COMPARE")
-            case 5: (outcome, code) = (.pending, "COMPARING")
-            case 6: (outcome, code) = (.pending, "WAITING_FOR_COMPARISON")
-            case 7: (outcome, code) = (.notCompared, "CANCELLED")
-            // One side empty and the other not is a difference; both empty agree.
-            case 8: (outcome, code) = (.inconsistent, "SOURCE_EMPTY")
-            case 9: (outcome, code) = (.inconsistent, "TARGET_EMPTY")
-            case 10: (outcome, code) = (.consistent, "BOTH_EMPTY")
-            case 11: (outcome, code) = (.notCompared, "SOURCE_TABLE_NOT_EXIST")
-            case 12: (outcome, code) = (.notCompared, "TARGET_TABLE_NOT_EXIST")
-            case 13: (outcome, code) = (.notCompared, "BOTH_TABLES_NOT_EXIST")
-            case 14: (outcome, code) = (.notCompared, "SOURCE_CONNECTION_FAILED")
-            case 15: (outcome, code) = (.notCompared, "TARGET_CONNECTION_FAILED")
-            case 16: (outcome, code) = (.notCompared, "SOURCE_SQL_TIMEOUT")
-            case 17: (outcome, code) = (.notCompared, "TARGET_SQL_TIMEOUT")
-            case 18: (outcome, code) = (.notCompared, "SOURCE_SQL_ERROR")
-            case 19: (outcome, code) = (.notCompared, "TARGET_SQL_ERROR")
-            case 20: (outcome, code) = (.notCompared, "BOTH_DBS_NOT_EXIST")
-            case 21: (outcome, code) = (.notCompared, "SOURCE_DB_NOT_EXIST")
-            case 22: (outcome, code) = (.notCompared, "TARGET_DB_NOT_EXIST")
-            case 23: (outcome, code) = (.notCompared, "TOO_MANY_ROWS_NOT_COMPARED")
-            case 27: (outcome, code) = (.notCompared, "TIMEOUT")
-            default: (outcome, code) = (.unknown, "CODE_\(value)")
-            }
-            return CompareStatus(outcome: outcome, code: code, raw: raw)
+        case .object: words = Wire.V3.objectCodes
+        case .contentDetailProgress: words = Wire.V3.contentProgressCodes
+        case .data: words = Wire.V3.dataCodes
         }
+        guard let word = words[value], let outcome = v3Outcomes[word] else {
+            return CompareStatus(outcome: .unknown, code: "CODE_\(value)", raw: raw)
+        }
+        return CompareStatus(outcome: outcome, code: word, raw: raw)
     }
+
+    /// The outcome of every word a v3 code stands for. One side empty and the other not is a
+    /// difference; both empty agree. A finished content detail (COMPLETED) is consistent as far as
+    /// its progress says.
+    static let v3Outcomes: [String: CompareOutcome] = [
+        "INCONSISTENT": .inconsistent, "CONSISTENT": .consistent, "UNFINISHED": .pending, "COMPARING": .pending,
+        "COMPLETED": .consistent, "WAITING_FOR_COMPARISON": .pending, "CANCELLED": .notCompared,
+        "TARGET_TABLE_NOT_EXIST": .notCompared, "FAILED_TO_COMPARE": .notCompared, "SOURCE_EMPTY": .inconsistent,
+        "TARGET_EMPTY": .inconsistent, "BOTH_EMPTY": .consistent, "SOURCE_TABLE_NOT_EXIST": .notCompared,
+        "BOTH_TABLES_NOT_EXIST": .notCompared, "SOURCE_CONNECTION_FAILED": .notCompared,
+        "TARGET_CONNECTION_FAILED": .notCompared, "SOURCE_SQL_TIMEOUT": .notCompared, "TARGET_SQL_TIMEOUT": .notCompared,
+        "SOURCE_SQL_ERROR": .notCompared, "TARGET_SQL_ERROR": .notCompared, "BOTH_DBS_NOT_EXIST": .notCompared,
+        "SOURCE_DB_NOT_EXIST": .notCompared, "TARGET_DB_NOT_EXIST": .notCompared,
+        "TOO_MANY_ROWS_NOT_COMPARED": .notCompared, "TIMEOUT": .notCompared,
+    ]
 
     /// A `true`/`false` consistency flag.
     public static func flag(_ consistent: Bool) -> CompareStatus {

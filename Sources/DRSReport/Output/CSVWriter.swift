@@ -1,3 +1,4 @@
+import DRSJSON
 import Foundation
 
 /// csv/: one RFC 4180 file per section, UTF-8, CRLF line ends.

@@ -1,3 +1,4 @@
+import DRSJSON
 import Foundation
 
 /// report.json: the normalised model with sorted keys, and every inconsistent row streamed in

@@ -1,3 +1,4 @@
+import DRSJSON
 import Foundation
 
 /// Every name given a token in this run, so that two names sharing a token are refused rather
