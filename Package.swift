@@ -4,7 +4,8 @@ import PackageDescription
 /// CI builds the project's own targets with warnings as errors (`DRS_REPORT_STRICT=1`, set by
 /// .ci/run); dependencies keep their warnings. Local builds are not held up by a new warning of a
 /// newer toolchain.
-let strict: [SwiftSetting] = Context.environment["DRS_REPORT_STRICT"] == "1" ? [.unsafeFlags(["-warnings-as-errors"])] : []
+let strict: [SwiftSetting] =
+    Context.environment["DRS_REPORT_STRICT"] == "1" ? [.unsafeFlags(["-warnings-as-errors"])] : []
 
 let package = Package(
     name: "drs-report",

@@ -80,7 +80,9 @@ public struct FaultSpec: Sendable, Equatable, CustomStringConvertible {
                 }
                 rate = value
             case "nth":
-                guard let value = Int(pair[1]), value >= 1 else { throw EmulatorError("--fault \(text): nth must be an integer ≥ 1") }
+                guard let value = Int(pair[1]), value >= 1 else {
+                    throw EmulatorError("--fault \(text): nth must be an integer ≥ 1")
+                }
                 nth = value
             case "delay":
                 guard let value = Double(pair[1]), value >= 0, value.isFinite else {

@@ -1,6 +1,6 @@
-import DRSWire
 import DRSJSON
 import DRSReport
+import DRSWire
 import Foundation
 
 /// A loaded dataset (replayed archive or generated job): what the emulator serves.
@@ -70,27 +70,39 @@ struct TaskCatalog: Sendable {
 
     init(store: LogicalStore) {
         let listQuery = [Wire.Key.type: "compare", Wire.Key.compareType: "data_compare", Wire.Key.queryType: "list"]
-        if let entry = store.entry(method: "GET", path: store.jobPath, query: listQuery), case .paged(let paged) = entry.body {
+        if let entry = store.entry(method: "GET", path: store.jobPath, query: listQuery),
+            case .paged(let paged) = entry.body
+        {
             for index in 0..<paged.items.count {
-                guard let item = try? JSONValue.parse(paged.items.item(index)), let id = item[Wire.Key.id]?.stringValue else { continue }
+                guard let item = try? JSONValue.parse(paged.items.item(index)), let id = item[Wire.Key.id]?.stringValue
+                else { continue }
                 let kind: TaskKind = item[Wire.Key.type]?.stringValue == "contents" ? .contents : .lines
-                tasks.append(DatasetTask(
-                    id: id, kind: kind, startTime: item[Wire.Key.startTime]?.stringValue ?? "", status: item[Wire.Key.status]?.stringValue ?? "",
-                    exportStatus: item[Wire.Key.exportStatus]?.stringValue ?? Wire.ExportStatus.initial, reportRemainSeconds: item[Wire.Key.reportRemainSeconds]?.wholeNumber ?? -1))
+                tasks.append(
+                    DatasetTask(
+                        id: id, kind: kind, startTime: item[Wire.Key.startTime]?.stringValue ?? "",
+                        status: item[Wire.Key.status]?.stringValue ?? "",
+                        exportStatus: item[Wire.Key.exportStatus]?.stringValue ?? Wire.ExportStatus.initial,
+                        reportRemainSeconds: item[Wire.Key.reportRemainSeconds]?.wholeNumber ?? -1))
             }
         }
         for entry in store.orderedEntries
-        where entry.path == store.jobPath && entry.query[Wire.Key.compareType] == "object_compare" && entry.query[Wire.Key.queryType] == "overview"
+        where entry.path == store.jobPath && entry.query[Wire.Key.compareType] == "object_compare"
+            && entry.query[Wire.Key.queryType] == "overview"
             && (200..<300).contains(entry.status)
         {
             guard case .plain(let bytes) = entry.body, let body = try? JSONValue.parse(bytes),
-                  let info = body.value(at: [Wire.Key.job, Wire.Key.compareResult, Wire.Key.objectsCompareOverviewInfo])
+                let info = body.value(at: [Wire.Key.job, Wire.Key.compareResult, Wire.Key.objectsCompareOverviewInfo])
             else { continue }
-            guard let id = info[Wire.Key.compareJobId]?.stringValue ?? entry.query[Wire.Key.compareTaskId], !tasks.contains(where: { $0.id == id }) else { continue }
-            tasks.append(DatasetTask(
-                id: id, kind: .objects, startTime: info[Wire.Key.createTime]?.stringValue ?? info[Wire.Key.startTime]?.stringValue ?? "",
-                status: info[Wire.Key.status]?.stringValue ?? "", exportStatus: info[Wire.Key.exportStatus]?.stringValue ?? Wire.ExportStatus.initial,
-                reportRemainSeconds: info[Wire.Key.reportRemainSeconds]?.wholeNumber ?? -1))
+            guard let id = info[Wire.Key.compareJobId]?.stringValue ?? entry.query[Wire.Key.compareTaskId],
+                !tasks.contains(where: { $0.id == id })
+            else { continue }
+            tasks.append(
+                DatasetTask(
+                    id: id, kind: .objects,
+                    startTime: info[Wire.Key.createTime]?.stringValue ?? info[Wire.Key.startTime]?.stringValue ?? "",
+                    status: info[Wire.Key.status]?.stringValue ?? "",
+                    exportStatus: info[Wire.Key.exportStatus]?.stringValue ?? Wire.ExportStatus.initial,
+                    reportRemainSeconds: info[Wire.Key.reportRemainSeconds]?.wholeNumber ?? -1))
         }
     }
 

@@ -1,6 +1,6 @@
-import DRSWire
 import DRSJSON
 import DRSReport
+import DRSWire
 import Foundation
 
 /// An HTTP request as the engine sees it.
@@ -98,11 +98,15 @@ final class Engine: @unchecked Sendable {
         }
 
         if let failure = authenticate(request, now: now()) {
-            return .reply(finish(Self.json(401, .object([
-                (Wire.Key.errorCode, .string("APIGW.0301")),
-                (Wire.Key.errorMsg, .string("Incorrect IAM authentication information: \(failure)")),
-                (Wire.Key.requestId, .string(requestId)),
-            ]))))
+            return .reply(
+                finish(
+                    Self.json(
+                        401,
+                        .object([
+                            (Wire.Key.errorCode, .string("APIGW.0301")),
+                            (Wire.Key.errorMsg, .string("Incorrect IAM authentication information: \(failure)")),
+                            (Wire.Key.requestId, .string(requestId)),
+                        ]))))
         }
 
         let (slow, fault) = faults(for: number)
@@ -111,11 +115,18 @@ final class Engine: @unchecked Sendable {
             switch fault.kind {
             case .throttle:
                 let retry = fault.delay ?? 1
-                var reply = Self.json(429, .object([
-                    (Wire.Key.errorCode, .string("APIGW.0308")),
-                    (Wire.Key.errorMsg, .string("The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 minute")),
-                    (Wire.Key.requestId, .string(requestId)),
-                ]))
+                var reply = Self.json(
+                    429,
+                    .object([
+                        (Wire.Key.errorCode, .string("APIGW.0308")),
+                        (
+                            Wire.Key.errorMsg,
+                            .string(
+                                "The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 minute"
+                            )
+                        ),
+                        (Wire.Key.requestId, .string(requestId)),
+                    ]))
                 reply.headers.append(("Retry-After", String(Int(retry.rounded(.up)))))
                 return .reply(finish(reply))
             case .serverError:
@@ -230,7 +241,8 @@ final class Engine: @unchecked Sendable {
                 return Self.drsError(400, "DRS.M00210", "The value of parameter limit is invalid.")
             }
             guard value <= Self.maxLimit else {
-                return Self.drsError(400, "DRS.M00211", "The value of parameter limit exceeds the upper limit \(Self.maxLimit).")
+                return Self.drsError(
+                    400, "DRS.M00211", "The value of parameter limit exceeds the upper limit \(Self.maxLimit).")
             }
             limit = value
         }
@@ -272,7 +284,8 @@ final class Engine: @unchecked Sendable {
     func unknown(_ method: String, _ path: String, _ query: [String: String]) -> EmuReply {
         let shown = query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
         let request = String((method + " " + path + (shown.isEmpty ? "" : "?" + shown)).prefix(400))
-        return Self.drsError(400, "DRS.M00007", "Invalid request parameter: the emulator has no response for \(request).")
+        return Self.drsError(
+            400, "DRS.M00007", "Invalid request parameter: the emulator has no response for \(request).")
     }
 
     /// A stored response, exactly or (without compare_task_id) the newest task's; paged lists sliced.
@@ -281,7 +294,8 @@ final class Engine: @unchecked Sendable {
         if entry == nil, query[Wire.Key.compareTaskId] == nil {
             let candidates = store.entriesIgnoringTask(method: method, path: path, query: query)
             entry = candidates.max { lhs, rhs in
-                (catalog.task(lhs.query[Wire.Key.compareTaskId] ?? "")?.startTime ?? "") <= (catalog.task(rhs.query[Wire.Key.compareTaskId] ?? "")?.startTime ?? "")
+                (catalog.task(lhs.query[Wire.Key.compareTaskId] ?? "")?.startTime ?? "")
+                    <= (catalog.task(rhs.query[Wire.Key.compareTaskId] ?? "")?.startTime ?? "")
             }
         }
         guard let entry else { return nil }
@@ -292,7 +306,9 @@ final class Engine: @unchecked Sendable {
         switch entry.body {
         case .plain(let bytes):
             let binary = entry.path.hasSuffix("/compare/result/file") && (200..<300).contains(entry.status)
-            return EmuReply(status: entry.status, headers: [("Content-Type", binary ? "application/octet-stream" : Self.jsonType)], body: bytes)
+            return EmuReply(
+                status: entry.status, headers: [("Content-Type", binary ? "application/octet-stream" : Self.jsonType)],
+                body: bytes)
         case .paged(let paged):
             let limit = page.limit ?? (paged.recordedPaged ? 10 : max(1, paged.items.count))
             return Self.json(entry.status, paged.page(offset: page.offset, limit: limit))
@@ -301,24 +317,37 @@ final class Engine: @unchecked Sendable {
 
     // MARK: - Job detail
 
-    static let dataListQuery = [Wire.Key.type: "compare", Wire.Key.compareType: "data_compare", Wire.Key.queryType: "list"]
+    static let dataListQuery = [
+        Wire.Key.type: "compare", Wire.Key.compareType: "data_compare", Wire.Key.queryType: "list",
+    ]
 
     func jobDetail(path: String, query: [String: String], page: Paging, now: Date) -> EmuReply {
-        if query[Wire.Key.type] == "compare", query[Wire.Key.compareType] == "data_compare", query[Wire.Key.queryType] == "list" {
+        if query[Wire.Key.type] == "compare", query[Wire.Key.compareType] == "data_compare",
+            query[Wire.Key.queryType] == "list"
+        {
             return dataList(query: query, page: page, now: now) ?? unknown("GET", path, query)
         }
-        if query[Wire.Key.type] == "compare", query[Wire.Key.compareType] == "object_compare", query[Wire.Key.queryType] == "overview" {
+        if query[Wire.Key.type] == "compare", query[Wire.Key.compareType] == "object_compare",
+            query[Wire.Key.queryType] == "overview"
+        {
             return objectOverview(path: path, query: query, now: now)
         }
-        if query[Wire.Key.type] == "detail", query.count == 1, store.entry(method: "GET", path: path, query: query) == nil {
+        if query[Wire.Key.type] == "detail", query.count == 1,
+            store.entry(method: "GET", path: path, query: query) == nil
+        {
             // A replayed archive from before `fetch` asked for the job itself: answer with what the archive knows.
-            return Self.json(200, DatasetGenerator.jobDetail(jobId: store.jobId, projectId: store.projectId, name: "replayed-\(store.jobId.prefix(8))"))
+            return Self.json(
+                200,
+                DatasetGenerator.jobDetail(
+                    jobId: store.jobId, projectId: store.projectId, name: "replayed-\(store.jobId.prefix(8))"))
         }
         if let taskId = query[Wire.Key.compareTaskId], let created = createdTask(taskId) {
             guard let base = created.base else { return unknown("GET", path, query) }
             var aliased = query
             aliased[Wire.Key.compareTaskId] = base
-            guard var reply = lookup(method: "GET", path: path, query: aliased, page: page) else { return unknown("GET", path, query) }
+            guard var reply = lookup(method: "GET", path: path, query: aliased, page: page) else {
+                return unknown("GET", path, query)
+            }
             reply.body = Self.replacing(base, with: created.id, in: reply.body)
             return reply
         }
@@ -329,7 +358,8 @@ final class Engine: @unchecked Sendable {
 
     func status(of task: CreatedTask, now: Date) -> String {
         if task.cancelledAt != nil { return Wire.TaskStatus.cancelled }
-        return now.timeIntervalSince(task.created) < config.taskDuration ? Wire.TaskStatus.running : Wire.TaskStatus.successful
+        return now.timeIntervalSince(task.created) < config.taskDuration
+            ? Wire.TaskStatus.running : Wire.TaskStatus.successful
     }
 
     func progress(of task: CreatedTask, now: Date) -> Double {
@@ -343,7 +373,10 @@ final class Engine: @unchecked Sendable {
         guard let requested = locked({ $0.exports[taskId] }) else { return recorded }
         let elapsed = now.timeIntervalSince(requested)
         if elapsed < config.taskDuration { return (Wire.ExportStatus.exporting, -1) }
-        return (Wire.ExportStatus.complete, Int64(max(0, Self.reportValidity - (elapsed - config.taskDuration)).rounded(.down)))
+        return (
+            Wire.ExportStatus.complete,
+            Int64(max(0, Self.reportValidity - (elapsed - config.taskDuration)).rounded(.down))
+        )
     }
 
     func dataList(query: [String: String], page: Paging, now: Date) -> EmuReply? {
@@ -357,12 +390,15 @@ final class Engine: @unchecked Sendable {
             case .plain(let bytes):
                 // A list recorded without paging: page it here so created tasks can be appended.
                 let path = [Wire.Key.job, Wire.Key.compareResult, Wire.Key.dataCompareTaskList]
-                guard (200..<300).contains(entry.status), let body = try? JSONValue.parse(bytes), let rows = body.value(at: path)?.arrayValue else {
+                guard (200..<300).contains(entry.status), let body = try? JSONValue.parse(bytes),
+                    let rows = body.value(at: path)?.arrayValue
+                else {
                     return render(entry, page: page)
                 }
                 var items = ItemList()
                 for row in rows { items.append(row) }
-                base = PagedBody(envelope: body.setting(path, to: .array([])), arrayPath: path, items: items, recordedPaged: false)
+                base = PagedBody(
+                    envelope: body.setting(path, to: .array([])), arrayPath: path, items: items, recordedPaged: false)
             }
         }
         if base == nil, created.isEmpty { return nil }
@@ -375,9 +411,11 @@ final class Engine: @unchecked Sendable {
                 if index < baseCount, let base {
                     var item = try? JSONValue.parse(base.items.item(index))
                     if let parsed = item, let id = parsed[Wire.Key.id]?.stringValue, let task = catalog.task(id) {
-                        let (status, remain) = exportState(taskId: id, recorded: (task.exportStatus, task.reportRemainSeconds), now: now)
+                        let (status, remain) = exportState(
+                            taskId: id, recorded: (task.exportStatus, task.reportRemainSeconds), now: now)
                         if status != task.exportStatus || remain != task.reportRemainSeconds {
-                            item = parsed.setting([Wire.Key.exportStatus], to: .string(status)).setting([Wire.Key.reportRemainSeconds], to: .int(remain))
+                            item = parsed.setting([Wire.Key.exportStatus], to: .string(status)).setting(
+                                [Wire.Key.reportRemainSeconds], to: .int(remain))
                         }
                     }
                     items.append(item.map { .raw($0.compactBytes) } ?? .raw(Array(base.items.item(index))))
@@ -386,19 +424,30 @@ final class Engine: @unchecked Sendable {
                 }
             }
         }
-        let recordedTotal = base?.envelope.value(at: [Wire.Key.job, Wire.Key.totalCount])?.wholeNumber.map(Int.init) ?? baseCount
-        var envelope = base?.envelope ?? .object([(Wire.Key.job, .object([
-            (Wire.Key.id, .string(store.jobId)), (Wire.Key.totalCount, .int(0)), (Wire.Key.compareResult, .object([(Wire.Key.dataCompareTaskList, .array([]))])),
-        ]))])
+        let recordedTotal =
+            base?.envelope.value(at: [Wire.Key.job, Wire.Key.totalCount])?.wholeNumber.map(Int.init) ?? baseCount
+        var envelope =
+            base?.envelope
+            ?? .object([
+                (
+                    Wire.Key.job,
+                    .object([
+                        (Wire.Key.id, .string(store.jobId)), (Wire.Key.totalCount, .int(0)),
+                        (Wire.Key.compareResult, .object([(Wire.Key.dataCompareTaskList, .array([]))])),
+                    ])
+                )
+            ])
         let path = base?.arrayPath ?? [Wire.Key.job, Wire.Key.compareResult, Wire.Key.dataCompareTaskList]
-        envelope = envelope.setting([Wire.Key.job, Wire.Key.totalCount], to: .int(max(recordedTotal, baseCount) + created.count))
+        envelope = envelope.setting(
+            [Wire.Key.job, Wire.Key.totalCount], to: .int(max(recordedTotal, baseCount) + created.count))
         return Self.json(200, envelope.setting(path, to: .array(items)))
     }
 
     func createdListItem(_ task: CreatedTask, now: Date) -> JSONValue {
         let status = status(of: task, now: now)
         var members: [(String, JSONValue)] = [
-            (Wire.Key.id, .string(task.id)), (Wire.Key.type, .string(task.kind.rawValue)), (Wire.Key.startTime, .string(Self.iso(task.created))),
+            (Wire.Key.id, .string(task.id)), (Wire.Key.type, .string(task.kind.rawValue)),
+            (Wire.Key.startTime, .string(Self.iso(task.created))),
         ]
         if status == Wire.TaskStatus.successful {
             members.append((Wire.Key.endTime, .string(Self.iso(task.created.addingTimeInterval(config.taskDuration)))))
@@ -407,7 +456,8 @@ final class Engine: @unchecked Sendable {
         }
         let (export, remain) = exportState(taskId: task.id, recorded: (Wire.ExportStatus.initial, -1), now: now)
         members += [
-            (Wire.Key.status, .string(status)), (Wire.Key.computeType, .string("drs")), (Wire.Key.exportStatus, .string(export)),
+            (Wire.Key.status, .string(status)), (Wire.Key.computeType, .string("drs")),
+            (Wire.Key.exportStatus, .string(export)),
             (Wire.Key.reportRemainSeconds, .int(remain)), (Wire.Key.compareJobTag, .object([])),
         ]
         return .object(JSONObject(members))
@@ -422,18 +472,43 @@ final class Engine: @unchecked Sendable {
         if let created {
             var aliased = query
             aliased[Wire.Key.compareTaskId] = created.base
-            let recorded = created.base.flatMap { _ in lookup(method: "GET", path: path, query: aliased, page: Paging(offset: 0, limit: nil)) }
-            var body: JSONValue = .object([(Wire.Key.job, .object([(Wire.Key.id, .string(store.jobId)), (Wire.Key.compareResult, .object([
-                (Wire.Key.objectsCompareOverviewInfo, .object([(Wire.Key.compareResults, .array([]))])),
-            ]))]))])
-            if let recorded, (200..<300).contains(recorded.status), let parsed = try? JSONValue.parse(Self.replacing(created.base ?? "", with: created.id, in: recorded.body)) {
+            let recorded = created.base.flatMap { _ in
+                lookup(method: "GET", path: path, query: aliased, page: Paging(offset: 0, limit: nil))
+            }
+            var body: JSONValue = .object([
+                (
+                    Wire.Key.job,
+                    .object([
+                        (Wire.Key.id, .string(store.jobId)),
+                        (
+                            Wire.Key.compareResult,
+                            .object([
+                                (Wire.Key.objectsCompareOverviewInfo, .object([(Wire.Key.compareResults, .array([]))]))
+                            ])
+                        ),
+                    ])
+                )
+            ])
+            if let recorded, (200..<300).contains(recorded.status),
+                let parsed = try? JSONValue.parse(
+                    Self.replacing(created.base ?? "", with: created.id, in: recorded.body))
+            {
                 body = parsed
             }
             let infoPath = [Wire.Key.job, Wire.Key.compareResult, Wire.Key.objectsCompareOverviewInfo]
             let status = status(of: created, now: now)
             var info = body.value(at: infoPath) ?? .object([])
             if status != Wire.TaskStatus.successful, let rows = info[Wire.Key.compareResults]?.arrayValue {
-                info = info.setting([Wire.Key.compareResults], to: .array(rows.map { $0.setting([Wire.Key.status], to: .string(status == Wire.TaskStatus.running ? Wire.ResultStatus.comparing : Wire.ResultStatus.canNotCompare)) }))
+                info = info.setting(
+                    [Wire.Key.compareResults],
+                    to: .array(
+                        rows.map {
+                            $0.setting(
+                                [Wire.Key.status],
+                                to: .string(
+                                    status == Wire.TaskStatus.running
+                                        ? Wire.ResultStatus.comparing : Wire.ResultStatus.canNotCompare))
+                        }))
             }
             let (export, remain) = exportState(taskId: created.id, recorded: (Wire.ExportStatus.initial, -1), now: now)
             info = info.setting([Wire.Key.createTime], to: .string(Self.iso(created.created)))
@@ -452,12 +527,15 @@ final class Engine: @unchecked Sendable {
         }
         // Exports requested in this session show in the overview.
         let infoPath = [Wire.Key.job, Wire.Key.compareResult, Wire.Key.objectsCompareOverviewInfo]
-        if (200..<300).contains(reply.status), let body = try? JSONValue.parse(reply.body), let info = body.value(at: infoPath),
-           let id = info[Wire.Key.compareJobId]?.stringValue, let task = catalog.task(id)
+        if (200..<300).contains(reply.status), let body = try? JSONValue.parse(reply.body),
+            let info = body.value(at: infoPath),
+            let id = info[Wire.Key.compareJobId]?.stringValue, let task = catalog.task(id)
         {
-            let (export, remain) = exportState(taskId: id, recorded: (task.exportStatus, task.reportRemainSeconds), now: now)
+            let (export, remain) = exportState(
+                taskId: id, recorded: (task.exportStatus, task.reportRemainSeconds), now: now)
             if export != task.exportStatus || remain != task.reportRemainSeconds {
-                let patched = info.setting([Wire.Key.exportStatus], to: .string(export)).setting([Wire.Key.reportRemainSeconds], to: .int(remain))
+                let patched = info.setting([Wire.Key.exportStatus], to: .string(export)).setting(
+                    [Wire.Key.reportRemainSeconds], to: .int(remain))
                 reply.body = body.setting(infoPath, to: patched).compactBytes
             }
         }
@@ -470,14 +548,23 @@ final class Engine: @unchecked Sendable {
         if let task = createdTask(taskId) {
             let progress = progress(of: task, now: now)
             let running = status(of: task, now: now) == Wire.TaskStatus.running
-            return Self.json(200, .object([
-                (Wire.Key.fullInfo, .object([
-                    (Wire.Key.progress, .decimal(progress)), (Wire.Key.srcSpeed, .string(running ? "12.40MB/s" : "0.00B/s")), (Wire.Key.recheckEntities, .int(0)),
-                ])),
-                (Wire.Key.globalInfo, .object([(Wire.Key.srcSpeed, .string(running ? "12.40MB/s" : "0.00B/s"))])),
-            ]))
+            return Self.json(
+                200,
+                .object([
+                    (
+                        Wire.Key.fullInfo,
+                        .object([
+                            (Wire.Key.progress, .decimal(progress)),
+                            (Wire.Key.srcSpeed, .string(running ? "12.40MB/s" : "0.00B/s")),
+                            (Wire.Key.recheckEntities, .int(0)),
+                        ])
+                    ),
+                    (Wire.Key.globalInfo, .object([(Wire.Key.srcSpeed, .string(running ? "12.40MB/s" : "0.00B/s"))])),
+                ]))
         }
-        if let reply = lookup(method: "GET", path: path, query: [:], page: Paging(offset: 0, limit: nil)) { return reply }
+        if let reply = lookup(method: "GET", path: path, query: [:], page: Paging(offset: 0, limit: nil)) {
+            return reply
+        }
         return Self.drsError(400, "DRS.M05003", "Task information not found.")
     }
 
@@ -502,11 +589,15 @@ final class Engine: @unchecked Sendable {
         switch body[Wire.Key.dataLevelCompareInfo] {
         case nil, .null?: break
         case let info? where info.arrayValue == nil && info.stringValue == nil:
-            guard case .object = info else { return Self.drsError(400, "DRS.M00202", "The value of parameter data_level_compare_info is invalid.") }
+            guard case .object = info else {
+                return Self.drsError(400, "DRS.M00202", "The value of parameter data_level_compare_info is invalid.")
+            }
             guard let policy = info[Wire.Key.conflictPolicy]?.stringValue, ["cancel", "keep"].contains(policy) else {
                 return Self.drsError(400, "DRS.M00202", "The value of parameter conflict_policy is invalid.")
             }
-            guard let type = info[Wire.Key.compareType]?.stringValue, let kind = TaskKind(rawValue: type), kind != .objects else {
+            guard let type = info[Wire.Key.compareType]?.stringValue, let kind = TaskKind(rawValue: type),
+                kind != .objects
+            else {
                 return Self.drsError(400, "DRS.M00202", "The value of parameter compare_type is invalid.")
             }
             switch info[Wire.Key.compareObjectInfos] {
@@ -514,12 +605,15 @@ final class Engine: @unchecked Sendable {
             case .array(let objects)?:
                 for object in objects {
                     guard object[Wire.Key.dbName]?.stringValue?.isEmpty == false else {
-                        return Self.drsError(400, "DRS.M00202", "The value of parameter compare_object_infos.db_name is invalid.")
+                        return Self.drsError(
+                            400, "DRS.M00202", "The value of parameter compare_object_infos.db_name is invalid.")
                     }
-                    if let tables = object[Wire.Key.tableName], case .null = tables {} else if let tables = object[Wire.Key.tableName],
+                    if let tables = object[Wire.Key.tableName], case .null = tables {
+                    } else if let tables = object[Wire.Key.tableName],
                         tables.arrayValue?.allSatisfy({ $0.stringValue != nil }) != true
                     {
-                        return Self.drsError(400, "DRS.M00202", "The value of parameter compare_object_infos.table_name is invalid.")
+                        return Self.drsError(
+                            400, "DRS.M00202", "The value of parameter compare_object_infos.table_name is invalid.")
                     }
                 }
             default:
@@ -538,23 +632,35 @@ final class Engine: @unchecked Sendable {
             if wantsObjects {
                 let id = state.idRandom.uuid()
                 state.created.append(CreatedTask(id: id, kind: .objects, base: objectBase, created: now))
-                members.append((Wire.Key.objectLevelCompareCreateResult, .object([(Wire.Key.compareTaskId, .string(id))])))
+                members.append(
+                    (Wire.Key.objectLevelCompareCreateResult, .object([(Wire.Key.compareTaskId, .string(id))])))
             }
             if let data {
                 let unfinished = state.created.indices.filter { index in
                     let task = state.created[index]
-                    return task.kind != .objects && task.cancelledAt == nil && now.timeIntervalSince(task.created) < duration
+                    return task.kind != .objects && task.cancelledAt == nil
+                        && now.timeIntervalSince(task.created) < duration
                 }
                 if !unfinished.isEmpty, data.policy == "keep" {
-                    members.append((Wire.Key.dataLevelCompareCreateResult, .object([
-                        (Wire.Key.errorCode, .string("DRS.M01504")),
-                        (Wire.Key.errorMsg, .string("An unfinished data-level comparison task \(state.created[unfinished[0]].id) exists; it was kept and no new task was created.")),
-                    ])))
+                    members.append(
+                        (
+                            Wire.Key.dataLevelCompareCreateResult,
+                            .object([
+                                (Wire.Key.errorCode, .string("DRS.M01504")),
+                                (
+                                    Wire.Key.errorMsg,
+                                    .string(
+                                        "An unfinished data-level comparison task \(state.created[unfinished[0]].id) exists; it was kept and no new task was created."
+                                    )
+                                ),
+                            ])
+                        ))
                 } else {
                     for index in unfinished { state.created[index].cancelledAt = now }
                     let id = state.idRandom.uuid()
                     state.created.append(CreatedTask(id: id, kind: data.kind, base: dataBase, created: now))
-                    members.append((Wire.Key.dataLevelCompareCreateResult, .object([(Wire.Key.compareTaskId, .string(id))])))
+                    members.append(
+                        (Wire.Key.dataLevelCompareCreateResult, .object([(Wire.Key.compareTaskId, .string(id))])))
                 }
             }
         }
@@ -573,23 +679,35 @@ final class Engine: @unchecked Sendable {
     }
 
     /// The task a result-file request names, with its finished flag and export state.
-    func resultTask(compareType: String?, taskId: String?, now: Date) -> Result<(id: String, finished: Bool, export: (String, Int64)), EmuFailure> {
+    func resultTask(compareType: String?, taskId: String?, now: Date) -> Result<
+        (id: String, finished: Bool, export: (String, Int64)), EmuFailure
+    > {
         guard let kind = Self.resultKind(compareType) else {
-            return .failure(EmuFailure(reply: Self.drsError(400, "DRS.M00202", "The value of parameter compare_type is invalid.")))
+            return .failure(
+                EmuFailure(reply: Self.drsError(400, "DRS.M00202", "The value of parameter compare_type is invalid.")))
         }
         var id = taskId.flatMap { $0.isEmpty ? nil : $0 }
         if id == nil, kind == .objects {
             id = locked { $0.created.last { $0.kind == .objects }?.id } ?? catalog.newest(.objects)?.id
         }
         guard let id else {
-            return .failure(EmuFailure(reply: Self.drsError(400, "DRS.M00201", "The parameter compare_job_id is empty.")))
+            return .failure(
+                EmuFailure(reply: Self.drsError(400, "DRS.M00201", "The parameter compare_job_id is empty.")))
         }
         if let created = createdTask(id), created.kind == kind {
-            return .success((id, status(of: created, now: now) == Wire.TaskStatus.successful, exportState(taskId: id, recorded: (Wire.ExportStatus.initial, -1), now: now)))
+            return .success(
+                (
+                    id, status(of: created, now: now) == Wire.TaskStatus.successful,
+                    exportState(taskId: id, recorded: (Wire.ExportStatus.initial, -1), now: now)
+                ))
         }
         if let task = catalog.task(id), task.kind == kind {
             let finished = task.status == Wire.TaskStatus.successful
-            return .success((id, finished, exportState(taskId: id, recorded: (task.exportStatus, task.reportRemainSeconds), now: now)))
+            return .success(
+                (
+                    id, finished,
+                    exportState(taskId: id, recorded: (task.exportStatus, task.reportRemainSeconds), now: now)
+                ))
         }
         return .failure(EmuFailure(reply: Self.drsError(400, "DRS.M05003", "Task information not found.")))
     }
@@ -599,7 +717,9 @@ final class Engine: @unchecked Sendable {
     }
 
     func downloadResult(path: String, query: [String: String], body: Data, now: Date) -> EmuReply {
-        if let recorded = lookup(method: "GET", path: path, query: query, page: Paging(offset: 0, limit: nil)) { return recorded }
+        if let recorded = lookup(method: "GET", path: path, query: query, page: Paging(offset: 0, limit: nil)) {
+            return recorded
+        }
         // The SDK may also send the parameters as a JSON body.
         let fromBody = (try? JSONValue.parse(body)) ?? .null
         let compareType = query[Wire.Key.compareType] ?? fromBody[Wire.Key.compareType]?.stringValue
@@ -609,14 +729,19 @@ final class Engine: @unchecked Sendable {
             return failure.reply
         case .success(let task):
             guard task.export.0 == Wire.ExportStatus.complete, task.export.1 >= 0 else {
-                return Self.drsError(400, "DRS.M00304",
-                    "The comparison result file is not available (export_status \(task.export.0), report_remain_seconds \(task.export.1)); export it first.")
+                return Self.drsError(
+                    400, "DRS.M00304",
+                    "The comparison result file is not available (export_status \(task.export.0), report_remain_seconds \(task.export.1)); export it first."
+                )
             }
-            let text = "drs-emulator comparison result file\r\njob_id,\(store.jobId)\r\ncompare_type,\(compareType ?? "")\r\ncompare_job_id,\(task.id)\r\n"
-            return EmuReply(status: 200, headers: [
-                ("Content-Type", "application/octet-stream"),
-                ("Content-Disposition", "attachment; filename=\"\(compareType ?? "result")_\(task.id).csv\""),
-            ], body: Array(text.utf8))
+            let text =
+                "drs-emulator comparison result file\r\njob_id,\(store.jobId)\r\ncompare_type,\(compareType ?? "")\r\ncompare_job_id,\(task.id)\r\n"
+            return EmuReply(
+                status: 200,
+                headers: [
+                    ("Content-Type", "application/octet-stream"),
+                    ("Content-Disposition", "attachment; filename=\"\(compareType ?? "result")_\(task.id).csv\""),
+                ], body: Array(text.utf8))
         }
     }
 
@@ -624,12 +749,16 @@ final class Engine: @unchecked Sendable {
         guard let body = try? JSONValue.parse(data), case .object = body else {
             return Self.drsError(400, "DRS.M00200", "The request body is not valid JSON.")
         }
-        switch resultTask(compareType: body[Wire.Key.compareType]?.stringValue, taskId: body[Wire.Key.compareJobId]?.stringValue, now: now) {
+        switch resultTask(
+            compareType: body[Wire.Key.compareType]?.stringValue, taskId: body[Wire.Key.compareJobId]?.stringValue,
+            now: now)
+        {
         case .failure(let failure):
             return failure.reply
         case .success(let task):
             guard task.finished else {
-                return Self.drsError(400, "DRS.M00304", "The comparison task \(task.id) is not finished; export its result later.")
+                return Self.drsError(
+                    400, "DRS.M00304", "The comparison task \(task.id) is not finished; export its result later.")
             }
             locked { $0.exports[task.id] = now }
             return Self.json(200, .object([]))
@@ -674,7 +803,9 @@ final class Engine: @unchecked Sendable {
         out.reserveCapacity(bytes.count)
         var index = 0
         while index < bytes.count {
-            if bytes[index] == needle[0], index + needle.count <= bytes.count, bytes[index..<index + needle.count].elementsEqual(needle) {
+            if bytes[index] == needle[0], index + needle.count <= bytes.count,
+                bytes[index..<index + needle.count].elementsEqual(needle)
+            {
                 out.append(contentsOf: replacement)
                 index += needle.count
             } else {

@@ -1,5 +1,5 @@
-import DRSWire
 import DRSJSON
+import DRSWire
 import Foundation
 
 /// A small, portable, seeded generator (SplitMix64): the same seed gives the same numbers on every platform.
@@ -93,7 +93,9 @@ enum DatasetGenerator {
         var diffs: Int { onlySource + onlyTarget + different }
     }
 
-    static let databasePool = ["shop", "订单库", "legacy_crm", "inventory", "用户中心", "billing", "日志库", "analytics", "会员系统", "logistics"]
+    static let databasePool = [
+        "shop", "订单库", "legacy_crm", "inventory", "用户中心", "billing", "日志库", "analytics", "会员系统", "logistics",
+    ]
     static let tablePool: [(String, [String])] = [
         ("orders", ["id"]), ("order_items", ["order_id", "item_no"]), ("客户表", ["客户编号"]), ("products", ["id"]),
         ("payments", ["id"]), ("订单明细", ["订单号", "行号"]), ("退款记录", ["id"]), ("event_log", ["id"]),
@@ -119,21 +121,31 @@ enum DatasetGenerator {
 
         var dbPool = databasePool
         rng.shuffle(&dbPool)
-        let dbs = (0..<nDB).map { i in i < dbPool.count ? dbPool[i] : (i % 3 == 0 ? String(format: "业务库_%03d", i) : String(format: "db_%03d", i)) }
+        let dbs = (0..<nDB).map { i in
+            i < dbPool.count ? dbPool[i] : (i % 3 == 0 ? String(format: "业务库_%03d", i) : String(format: "db_%03d", i))
+        }
         let missingDB: Int? = nDB >= 3 ? nDB - 1 : nil
 
         var pool = tablePool
         rng.shuffle(&pool)
         var tables: [Table] = (0..<nTables).map { i in
-            let (name, keys): (String, [String]) = i < pool.count
-                ? pool[i] : (i % 7 == 0 ? (String(format: "订单_%05d", i), ["订单号"]) : (String(format: "tbl_%05d", i), i % 5 == 0 ? ["tenant_id", "id"] : ["id"]))
-            return Table(db: i % nDB, name: name, keys: keys, category: .normal, baseRows: Int64(rng.between(1_000, 5_000_000)),
-                         hasSecondaryIndex: rng.below(2) == 0)
+            let (name, keys): (String, [String]) =
+                i < pool.count
+                ? pool[i]
+                : (i % 7 == 0
+                    ? (String(format: "订单_%05d", i), ["订单号"])
+                    : (String(format: "tbl_%05d", i), i % 5 == 0 ? ["tenant_id", "id"] : ["id"]))
+            return Table(
+                db: i % nDB, name: name, keys: keys, category: .normal, baseRows: Int64(rng.between(1_000, 5_000_000)),
+                hasSecondaryIndex: rng.below(2) == 0)
         }
         // Special tables, picked among those of comparable databases.
         var comparable = tables.indices.filter { tables[$0].db != missingDB }
         rng.shuffle(&comparable)
-        if comparable.count >= 4 { tables[comparable[0]].category = .huge; tables[comparable[0]].baseRows = 3_000_000_000 }
+        if comparable.count >= 4 {
+            tables[comparable[0]].category = .huge
+            tables[comparable[0]].baseRows = 3_000_000_000
+        }
         if comparable.count >= 5 { tables[comparable[1]].category = .memoryEngine }
         if comparable.count >= 6 { tables[comparable[2]].category = .lineFailure }
         // Inconsistent tables and their rows.
@@ -147,7 +159,13 @@ enum DatasetGenerator {
             for (table, count) in zip(chosen, counts) {
                 for _ in 0..<count {
                     let u = rng.unit()
-                    if u < 0.4 { tables[table].onlySource += 1 } else if u < 0.6 { tables[table].onlyTarget += 1 } else { tables[table].different += 1 }
+                    if u < 0.4 {
+                        tables[table].onlySource += 1
+                    } else if u < 0.6 {
+                        tables[table].onlyTarget += 1
+                    } else {
+                        tables[table].different += 1
+                    }
                 }
             }
         }
@@ -156,7 +174,8 @@ enum DatasetGenerator {
         rng.shuffle(&indexed)
         for table in indexed.prefix(min(2, 1 + rng.below(2))) { tables[table].missingIndex = true }
 
-        var store = LogicalStore(projectId: projectId, jobId: jobId, endpoint: endpoint, language: "en-us", createdAt: "")
+        var store = LogicalStore(
+            projectId: projectId, jobId: jobId, endpoint: endpoint, language: "en-us", createdAt: "")
         var clock = 0
         let jobPath = store.jobPath
         func received() -> String {
@@ -169,83 +188,149 @@ enum DatasetGenerator {
             members.append((Wire.Key.compareResult, .object(JSONObject(compareResult))))
             return .object([(Wire.Key.job, .object(JSONObject(members)))])
         }
-        func addList(_ query: [String: String], key: String, items: [JSONValue], path: String? = nil, envelope: JSONValue? = nil, arrayPath: [String]? = nil) {
+        func addList(
+            _ query: [String: String], key: String, items: [JSONValue], path: String? = nil, envelope: JSONValue? = nil,
+            arrayPath: [String]? = nil
+        ) {
             var list = ItemList()
             for item in items { list.append(item) }
             let body = PagedBody(
-                envelope: envelope ?? job([(key, .array([]))], total: items.count), arrayPath: arrayPath ?? [Wire.Key.job, Wire.Key.compareResult, key],
+                envelope: envelope ?? job([(key, .array([]))], total: items.count),
+                arrayPath: arrayPath ?? [Wire.Key.job, Wire.Key.compareResult, key],
                 items: list, recordedPaged: true)
-            store.add(StoreEntry(method: "GET", path: path ?? jobPath, query: query, status: 200, receivedAt: received(), body: .paged(body)))
+            store.add(
+                StoreEntry(
+                    method: "GET", path: path ?? jobPath, query: query, status: 200, receivedAt: received(),
+                    body: .paged(body)))
         }
         func addPlain(_ query: [String: String], _ body: JSONValue, path: String? = nil) {
-            store.add(StoreEntry(method: "GET", path: path ?? jobPath, query: query, status: 200, receivedAt: received(), body: .plain(body.prettyBytes)))
+            store.add(
+                StoreEntry(
+                    method: "GET", path: path ?? jobPath, query: query, status: 200, receivedAt: received(),
+                    body: .plain(body.prettyBytes)))
         }
         func compare(_ extra: [String: String]) -> [String: String] { [Wire.Key.type: "compare"].merging(extra) { $1 } }
 
         // Data-level task list.
         let task = { (id: String, type: String, start: String, end: String, export: String, remain: Int) -> JSONValue in
             .object([
-                (Wire.Key.id, .string(id)), (Wire.Key.type, .string(type)), (Wire.Key.startTime, .string(start)), (Wire.Key.endTime, .string(end)),
-                (Wire.Key.status, .string(Wire.TaskStatus.successful)), (Wire.Key.computeType, .string("drs")), (Wire.Key.exportStatus, .string(export)),
+                (Wire.Key.id, .string(id)), (Wire.Key.type, .string(type)), (Wire.Key.startTime, .string(start)),
+                (Wire.Key.endTime, .string(end)),
+                (Wire.Key.status, .string(Wire.TaskStatus.successful)), (Wire.Key.computeType, .string("drs")),
+                (Wire.Key.exportStatus, .string(export)),
                 (Wire.Key.reportRemainSeconds, .int(remain)), (Wire.Key.compareJobTag, .object([])),
             ])
         }
-        addList(compare([Wire.Key.compareType: "data_compare", Wire.Key.queryType: "list"]), key: Wire.Key.dataCompareTaskList, items: [
-            task(linesTask, "lines", "2026-11-20T02:00:03Z", "2026-11-20T02:07:41Z", Wire.ExportStatus.complete, 430_766),
-            task(contentsTask, "contents", "2026-11-20T02:10:00Z", "2026-11-20T03:42:18Z", Wire.ExportStatus.initial, -1),
-        ])
+        addList(
+            compare([Wire.Key.compareType: "data_compare", Wire.Key.queryType: "list"]),
+            key: Wire.Key.dataCompareTaskList,
+            items: [
+                task(
+                    linesTask, "lines", "2026-11-20T02:00:03Z", "2026-11-20T02:07:41Z", Wire.ExportStatus.complete,
+                    430_766),
+                task(
+                    contentsTask, "contents", "2026-11-20T02:10:00Z", "2026-11-20T03:42:18Z", Wire.ExportStatus.initial,
+                    -1),
+            ])
 
         // Object-level comparison.
         let tablesOf = { (db: Int) in tables.indices.filter { tables[$0].db == db } }
         func indexes(_ t: Table) -> [(String, Bool)] {
             var list = [("\(t.name).PRIMARY (\(t.keys.map { "`\($0)`" }.joined(separator: ",")))", false)]
-            if t.hasSecondaryIndex { list.append(("\(t.name).idx_\(t.name)_created_at (`created_at`)", t.missingIndex)) }
+            if t.hasSecondaryIndex {
+                list.append(("\(t.name).idx_\(t.name)_created_at (`created_at`)", t.missingIndex))
+            }
             return list
         }
         let missingTables = tables.filter { $0.db == missingDB }.count
         let allIndexes = tables.flatMap { t in indexes(t).map { (t, $0.0, $0.1) } }
         let targetIndexes = allIndexes.filter { $0.0.db != missingDB && !$0.2 }.count
         func overviewRow(_ type: String, _ source: Int, _ target: Int) -> JSONValue {
-            .object([(Wire.Key.type, .string(type)), (Wire.Key.sourceCount, .int(source)), (Wire.Key.targetCount, .int(target)),
-                     (Wire.Key.status, .string(source == target ? "CONSISTENT" : "INCONSISTENT"))])
+            .object([
+                (Wire.Key.type, .string(type)), (Wire.Key.sourceCount, .int(source)),
+                (Wire.Key.targetCount, .int(target)),
+                (Wire.Key.status, .string(source == target ? "CONSISTENT" : "INCONSISTENT")),
+            ])
         }
-        addPlain(compare([Wire.Key.compareType: "object_compare", Wire.Key.queryType: "overview", Wire.Key.compareTaskId: objectTask]), job([
-            (Wire.Key.objectsCompareOverviewInfo, .object([
-                (Wire.Key.createTime, .string("2026-11-19T22:10:05Z")),
-                (Wire.Key.compareResults, .array([
-                    overviewRow("DB", nDB, nDB - (missingDB == nil ? 0 : 1)),
-                    overviewRow("TABLE", nTables, nTables - missingTables),
-                    overviewRow("INDEX", allIndexes.count, targetIndexes),
-                ])),
-                (Wire.Key.startTime, .string("2026-11-19T22:10:09Z")), (Wire.Key.status, .string(Wire.TaskStatus.successful)),
-                (Wire.Key.exportStatus, .string(Wire.ExportStatus.complete)), (Wire.Key.reportRemainSeconds, .int(266_621)),
-                (Wire.Key.compareJobId, .string(objectTask)),
-            ])),
-        ], total: nil))
+        addPlain(
+            compare([
+                Wire.Key.compareType: "object_compare", Wire.Key.queryType: "overview",
+                Wire.Key.compareTaskId: objectTask,
+            ]),
+            job(
+                [
+                    (
+                        Wire.Key.objectsCompareOverviewInfo,
+                        .object([
+                            (Wire.Key.createTime, .string("2026-11-19T22:10:05Z")),
+                            (
+                                Wire.Key.compareResults,
+                                .array([
+                                    overviewRow("DB", nDB, nDB - (missingDB == nil ? 0 : 1)),
+                                    overviewRow("TABLE", nTables, nTables - missingTables),
+                                    overviewRow("INDEX", allIndexes.count, targetIndexes),
+                                ])
+                            ),
+                            (Wire.Key.startTime, .string("2026-11-19T22:10:09Z")),
+                            (Wire.Key.status, .string(Wire.TaskStatus.successful)),
+                            (Wire.Key.exportStatus, .string(Wire.ExportStatus.complete)),
+                            (Wire.Key.reportRemainSeconds, .int(266_621)),
+                            (Wire.Key.compareJobId, .string(objectTask)),
+                        ])
+                    )
+                ], total: nil))
         func objectRow(_ db: String, _ source: String, _ target: String, _ error: String) -> JSONValue {
-            .object([(Wire.Key.sourceDbName, .string(db)), (Wire.Key.targetDbName, .string(db)), (Wire.Key.sourceDbValue, .string(source)),
-                     (Wire.Key.targetDbValue, .string(target)), (Wire.Key.errorMessage, .string(error))])
+            .object([
+                (Wire.Key.sourceDbName, .string(db)), (Wire.Key.targetDbName, .string(db)),
+                (Wire.Key.sourceDbValue, .string(source)),
+                (Wire.Key.targetDbValue, .string(target)), (Wire.Key.errorMessage, .string(error)),
+            ])
         }
-        let objectQuery = { (type: String) in compare([Wire.Key.compareType: "object_compare", Wire.Key.queryType: "detail", Wire.Key.objectType: type, Wire.Key.compareTaskId: objectTask]) }
-        addList(objectQuery("DB"), key: Wire.Key.objectsCompareDetailInfos, items: dbs.enumerated().map { d, name in
-            d == missingDB ? objectRow(name, name, "", "The database does not exist in the destination database.") : objectRow(name, name, name, "")
-        })
-        addList(objectQuery("TABLE"), key: Wire.Key.objectsCompareDetailInfos, items: tables.map { t in
-            t.db == missingDB ? objectRow(dbs[t.db], t.name, "", "The table does not exist in the destination database.") : objectRow(dbs[t.db], t.name, t.name, "")
-        })
-        addList(objectQuery("INDEX"), key: Wire.Key.objectsCompareDetailInfos, items: allIndexes.map { t, index, missing in
-            t.db == missingDB || missing
-                ? objectRow(dbs[t.db], index, "", "The index does not exist in the destination database.") : objectRow(dbs[t.db], index, index, "")
-        })
+        let objectQuery = { (type: String) in
+            compare([
+                Wire.Key.compareType: "object_compare", Wire.Key.queryType: "detail", Wire.Key.objectType: type,
+                Wire.Key.compareTaskId: objectTask,
+            ])
+        }
+        addList(
+            objectQuery("DB"), key: Wire.Key.objectsCompareDetailInfos,
+            items: dbs.enumerated().map { d, name in
+                d == missingDB
+                    ? objectRow(name, name, "", "The database does not exist in the destination database.")
+                    : objectRow(name, name, name, "")
+            })
+        addList(
+            objectQuery("TABLE"), key: Wire.Key.objectsCompareDetailInfos,
+            items: tables.map { t in
+                t.db == missingDB
+                    ? objectRow(dbs[t.db], t.name, "", "The table does not exist in the destination database.")
+                    : objectRow(dbs[t.db], t.name, t.name, "")
+            })
+        addList(
+            objectQuery("INDEX"), key: Wire.Key.objectsCompareDetailInfos,
+            items: allIndexes.map { t, index, missing in
+                t.db == missingDB || missing
+                    ? objectRow(dbs[t.db], index, "", "The index does not exist in the destination database.")
+                    : objectRow(dbs[t.db], index, index, "")
+            })
 
         // Row comparison.
         let dbDiffs = (0..<nDB).map { d in tablesOf(d).reduce(0) { $0 + tables[$1].diffs } }
-        let lineInconsistent = (0..<nDB).map { d in tablesOf(d).contains { tables[$0].onlySource != tables[$0].onlyTarget } }
-        addList(compare([Wire.Key.compareType: "line_compare", Wire.Key.queryType: "overview", Wire.Key.compareTaskId: linesTask]), key: Wire.Key.lineCompareOverviewInfos,
-                items: dbs.enumerated().map { d, name in
-                    let status = d == missingDB ? "TARGET_DB_NOT_EXIST" : (lineInconsistent[d] ? "INCONSISTENT" : "CONSISTENT")
-                    return .object([(Wire.Key.sourceDbName, .string(name)), (Wire.Key.targetDbName, .string(name)), (Wire.Key.status, .string(status))])
-                })
+        let lineInconsistent = (0..<nDB).map { d in
+            tablesOf(d).contains { tables[$0].onlySource != tables[$0].onlyTarget }
+        }
+        addList(
+            compare([
+                Wire.Key.compareType: "line_compare", Wire.Key.queryType: "overview", Wire.Key.compareTaskId: linesTask,
+            ]), key: Wire.Key.lineCompareOverviewInfos,
+            items: dbs.enumerated().map { d, name in
+                let status =
+                    d == missingDB ? "TARGET_DB_NOT_EXIST" : (lineInconsistent[d] ? "INCONSISTENT" : "CONSISTENT")
+                return .object([
+                    (Wire.Key.sourceDbName, .string(name)), (Wire.Key.targetDbName, .string(name)),
+                    (Wire.Key.status, .string(status)),
+                ])
+            })
         let failure = "Failed to query the destination database: Lock wait timeout exceeded; try restarting transaction"
         let memory = "Tables that use the MEMORY storage engine cannot be compared."
         for (d, name) in dbs.enumerated() {
@@ -256,45 +341,68 @@ enum DatasetGenerator {
                 let source = t.baseRows + Int64(t.onlySource)
                 let target = t.baseRows + Int64(t.onlyTarget)
                 if d == missingDB {
-                    compared.append(.object([
-                        (Wire.Key.sourceTableName, .string(t.name)), (Wire.Key.sourceRowNum, .string(String(source))), (Wire.Key.targetTableName, .string(t.name)),
-                        (Wire.Key.status, .string("TARGET_DB_NOT_EXIST")), (Wire.Key.message, .string("The destination database does not exist.")),
-                    ]))
+                    compared.append(
+                        .object([
+                            (Wire.Key.sourceTableName, .string(t.name)),
+                            (Wire.Key.sourceRowNum, .string(String(source))),
+                            (Wire.Key.targetTableName, .string(t.name)),
+                            (Wire.Key.status, .string("TARGET_DB_NOT_EXIST")),
+                            (Wire.Key.message, .string("The destination database does not exist.")),
+                        ]))
                     continue
                 }
                 switch t.category {
                 case .normal, .huge:
-                    compared.append(.object([
-                        (Wire.Key.sourceTableName, .string(t.name)), (Wire.Key.sourceRowNum, .string(String(source))),
-                        (Wire.Key.targetTableName, .string(t.name)), (Wire.Key.targetRowNum, .string(String(target))),
-                        (Wire.Key.differenceRowNum, .string(String(abs(source - target)))),
-                        (Wire.Key.status, .string(source == target ? "CONSISTENT" : "INCONSISTENT")),
-                    ]))
+                    compared.append(
+                        .object([
+                            (Wire.Key.sourceTableName, .string(t.name)),
+                            (Wire.Key.sourceRowNum, .string(String(source))),
+                            (Wire.Key.targetTableName, .string(t.name)),
+                            (Wire.Key.targetRowNum, .string(String(target))),
+                            (Wire.Key.differenceRowNum, .string(String(abs(source - target)))),
+                            (Wire.Key.status, .string(source == target ? "CONSISTENT" : "INCONSISTENT")),
+                        ]))
                 case .lineFailure:
-                    uncompared.append(.object([
-                        (Wire.Key.sourceTableName, .string(t.name)), (Wire.Key.sourceRowNum, .string(String(source))), (Wire.Key.targetTableName, .string(t.name)),
-                        (Wire.Key.targetRowNum, .null), (Wire.Key.differenceRowNum, .null), (Wire.Key.status, .string("FAILED_TO_COMPARE")), (Wire.Key.message, .string(failure)),
-                    ]))
+                    uncompared.append(
+                        .object([
+                            (Wire.Key.sourceTableName, .string(t.name)),
+                            (Wire.Key.sourceRowNum, .string(String(source))),
+                            (Wire.Key.targetTableName, .string(t.name)),
+                            (Wire.Key.targetRowNum, .null), (Wire.Key.differenceRowNum, .null),
+                            (Wire.Key.status, .string("FAILED_TO_COMPARE")), (Wire.Key.message, .string(failure)),
+                        ]))
                 case .memoryEngine:
-                    uncompared.append(.object([
-                        (Wire.Key.sourceTableName, .string(t.name)), (Wire.Key.targetTableName, .string(t.name)),
-                        (Wire.Key.status, .string("CAN_NOT_COMPARE")), (Wire.Key.message, .string(memory)),
-                    ]))
+                    uncompared.append(
+                        .object([
+                            (Wire.Key.sourceTableName, .string(t.name)), (Wire.Key.targetTableName, .string(t.name)),
+                            (Wire.Key.status, .string("CAN_NOT_COMPARE")), (Wire.Key.message, .string(memory)),
+                        ]))
                 }
             }
             for (kind, rows) in [("compare", compared), ("uncompare", uncompared)] {
-                addList(compare([Wire.Key.compareType: "line_compare", Wire.Key.queryType: "detail", Wire.Key.compareTaskId: linesTask, Wire.Key.sourceDbName: name,
-                                 Wire.Key.targetDbName: name, Wire.Key.compareDetailType: kind]), key: Wire.Key.lineCompareDetailInfos, items: rows)
+                addList(
+                    compare([
+                        Wire.Key.compareType: "line_compare", Wire.Key.queryType: "detail",
+                        Wire.Key.compareTaskId: linesTask, Wire.Key.sourceDbName: name,
+                        Wire.Key.targetDbName: name, Wire.Key.compareDetailType: kind,
+                    ]), key: Wire.Key.lineCompareDetailInfos, items: rows)
             }
         }
 
         // Value comparison.
-        addList(compare([Wire.Key.compareType: "content_compare", Wire.Key.queryType: "overview", Wire.Key.compareTaskId: contentsTask]), key: Wire.Key.contentCompareOverviewInfos,
-                items: dbs.enumerated().map { d, name in
-                    let status = d == missingDB ? "TARGET_DB_NOT_EXIST" : (dbDiffs[d] > 0 ? "INCONSISTENT" : "CONSISTENT")
-                    return .object([(Wire.Key.sourceDb, .string(name)), (Wire.Key.targetDb, .string(name)), (Wire.Key.status, .string(status)),
-                                    (Wire.Key.compareResult, .bool(status == "CONSISTENT"))])
-                })
+        addList(
+            compare([
+                Wire.Key.compareType: "content_compare", Wire.Key.queryType: "overview",
+                Wire.Key.compareTaskId: contentsTask,
+            ]), key: Wire.Key.contentCompareOverviewInfos,
+            items: dbs.enumerated().map { d, name in
+                let status = d == missingDB ? "TARGET_DB_NOT_EXIST" : (dbDiffs[d] > 0 ? "INCONSISTENT" : "CONSISTENT")
+                return .object([
+                    (Wire.Key.sourceDb, .string(name)), (Wire.Key.targetDb, .string(name)),
+                    (Wire.Key.status, .string(status)),
+                    (Wire.Key.compareResult, .bool(status == "CONSISTENT")),
+                ])
+            })
         for (d, name) in dbs.enumerated() {
             var compared: [JSONValue] = []
             var uncompared: [JSONValue] = []
@@ -307,21 +415,37 @@ enum DatasetGenerator {
                     (Wire.Key.sourceTableName, .string(t.name)), (Wire.Key.targetTableName, .string(t.name)),
                 ]
                 if d == missingDB {
-                    head += [(Wire.Key.sourceRowNum, .int(source)), (Wire.Key.message, .string("The destination database does not exist."))]
+                    head += [
+                        (Wire.Key.sourceRowNum, .int(source)),
+                        (Wire.Key.message, .string("The destination database does not exist.")),
+                    ]
                     uncompared.append(.object(JSONObject(head)))
                     continue
                 }
                 switch t.category {
                 case .normal:
-                    head += [(Wire.Key.sourceRowNum, .int(source)), (Wire.Key.targetRowNum, .int(target)), (Wire.Key.differenceRowNum, .int(t.diffs)),
-                             (Wire.Key.lineCompareResult, .bool(source == target)), (Wire.Key.contentCompareResult, .bool(t.diffs == 0))]
+                    head += [
+                        (Wire.Key.sourceRowNum, .int(source)), (Wire.Key.targetRowNum, .int(target)),
+                        (Wire.Key.differenceRowNum, .int(t.diffs)),
+                        (Wire.Key.lineCompareResult, .bool(source == target)),
+                        (Wire.Key.contentCompareResult, .bool(t.diffs == 0)),
+                    ]
                     compared.append(.object(JSONObject(head)))
                 case .huge:
-                    head += [(Wire.Key.sourceRowNum, .int(source)), (Wire.Key.targetRowNum, .int(target)), (Wire.Key.lineCompareResult, .bool(true)),
-                             (Wire.Key.message, .string("The table has more than 100 million rows. Value comparison was skipped."))]
+                    head += [
+                        (Wire.Key.sourceRowNum, .int(source)), (Wire.Key.targetRowNum, .int(target)),
+                        (Wire.Key.lineCompareResult, .bool(true)),
+                        (
+                            Wire.Key.message,
+                            .string("The table has more than 100 million rows. Value comparison was skipped.")
+                        ),
+                    ]
                     uncompared.append(.object(JSONObject(head)))
                 case .memoryEngine:
-                    head += [(Wire.Key.sourceRowNum, .int(source)), (Wire.Key.targetRowNum, .int(target)), (Wire.Key.message, .string(memory))]
+                    head += [
+                        (Wire.Key.sourceRowNum, .int(source)), (Wire.Key.targetRowNum, .int(target)),
+                        (Wire.Key.message, .string(memory)),
+                    ]
                     uncompared.append(.object(JSONObject(head)))
                 case .lineFailure:
                     head += [(Wire.Key.sourceRowNum, .int(source)), (Wire.Key.message, .string(failure))]
@@ -329,8 +453,12 @@ enum DatasetGenerator {
                 }
             }
             for (kind, rows) in [("compare", compared), ("uncompare", uncompared)] {
-                addList(compare([Wire.Key.compareType: "content_compare", Wire.Key.queryType: "detail", Wire.Key.compareTaskId: contentsTask, Wire.Key.sourceDbName: name,
-                                 Wire.Key.targetDbName: name, Wire.Key.compareDetailType: kind]), key: Wire.Key.contentCompareDetailInfos, items: rows)
+                addList(
+                    compare([
+                        Wire.Key.compareType: "content_compare", Wire.Key.queryType: "detail",
+                        Wire.Key.compareTaskId: contentsTask, Wire.Key.sourceDbName: name,
+                        Wire.Key.targetDbName: name, Wire.Key.compareDetailType: kind,
+                    ]), key: Wire.Key.contentCompareDetailInfos, items: rows)
             }
         }
         // Inconsistent rows, one list per database pair.
@@ -341,54 +469,89 @@ enum DatasetGenerator {
             if d != missingDB {
                 for index in tablesOf(d) where tables[index].diffs > 0 {
                     let t = tables[index]
-                    var kinds = Array(repeating: 0, count: t.onlySource) + Array(repeating: 1, count: t.onlyTarget) + Array(repeating: 2, count: t.different)
+                    var kinds =
+                        Array(repeating: 0, count: t.onlySource) + Array(repeating: 1, count: t.onlyTarget)
+                        + Array(repeating: 2, count: t.different)
                     rng.shuffle(&kinds)
                     let stride = max(1, Int(min(t.baseRows, 10_000_000)) / max(1, t.diffs))
                     for (j, kind) in kinds.enumerated() {
                         let number = 1001 + j * stride
                         let values = t.keys.map { keyValue($0, row: j, number: number) }
                         let sql = selectSQL(db: name, table: t.name, columns: t.keys, values: values)
-                        rows.append(.object([
-                            (Wire.Key.sourceKeyValue, .array(kind == 1 ? [] : values.map { .string($0) })),
-                            (Wire.Key.targetKeyValue, .array(kind == 0 ? [] : values.map { .string($0) })),
-                            (Wire.Key.sourceSelectSql, .string(sql)), (Wire.Key.targetSelectSql, .string(sql)),
-                        ]))
+                        rows.append(
+                            .object([
+                                (Wire.Key.sourceKeyValue, .array(kind == 1 ? [] : values.map { .string($0) })),
+                                (Wire.Key.targetKeyValue, .array(kind == 0 ? [] : values.map { .string($0) })),
+                                (Wire.Key.sourceSelectSql, .string(sql)), (Wire.Key.targetSelectSql, .string(sql)),
+                            ]))
                     }
                     onlySource += t.onlySource
                     onlyTarget += t.onlyTarget
                 }
             }
-            let envelope = job([(Wire.Key.contentDiffDetailInfo, .object([
-                (Wire.Key.count, .int(rows.count)), (Wire.Key.targetMetaIsNull, .int(onlySource)), (Wire.Key.sourceMetaIsNull, .int(onlyTarget)),
-                (Wire.Key.sourceTargetMetaNotNull, .int(rows.count - onlySource - onlyTarget)), (Wire.Key.contentsInfos, .array([])),
-            ]))], total: nil)
-            addList(compare([Wire.Key.compareType: "content_compare", Wire.Key.queryType: "diff", Wire.Key.compareTaskId: contentsTask, Wire.Key.sourceDbName: name,
-                             Wire.Key.targetDbName: name]), key: Wire.Key.contentsInfos, items: rows, envelope: envelope,
-                    arrayPath: [Wire.Key.job, Wire.Key.compareResult, Wire.Key.contentDiffDetailInfo, Wire.Key.contentsInfos])
+            let envelope = job(
+                [
+                    (
+                        Wire.Key.contentDiffDetailInfo,
+                        .object([
+                            (Wire.Key.count, .int(rows.count)), (Wire.Key.targetMetaIsNull, .int(onlySource)),
+                            (Wire.Key.sourceMetaIsNull, .int(onlyTarget)),
+                            (Wire.Key.sourceTargetMetaNotNull, .int(rows.count - onlySource - onlyTarget)),
+                            (Wire.Key.contentsInfos, .array([])),
+                        ])
+                    )
+                ], total: nil)
+            addList(
+                compare([
+                    Wire.Key.compareType: "content_compare", Wire.Key.queryType: "diff",
+                    Wire.Key.compareTaskId: contentsTask, Wire.Key.sourceDbName: name,
+                    Wire.Key.targetDbName: name,
+                ]), key: Wire.Key.contentsInfos, items: rows, envelope: envelope,
+                arrayPath: [
+                    Wire.Key.job, Wire.Key.compareResult, Wire.Key.contentDiffDetailInfo, Wire.Key.contentsInfos,
+                ])
         }
 
         // Progress.
         for (id, incremental) in [(linesTask, false), (contentsTask, true)] {
             var members: [(String, JSONValue)] = [
-                (Wire.Key.fullInfo, .object([(Wire.Key.progress, .int(100)), (Wire.Key.srcSpeed, .string("0.00B/s")), (Wire.Key.recheckEntities, .int(0))])),
+                (
+                    Wire.Key.fullInfo,
+                    .object([
+                        (Wire.Key.progress, .int(100)), (Wire.Key.srcSpeed, .string("0.00B/s")),
+                        (Wire.Key.recheckEntities, .int(0)),
+                    ])
+                )
             ]
             if incremental {
-                members.append((Wire.Key.increInfo, .object([
-                    (Wire.Key.delay, .int(0)), (Wire.Key.srcSpeed, .string("0.00B/s")), (Wire.Key.rps, .int(0)),
-                    (Wire.Key.logPoint, .string("951de1d2-61ee-11f0-8081-fa163ef20ddd:51")), (Wire.Key.recheckEntities, .int(0)),
-                ])))
+                members.append(
+                    (
+                        Wire.Key.increInfo,
+                        .object([
+                            (Wire.Key.delay, .int(0)), (Wire.Key.srcSpeed, .string("0.00B/s")), (Wire.Key.rps, .int(0)),
+                            (Wire.Key.logPoint, .string("951de1d2-61ee-11f0-8081-fa163ef20ddd:51")),
+                            (Wire.Key.recheckEntities, .int(0)),
+                        ])
+                    ))
             }
             members.append((Wire.Key.globalInfo, .object([(Wire.Key.srcSpeed, .string("0.00B/s"))])))
             addPlain([:], .object(JSONObject(members)), path: "\(jobPath)/compare-progress/\(id)")
         }
         let flow = tables.map { t -> JSONValue in
             let progress = t.db == missingDB ? 0 : (t.category == .huge ? 37 : 100)
-            return .object([(Wire.Key.srcDb, .string(dbs[t.db])), (Wire.Key.srcTb, .string(t.name)), (Wire.Key.dstDb, .string(dbs[t.db])),
-                            (Wire.Key.dstTb, .string(t.name)), (Wire.Key.progress, .int(progress))])
+            return .object([
+                (Wire.Key.srcDb, .string(dbs[t.db])), (Wire.Key.srcTb, .string(t.name)),
+                (Wire.Key.dstDb, .string(dbs[t.db])),
+                (Wire.Key.dstTb, .string(t.name)), (Wire.Key.progress, .int(progress)),
+            ])
         }
-        addList([:], key: Wire.Key.flowCompareData, items: flow, path: "\(jobPath)/progress-data/table",
-                envelope: .object([(Wire.Key.count, .int(flow.count)), (Wire.Key.createTime, .string("1795161600000")), (Wire.Key.flowCompareData, .array([]))]),
-                arrayPath: [Wire.Key.flowCompareData])
+        addList(
+            [:], key: Wire.Key.flowCompareData, items: flow, path: "\(jobPath)/progress-data/table",
+            envelope: .object([
+                (Wire.Key.count, .int(flow.count)), (Wire.Key.createTime, .string("1795161600000")),
+                (Wire.Key.flowCompareData, .array([])),
+            ]),
+            arrayPath: [Wire.Key.flowCompareData])
 
         // The job's own detail (`type=detail`), as the reference's example shapes it.
         addPlain([Wire.Key.type: "detail"], jobDetail(jobId: jobId, projectId: projectId, name: "emulated-mysql-sync"))
@@ -401,20 +564,34 @@ enum DatasetGenerator {
     static func jobDetail(jobId: String, projectId: String, name: String) -> JSONValue {
         func endpoint(_ role: String, _ user: String) -> JSONValue {
             .object([
-                (Wire.Key.dbType, .string("mysql")), (Wire.Key.endpointType, .string(Wire.Key.cloud)), (Wire.Key.endpointRole, .string(role)),
+                (Wire.Key.dbType, .string("mysql")), (Wire.Key.endpointType, .string(Wire.Key.cloud)),
+                (Wire.Key.endpointRole, .string(role)),
                 (Wire.Key.endpoint, .object([(Wire.Key.dbUser, .string(user))])),
-                (Wire.Key.cloud, .object([(Wire.Key.region, .string("cn-north-4")), (Wire.Key.projectId, .string(projectId))])),
+                (
+                    Wire.Key.cloud,
+                    .object([(Wire.Key.region, .string("cn-north-4")), (Wire.Key.projectId, .string(projectId))])
+                ),
             ])
         }
-        return .object([(Wire.Key.job, .object([
-            (Wire.Key.id, .string(jobId)), (Wire.Key.status, .string("INCRE_TRANSFER_STARTED")), (Wire.Key.createTime, .string("2026-11-18T02:00:00Z")),
-            (Wire.Key.baseInfo, .object([
-                (Wire.Key.name, .string(name)), (Wire.Key.jobType, .string("sync")), (Wire.Key.engineType, .string("mysql-to-mysql")),
-                (Wire.Key.taskType, .string("FULL_INCR_TRANS")),
-            ])),
-            (Wire.Key.sourceEndpoint, .array([endpoint("so", "drs_reader")])),
-            (Wire.Key.targetEndpoint, .array([endpoint("ta", "drs_writer")])),
-        ]))])
+        return .object([
+            (
+                Wire.Key.job,
+                .object([
+                    (Wire.Key.id, .string(jobId)), (Wire.Key.status, .string("INCRE_TRANSFER_STARTED")),
+                    (Wire.Key.createTime, .string("2026-11-18T02:00:00Z")),
+                    (
+                        Wire.Key.baseInfo,
+                        .object([
+                            (Wire.Key.name, .string(name)), (Wire.Key.jobType, .string("sync")),
+                            (Wire.Key.engineType, .string("mysql-to-mysql")),
+                            (Wire.Key.taskType, .string("FULL_INCR_TRANS")),
+                        ])
+                    ),
+                    (Wire.Key.sourceEndpoint, .array([endpoint("so", "drs_reader")])),
+                    (Wire.Key.targetEndpoint, .array([endpoint("ta", "drs_writer")])),
+                ])
+            )
+        ])
     }
 
     /// Largest-remainder split of `total` over `weights`.
@@ -454,7 +631,8 @@ enum DatasetGenerator {
     }
 
     static func selectSQL(db: String, table: String, columns: [String], values: [String]) -> String {
-        let condition = zip(columns, values).map { "\(quoteIdentifier($0))=\(quoteString($1))" }.joined(separator: " AND ")
+        let condition = zip(columns, values).map { "\(quoteIdentifier($0))=\(quoteString($1))" }.joined(
+            separator: " AND ")
         return "SELECT * FROM \(quoteIdentifier(db)).\(quoteIdentifier(table)) WHERE \(condition)"
     }
 }

@@ -36,7 +36,9 @@ struct EmulatorResponder: HTTPResponder {
             let reply = engine.bodyTooLarge()
             var headers = Self.fields(reply.headers)
             headers[.connection] = "close"
-            return Response(status: .init(code: reply.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+            return Response(
+                status: .init(code: reply.status), headers: headers,
+                body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
         }
         var headers: [(String, String)] = request.headers.map { ($0.name.rawName, $0.value) }
         // HTTP/1 Host arrives as the :authority pseudo header; the signature covers it as `host`.
@@ -48,7 +50,9 @@ struct EmulatorResponder: HTTPResponder {
             body: Data(buffer.readableBytesView))
         switch await engine.handle(emuRequest) {
         case .reply(let reply):
-            return Response(status: .init(code: reply.status), headers: Self.fields(reply.headers), body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+            return Response(
+                status: .init(code: reply.status), headers: Self.fields(reply.headers),
+                body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
         case .truncate(let reply):
             // Status, headers and the full Content-Length go out, then half the body; throwing from the body
             // writer makes Hummingbird close the connection, so the client sees a short body.
@@ -97,7 +101,9 @@ public final class RunningEmulator: Sendable {
     /// Requests received so far (all of them, including refused ones).
     public var requestCount: Int { engine.requestCount }
 
-    private init(port: Int, host: String, dataset: LoadedDataset, engine: Engine, group: ServiceGroup, task: Task<Void, Never>) {
+    private init(
+        port: Int, host: String, dataset: LoadedDataset, engine: Engine, group: ServiceGroup, task: Task<Void, Never>
+    ) {
         self.port = port
         self.host = host
         self.dataset = dataset
@@ -116,11 +122,13 @@ public final class RunningEmulator: Sendable {
     public static func start(_ config: EmulatorConfiguration, dataset: LoadedDataset) async throws -> RunningEmulator {
         let engine = Engine(dataset: dataset, config: config)
         var logger = Logger(label: "drs-emulator")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
         let (events, continuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let app = Application(
             responder: EmulatorResponder(engine: engine),
-            configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port), serverName: nil),
+            configuration: ApplicationConfiguration(
+                address: .hostname(config.host, port: config.port), serverName: nil),
             onServerRunning: { channel in continuation.yield(.success(channel.localAddress?.port ?? config.port)) },
             logger: logger)
         // Our own group (no signal handling) so `stop()` can shut the server down gracefully.
@@ -136,7 +144,8 @@ public final class RunningEmulator: Sendable {
         for await event in events {
             switch event {
             case .success(let port):
-                return RunningEmulator(port: port, host: config.host, dataset: dataset, engine: engine, group: group, task: task)
+                return RunningEmulator(
+                    port: port, host: config.host, dataset: dataset, engine: engine, group: group, task: task)
             case .failure(let error):
                 throw EmulatorError("cannot listen on \(config.host):\(config.port): \(error)")
             }

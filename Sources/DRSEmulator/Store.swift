@@ -1,6 +1,6 @@
-import DRSWire
 import DRSJSON
 import DRSReport
+import DRSWire
 import Foundation
 
 /// The elements of one logical (unpaged) list. Generated elements are kept as compact JSON bytes
@@ -30,7 +30,8 @@ struct ItemList: Sendable {
     /// Appends the element at `range` of the file at `path` (its bytes are read when served).
     mutating func append(file path: String, range: Range<Int>) {
         if files.last != path { files.append(path) }
-        places.append(Place(file: Int32(files.count - 1), length: Int32(clamping: range.count), start: Int64(range.lowerBound)))
+        places.append(
+            Place(file: Int32(files.count - 1), length: Int32(clamping: range.count), start: Int64(range.lowerBound)))
     }
 
     /// The compact bytes of element `index`.
@@ -160,7 +161,9 @@ struct LogicalStore: Sendable {
         let wanted = requestKey(method: method, path: path, query: query)
         return order.compactMap { entries[$0] }.filter { entry in
             entry.method == method.uppercased() && entry.path == path && entry.query[Wire.Key.compareTaskId] != nil
-                && requestKey(method: entry.method, path: entry.path, query: entry.query.filter { $0.key != Wire.Key.compareTaskId }) == wanted
+                && requestKey(
+                    method: entry.method, path: entry.path,
+                    query: entry.query.filter { $0.key != Wire.Key.compareTaskId }) == wanted
         }
     }
 
@@ -172,9 +175,12 @@ struct LogicalStore: Sendable {
 
 /// Array members that DRS pages with offset/limit, most specific first.
 let pagedArrayKeys: [String] = [
-    Wire.Key.contentsInfos, Wire.Key.dataCompareTaskList, Wire.Key.objectsCompareDetailInfos, Wire.Key.lineCompareOverviewInfos,
-    Wire.Key.lineCompareDetailInfos, Wire.Key.contentCompareOverviewInfos, Wire.Key.contentCompareDetailInfos, Wire.Key.flowCompareData,
-    Wire.Key.tableLineCompareResultInfos, Wire.Key.contentCompareResultInfos, Wire.Key.dataCompareOverviewInfos, Wire.Key.compareDetail,
+    Wire.Key.contentsInfos, Wire.Key.dataCompareTaskList, Wire.Key.objectsCompareDetailInfos,
+    Wire.Key.lineCompareOverviewInfos,
+    Wire.Key.lineCompareDetailInfos, Wire.Key.contentCompareOverviewInfos, Wire.Key.contentCompareDetailInfos,
+    Wire.Key.flowCompareData,
+    Wire.Key.tableLineCompareResultInfos, Wire.Key.contentCompareResultInfos, Wire.Key.dataCompareOverviewInfos,
+    Wire.Key.compareDetail,
     Wire.Key.compareJobs, Wire.Key.compareTaskList, Wire.Key.jobs, Wire.Key.logs,
 ]
 
@@ -195,7 +201,10 @@ func pagedArrayPath(in value: JSONValue) -> [String]? {
                 if let rank = pagedArrayKeys.firstIndex(of: key), rank < knownRank {
                     known = path + [key]
                     knownRank = rank
-                } else if fallback == nil, items.isEmpty || items.contains(where: { if case .object = $0 { return true } else { return false } }) {
+                } else if fallback == nil,
+                    items.isEmpty
+                        || items.contains(where: { if case .object = $0 { return true } else { return false } })
+                {
                     fallback = path + [key]
                 }
             case .object: queue.append((path + [key], child))
@@ -250,7 +259,8 @@ extension LogicalStore {
             throw EmulatorError("\(display)/manifest.json: project_id is missing")
         }
         var store = LogicalStore(
-            projectId: projectId, jobId: jobId, endpoint: manifest.endpoint ?? "https://drs.cn-north-4.myhuaweicloud.com",
+            projectId: projectId, jobId: jobId,
+            endpoint: manifest.endpoint ?? "https://drs.cn-north-4.myhuaweicloud.com",
             language: manifest.language ?? "en-us", createdAt: manifest.createdAt ?? "1970-01-01T00:00:00Z")
 
         struct Page {
@@ -270,7 +280,9 @@ extension LogicalStore {
             let actual = sha256Hex(data)
             guard actual == entry.sha256.lowercased() else {
                 throw EmulatorError(
-                    DRSReportError.checksumMismatch(archive: display, file: entry.file, expected: entry.sha256, actual: actual).message)
+                    DRSReportError.checksumMismatch(
+                        archive: display, file: entry.file, expected: entry.sha256, actual: actual
+                    ).message)
             }
             return [UInt8](data)
         }
@@ -283,7 +295,9 @@ extension LogicalStore {
             let offset = query[Wire.Key.offset].flatMap { Int($0) } ?? 0
             let hasPaging = query[Wire.Key.offset] != nil || query[Wire.Key.limit] != nil
             groups[key, default: []].append(
-                Page(offset: offset, hasPaging: hasPaging, status: entry.status ?? 200, receivedAt: entry.receivedAt, entry: entry, index: index))
+                Page(
+                    offset: offset, hasPaging: hasPaging, status: entry.status ?? 200, receivedAt: entry.receivedAt,
+                    entry: entry, index: index))
         }
         for key in order {
             guard let pages = groups[key], let first = pages.first else { continue }
@@ -292,8 +306,10 @@ extension LogicalStore {
             let successes = pages.filter { (200..<300).contains($0.status) }
             guard !successes.isEmpty else {
                 for page in pages.dropFirst() { _ = try read(page) }
-                store.add(StoreEntry(method: base.method.uppercased(), path: base.path, query: query, status: first.status,
-                                     receivedAt: first.receivedAt, body: .plain(try read(first))))
+                store.add(
+                    StoreEntry(
+                        method: base.method.uppercased(), path: base.path, query: query, status: first.status,
+                        receivedAt: first.receivedAt, body: .plain(try read(first))))
                 continue
             }
             for page in pages where !(200..<300).contains(page.status) { _ = try read(page) }
@@ -315,13 +331,19 @@ extension LogicalStore {
                         for item in array.dropFirst(skip) { items.append(item) }
                     }
                 }
-                let body = PagedBody(envelope: envelope.setting(path, to: .array([])), arrayPath: path, items: items, recordedPaged: true)
-                store.add(StoreEntry(method: base.method.uppercased(), path: base.path, query: query, status: head.status,
-                                     receivedAt: head.receivedAt, body: .paged(body)))
+                let body = PagedBody(
+                    envelope: envelope.setting(path, to: .array([])), arrayPath: path, items: items, recordedPaged: true
+                )
+                store.add(
+                    StoreEntry(
+                        method: base.method.uppercased(), path: base.path, query: query, status: head.status,
+                        receivedAt: head.receivedAt, body: .paged(body)))
             } else {
                 for page in sorted.dropFirst() { _ = try read(page) }
-                store.add(StoreEntry(method: base.method.uppercased(), path: base.path, query: query, status: head.status,
-                                     receivedAt: head.receivedAt, body: .plain(headBytes)))
+                store.add(
+                    StoreEntry(
+                        method: base.method.uppercased(), path: base.path, query: query, status: head.status,
+                        receivedAt: head.receivedAt, body: .plain(headBytes)))
             }
         }
         return store
@@ -333,8 +355,8 @@ extension LogicalStore {
     /// to the whole parse when the array is found only by shape, not by its DRS key.
     static func envelope(_ bytes: [UInt8]) -> (JSONValue, [String])? {
         if let skeleton = RawJSONScanner.skeleton(bytes), let outline = try? JSONValue.parse(skeleton),
-           let path = pagedArrayPath(in: outline), let last = path.last, pagedArrayKeys.contains(last),
-           let spliced = RawJSONScanner.emptying(bytes, at: path), let envelope = try? JSONValue.parse(spliced)
+            let path = pagedArrayPath(in: outline), let last = path.last, pagedArrayKeys.contains(last),
+            let spliced = RawJSONScanner.emptying(bytes, at: path), let envelope = try? JSONValue.parse(spliced)
         {
             return (envelope, path)
         }
@@ -386,16 +408,20 @@ extension LogicalStore {
             } catch {
                 throw EmulatorError("\(folder.path)/\(name): cannot be written (\(error.localizedDescription))")
             }
-            let queryJSON = JSONValue.object(JSONObject(query.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }))
-            listed.append(.object([
-                (Wire.Key.file, .string(name)), ("method", .string(entry.method)), ("path", .string(entry.path)),
-                ("query", queryJSON), (Wire.Key.status, .int(entry.status)), ("received_at", .string(entry.receivedAt)),
-                ("sha256", .string(sha256Hex(data))),
-            ]))
+            let queryJSON = JSONValue.object(
+                JSONObject(query.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }))
+            listed.append(
+                .object([
+                    (Wire.Key.file, .string(name)), ("method", .string(entry.method)), ("path", .string(entry.path)),
+                    ("query", queryJSON), (Wire.Key.status, .int(entry.status)),
+                    ("received_at", .string(entry.receivedAt)),
+                    ("sha256", .string(sha256Hex(data))),
+                ]))
         }
         let manifest = JSONValue.object([
             ("format", .string("drs-report-archive")), ("version", .int(1)), (Wire.Key.createdAt, .string(createdAt)),
-            ("generator", .string(generator)), (Wire.Key.endpoint, .string(endpoint)), (Wire.Key.projectId, .string(projectId)),
+            ("generator", .string(generator)), (Wire.Key.endpoint, .string(endpoint)),
+            (Wire.Key.projectId, .string(projectId)),
             (Wire.Key.jobId, .string(jobId)), ("language", .string(language)), ("responses", .array(listed)),
         ])
         var text = manifest.prettyBytes

@@ -76,9 +76,15 @@ package struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default:
             throw error("unexpected character '\(Self.describe(bytes[index]))'")
@@ -121,7 +127,9 @@ package struct JSONParser {
             guard bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name in double quotes") }
             let key = try parseString()
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a member name") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                throw error("expected ':' after a member name")
+            }
             index += 1
             skipWhitespace()
             members[key] = try parseValue()
@@ -171,14 +179,16 @@ package struct JSONParser {
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         func digits(_ parser: inout JSONParser) -> Int {
             var n = 0
-            while parser.index < parser.bytes.count, parser.bytes[parser.index] >= 0x30, parser.bytes[parser.index] <= 0x39 {
+            while parser.index < parser.bytes.count, parser.bytes[parser.index] >= 0x30,
+                parser.bytes[parser.index] <= 0x39
+            {
                 parser.index += 1
                 n += 1
             }
             return n
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "0"), index + 1 < bytes.count,
-           bytes[index + 1] >= 0x30, bytes[index + 1] <= 0x39
+            bytes[index + 1] >= 0x30, bytes[index + 1] <= 0x39
         {
             index += 1
             throw error("invalid number: leading zeros are not allowed")
@@ -190,7 +200,9 @@ package struct JSONParser {
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             if digits(&self) == 0 { throw error("invalid number: digits must follow the exponent") }
         }
         return String(decoding: bytes[start..<index], as: UTF8.self)
@@ -251,7 +263,9 @@ package struct JSONParser {
             case UInt8(ascii: "u"):
                 var scalar = try parseHex4()
                 if (0xD800...0xDBFF).contains(scalar) {
-                    if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                    if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                        bytes[index + 1] == UInt8(ascii: "u")
+                    {
                         index += 2
                         let low = try parseHex4()
                         if (0xDC00...0xDFFF).contains(low) {

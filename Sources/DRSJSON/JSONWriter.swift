@@ -12,7 +12,10 @@ package enum JSONWriter {
         case .string(let text): out += quote(text)
         case .raw(let bytes): out += String(decoding: bytes, as: UTF8.self)
         case .array(let elements):
-            if elements.isEmpty { out += "[]"; return }
+            if elements.isEmpty {
+                out += "[]"
+                return
+            }
             out += "["
             for (index, element) in elements.enumerated() {
                 if index > 0 { out += "," }
@@ -22,7 +25,10 @@ package enum JSONWriter {
             if let indent { out += "\n" + String(repeating: "  ", count: indent) }
             out += "]"
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
+            if members.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{"
             for (index, key) in members.keys.sorted().enumerated() {
                 if index > 0 { out += "," }
@@ -43,7 +49,9 @@ package enum JSONWriter {
         return out
     }
 
-    package static func write(_ value: JSONValue, to out: inout [UInt8], indent: Int?, level: Int, lineSeparators: Bool = false) {
+    package static func write(
+        _ value: JSONValue, to out: inout [UInt8], indent: Int?, level: Int, lineSeparators: Bool = false
+    ) {
         func newline(_ level: Int) {
             guard let indent else { return }
             out.append(0x0A)
@@ -61,7 +69,10 @@ package enum JSONWriter {
         case .raw(let bytes): out += bytes
         case .array(let items):
             out.append(0x5B)
-            if items.isEmpty { out.append(0x5D); return }
+            if items.isEmpty {
+                out.append(0x5D)
+                return
+            }
             for (index, item) in items.enumerated() {
                 if index > 0 { out.append(0x2C) }
                 newline(level + 1)
@@ -71,7 +82,10 @@ package enum JSONWriter {
             out.append(0x5D)
         case .object(let members):
             out.append(0x7B)
-            if members.isEmpty { out.append(0x7D); return }
+            if members.isEmpty {
+                out.append(0x7D)
+                return
+            }
             for (index, (key, member)) in members.enumerated() {
                 if index > 0 { out.append(0x2C) }
                 newline(level + 1)
@@ -87,7 +101,8 @@ package enum JSONWriter {
 
     /// `quote` over UTF-8 bytes, appended to `out`: the same escapes, for the streaming writers
     /// (U+2028/U+2029 unescaped when `lineSeparators` is false).
-    package static func quote(_ utf8: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], lineSeparators: Bool = true) {
+    package static func quote(_ utf8: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], lineSeparators: Bool = true)
+    {
         out.append(0x22)
         if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || ($0 == 0xE2 && lineSeparators) }) {
             out.append(contentsOf: utf8)
@@ -105,7 +120,8 @@ package enum JSONWriter {
             case 0x0A: out += [0x5C, UInt8(ascii: "n")]
             case 0x0D: out += [0x5C, UInt8(ascii: "r")]
             case 0x09: out += [0x5C, UInt8(ascii: "t")]
-            case 0xE2 where lineSeparators && i + 2 < n && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
+            case 0xE2
+            where lineSeparators && i + 2 < n && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
                 out += Array("\\u202".utf8) + [utf8[i + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")]
                 i += 2
             default:

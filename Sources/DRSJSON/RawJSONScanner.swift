@@ -6,7 +6,9 @@ package enum RawJSONScanner {
     package static func arrayElements(_ bytes: [UInt8], at path: [String]) -> [Range<Int>]? {
         try? bytes.withUnsafeBufferPointer { buffer -> [Range<Int>] in
             var index = skipSpace(buffer, 0)
-            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { index = skipSpace(buffer, 3) }
+            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
+                index = skipSpace(buffer, 3)
+            }
             for key in path {
                 index = try member(buffer, object: index, key: Array(key.utf8))
             }
@@ -20,7 +22,10 @@ package enum RawJSONScanner {
                 ranges.append(start..<end)
                 index = skipSpace(buffer, end)
                 guard index < buffer.count else { throw Malformed() }
-                if buffer[index] == 0x2C { index = skipSpace(buffer, index + 1); continue }
+                if buffer[index] == 0x2C {
+                    index = skipSpace(buffer, index + 1)
+                    continue
+                }
                 if buffer[index] == 0x5D { return ranges }
                 throw Malformed()
             }
@@ -31,7 +36,9 @@ package enum RawJSONScanner {
     package static func skeleton(_ bytes: [UInt8]) -> [UInt8]? {
         try? bytes.withUnsafeBufferPointer { buffer -> [UInt8] in
             var index = skipSpace(buffer, 0)
-            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { index = skipSpace(buffer, 3) }
+            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
+                index = skipSpace(buffer, 3)
+            }
             var out: [UInt8] = []
             out.reserveCapacity(4096)
             index = skipSpace(buffer, try copyOutline(buffer, index, &out))
@@ -44,7 +51,9 @@ package enum RawJSONScanner {
     package static func emptying(_ bytes: [UInt8], at path: [String]) -> [UInt8]? {
         try? bytes.withUnsafeBufferPointer { buffer -> [UInt8] in
             var index = skipSpace(buffer, 0)
-            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { index = skipSpace(buffer, 3) }
+            if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
+                index = skipSpace(buffer, 3)
+            }
             for key in path { index = try member(buffer, object: index, key: Array(key.utf8)) }
             guard index < buffer.count, buffer[index] == 0x5B else { throw Malformed() }
             let end = try skipValue(buffer, index)
@@ -59,7 +68,10 @@ package enum RawJSONScanner {
         case 0x7B:
             out.append(0x7B)
             i = skipSpace(b, i + 1)
-            if i < b.count, b[i] == 0x7D { out.append(0x7D); return i + 1 }
+            if i < b.count, b[i] == 0x7D {
+                out.append(0x7D)
+                return i + 1
+            }
             while true {
                 guard i < b.count, b[i] == 0x22 else { throw Malformed() }
                 let keyEnd = try skipString(b, i)
@@ -69,19 +81,35 @@ package enum RawJSONScanner {
                 out.append(0x3A)
                 i = skipSpace(b, try copyOutline(b, skipSpace(b, i + 1), &out))
                 guard i < b.count else { throw Malformed() }
-                if b[i] == 0x2C { out.append(0x2C); i = skipSpace(b, i + 1); continue }
-                if b[i] == 0x7D { out.append(0x7D); return i + 1 }
+                if b[i] == 0x2C {
+                    out.append(0x2C)
+                    i = skipSpace(b, i + 1)
+                    continue
+                }
+                if b[i] == 0x7D {
+                    out.append(0x7D)
+                    return i + 1
+                }
                 throw Malformed()
             }
         case 0x5B:
             out.append(0x5B)
             i = skipSpace(b, i + 1)
-            if i < b.count, b[i] == 0x5D { out.append(0x5D); return i + 1 }
+            if i < b.count, b[i] == 0x5D {
+                out.append(0x5D)
+                return i + 1
+            }
             i = skipSpace(b, try copyOutline(b, i, &out))
             while true {
                 guard i < b.count else { throw Malformed() }
-                if b[i] == 0x2C { i = skipSpace(b, try skipValue(b, skipSpace(b, i + 1))); continue }
-                if b[i] == 0x5D { out.append(0x5D); return i + 1 }
+                if b[i] == 0x2C {
+                    i = skipSpace(b, try skipValue(b, skipSpace(b, i + 1)))
+                    continue
+                }
+                if b[i] == 0x5D {
+                    out.append(0x5D)
+                    return i + 1
+                }
                 throw Malformed()
             }
         default:
@@ -100,7 +128,13 @@ package enum RawJSONScanner {
         for byte in bytes {
             if inString {
                 out.append(byte)
-                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == 0x5C {
+                    escaped = true
+                } else if byte == 0x22 {
+                    inString = false
+                }
             } else if byte == 0x22 {
                 inString = true
                 out.append(byte)
@@ -132,7 +166,10 @@ package enum RawJSONScanner {
             if matches { return i }
             i = skipSpace(b, try skipValue(b, i))
             guard i < b.count else { throw Malformed() }
-            if b[i] == 0x2C { i = skipSpace(b, i + 1); continue }
+            if b[i] == 0x2C {
+                i = skipSpace(b, i + 1)
+                continue
+            }
             throw Malformed()
         }
     }
@@ -158,7 +195,9 @@ package enum RawJSONScanner {
             var i = start
             while i < b.count {
                 switch b[i] {
-                case 0x22: i = try skipString(b, i); continue
+                case 0x22:
+                    i = try skipString(b, i)
+                    continue
                 case 0x7B, 0x5B: depth += 1
                 case 0x7D, 0x5D:
                     depth -= 1

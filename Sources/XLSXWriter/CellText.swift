@@ -71,7 +71,9 @@ extension Worksheet {
                     let next = utf8[i + 6]
                     // The next character is `_`, CR, a control, or U+FFFE/U+FFFF.
                     if next == 0x5F || next == 0x0D || (next < 0x20 && next != 0x09 && next != 0x0A) { return false }
-                    if next == 0xEF, i + 8 < n, utf8[i + 7] == 0xBF, utf8[i + 8] == 0xBE || utf8[i + 8] == 0xBF { return false }
+                    if next == 0xEF, i + 8 < n, utf8[i + 7] == 0xBF, utf8[i + 8] == 0xBE || utf8[i + 8] == 0xBF {
+                        return false
+                    }
                 }
             }
             i += 1
@@ -124,8 +126,9 @@ extension Worksheet {
     public static func truncated(_ text: String, marker: String, limit: Int = maxCellCharacters) throws -> String {
         if storedLength(text) <= limit { return text }
         guard storedLength(marker) <= limit else {
-            throw XLSXError.invalid("Worksheet.truncated",
-                                    "The truncation marker is longer than \(limit) characters; use a shorter marker.")
+            throw XLSXError.invalid(
+                "Worksheet.truncated",
+                "The truncation marker is longer than \(limit) characters; use a shorter marker.")
         }
         // A fitting prefix has at most `limit` UTF-16 units, so only boundaries up to there matter.
         var characterEnds: [String.Index] = [text.startIndex]
@@ -152,15 +155,17 @@ extension Worksheet {
     }
 
     /// Binary search for the largest end index whose prefix plus marker fits (start always fits).
-    private static func longestFitting(_ text: String, ends: [String.Index], marker: String, limit: Int) -> String.Index? {
+    private static func longestFitting(_ text: String, ends: [String.Index], marker: String, limit: Int) -> String
+        .Index?
+    {
         func fits(_ k: Int) -> Bool {
             storedLength(String(text.unicodeScalars[..<ends[k]]) + marker) <= limit
         }
         guard !ends.isEmpty, fits(0) else { return nil }
-        var low = 0                  // fits
-        var high = ends.count - 1    // candidate
+        var low = 0  // fits
+        var high = ends.count - 1  // candidate
         if fits(high) { return ends[high] }
-        while high - low > 1 {       // invariant: fits(low), !fits(high)
+        while high - low > 1 {  // invariant: fits(low), !fits(high)
             let mid = low + (high - low) / 2
             if fits(mid) { low = mid } else { high = mid }
         }

@@ -44,10 +44,12 @@ public struct FormatSpec: Hashable, Sendable {
     public var borderColor: UInt32?
 
     /// Creates a spec; every parameter defaults to "unchanged from Excel's default".
-    public init(bold: Bool = false, italic: Bool = false, fontName: String? = nil, fontSize: Double? = nil,
-                fontColor: UInt32? = nil, backgroundColor: UInt32? = nil, numberFormat: String? = nil,
-                textWrap: Bool = false, horizontalAlignment: HorizontalAlignment? = nil,
-                verticalAlignment: VerticalAlignment? = nil, border: BorderStyle? = nil, borderColor: UInt32? = nil) {
+    public init(
+        bold: Bool = false, italic: Bool = false, fontName: String? = nil, fontSize: Double? = nil,
+        fontColor: UInt32? = nil, backgroundColor: UInt32? = nil, numberFormat: String? = nil,
+        textWrap: Bool = false, horizontalAlignment: HorizontalAlignment? = nil,
+        verticalAlignment: VerticalAlignment? = nil, border: BorderStyle? = nil, borderColor: UInt32? = nil
+    ) {
         self.bold = bold
         self.italic = italic
         self.fontName = fontName
@@ -64,13 +66,20 @@ public struct FormatSpec: Hashable, Sendable {
 
     /// Throws `.invalidArgument` if a field cannot be represented faithfully by libxlsxwriter.
     func validate(operation: String) throws {
-        for (label, color) in [("fontColor", fontColor), ("backgroundColor", backgroundColor), ("borderColor", borderColor)] {
+        for (label, color) in [
+            ("fontColor", fontColor), ("backgroundColor", backgroundColor), ("borderColor", borderColor),
+        ] {
             if let color, color > 0xFF_FFFF {
-                throw XLSXError.invalid(operation, "FormatSpec.\(label) 0x\(String(color, radix: 16)) is not a 0xRRGGBB value; use a color in 0x000000...0xFFFFFF.")
+                throw XLSXError.invalid(
+                    operation,
+                    "FormatSpec.\(label) 0x\(String(color, radix: 16)) is not a 0xRRGGBB value; use a color in 0x000000...0xFFFFFF."
+                )
             }
         }
         if let fontSize, !(fontSize.isFinite && fontSize >= 1 && fontSize <= 409) {
-            throw XLSXError.invalid(operation, "FormatSpec.fontSize \(fontSize) is outside Excel's 1...409 points; use a size in that range.")
+            throw XLSXError.invalid(
+                operation,
+                "FormatSpec.fontSize \(fontSize) is outside Excel's 1...409 points; use a size in that range.")
         }
         for (label, text) in [("fontName", fontName), ("numberFormat", numberFormat)] {
             guard let text else { continue }
@@ -78,7 +87,9 @@ public struct FormatSpec: Hashable, Sendable {
             if text.isEmpty || text.utf8.count > 127 {
                 throw XLSXError.invalid(operation, "FormatSpec.\(label) must be 1 to 127 UTF-8 bytes long; shorten it.")
             }
-            if text.unicodeScalars.contains(where: { Worksheet.mustEscape($0) || $0 == "\r" || $0 == "\n" || $0 == "\t" }) {
+            if text.unicodeScalars.contains(where: {
+                Worksheet.mustEscape($0) || $0 == "\r" || $0 == "\n" || $0 == "\t"
+            }) {
                 throw XLSXError.invalid(operation, "FormatSpec.\(label) contains a control character; remove it.")
             }
         }

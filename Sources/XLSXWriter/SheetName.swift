@@ -53,30 +53,41 @@ extension Workbook {
         let hint = "Workbook.sanitizedSheetName can make a legal, unique name."
         switch problem {
         case .empty:
-            return XLSXError(.invalidSheetName(name: name, problem: problem), operation: "workbook_add_worksheet",
-                             lxwError: LXW_ERROR_PARAMETER_VALIDATION,
-                             message: "The sheet name is empty; give every sheet a non-empty name (\(hint))")
+            return XLSXError(
+                .invalidSheetName(name: name, problem: problem), operation: "workbook_add_worksheet",
+                lxwError: LXW_ERROR_PARAMETER_VALIDATION,
+                message: "The sheet name is empty; give every sheet a non-empty name (\(hint))")
         case .tooLong(let length):
-            return XLSXError(.invalidSheetName(name: name, problem: problem), operation: "workbook_add_worksheet",
-                             lxwError: LXW_ERROR_SHEETNAME_LENGTH_EXCEEDED,
-                             message: "Sheet name '\(shown)' is \(length) characters long; use at most \(maxSheetNameLength) (\(hint))")
+            return XLSXError(
+                .invalidSheetName(name: name, problem: problem), operation: "workbook_add_worksheet",
+                lxwError: LXW_ERROR_SHEETNAME_LENGTH_EXCEEDED,
+                message:
+                    "Sheet name '\(shown)' is \(length) characters long; use at most \(maxSheetNameLength) (\(hint))")
         case .illegalCharacter(let ch):
             let code = ch.unicodeScalars.first.map { String($0.value, radix: 16, uppercase: true) } ?? "?"
-            return XLSXError(.invalidSheetName(name: name, problem: problem), operation: "workbook_add_worksheet",
-                             lxwError: LXW_ERROR_INVALID_SHEETNAME_CHARACTER,
-                             message: "Sheet name '\(shown)' contains U+\(code), but names may not contain [ ] : * ? / \\ or control characters; remove it (\(hint))")
+            return XLSXError(
+                .invalidSheetName(name: name, problem: problem), operation: "workbook_add_worksheet",
+                lxwError: LXW_ERROR_INVALID_SHEETNAME_CHARACTER,
+                message:
+                    "Sheet name '\(shown)' contains U+\(code), but names may not contain [ ] : * ? / \\ or control characters; remove it (\(hint))"
+            )
         case .apostropheAtStartOrEnd:
-            return XLSXError(.invalidSheetName(name: name, problem: problem), operation: "workbook_add_worksheet",
-                             lxwError: LXW_ERROR_SHEETNAME_START_END_APOSTROPHE,
-                             message: "Sheet name '\(shown)' starts or ends with an apostrophe; remove it (\(hint))")
+            return XLSXError(
+                .invalidSheetName(name: name, problem: problem), operation: "workbook_add_worksheet",
+                lxwError: LXW_ERROR_SHEETNAME_START_END_APOSTROPHE,
+                message: "Sheet name '\(shown)' starts or ends with an apostrophe; remove it (\(hint))")
         case .duplicate(let existing):
-            return XLSXError(.invalidSheetName(name: name, problem: problem), operation: "workbook_add_worksheet",
-                             lxwError: LXW_ERROR_SHEETNAME_ALREADY_USED,
-                             message: "Sheet name '\(shown)' is already used as '\(existing)' (names are case-insensitive); choose another (\(hint))")
+            return XLSXError(
+                .invalidSheetName(name: name, problem: problem), operation: "workbook_add_worksheet",
+                lxwError: LXW_ERROR_SHEETNAME_ALREADY_USED,
+                message:
+                    "Sheet name '\(shown)' is already used as '\(existing)' (names are case-insensitive); choose another (\(hint))"
+            )
         case .reserved:
-            return XLSXError(.invalidSheetName(name: name, problem: problem), operation: "workbook_add_worksheet",
-                             lxwError: LXW_ERROR_PARAMETER_VALIDATION,
-                             message: "Sheet name '\(shown)' is reserved by Excel; choose another (\(hint))")
+            return XLSXError(
+                .invalidSheetName(name: name, problem: problem), operation: "workbook_add_worksheet",
+                lxwError: LXW_ERROR_PARAMETER_VALIDATION,
+                message: "Sheet name '\(shown)' is reserved by Excel; choose another (\(hint))")
         }
     }
 

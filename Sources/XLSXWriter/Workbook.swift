@@ -1,5 +1,6 @@
-import Foundation
 internal import CXlsxWriter
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -37,9 +38,11 @@ public struct DocumentProperties: Equatable, Sendable {
     public var created: Date?
 
     /// Creates properties; every field defaults to nil (not written).
-    public init(title: String? = nil, subject: String? = nil, author: String? = nil, manager: String? = nil,
-                company: String? = nil, category: String? = nil, keywords: String? = nil, comments: String? = nil,
-                status: String? = nil, hyperlinkBase: String? = nil, created: Date? = nil) {
+    public init(
+        title: String? = nil, subject: String? = nil, author: String? = nil, manager: String? = nil,
+        company: String? = nil, category: String? = nil, keywords: String? = nil, comments: String? = nil,
+        status: String? = nil, hyperlinkBase: String? = nil, created: Date? = nil
+    ) {
         self.title = title
         self.subject = subject
         self.author = author
@@ -66,8 +69,10 @@ public struct WorkbookOptions: Equatable, Sendable {
     public var properties: DocumentProperties
 
     /// Creates options; the defaults match libxlsxwriter's (all off, no properties).
-    public init(constantMemory: Bool = false, tmpdir: String? = nil, useZip64: Bool = false,
-                properties: DocumentProperties = DocumentProperties()) {
+    public init(
+        constantMemory: Bool = false, tmpdir: String? = nil, useZip64: Bool = false,
+        properties: DocumentProperties = DocumentProperties()
+    ) {
         self.constantMemory = constantMemory
         self.tmpdir = tmpdir
         self.useZip64 = useZip64
@@ -133,8 +138,9 @@ public final class Workbook {
             lxwOptions.use_zip64 = options.useZip64 ? 1 : 0
             lxwOptions.tmpdir = try copy(options.tmpdir)
             guard let created = path.withCString({ workbook_new_opt($0, &lxwOptions) }) else {
-                throw XLSXError.library(LXW_ERROR_MEMORY_MALLOC_FAILED, operation: "workbook_new_opt",
-                                        context: "libxlsxwriter could not create the workbook.")
+                throw XLSXError.library(
+                    LXW_ERROR_MEMORY_MALLOC_FAILED, operation: "workbook_new_opt",
+                    context: "libxlsxwriter could not create the workbook.")
             }
             workbook = created
 
@@ -170,7 +176,9 @@ public final class Workbook {
         var owned: [UnsafeMutablePointer<CChar>] = []
         func copy(_ s: String?) throws -> UnsafeMutablePointer<CChar>? {
             guard let s else { return nil }
-            guard let p = strdup(s) else { throw XLSXError.library(LXW_ERROR_MEMORY_MALLOC_FAILED, operation: "workbook_set_properties") }
+            guard let p = strdup(s) else {
+                throw XLSXError.library(LXW_ERROR_MEMORY_MALLOC_FAILED, operation: "workbook_set_properties")
+            }
             owned.append(p)
             return p
         }
@@ -229,9 +237,12 @@ public final class Workbook {
         guard !isClosed else { throw XLSXError.closed("workbook_add_worksheet") }
         try Workbook.validateSheetName(name, existing: sheetNames)
         guard let sheet = name.withCString({ workbook_add_worksheet(handle, $0) }) else {
-            throw XLSXError(.libxlsxwriter, operation: "workbook_add_worksheet",
-                            lxwError: options.constantMemory ? LXW_ERROR_CREATING_TMPFILE : LXW_ERROR_MEMORY_MALLOC_FAILED,
-                            message: "libxlsxwriter could not add worksheet '\(name)'; check free memory and, in constantMemory mode, that the temporary folder is writable.")
+            throw XLSXError(
+                .libxlsxwriter, operation: "workbook_add_worksheet",
+                lxwError: options.constantMemory ? LXW_ERROR_CREATING_TMPFILE : LXW_ERROR_MEMORY_MALLOC_FAILED,
+                message:
+                    "libxlsxwriter could not add worksheet '\(name)'; check free memory and, in constantMemory mode, that the temporary folder is writable."
+            )
         }
         sheetNames.append(name)
         return Worksheet(workbook: self, handle: sheet, name: name, index: sheetNames.count - 1)
@@ -256,8 +267,9 @@ public final class Workbook {
     func lxwFormat(_ format: Format?, operation: String) throws -> UnsafeMutablePointer<lxw_format>? {
         guard let format else { return nil }
         guard format.owner === identity, formatPointers.indices.contains(format.index) else {
-            throw XLSXError(.formatFromAnotherWorkbook, operation: operation, lxwError: LXW_ERROR_PARAMETER_VALIDATION,
-                            message: "The format was created by a different workbook; create it with this workbook's addFormat.")
+            throw XLSXError(
+                .formatFromAnotherWorkbook, operation: operation, lxwError: LXW_ERROR_PARAMETER_VALIDATION,
+                message: "The format was created by a different workbook; create it with this workbook's addFormat.")
         }
         return formatPointers[format.index]
     }
@@ -280,22 +292,28 @@ public final class Workbook {
         let folder = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw XLSXError(.outputFolderMissing(folder: folder), operation: op, lxwError: LXW_ERROR_CREATING_XLSX_FILE,
-                            message: "The output folder '\(folder)' does not exist; create it before writing '\(url.lastPathComponent)'.")
+            throw XLSXError(
+                .outputFolderMissing(folder: folder), operation: op, lxwError: LXW_ERROR_CREATING_XLSX_FILE,
+                message:
+                    "The output folder '\(folder)' does not exist; create it before writing '\(url.lastPathComponent)'."
+            )
         }
         guard access(folder, W_OK | X_OK) == 0 else {
-            throw XLSXError(.outputNotWritable(path: folder), operation: op, lxwError: LXW_ERROR_CREATING_XLSX_FILE,
-                            message: "The output folder '\(folder)' is not writable; choose another folder or fix its permissions.")
+            throw XLSXError(
+                .outputNotWritable(path: folder), operation: op, lxwError: LXW_ERROR_CREATING_XLSX_FILE,
+                message: "The output folder '\(folder)' is not writable; choose another folder or fix its permissions.")
         }
         var targetIsDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &targetIsDirectory) {
             if targetIsDirectory.boolValue {
-                throw XLSXError(.outputNotWritable(path: url.path), operation: op, lxwError: LXW_ERROR_CREATING_XLSX_FILE,
-                                message: "The output path '\(url.path)' is a folder; pass a file path ending in .xlsx.")
+                throw XLSXError(
+                    .outputNotWritable(path: url.path), operation: op, lxwError: LXW_ERROR_CREATING_XLSX_FILE,
+                    message: "The output path '\(url.path)' is a folder; pass a file path ending in .xlsx.")
             }
             guard access(url.path, W_OK) == 0 else {
-                throw XLSXError(.outputNotWritable(path: url.path), operation: op, lxwError: LXW_ERROR_CREATING_XLSX_FILE,
-                                message: "The existing file '\(url.path)' is not writable; remove it or fix its permissions.")
+                throw XLSXError(
+                    .outputNotWritable(path: url.path), operation: op, lxwError: LXW_ERROR_CREATING_XLSX_FILE,
+                    message: "The existing file '\(url.path)' is not writable; remove it or fix its permissions.")
             }
         }
     }
@@ -304,11 +322,15 @@ public final class Workbook {
     static func checkTemporaryFolder(_ tmpdir: String) throws {
         var isDirectory: ObjCBool = false
         guard !tmpdir.isEmpty, !tmpdir.utf8.contains(0),
-              FileManager.default.fileExists(atPath: tmpdir, isDirectory: &isDirectory), isDirectory.boolValue,
-              access(tmpdir, W_OK | X_OK) == 0 else {
-            throw XLSXError(.temporaryFolderUnusable(path: tmpdir), operation: "Workbook.init",
-                            lxwError: LXW_ERROR_CREATING_TMPFILE,
-                            message: "The temporary folder '\(tmpdir)' does not exist or is not writable; create it or pass another tmpdir.")
+            FileManager.default.fileExists(atPath: tmpdir, isDirectory: &isDirectory), isDirectory.boolValue,
+            access(tmpdir, W_OK | X_OK) == 0
+        else {
+            throw XLSXError(
+                .temporaryFolderUnusable(path: tmpdir), operation: "Workbook.init",
+                lxwError: LXW_ERROR_CREATING_TMPFILE,
+                message:
+                    "The temporary folder '\(tmpdir)' does not exist or is not writable; create it or pass another tmpdir."
+            )
         }
     }
 
@@ -323,16 +345,23 @@ public final class Workbook {
         for (label, value) in fields {
             guard let value else { continue }
             if value.unicodeScalars.contains(where: Worksheet.mustEscape) {
-                throw XLSXError.invalid(op, "DocumentProperties.\(label) contains a control character (or U+FFFE/U+FFFF) that XML cannot hold; remove it.")
+                throw XLSXError.invalid(
+                    op,
+                    "DocumentProperties.\(label) contains a control character (or U+FFFE/U+FFFF) that XML cannot hold; remove it."
+                )
             }
         }
         if let created = p.created {
             let seconds = created.timeIntervalSince1970.rounded(.down)
             guard seconds.isFinite, abs(seconds) < 253_402_300_800 else {
-                throw XLSXError.invalid(op, "DocumentProperties.created is outside years 0001...9999; pass a realistic date.")
+                throw XLSXError.invalid(
+                    op, "DocumentProperties.created is outside years 0001...9999; pass a realistic date.")
             }
             if seconds == 0 {
-                throw XLSXError.invalid(op, "DocumentProperties.created of exactly 1970-01-01T00:00:00Z means 'now' to libxlsxwriter; use nil for now or another date.")
+                throw XLSXError.invalid(
+                    op,
+                    "DocumentProperties.created of exactly 1970-01-01T00:00:00Z means 'now' to libxlsxwriter; use nil for now or another date."
+                )
             }
         }
     }

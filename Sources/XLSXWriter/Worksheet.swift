@@ -1,5 +1,5 @@
-import Foundation
 internal import CXlsxWriter
+import Foundation
 
 /// How `writeInt64` stored a value.
 public enum CellValueKind: Equatable, Sendable {
@@ -46,17 +46,22 @@ public final class Worksheet {
     /// this throws `.stringTooLong`, unless `truncateWithMarker` is given: then the text is cut (never inside
     /// a surrogate pair) so that the kept part plus the marker fits. An empty string writes nothing
     /// (or a blank formatted cell if `format` is given), as libxlsxwriter does.
-    public func writeString(row: Int, col: Int, _ value: String, format: Format? = nil,
-                            truncateWithMarker: String? = nil) throws {
+    public func writeString(
+        row: Int, col: Int, _ value: String, format: Format? = nil,
+        truncateWithMarker: String? = nil
+    ) throws {
         let op = "worksheet_write_string"
         let (r, c) = try cell(row, col, op)
         var text = value
         var stored = Worksheet.xmlSafe(text)
         if stored.utf16.count > Worksheet.maxCellCharacters {
             guard let marker = truncateWithMarker else {
-                throw XLSXError(.stringTooLong(length: stored.utf16.count, limit: Worksheet.maxCellCharacters),
-                                operation: op, lxwError: LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED,
-                                message: "Text for cell \(Worksheet.cellName(row, col)) on '\(name)' is \(stored.utf16.count) characters; Excel allows \(Worksheet.maxCellCharacters), so shorten it or pass truncateWithMarker.")
+                throw XLSXError(
+                    .stringTooLong(length: stored.utf16.count, limit: Worksheet.maxCellCharacters),
+                    operation: op, lxwError: LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED,
+                    message:
+                        "Text for cell \(Worksheet.cellName(row, col)) on '\(name)' is \(stored.utf16.count) characters; Excel allows \(Worksheet.maxCellCharacters), so shorten it or pass truncateWithMarker."
+                )
             }
             text = try Worksheet.truncated(text, marker: marker)
             stored = Worksheet.xmlSafe(text)
@@ -80,7 +85,10 @@ public final class Worksheet {
         let op = "worksheet_write_number"
         let (r, c) = try cell(row, col, op)
         guard value.isFinite else {
-            throw XLSXError.invalid(op, "Cell \(Worksheet.cellName(row, col)) on '\(name)' would get \(value), which Excel cannot store; write a finite number or text instead.")
+            throw XLSXError.invalid(
+                op,
+                "Cell \(Worksheet.cellName(row, col)) on '\(name)' would get \(value), which Excel cannot store; write a finite number or text instead."
+            )
         }
         let fmt = try workbook.lxwFormat(format, operation: op)
         try check(worksheet_write_number(handle, r, c, value, fmt), op, row, col)
@@ -111,15 +119,18 @@ public final class Worksheet {
         _ = try cell(row, col, op)
         let serial = Worksheet.excelSerial(for: date, timeZone: timeZone)
         guard serial.isFinite, serial >= 61, serial < 2_958_466 else {
-            throw XLSXError(.dateOutOfRange(secondsSince1970: date.timeIntervalSince1970), operation: op,
-                            lxwError: LXW_ERROR_PARAMETER_VALIDATION,
-                            message: "Date \(date) is outside 1900-03-01...9999-12-31, which Excel cannot show as a date; write it as text instead.")
+            throw XLSXError(
+                .dateOutOfRange(secondsSince1970: date.timeIntervalSince1970), operation: op,
+                lxwError: LXW_ERROR_PARAMETER_VALIDATION,
+                message:
+                    "Date \(date) is outside 1900-03-01...9999-12-31, which Excel cannot show as a date; write it as text instead."
+            )
         }
         var effective = format
         if format?.spec.numberFormat == nil {
             var spec = format?.spec ?? FormatSpec()
             spec.numberFormat = Workbook.defaultDateTimeFormat
-            _ = try workbook.lxwFormat(format, operation: op)   // reject a foreign format before replacing it
+            _ = try workbook.lxwFormat(format, operation: op)  // reject a foreign format before replacing it
             effective = try workbook.addFormat(spec)
         }
         try writeNumber(row: row, col: col, serial, format: effective)
@@ -168,7 +179,8 @@ public final class Worksheet {
         let op = "worksheet_set_row"
         let (r, _) = try cell(row, 0, op)
         guard height.isFinite, height >= 0, height <= 409 else {
-            throw XLSXError.invalid(op, "Row height \(height) is outside Excel's 0...409 points; pass a height in that range.")
+            throw XLSXError.invalid(
+                op, "Row height \(height) is outside Excel's 0...409 points; pass a height in that range.")
         }
         let fmt = try workbook.lxwFormat(format, operation: op)
         try check(worksheet_set_row(handle, r, height, fmt), op, row, 0)
@@ -264,7 +276,8 @@ public final class Worksheet {
         let op = "worksheet_set_tab_color"
         try checkOpen(op)
         guard rgb <= 0xFF_FFFF else {
-            throw XLSXError.invalid(op, "Tab color 0x\(String(rgb, radix: 16)) is not a 0xRRGGBB value; use 0x000000...0xFFFFFF.")
+            throw XLSXError.invalid(
+                op, "Tab color 0x\(String(rgb, radix: 16)) is not a 0xRRGGBB value; use 0x000000...0xFFFFFF.")
         }
         worksheet_set_tab_color(handle, FormatSpec.lxwColor(rgb))
     }
@@ -293,7 +306,8 @@ public final class Worksheet {
     private func cell(_ row: Int, _ col: Int, _ op: String) throws -> (lxw_row_t, lxw_col_t) {
         try checkOpen(op)
         guard row >= 0, row < Worksheet.maxRows, col >= 0, col < Worksheet.maxColumns,
-              let r = lxw_row_t(exactly: row), let c = lxw_col_t(exactly: col) else {
+            let r = lxw_row_t(exactly: row), let c = lxw_col_t(exactly: col)
+        else {
             throw outOfRange(row, col, op)
         }
         return (r, c)
@@ -301,8 +315,11 @@ public final class Worksheet {
 
     /// The error for an index outside the grid or an inverted range.
     private func outOfRange(_ row: Int, _ col: Int, _ op: String) -> XLSXError {
-        XLSXError(.cellOutOfRange(row: row, column: col), operation: op, lxwError: LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE,
-                  message: "Row \(row), column \(col) on '\(name)' is outside Excel's 1,048,576 x 16,384 grid (or the range is inverted); use zero-based indices inside it.")
+        XLSXError(
+            .cellOutOfRange(row: row, column: col), operation: op, lxwError: LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE,
+            message:
+                "Row \(row), column \(col) on '\(name)' is outside Excel's 1,048,576 x 16,384 grid (or the range is inverted); use zero-based indices inside it."
+        )
     }
 
     /// Throws the mapped error for a non-zero libxlsxwriter result.

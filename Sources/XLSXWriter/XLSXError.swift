@@ -91,20 +91,26 @@ public struct XLSXError: Error, Equatable, Sendable, CustomStringConvertible {
         let advice: String
         switch code {
         case LXW_ERROR_MEMORY_MALLOC_FAILED:
-            advice = "libxlsxwriter ran out of memory; free memory or use WorkbookOptions.constantMemory for large sheets."
+            advice =
+                "libxlsxwriter ran out of memory; free memory or use WorkbookOptions.constantMemory for large sheets."
         case LXW_ERROR_CREATING_XLSX_FILE:
-            advice = "The .xlsx file could not be created; check that its folder exists and is writable and that the file is not open elsewhere."
+            advice =
+                "The .xlsx file could not be created; check that its folder exists and is writable and that the file is not open elsewhere."
         case LXW_ERROR_CREATING_TMPFILE, LXW_ERROR_READING_TMPFILE:
-            advice = "A temporary file failed; check that the temporary folder (tmpdir or the system default) exists, is writable and has free space."
+            advice =
+                "A temporary file failed; check that the temporary folder (tmpdir or the system default) exists, is writable and has free space."
         case LXW_ERROR_ZIP_FILE_OPERATION, LXW_ERROR_ZIP_PARAMETER_ERROR, LXW_ERROR_ZIP_BAD_ZIP_FILE,
-             LXW_ERROR_ZIP_INTERNAL_ERROR, LXW_ERROR_ZIP_FILE_ADD, LXW_ERROR_ZIP_CLOSE:
-            advice = "Writing the zip container failed; check free disk space, and enable WorkbookOptions.useZip64 for files over 4 GB."
+            LXW_ERROR_ZIP_INTERNAL_ERROR, LXW_ERROR_ZIP_FILE_ADD, LXW_ERROR_ZIP_CLOSE:
+            advice =
+                "Writing the zip container failed; check free disk space, and enable WorkbookOptions.useZip64 for files over 4 GB."
         case LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE:
-            advice = "The cell is outside the sheet, or (in constantMemory mode) its row is before a row already written; write rows in ascending order."
+            advice =
+                "The cell is outside the sheet, or (in constantMemory mode) its row is before a row already written; write rows in ascending order."
         case LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED:
-            advice = "The string is longer than Excel's 32,767-character cell limit; shorten it or pass truncateWithMarker."
+            advice =
+                "The string is longer than Excel's 32,767-character cell limit; shorten it or pass truncateWithMarker."
         case LXW_ERROR_SHEETNAME_LENGTH_EXCEEDED, LXW_ERROR_INVALID_SHEETNAME_CHARACTER,
-             LXW_ERROR_SHEETNAME_START_END_APOSTROPHE, LXW_ERROR_SHEETNAME_ALREADY_USED:
+            LXW_ERROR_SHEETNAME_START_END_APOSTROPHE, LXW_ERROR_SHEETNAME_ALREADY_USED:
             advice = "The sheet name was rejected; use Workbook.sanitizedSheetName to make a legal, unique name."
         case LXW_ERROR_PARAMETER_VALIDATION, LXW_ERROR_NULL_PARAMETER_IGNORED:
             advice = "libxlsxwriter rejected a parameter; check the values passed to this call."
@@ -117,13 +123,15 @@ public struct XLSXError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// The error thrown for any call on a closed workbook.
     static func closed(_ operation: String) -> XLSXError {
-        XLSXError(.workbookClosed, operation: operation,
-                  message: "The workbook is already closed; create a new Workbook to write another file.")
+        XLSXError(
+            .workbookClosed, operation: operation,
+            message: "The workbook is already closed; create a new Workbook to write another file.")
     }
 
     /// The error thrown for an unacceptable argument.
     static func invalid(_ operation: String, _ detail: String) -> XLSXError {
-        XLSXError(.invalidArgument(detail: detail), operation: operation, lxwError: LXW_ERROR_PARAMETER_VALIDATION,
-                  message: detail)
+        XLSXError(
+            .invalidArgument(detail: detail), operation: operation, lxwError: LXW_ERROR_PARAMETER_VALIDATION,
+            message: detail)
     }
 }

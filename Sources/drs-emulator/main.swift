@@ -48,19 +48,25 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Accept this X-Auth-Token.", valueName: "token"))
     var token: String?
 
-    @Option(name: .long, help: ArgumentHelp("Accept SDK-HMAC-SHA256 signatures of this access key (with --sk).", valueName: "ak"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Accept SDK-HMAC-SHA256 signatures of this access key (with --sk).", valueName: "ak"))
     var ak: String?
 
     @Option(name: .long, help: ArgumentHelp("Secret key of --ak.", valueName: "sk"))
     var sk: String?
 
-    @Option(name: .long, help: ArgumentHelp("Inject a fault: KIND[:rate=R][:nth=N][:delay=S] (repeatable).", valueName: "spec"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Inject a fault: KIND[:rate=R][:nth=N][:delay=S] (repeatable).", valueName: "spec"))
     var fault: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Seconds a created comparison task stays RUNNING.", valueName: "seconds"))
     var taskDuration: Double = 3
 
-    @Option(name: .long, help: ArgumentHelp("Write the dataset as an archive v1 into this folder and exit.", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Write the dataset as an archive v1 into this folder and exit.", valueName: "dir"))
     var export: String?
 
     func validate() throws {
@@ -69,7 +75,9 @@ struct EmulatorCommand: AsyncParsableCommand {
         }
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0…65535") }
         if taskDuration < 0 || !taskDuration.isFinite { throw ValidationError("--task-duration must be seconds ≥ 0") }
-        if databases < 1 || tables < 1 || diffs < 0 { throw ValidationError("--databases and --tables must be ≥ 1, --diffs ≥ 0") }
+        if databases < 1 || tables < 1 || diffs < 0 {
+            throw ValidationError("--databases and --tables must be ≥ 1, --diffs ≥ 0")
+        }
         for spec in fault {
             do { _ = try FaultSpec.parse(spec) } catch { throw ValidationError("\(error)") }
         }
@@ -84,23 +92,28 @@ struct EmulatorCommand: AsyncParsableCommand {
         }
         let authToken = token ?? environment["DRS_EMULATOR_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let faults = try fault.map { try FaultSpec.parse($0) }
-        let dataset: EmulatorDataset = archive.map { .archive(path: $0) }
+        let dataset: EmulatorDataset =
+            archive.map { .archive(path: $0) }
             ?? .generated(GeneratedShape(databases: databases, tables: tables, diffs: diffs))
         let config = EmulatorConfiguration(
-            dataset: dataset, auth: EmulatorAuth(token: authToken, accessKey: accessKey, secretKey: secretKey), faults: faults,
+            dataset: dataset, auth: EmulatorAuth(token: authToken, accessKey: accessKey, secretKey: secretKey),
+            faults: faults,
             taskDuration: taskDuration, host: host, port: port, seed: seed)
 
         let loaded = try LoadedDataset.load(dataset, seed: seed)
         if let export {
             try loaded.exportArchive(to: export)
-            FileHandle.standardOutput.write(Data("exported \(loaded.responseCount) responses of job \(loaded.jobId) to \(export)\n".utf8))
+            FileHandle.standardOutput.write(
+                Data("exported \(loaded.responseCount) responses of job \(loaded.jobId) to \(export)\n".utf8))
             return
         }
         let emulator = try await RunningEmulator.start(config, dataset: loaded)
         // FileHandle writes go straight to the descriptor: nothing waits in a buffer.
         FileHandle.standardOutput.write(Data("listening on \(emulator.baseURL)\n".utf8))
-        FileHandle.standardError.write(Data(
-            "drs-emulator: project \(emulator.projectId), job \(emulator.jobId), \(loaded.responseCount) responses; Ctrl-C stops\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "drs-emulator: project \(emulator.projectId), job \(emulator.jobId), \(loaded.responseCount) responses; Ctrl-C stops\n"
+                    .utf8))
         let signal = await waitForTerminationSignal()
         FileHandle.standardError.write(Data("drs-emulator: signal \(signal), stopping\n".utf8))
         await emulator.stop()

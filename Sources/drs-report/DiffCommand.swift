@@ -5,7 +5,8 @@ import Foundation
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "Compare two runs of a comparison: what a re-run fixed, what remains and what is new, per table and per row.",
+        abstract:
+            "Compare two runs of a comparison: what a re-run fixed, what remains and what is new, per table and per row.",
         discussion: """
             BEFORE and AFTER are render outputs (folders holding report.json) or inputs render accepts, which are rendered \
             first with the same options. Writes diff.html, diff.md, diff.csv, diff_rows.csv, diff.json and evidence.json \
@@ -22,10 +23,16 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder (created if missing).")
     var out: String
 
-    @Flag(name: .customLong("fail-on-regression"), help: "Exit 11 when anything got worse: a table newly inconsistent, newly not compared or no longer compared, or a new inconsistent row.")
+    @Flag(
+        name: .customLong("fail-on-regression"),
+        help:
+            "Exit 11 when anything got worse: a table newly inconsistent, newly not compared or no longer compared, or a new inconsistent row."
+    )
     var failOnRegression = false
 
-    @Flag(name: .customLong("allow-different-jobs"), help: "Compare runs of different jobs (tables and rows are matched by name).")
+    @Flag(
+        name: .customLong("allow-different-jobs"),
+        help: "Compare runs of different jobs (tables and rows are matched by name).")
     var allowDifferentJobs = false
 
     @OptionGroup var options: ReportOptions
@@ -44,10 +51,14 @@ struct DiffCommand: ParsableCommand {
         diffOptions.now = ingest.now
         diffOptions.allowDifferentJobs = allowDifferentJobs
         let all = RunDiffFormat.allCases.map(\.rawValue)
-        let asked = options.format == "all" ? all : options.format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let asked =
+            options.format == "all"
+            ? all : options.format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let formats = try asked.map { name -> RunDiffFormat in
             guard let format = RunDiffFormat(rawValue: name) else {
-                throw DRSReportError.invalidOption(name: "--format", value: name, expected: "a comma-separated list of html, md, csv, json (diff writes no xlsx)")
+                throw DRSReportError.invalidOption(
+                    name: "--format", value: name,
+                    expected: "a comma-separated list of html, md, csv, json (diff writes no xlsx)")
             }
             return format
         }
@@ -65,7 +76,9 @@ struct DiffCommand: ParsableCommand {
                 if options.mask != nil {
                     throw DRSReportError.invalidOption(
                         name: "--mask", value: options.mask ?? "",
-                        expected: "to be given when diff renders inputs; \(side) is a render's folder, so mask when rendering it")
+                        expected:
+                            "to be given when diff renders inputs; \(side) is a render's folder, so mask when rendering it"
+                    )
                 }
                 return candidate
             }
@@ -82,7 +95,8 @@ struct DiffCommand: ParsableCommand {
                 "Change: \(diff.verdict.rawValue) (tables: \(counts[.fixed] ?? 0) fixed, \(counts[.stillInconsistent] ?? 0) still inconsistent, "
                     + "\(counts[.newlyInconsistent] ?? 0) newly inconsistent, \(counts[.newlyNotCompared] ?? 0) newly not compared, "
                     + "\(counts[.noLongerCompared] ?? 0) no longer compared; rows: \(diff.rowsFixed) fixed, \(diff.rowsRemaining) remaining, \(diff.rowsNew) new"
-                    + (diff.rowsUnverified > 0 ? ", \(diff.rowsUnverified) gone without a re-check of their table" : "") + ")")
+                    + (diff.rowsUnverified > 0 ? ", \(diff.rowsUnverified) gone without a re-check of their table" : "")
+                    + ")")
             Output.line("Wrote \(files.count) files to \(out):")
             for file in files { Output.line("  \(out)/\(file)") }
         }

@@ -16,7 +16,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("job-id"), help: "DRS job id.")
     var jobId: String
 
-    @Option(name: .customLong("token-file"), help: "File holding an IAM token (else HUAWEICLOUD_SDK_AK/SK, else DRS_AUTH_TOKEN).")
+    @Option(
+        name: .customLong("token-file"),
+        help: "File holding an IAM token (else HUAWEICLOUD_SDK_AK/SK, else DRS_AUTH_TOKEN).")
     var tokenFile: String?
 
     @Option(name: .long, help: "Language of DRS messages: en-us or zh-cn.")
@@ -29,9 +31,13 @@ struct ConnectionOptions: ParsableArguments {
     var timeout: Double = 60
 
     func validate() throws {
-        if (endpoint == nil) == (region == nil) { throw ValidationError("Pass exactly one of --endpoint and --region.") }
+        if (endpoint == nil) == (region == nil) {
+            throw ValidationError("Pass exactly one of --endpoint and --region.")
+        }
         if !(0...100).contains(retries) { throw ValidationError("--retries must be between 0 and 100.") }
-        if !(timeout.isFinite && timeout > 0 && timeout <= 86_400) { throw ValidationError("--timeout must be a number of seconds above 0 and at most 86400.") }
+        if !(timeout.isFinite && timeout > 0 && timeout <= 86_400) {
+            throw ValidationError("--timeout must be a number of seconds above 0 and at most 86400.")
+        }
     }
 
     func client(log: Log) throws -> DRSClient {
@@ -44,7 +50,8 @@ struct ConnectionOptions: ParsableArguments {
             policy.baseDelay = scale
         }
         return DRSClient(
-            endpoint: base, projectId: projectId, auth: auth, language: try OptionParsing.language(lang).rawValue, policy: policy,
+            endpoint: base, projectId: projectId, auth: auth, language: try OptionParsing.language(lang).rawValue,
+            policy: policy,
             transport: AsyncHTTPTransport(), events: { log.event($0) })
     }
 }
@@ -75,7 +82,9 @@ final class Log: @unchecked Sendable {
             case .retry(let reason, let delay, let attempt):
                 line(String(format: "retry %d after %.1fs: %@ (%@)", attempt, delay, event.request, reason))
             case .drsError(let code, let message):
-                line("DRS error \(code) \(message) for \(event.request)" + (event.requestId.map { " (X-Request-Id \($0))" } ?? ""))
+                line(
+                    "DRS error \(code) \(message) for \(event.request)"
+                        + (event.requestId.map { " (X-Request-Id \($0))" } ?? ""))
             case .response(let status):
                 if !tty && !quiet { line("\(status) \(event.request)") }
             }
@@ -87,7 +96,10 @@ final class Log: @unchecked Sendable {
             guard tty, !quiet else { return }
             let width = 30
             let filled = progress.planned == 0 ? 0 : min(width, width * progress.done / progress.planned)
-            FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: "-", count: width - filled))] \(progress.done)/\(progress.planned) responses\u{1B}[K".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "\r[\(String(repeating: "#", count: filled))\(String(repeating: "-", count: width - filled))] \(progress.done)/\(progress.planned) responses\u{1B}[K"
+                        .utf8))
             barShown = true
         }
     }
@@ -108,7 +120,8 @@ struct FetchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
         abstract: "Fetch every comparison result of a DRS job into an archive that render reads.",
-        discussion: "Credentials come from HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN), DRS_AUTH_TOKEN or --token-file, never from flags. Exit 9: credentials refused; 10: DRS unreachable after retries."
+        discussion:
+            "Credentials come from HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN), DRS_AUTH_TOKEN or --token-file, never from flags. Exit 9: credentials refused; 10: DRS unreachable after retries."
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -116,7 +129,9 @@ struct FetchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Archive folder to create (must not exist).")
     var out: String
 
-    @Option(name: .customLong("compare-task-id"), help: "Fetch this comparison task (repeatable); default: the newest of each kind.")
+    @Option(
+        name: .customLong("compare-task-id"),
+        help: "Fetch this comparison task (repeatable); default: the newest of each kind.")
     var compareTaskIds: [String] = []
 
     @Option(name: .customLong("page-size"), help: "Rows per page, at most 1000.")
@@ -125,7 +140,9 @@ struct FetchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Requests in flight at once.")
     var concurrency: Int = 4
 
-    @Flag(name: .customLong("download-report"), help: "Also save DRS's exported result files into report-files/ while they are valid.")
+    @Flag(
+        name: .customLong("download-report"),
+        help: "Also save DRS's exported result files into report-files/ while they are valid.")
     var downloadReport = false
 
     @Option(name: .long, help: "Render the archive into this folder afterwards.")
@@ -136,7 +153,9 @@ struct FetchCommand: AsyncParsableCommand {
 
     func validate() throws {
         if !(1...1_000).contains(pageSize) { throw ValidationError("--page-size must be between 1 and 1000.") }
-        if out.trimmingCharacters(in: .whitespaces).isEmpty || render.map({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) == true {
+        if out.trimmingCharacters(in: .whitespaces).isEmpty
+            || render.map({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) == true
+        {
             throw ValidationError("--out and --render must name folders.")
         }
         if !(1...64).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 64.") }
@@ -156,7 +175,8 @@ struct FetchCommand: AsyncParsableCommand {
 
     func fetchAndRender(client: DRSClient, taskIds: [String], log: Log) async throws {
         try await FetchAndRender(
-            jobId: connection.jobId, lang: connection.lang, out: out, render: render, pageSize: pageSize, concurrency: concurrency,
+            jobId: connection.jobId, lang: connection.lang, out: out, render: render, pageSize: pageSize,
+            concurrency: concurrency,
             downloadReport: downloadReport, quiet: quiet
         ).run(client: client, taskIds: taskIds, log: log)
     }
@@ -189,7 +209,9 @@ struct FetchAndRender {
         }
         log.done()
         if !quiet {
-            Output.line("Fetched \(summary.responses) responses (\(summary.drsErrors) DRS errors) for tasks \(summary.taskIds.joined(separator: ", ")) into \(out)")
+            Output.line(
+                "Fetched \(summary.responses) responses (\(summary.drsErrors) DRS errors) for tasks \(summary.taskIds.joined(separator: ", ")) into \(out)"
+            )
             for file in summary.reportFiles { Output.line("  saved DRS result file \(out)/\(file)") }
         }
         if let render {
@@ -198,9 +220,12 @@ struct FetchAndRender {
             var renderOptions = RenderOptions()
             renderOptions.recordedOptions = ["lang": ingest.language.rawValue]
             let files = try InputDiscovery.discover([out], observedAt: ingest.observedAt)
-            let (result, written) = try Renderer.render(files: files, ingest: ingest, to: URL(fileURLWithPath: render), options: renderOptions)
+            let (result, written) = try Renderer.render(
+                files: files, ingest: ingest, to: URL(fileURLWithPath: render), options: renderOptions)
             if !quiet {
-                Output.line("Verdict: \(result.report.verdict.value.rawValue); wrote \(written.files.count) files to \(render) (\(render)/report.html)")
+                Output.line(
+                    "Verdict: \(result.report.verdict.value.rawValue); wrote \(written.files.count) files to \(render) (\(render)/report.html)"
+                )
             }
         }
     }
@@ -224,7 +249,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Database to compare, optionally with tables: DB or DB:table1,table2 (repeatable).")
     var db: [String] = []
 
-    @Option(name: .customLong("conflict-policy"), help: "An unfinished data-level task: keep it (and fail) or cancel it.")
+    @Option(
+        name: .customLong("conflict-policy"), help: "An unfinished data-level task: keep it (and fail) or cancel it.")
     var conflictPolicy: String = "keep"
 
     @Option(name: .customLong("wait-timeout"), help: "Seconds to wait for the comparison.")
@@ -247,15 +273,20 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if !object && compare == nil { throw ValidationError("Pass --object and/or --compare lines|contents.") }
-        if let compare, !["lines", "contents"].contains(compare) { throw ValidationError("--compare must be lines or contents.") }
-        if !["keep", "cancel"].contains(conflictPolicy) { throw ValidationError("--conflict-policy must be keep or cancel.") }
+        if let compare, !["lines", "contents"].contains(compare) {
+            throw ValidationError("--compare must be lines or contents.")
+        }
+        if !["keep", "cancel"].contains(conflictPolicy) {
+            throw ValidationError("--conflict-policy must be keep or cancel.")
+        }
         if !(waitTimeout.isFinite && waitTimeout > 0 && waitTimeout <= 604_800) {
             throw ValidationError("--wait-timeout must be a number of seconds above 0 and at most 604800 (a week).")
         }
         if !(pollInterval.isFinite && pollInterval >= 0.1 && pollInterval <= 3_600) {
             throw ValidationError("--poll-interval must be a number of seconds from 0.1 to 3600.")
         }
-        for name in db where name.isEmpty || name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+        for name in db
+        where name.isEmpty || name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             throw ValidationError("--db must name a database: not empty, no control characters.")
         }
     }
@@ -276,10 +307,13 @@ struct RunCommand: AsyncParsableCommand {
             let ids = try await runner.create(request)
             log.info("created comparison tasks \(ids.joined(separator: ", ")); waiting (up to \(Int(waitTimeout)) s)")
             try await runner.wait(for: ids, timeout: waitTimeout, interval: pollInterval) { progress in
-                log.info("  \(progress.taskId): \(progress.status)" + (progress.percent.map { String(format: " %.0f%%", $0) } ?? ""))
+                log.info(
+                    "  \(progress.taskId): \(progress.status)"
+                        + (progress.percent.map { String(format: " %.0f%%", $0) } ?? ""))
             }
             try await FetchAndRender(
-                jobId: connection.jobId, lang: connection.lang, out: out, render: render, downloadReport: downloadReport, quiet: quiet
+                jobId: connection.jobId, lang: connection.lang, out: out, render: render,
+                downloadReport: downloadReport, quiet: quiet
             ).run(client: client, taskIds: ids, log: log)
         } catch {
             await client.transport.shutdown()

@@ -36,9 +36,13 @@ struct DRSReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drs-report",
         abstract: "Turn Huawei Cloud DRS comparison results into reports people can file and read.",
-        discussion: "Exit codes: 0 success, 1 output failure, 2 bad input or usage, 3 inconsistent (--fail-on-inconsistent), 4 incomplete (--fail-on-incomplete), 5 expiring soon and 6 expired (expiry), 7 verify mismatch, 8 batch failures, 9 credentials refused and 10 DRS unreachable or too slow (fetch, run), 11 a regression (diff --fail-on-regression). See docs/exit-codes.md.",
+        discussion:
+            "Exit codes: 0 success, 1 output failure, 2 bad input or usage, 3 inconsistent (--fail-on-inconsistent), 4 incomplete (--fail-on-incomplete), 5 expiring soon and 6 expired (expiry), 7 verify mismatch, 8 batch failures, 9 credentials refused and 10 DRS unreachable or too slow (fetch, run), 11 a regression (diff --fail-on-regression). See docs/exit-codes.md.",
         version: DRSReportVersion.current,
-        subcommands: [RenderCommand.self, FetchCommand.self, RunCommand.self, BatchCommand.self, BatchIndexCommand.self, DiffCommand.self, ExpiryCommand.self, VerifyCommand.self, KeygenCommand.self, FormatsCommand.self],
+        subcommands: [
+            RenderCommand.self, FetchCommand.self, RunCommand.self, BatchCommand.self, BatchIndexCommand.self,
+            DiffCommand.self, ExpiryCommand.self, VerifyCommand.self, KeygenCommand.self, FormatsCommand.self,
+        ],
         defaultSubcommand: nil
     )
 }

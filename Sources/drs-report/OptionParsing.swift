@@ -15,11 +15,14 @@ enum OptionParsing {
             return Date(timeIntervalSince1970: TimeInterval(seconds))
         }
         if let date = TimeParsing.parse(trimmed) { return date }
-        throw .invalidOption(name: option, value: text, expected: "an ISO-8601 time such as 2026-11-21T10:00:00Z, or epoch seconds")
+        throw .invalidOption(
+            name: option, value: text, expected: "an ISO-8601 time such as 2026-11-21T10:00:00Z, or epoch seconds")
     }
 
     /// The report clock: `--now`, else `SOURCE_DATE_EPOCH`, else the system clock.
-    static func now(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(DRSReportError) -> Date {
+    static func now(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(DRSReportError) -> Date
+    {
         if let option { return try time(option, option: "--now") }
         if let epoch = environment["SOURCE_DATE_EPOCH"], !epoch.isEmpty {
             guard let seconds = Int64(epoch), abs(seconds) <= maxEpochSeconds else {
@@ -38,14 +41,17 @@ enum OptionParsing {
             if let value = Int64(trimmed.dropLast(suffix.count)), value >= 0 {
                 let (seconds, overflow) = value.multipliedReportingOverflow(by: scale)
                 if !overflow && seconds <= maxDurationSeconds { return seconds }
-                throw .invalidOption(name: option, value: text, expected: "a duration of at most 100 years (3153600000 seconds)")
+                throw .invalidOption(
+                    name: option, value: text, expected: "a duration of at most 100 years (3153600000 seconds)")
             }
         }
         if let value = Int64(trimmed), value >= 0 {
             if value <= maxDurationSeconds { return value }
-            throw .invalidOption(name: option, value: text, expected: "a duration of at most 100 years (3153600000 seconds)")
+            throw .invalidOption(
+                name: option, value: text, expected: "a duration of at most 100 years (3153600000 seconds)")
         }
-        throw .invalidOption(name: option, value: text, expected: "a duration such as 24h, 90m, 2d or a number of seconds")
+        throw .invalidOption(
+            name: option, value: text, expected: "a duration such as 24h, 90m, 2d or a number of seconds")
     }
 
     /// `UTC`, an IANA name such as `Asia/Shanghai`, or an offset such as `+08:00`.
@@ -61,14 +67,18 @@ enum OptionParsing {
             let parts = trimmed.dropFirst().split(separator: ":")
             if let hours = Int(parts.first ?? ""), hours <= 14, parts.count <= 2 {
                 let minutes = parts.count == 2 ? Int(parts[1]) ?? -1 : 0
-                if (0..<60).contains(minutes), let zone = TimeZone(secondsFromGMT: (hours * 3600 + minutes * 60) * (first == "-" ? -1 : 1)) {
+                if (0..<60).contains(minutes),
+                    let zone = TimeZone(secondsFromGMT: (hours * 3600 + minutes * 60) * (first == "-" ? -1 : 1))
+                {
                     return zone
                 }
             }
         } else if let zone = TimeZone(identifier: trimmed) {
             return zone
         }
-        throw .invalidOption(name: "--timezone", value: text, expected: "UTC, an IANA zone such as Asia/Shanghai, or an offset such as +08:00")
+        throw .invalidOption(
+            name: "--timezone", value: text,
+            expected: "UTC, an IANA zone such as Asia/Shanghai, or an offset such as +08:00")
     }
 
     /// ISO-8601 UTC, as every machine-readable output writes times.

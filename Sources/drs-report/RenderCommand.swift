@@ -6,7 +6,8 @@ struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Render saved DRS responses (files, folders, archives) into HTML, Markdown, CSV, XLSX and JSON.",
-        discussion: "Several inputs are merged into one report. Kinds are detected from each body's shape (docs/inputs.md). Every render also writes evidence.json (docs/evidence.md)."
+        discussion:
+            "Several inputs are merged into one report. Kinds are detected from each body's shape (docs/inputs.md). Every render also writes evidence.json (docs/evidence.md)."
     )
 
     @Argument(help: "Response files, folders of them, or archive folders.")
@@ -41,20 +42,27 @@ struct RenderCommand: ParsableCommand {
         progress.finish(done: true)
         let report = result.report
         if !quiet {
-            Output.line("Verdict: \(report.verdict.value.rawValue) (\(report.verdictSentences.joined(separator: "; ")))")
+            Output.line(
+                "Verdict: \(report.verdict.value.rawValue) (\(report.verdictSentences.joined(separator: "; ")))")
             Output.line("Wrote \(summary.files.count) files to \(out):")
-            for file in summary.files where !(file.hasPrefix("csv/") && file != "csv/diffs.csv") && !file.hasPrefix("recheck/") {
+            for file in summary.files
+            where !(file.hasPrefix("csv/") && file != "csv/diffs.csv") && !file.hasPrefix("recheck/") {
                 Output.line("  \(out)/\(file)")
             }
             if summary.files.contains(where: { $0.hasPrefix("csv/") }) {
-                Output.line("  \(out)/csv/ (\(summary.files.filter { $0.hasPrefix("csv/") }.count) CSV files, one per section)")
+                Output.line(
+                    "  \(out)/csv/ (\(summary.files.filter { $0.hasPrefix("csv/") }.count) CSV files, one per section)")
             }
             let recheck = summary.files.filter { $0.hasPrefix("recheck/") }.count
             if recheck > 0 {
-                Output.line("  \(out)/recheck/ (\(recheck) SQL files: the SELECTs that re-check each inconsistent table on source and target)")
+                Output.line(
+                    "  \(out)/recheck/ (\(recheck) SQL files: the SELECTs that re-check each inconsistent table on source and target)"
+                )
             }
         }
-        if failOnInconsistent && report.verdict.value == .inconsistent { throw ExitCode(ExitStatus.inconsistent.rawValue) }
+        if failOnInconsistent && report.verdict.value == .inconsistent {
+            throw ExitCode(ExitStatus.inconsistent.rawValue)
+        }
         if failOnIncomplete && report.verdict.value == .incomplete { throw ExitCode(ExitStatus.incomplete.rawValue) }
     }
 }
@@ -73,7 +81,8 @@ struct ExpiryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "expiry",
         abstract: "Show when DRS's own comparison result files expire.",
-        discussion: "Exit codes: 0 nothing expires within the window, 5 something expires within the window, 6 something has expired (wins over 5), 2 bad input."
+        discussion:
+            "Exit codes: 0 nothing expires within the window, 5 something expires within the window, 6 something has expired (wins over 5), 2 bad input."
     )
 
     @Argument(help: "Response files, folders of them, or archive folders (as for render).")
@@ -82,7 +91,8 @@ struct ExpiryCommand: ParsableCommand {
     @Option(name: .long, help: "Window for \"expiring soon\" (e.g. 24h, 3d).")
     var within: String = "24h"
 
-    @Option(name: .long, help: "Clock to judge against (ISO-8601 or epoch seconds); default SOURCE_DATE_EPOCH, else now.")
+    @Option(
+        name: .long, help: "Clock to judge against (ISO-8601 or epoch seconds); default SOURCE_DATE_EPOCH, else now.")
     var now: String?
 
     @Option(name: .customLong("observed-at"), help: "Response time of loose files (default: their modification time).")
@@ -96,7 +106,9 @@ struct ExpiryCommand: ParsableCommand {
 
     func run() throws {
         var ingest = IngestOptions(now: try OptionParsing.now(now))
-        ingest.observedAt = try observedAt.map { value throws(DRSReportError) in try OptionParsing.time(value, option: "--observed-at") }
+        ingest.observedAt = try observedAt.map { value throws(DRSReportError) in
+            try OptionParsing.time(value, option: "--observed-at")
+        }
         ingest.expiryWindowSeconds = try OptionParsing.duration(within, option: "--within")
         ingest.previewRows = 0
         let result = try Ingestor.ingest(inputs, options: ingest)
@@ -116,10 +128,13 @@ struct VerifyCommand: ParsableCommand {
     @Argument(help: "A folder written by render or batch.")
     var folder: String
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Also re-hash these inputs (as given to render) against the digests evidence.json recorded.")
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: "Also re-hash these inputs (as given to render) against the digests evidence.json recorded.")
     var inputs: [String] = []
 
-    @Option(name: .customLong("public-key"), help: "Ed25519 public key file (drs-report keygen): check evidence.sig too.")
+    @Option(
+        name: .customLong("public-key"), help: "Ed25519 public key file (drs-report keygen): check evidence.sig too.")
     var publicKey: String?
 
     func run() throws {
@@ -133,23 +148,30 @@ struct VerifyCommand: ParsableCommand {
         for file in result.inputsMissing { Output.line("input missing  \(file)") }
         for file in result.inputsExtra { Output.line("input extra    \(file)") }
         var signatureValid = true
-        if publicKey == nil, FileManager.default.fileExists(atPath: url.appendingPathComponent(EvidenceSignature.fileName).path) {
+        if publicKey == nil,
+            FileManager.default.fileExists(atPath: url.appendingPathComponent(EvidenceSignature.fileName).path)
+        {
             Output.line("note: evidence.sig is present but not checked; pass --public-key to check it")
         }
         if let publicKey {
             let key = try EvidenceSignature.publicKey(file: publicKey)
             signatureValid = try EvidenceSignature.check(url, key: key)
-            Output.line(signatureValid
-                ? "signature valid: evidence.json is signed by key \(EvidenceSignature.fingerprint(key))"
-                : "signature INVALID: evidence.sig is missing, or does not sign this evidence.json with key \(EvidenceSignature.fingerprint(key))")
+            Output.line(
+                signatureValid
+                    ? "signature valid: evidence.json is signed by key \(EvidenceSignature.fingerprint(key))"
+                    : "signature INVALID: evidence.sig is missing, or does not sign this evidence.json with key \(EvidenceSignature.fingerprint(key))"
+            )
         }
-        let inputsNote = inputs.isEmpty
+        let inputsNote =
+            inputs.isEmpty
             ? ""
             : "; inputs: \(result.inputsChanged.count) changed, \(result.inputsMissing.count) missing, \(result.inputsExtra.count) extra, \(result.inputsMatched) match"
         if result.isClean && signatureValid {
             Output.line("OK: \(result.matched) files match evidence.json\(inputsNote)")
         } else {
-            Output.line("FAILED: \(result.changed.count) changed, \(result.missing.count) missing, \(result.extra.count) extra, \(result.outside.count) outside; \(result.matched) match\(inputsNote)")
+            Output.line(
+                "FAILED: \(result.changed.count) changed, \(result.missing.count) missing, \(result.extra.count) extra, \(result.outside.count) outside; \(result.matched) match\(inputsNote)"
+            )
             throw ExitCode(ExitStatus.verifyMismatch.rawValue)
         }
     }
@@ -159,7 +181,8 @@ struct KeygenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keygen",
         abstract: "Make an Ed25519 key pair for signing evidence.json (render --sign-key, verify --public-key).",
-        discussion: "The private key file is created with mode 0600 and never overwritten. Keep it off the machines whose reports it signs if the signature must stand against their operators."
+        discussion:
+            "The private key file is created with mode 0600 and never overwritten. Keep it off the machines whose reports it signs if the signature must stand against their operators."
     )
 
     @Option(name: .customLong("private"), help: "Private key file to create.")
@@ -173,14 +196,22 @@ struct KeygenCommand: ParsableCommand {
             throw DRSReportError.outputNotWritable(path: path, reason: "it exists; keygen never overwrites a key")
         }
         let pair = EvidenceSignature.generate()
-        guard FileManager.default.createFile(atPath: privateFile, contents: Data(pair.privateKey.utf8), attributes: [.posixPermissions: 0o600]) else {
+        guard
+            FileManager.default.createFile(
+                atPath: privateFile, contents: Data(pair.privateKey.utf8), attributes: [.posixPermissions: 0o600])
+        else {
             throw DRSReportError.outputNotWritable(path: privateFile, reason: "cannot create the file")
         }
-        guard FileManager.default.createFile(atPath: publicFile, contents: Data(pair.publicKey.utf8), attributes: [.posixPermissions: 0o644]) else {
+        guard
+            FileManager.default.createFile(
+                atPath: publicFile, contents: Data(pair.publicKey.utf8), attributes: [.posixPermissions: 0o644])
+        else {
             throw DRSReportError.outputNotWritable(path: publicFile, reason: "cannot create the file")
         }
         let key = try EvidenceSignature.publicKey(file: publicFile)
-        Output.line("Wrote \(privateFile) (private, mode 0600) and \(publicFile) (public); key \(EvidenceSignature.fingerprint(key))")
+        Output.line(
+            "Wrote \(privateFile) (private, mode 0600) and \(publicFile) (public); key \(EvidenceSignature.fingerprint(key))"
+        )
     }
 }
 
@@ -188,7 +219,8 @@ struct BatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batch",
         abstract: "Render every archive and folder of saved responses under ROOT, with an index.",
-        discussion: "Each input is rendered into DIR/<path relative to ROOT>/; DIR/index.html, index.md and index.csv list them all. Unchanged inputs are skipped unless --force. Exit 8 when any input failed (the others are written)."
+        discussion:
+            "Each input is rendered into DIR/<path relative to ROOT>/; DIR/index.html, index.md and index.csv list them all. Unchanged inputs are skipped unless --force. Exit 8 when any input failed (the others are written)."
     )
 
     @Argument(help: "Folder holding archives and folders of saved responses.")
@@ -203,7 +235,11 @@ struct BatchCommand: ParsableCommand {
     @Flag(name: .long, help: "Render even inputs whose bytes have not changed since the last run.")
     var force = false
 
-    @Option(name: .long, help: "Render only share K of N (1 ≤ K ≤ N), chosen by a hash of each input's path; merge the shares with batch-index.")
+    @Option(
+        name: .long,
+        help:
+            "Render only share K of N (1 ≤ K ≤ N), chosen by a hash of each input's path; merge the shares with batch-index."
+    )
     var shard: String?
 
     @OptionGroup var options: ReportOptions
@@ -222,7 +258,8 @@ struct BatchCommand: ParsableCommand {
         batch.shard = try shard.map { text throws(DRSReportError) in try Shard(parsing: text) }
         if let jobs { batch.jobs = jobs }
         let progress = Progress(quiet: quiet)
-        let result = try Batch.run(root: URL(fileURLWithPath: root), out: URL(fileURLWithPath: out), options: batch) { event in
+        let result = try Batch.run(root: URL(fileURLWithPath: root), out: URL(fileURLWithPath: out), options: batch) {
+            event in
             progress.report(event)
         }
         progress.finish()
@@ -234,7 +271,9 @@ struct BatchCommand: ParsableCommand {
         if !quiet {
             let rendered = result.units.filter { if case .rendered = $0.1 { true } else { false } }.count
             let skipped = result.units.filter { if case .skipped = $0.1 { true } else { false } }.count
-            Output.line("batch\(shard.map { " shard \($0)" } ?? ""): \(result.units.count) inputs: \(rendered) rendered, \(skipped) unchanged, \(failures.count) failed")
+            Output.line(
+                "batch\(shard.map { " shard \($0)" } ?? ""): \(result.units.count) inputs: \(rendered) rendered, \(skipped) unchanged, \(failures.count) failed"
+            )
             Output.line("  \(out)/index.html")
             Output.line("  \(out)/index.md")
             Output.line("  \(out)/index.csv")
@@ -251,7 +290,8 @@ struct BatchIndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batch-index",
         abstract: "Merge the outputs of batch --shard K/N into one batch folder with one index.",
-        discussion: "Pass the folders of every shard of one run. Each input's reports are hard-linked (copied across file systems) into --out, and index.html, index.md, index.csv, batch.json and evidence.json are written as one unsharded batch would write them. Exit 8 when any input failed in its shard."
+        discussion:
+            "Pass the folders of every shard of one run. Each input's reports are hard-linked (copied across file systems) into --out, and index.html, index.md, index.csv, batch.json and evidence.json are written as one unsharded batch would write them. Exit 8 when any input failed in its shard."
     )
 
     @Argument(help: "Folders written by batch --shard K/N, one per shard.")
@@ -268,7 +308,8 @@ struct BatchIndexCommand: ParsableCommand {
     func run() throws {
         let (ingest, render) = try options.resolve()
         let batch = BatchOptions(ingest: ingest, render: render)
-        let result = try Batch.mergeIndex(folders.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out), options: batch)
+        let result = try Batch.mergeIndex(
+            folders.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out), options: batch)
         try BatchCommand.summarize(result, out: out, quiet: quiet)
     }
 }
@@ -296,7 +337,8 @@ final class Progress: @unchecked Sendable {
                 let width = 30
                 let filled = event.total == 0 ? width : width * event.done / event.total
                 let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-                FileHandle.standardError.write(Data("\r[\(bar)] \(event.done)/\(event.total) \(event.unit.relative.prefix(40))\u{1B}[K".utf8))
+                FileHandle.standardError.write(
+                    Data("\r[\(bar)] \(event.done)/\(event.total) \(event.unit.relative.prefix(40))\u{1B}[K".utf8))
                 drawn = true
             } else if !quiet {
                 Output.errorLine("batch: [\(event.done)/\(event.total)] \(event.unit.relative): \(word)")
@@ -330,7 +372,8 @@ final class RenderProgress {
     init(files: [ResponseFile], formats: [OutputFormat], quiet: Bool) {
         var sum: Int64 = 0
         ends = files.map { file in
-            let size = (try? FileManager.default.attributesOfItem(atPath: file.url.path)[.size] as? NSNumber)??.int64Value ?? 0
+            let size =
+                (try? FileManager.default.attributesOfItem(atPath: file.url.path)[.size] as? NSNumber)??.int64Value ?? 0
             sum += size
             return sum
         }
@@ -354,12 +397,16 @@ final class RenderProgress {
             let filled = min(width, Int(fraction * Double(width)))
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
             let eta = fraction > 0.01 && done < ends.count ? ", ETA \(Self.clock(elapsed / fraction - elapsed))" : ""
-            draw("render: reading [\(bar)] \(Self.megabytes(bytes))/\(Self.megabytes(total)) MB, \(done)/\(ends.count) files\(eta)")
+            draw(
+                "render: reading [\(bar)] \(Self.megabytes(bytes))/\(Self.megabytes(total)) MB, \(done)/\(ends.count) files\(eta)"
+            )
         } else {
             let tenth = Int(fraction * 10)
             guard tenth > lastTenth || done == ends.count else { return }
             lastTenth = tenth
-            Output.errorLine("render: read \(Self.megabytes(bytes)) of \(Self.megabytes(total)) MB (\(done)/\(ends.count) files) in \(Self.clock(elapsed))")
+            Output.errorLine(
+                "render: read \(Self.megabytes(bytes)) of \(Self.megabytes(total)) MB (\(done)/\(ends.count) files) in \(Self.clock(elapsed))"
+            )
         }
         if done == ends.count { writing() }
     }
@@ -389,6 +436,7 @@ final class RenderProgress {
 
     static func clock(_ seconds: Double) -> String {
         let s = max(0, Int(seconds.rounded()))
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
 }

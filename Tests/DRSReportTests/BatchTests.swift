@@ -60,10 +60,10 @@ import Testing
     // The object task's file expires at 2026-11-23T10:03:42Z; the line task's at 2026-11-25T07:39:26Z.
     @Test(arguments: [
         ("2026-11-21T00:00:00Z", DRSReport.ExitStatus.success),
-        ("2026-11-22T10:03:41Z", .success),        // 24 h + 1 s left
-        ("2026-11-22T10:03:42Z", .expiringSoon),   // exactly 24 h left
-        ("2026-11-23T10:03:41Z", .expiringSoon),   // 1 s left
-        ("2026-11-23T10:03:42Z", .expired),        // expires now
+        ("2026-11-22T10:03:41Z", .success),  // 24 h + 1 s left
+        ("2026-11-22T10:03:42Z", .expiringSoon),  // exactly 24 h left
+        ("2026-11-23T10:03:41Z", .expiringSoon),  // 1 s left
+        ("2026-11-23T10:03:42Z", .expired),  // expires now
         ("2026-11-26T00:00:00Z", .expired),
     ])
     func exitCodesAroundTheWindowEdges(now: String, status: DRSReport.ExitStatus) throws {
@@ -90,15 +90,20 @@ import Testing
         let root = try temporaryFolder("batch-root")
         let jobs = root.appendingPathComponent("jobs/2026")
         try FileManager.default.createDirectory(at: jobs, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: Repo.path("samples/v5-mysql-archive"), toPath: jobs.appendingPathComponent("good").path)
-        try FileManager.default.copyItem(atPath: Repo.path("samples/v5-mysql-archive"), toPath: jobs.appendingPathComponent("corrupt").path)
+        try FileManager.default.copyItem(
+            atPath: Repo.path("samples/v5-mysql-archive"), toPath: jobs.appendingPathComponent("good").path)
+        try FileManager.default.copyItem(
+            atPath: Repo.path("samples/v5-mysql-archive"), toPath: jobs.appendingPathComponent("corrupt").path)
         let handle = try FileHandle(forWritingTo: jobs.appendingPathComponent("corrupt/responses/000003.json"))
         handle.seekToEndOfFile()
         handle.write(Data(" ".utf8))
         try handle.close()
-        try FileManager.default.copyItem(atPath: Repo.path("samples/v3-mysql-responses"), toPath: root.appendingPathComponent("v3").path)
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("broken"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("broken/gone.json").path, withDestinationPath: "/nonexistent/gone.json")
+        try FileManager.default.copyItem(
+            atPath: Repo.path("samples/v3-mysql-responses"), toPath: root.appendingPathComponent("v3").path)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("broken"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: root.appendingPathComponent("broken/gone.json").path, withDestinationPath: "/nonexistent/gone.json")
         return root
     }
 
@@ -121,13 +126,17 @@ import Testing
         }
         let manager = FileManager.default
         try manager.createDirectory(at: root.appendingPathComponent("runs"), withIntermediateDirectories: true)
-        try manager.copyItem(atPath: Repo.path("samples/v5-mysql-archive"), toPath: root.appendingPathComponent("runs/a-first").path)
-        try manager.copyItem(atPath: Repo.path("samples/v5-mysql-archive-rerun"), toPath: root.appendingPathComponent("runs/c-second").path)
+        try manager.copyItem(
+            atPath: Repo.path("samples/v5-mysql-archive"), toPath: root.appendingPathComponent("runs/a-first").path)
+        try manager.copyItem(
+            atPath: Repo.path("samples/v5-mysql-archive-rerun"),
+            toPath: root.appendingPathComponent("runs/c-second").path)
         // The third run, a day after the rerun, finds the original data again (its rows come back).
         let third = root.appendingPathComponent("runs/b-third")
         try manager.copyItem(atPath: Repo.path("samples/v5-mysql-archive"), toPath: third.path)
         let manifest = third.appendingPathComponent("manifest.json")
-        let shifted = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: "\"received_at\": \"2026-11-20T", with: "\"received_at\": \"2026-11-22T")
+        let shifted = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(
+            of: "\"received_at\": \"2026-11-20T", with: "\"received_at\": \"2026-11-22T")
         try Data(shifted.utf8).write(to: manifest)
         var batchOptions = options()
         batchOptions.ingest.now = TimeParsing.parse("2026-11-23T00:00:00Z")!
@@ -135,7 +144,8 @@ import Testing
         let folder = BatchTrend.diffFolderName("b7e5a4d1-2c9f-4e3a-8d61-5f0a2c9jb201")
         // Runs are ordered by fetch time, not by path: the diff compares c-second (before) with b-third (after).
         let diff = try JSONParser.parse(Data(contentsOf: out.appendingPathComponent(folder + "/diff.json")))
-        #expect(diff["before"]?["path"] == .string("runs/c-second") && diff["after"]?["path"] == .string("runs/b-third"))
+        #expect(
+            diff["before"]?["path"] == .string("runs/c-second") && diff["after"]?["path"] == .string("runs/b-third"))
         #expect(diff["verdict"]?["value"] == .string("MIXED"))
         #expect(diff["verdict"]?["rows"]?["new"] == .number("25") && diff["verdict"]?["rows"]?["fixed"] == .number("3"))
         let html = try text(out, "index.html")
@@ -166,9 +176,13 @@ import Testing
             try? FileManager.default.removeItem(at: out)
         }
         let line = #"{"total_count": 1, "data_compare_overview_infos": [{"source_db_name": "NAME", "status": 2}]}"#
-        let names = [".", "_root", "%root", "evidence.json", "index.html", "index.md", "index.csv", "reports", "reports/%root"]
+        let names = [
+            ".", "_root", "%root", "evidence.json", "index.html", "index.md", "index.csv", "reports", "reports/%root",
+        ]
         for name in names {
-            try write(line.replacingOccurrences(of: "NAME", with: name), to: (name == "." ? "" : name + "/") + "line.json", in: root)
+            try write(
+                line.replacingOccurrences(of: "NAME", with: name), to: (name == "." ? "" : name + "/") + "line.json",
+                in: root)
         }
         let result = try Batch.run(root: root, out: out, options: options())
         #expect(result.failures.isEmpty)
@@ -183,7 +197,9 @@ import Testing
         }
         for file in ["index.html", "index.md", "index.csv", "evidence.json"] {
             var isDirectory: ObjCBool = true
-            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path, isDirectory: &isDirectory) && !isDirectory.boolValue)
+            #expect(
+                FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path, isDirectory: &isDirectory)
+                    && !isDirectory.boolValue)
         }
         #expect(try Verifier.verify(out).isClean)
     }
@@ -201,7 +217,8 @@ import Testing
         let report = out.appendingPathComponent("reports/v3/%report/report.json")
         let inode = try FileManager.default.attributesOfItem(atPath: report.path)[.systemFileNumber] as? UInt64
         let second = try Batch.run(root: root, out: out, options: options())
-        #expect(second.units.contains { $0.0.relative == "v3" && { if case .skipped = $0.1 { true } else { false } }($0) })
+        #expect(
+            second.units.contains { $0.0.relative == "v3" && { if case .skipped = $0.1 { true } else { false } }($0) })
         #expect(try FileManager.default.attributesOfItem(atPath: report.path)[.systemFileNumber] as? UInt64 == inode)
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["out"])
         #expect(try Verifier.verify(out).isClean)
@@ -219,8 +236,11 @@ import Testing
         #expect(first.failures.map(\.0.relative) == ["broken", "jobs/2026/corrupt"])
         #expect(first.failures[1].1.contains("jobs/2026/corrupt/responses/000003.json"))
         #expect(first.failures.allSatisfy { !$0.1.contains(root.path) }, "reasons must not carry the machine's paths")
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("reports/jobs/2026/good/%report/report.html").path))
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("reports/v3/%report/report.xlsx").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: out.appendingPathComponent("reports/jobs/2026/good/%report/report.html").path))
+        #expect(
+            FileManager.default.fileExists(atPath: out.appendingPathComponent("reports/v3/%report/report.xlsx").path))
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("reports/jobs/2026/corrupt").path))
         let index = try text(out, "index.csv")
         let rows = CSVParsing.parse(index)
@@ -234,14 +254,19 @@ import Testing
 
         // Unchanged inputs are skipped; --force renders them again.
         let second = try Batch.run(root: root, out: out, options: options())
-        #expect(second.units.filter { if case .skipped = $0.1 { true } else { false } }.map(\.0.relative) == ["jobs/2026/good", "v3"])
+        #expect(
+            second.units.filter { if case .skipped = $0.1 { true } else { false } }.map(\.0.relative) == [
+                "jobs/2026/good", "v3",
+            ])
         let forced = try Batch.run(root: root, out: out, options: options(force: true))
         #expect(forced.units.filter { if case .rendered = $0.1 { true } else { false } }.count == 2)
 
         // A changed input is rendered again.
         try FileManager.default.removeItem(at: root.appendingPathComponent("v3/content-difference.json"))
         let third = try Batch.run(root: root, out: out, options: options())
-        #expect(third.units.first { $0.0.relative == "v3" }.map { if case .rendered = $0.1 { true } else { false } } == true)
+        #expect(
+            third.units.first { $0.0.relative == "v3" }.map { if case .rendered = $0.1 { true } else { false } } == true
+        )
         #expect(try Verifier.verify(out).isClean)
     }
 
@@ -255,11 +280,16 @@ import Testing
         _ = try Batch.run(root: root, out: out, options: options())
         let reference = try Data(contentsOf: out.appendingPathComponent("reports/jobs/2026/good/%report/report.json"))
         // Simulate a kill between moving outputs and writing evidence: the evidence is gone and a file is half-written.
-        try FileManager.default.removeItem(at: out.appendingPathComponent("reports/jobs/2026/good/%report/evidence.json"))
+        try FileManager.default.removeItem(
+            at: out.appendingPathComponent("reports/jobs/2026/good/%report/evidence.json"))
         try Data("{".utf8).write(to: out.appendingPathComponent("reports/jobs/2026/good/%report/report.json"))
         let again = try Batch.run(root: root, out: out, options: options())
-        #expect(again.units.first { $0.0.relative == "jobs/2026/good" }.map { if case .rendered = $0.1 { true } else { false } } == true)
-        #expect(try Data(contentsOf: out.appendingPathComponent("reports/jobs/2026/good/%report/report.json")) == reference)
+        #expect(
+            again.units.first { $0.0.relative == "jobs/2026/good" }.map {
+                if case .rendered = $0.1 { true } else { false }
+            } == true)
+        #expect(
+            try Data(contentsOf: out.appendingPathComponent("reports/jobs/2026/good/%report/report.json")) == reference)
         #expect(try Verifier.verify(out).isClean)
     }
 
@@ -279,17 +309,22 @@ import Testing
         let root = try temporaryFolder("shard-root")
         for name in ["a", "b", "c/d", "c/e", "f", "g/h/i", "j", "k"] {
             let folder = root.appendingPathComponent("jobs/\(name)")
-            try FileManager.default.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: Repo.path("samples/v5-mysql-archive"), toPath: folder.path)
         }
-        try FileManager.default.copyItem(atPath: Repo.path("samples/v3-mysql-responses"), toPath: root.appendingPathComponent("v3").path)
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("broken"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("broken/gone.json").path, withDestinationPath: "/nonexistent/gone.json")
+        try FileManager.default.copyItem(
+            atPath: Repo.path("samples/v3-mysql-responses"), toPath: root.appendingPathComponent("v3").path)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("broken"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: root.appendingPathComponent("broken/gone.json").path, withDestinationPath: "/nonexistent/gone.json")
         return root
     }
 
     func options(_ shard: Shard? = nil) -> BatchOptions {
-        var options = BatchOptions(ingest: IngestOptions(now: testNow, observedAt: testObservedAt), render: RenderOptions())
+        var options = BatchOptions(
+            ingest: IngestOptions(now: testNow, observedAt: testObservedAt), render: RenderOptions())
         // json too: the shelf's eight runs of one job make a trend whose diff reads report.json.
         options.render.formats = [.html, .md, .csv, .json]
         options.jobs = 2
@@ -307,21 +342,27 @@ import Testing
         let whole = try Batch.run(root: root, out: work.appendingPathComponent("whole"), options: options())
         var shares: [[String]] = []
         for k in 1...3 {
-            let part = try Batch.run(root: root, out: work.appendingPathComponent("shard-\(k)"), options: options(try Shard(index: k, count: 3)))
+            let part = try Batch.run(
+                root: root, out: work.appendingPathComponent("shard-\(k)"),
+                options: options(try Shard(index: k, count: 3)))
             shares.append(part.units.map(\.0.relative))
         }
         // Every input in exactly one share, and no share empty for this shelf.
         #expect(shares.flatMap { $0 }.sorted() == whole.units.map(\.0.relative).sorted())
         #expect(Set(shares.flatMap { $0 }).count == whole.units.count)
         #expect(shares.allSatisfy { !$0.isEmpty })
-        let merged = try Batch.mergeIndex((1...3).map { work.appendingPathComponent("shard-\($0)") }, out: work.appendingPathComponent("merged"), options: options())
+        let merged = try Batch.mergeIndex(
+            (1...3).map { work.appendingPathComponent("shard-\($0)") }, out: work.appendingPathComponent("merged"),
+            options: options())
         #expect(merged.units.map(\.0.relative) == whole.units.map(\.0.relative))
         #expect(merged.failures.map(\.0.relative) == ["broken"])
         let a = work.appendingPathComponent("whole")
         let b = work.appendingPathComponent("merged")
         #expect(filesUnder(a) == filesUnder(b))
         for file in filesUnder(a) {
-            #expect(try Data(contentsOf: a.appendingPathComponent(file)) == Data(contentsOf: b.appendingPathComponent(file)), "\(file)")
+            #expect(
+                try Data(contentsOf: a.appendingPathComponent(file))
+                    == Data(contentsOf: b.appendingPathComponent(file)), "\(file)")
         }
         #expect(try Verifier.verify(b).isClean)
         // A shard's own evidence says which share it is.
@@ -335,15 +376,21 @@ import Testing
             try? FileManager.default.removeItem(at: root)
             try? FileManager.default.removeItem(at: work)
         }
-        for k in 1...2 { _ = try Batch.run(root: root, out: work.appendingPathComponent("s\(k)"), options: options(try Shard(index: k, count: 2))) }
+        for k in 1...2 {
+            _ = try Batch.run(
+                root: root, out: work.appendingPathComponent("s\(k)"), options: options(try Shard(index: k, count: 2)))
+        }
         _ = try Batch.run(root: root, out: work.appendingPathComponent("whole"), options: options())
         let out = work.appendingPathComponent("m")
-        let s1 = work.appendingPathComponent("s1"), s2 = work.appendingPathComponent("s2")
+        let s1 = work.appendingPathComponent("s1")
+        let s2 = work.appendingPathComponent("s2")
         let missing = thrownError { _ = try Batch.mergeIndex([s1], out: out, options: options()) }
         #expect(missing?.message.contains("shard 2/2 is missing") == true)
         let twice = thrownError { _ = try Batch.mergeIndex([s1, s1, s2], out: out, options: options()) }
         #expect(twice?.message.contains("pass each shard once") == true)
-        let whole = thrownError { _ = try Batch.mergeIndex([s1, work.appendingPathComponent("whole")], out: out, options: options()) }
+        let whole = thrownError {
+            _ = try Batch.mergeIndex([s1, work.appendingPathComponent("whole")], out: out, options: options())
+        }
         #expect(whole?.message.contains("not a shard") == true)
         #expect(!FileManager.default.fileExists(atPath: out.path))
 
@@ -351,7 +398,8 @@ import Testing
         let manifest = s1.appendingPathComponent("batch.json")
         let original = try String(contentsOf: manifest, encoding: .utf8)
         let first = try #require(try BatchManifest.read(from: s1).units.first?.path)
-        try original.replacingOccurrences(of: "\"\(first)\"", with: "\"../../escape\"").write(to: manifest, atomically: true, encoding: .utf8)
+        try original.replacingOccurrences(of: "\"\(first)\"", with: "\"../../escape\"").write(
+            to: manifest, atomically: true, encoding: .utf8)
         let escape = thrownError { _ = try Batch.mergeIndex([s1, s2], out: out, options: options()) }
         #expect(escape?.message.contains("cannot hold") == true)
         #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("escape").path))

@@ -12,7 +12,8 @@ import Testing
     static let casesFolder = Repo.tests.appendingPathComponent("CLICases")
 
     static var cases: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: casesFolder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: casesFolder.path)) ?? []).filter { !$0.hasPrefix(".") }
+            .sorted()
     }
 
     /// The drs-report binary built next to this test bundle.
@@ -50,23 +51,34 @@ import Testing
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     @Test(arguments: CLITests.cases)
     func cliCase(_ name: String) throws {
-        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "drs-report binary not found at \(Self.binary.path)")
+        #expect(
+            FileManager.default.isExecutableFile(atPath: Self.binary.path),
+            "drs-report binary not found at \(Self.binary.path)")
         let folder = Self.casesFolder.appendingPathComponent(name)
         let out = try temporaryFolder("cli").appendingPathComponent("out")
         defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
         let arguments = try String(contentsOf: folder.appendingPathComponent("args"), encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: true)
-            .map { $0 == "$EMPTY" ? "" : $0.replacingOccurrences(of: "$REPO", with: Repo.root.path).replacingOccurrences(of: "$OUT", with: out.path) }
+            .map {
+                $0 == "$EMPTY"
+                    ? ""
+                    : $0.replacingOccurrences(of: "$REPO", with: Repo.root.path).replacingOccurrences(
+                        of: "$OUT", with: out.path)
+            }
         let result = try Self.run(arguments)
-        let expectedStatus = try String(contentsOf: folder.appendingPathComponent("exit-code"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let expectedStatus = try String(contentsOf: folder.appendingPathComponent("exit-code"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(String(result.status) == expectedStatus, "stderr: \(result.stderr)")
         func scrub(_ text: String) -> String {
-            text.replacingOccurrences(of: out.path, with: "$OUT").replacingOccurrences(of: Repo.root.path, with: "$REPO")
+            text.replacingOccurrences(of: out.path, with: "$OUT").replacingOccurrences(
+                of: Repo.root.path, with: "$REPO")
         }
         try expectGolden(scrub(result.stdout), "../CLICases/\(name)/stdout")
         try expectGolden(scrub(result.stderr), "../CLICases/\(name)/stderr")
@@ -92,7 +104,9 @@ import Testing
         let out = try temporaryFolder("cli")
         defer { try? FileManager.default.removeItem(at: out) }
         // run() uses the temporary directory as the working directory: no templates/ there.
-        let result = try Self.run(["render", Repo.path("samples/v5-mysql-archive"), "--out", out.path, "--format", "html,md", "--quiet"])
+        let result = try Self.run([
+            "render", Repo.path("samples/v5-mysql-archive"), "--out", out.path, "--format", "html,md", "--quiet",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try text(out, "report.html").contains("data-verdict=\"INCONSISTENT\""))
     }
@@ -100,7 +114,10 @@ import Testing
     @Test func outputsNeverContainTheMachinesAbsolutePaths() throws {
         let out = try temporaryFolder("cli")
         defer { try? FileManager.default.removeItem(at: out) }
-        let result = try Self.run(["render", Repo.path("samples/v5-mysql-archive"), Repo.path("samples/v3-mysql-responses"), "--out", out.path, "--now", "2026-11-21T00:00:00Z", "--quiet"])
+        let result = try Self.run([
+            "render", Repo.path("samples/v5-mysql-archive"), Repo.path("samples/v3-mysql-responses"), "--out", out.path,
+            "--now", "2026-11-21T00:00:00Z", "--quiet",
+        ])
         #expect(result.status == 0)
         for file in filesUnder(out) where !file.hasSuffix(".xlsx") {
             #expect(!(try text(out, file)).contains(Repo.root.path), "\(file) leaks the repository path")

@@ -42,11 +42,15 @@ struct FakeNetworkError: Error {}
     static let secret = "SkTopSecret0123456789"
     static let token = "MIIToken-secret-value"
 
-    func client(_ transport: ScriptedTransport, auth: DRSAuth = .aksk(AKSKCredentials(accessKey: "AK1", secretKey: ClientTests.secret)), retries: Int = 3) -> DRSClient {
+    func client(
+        _ transport: ScriptedTransport,
+        auth: DRSAuth = .aksk(AKSKCredentials(accessKey: "AK1", secretKey: ClientTests.secret)), retries: Int = 3
+    ) -> DRSClient {
         var policy = RetryPolicy()
         policy.retries = retries
         policy.baseDelay = 0.001
-        return DRSClient(endpoint: "http://127.0.0.1:9", projectId: "p1", auth: auth, policy: policy, transport: transport)
+        return DRSClient(
+            endpoint: "http://127.0.0.1:9", projectId: "p1", auth: auth, policy: policy, transport: transport)
     }
 
     @Test func retriesThrottlingServerErrorsAndNetworkFailuresThenSucceeds() async throws {
@@ -56,7 +60,8 @@ struct FakeNetworkError: Error {}
             .fail(FakeNetworkError()),
             .respond(200, [:], #"{"job": {"id": "j"}}"#),
         ])
-        let response = try await client(transport).send(method: "GET", path: "/v5/p1/jobs/j", query: [("type", "compare")])
+        let response = try await client(transport).send(
+            method: "GET", path: "/v5/p1/jobs/j", query: [("type", "compare")])
         #expect(response.status == 200)
         #expect(transport.count == 4)
     }
@@ -73,7 +78,10 @@ struct FakeNetworkError: Error {}
     }
 
     @Test func givesUpAfterTheRetriesWithAClearError() async throws {
-        let transport = ScriptedTransport(Array(repeating: .respond(500, ["x-request-id": "r1"], #"{"error_code": "DRS.M00004", "error_msg": "internal"}"#), count: 10))
+        let transport = ScriptedTransport(
+            Array(
+                repeating: .respond(
+                    500, ["x-request-id": "r1"], #"{"error_code": "DRS.M00004", "error_msg": "internal"}"#), count: 10))
         do {
             _ = try await client(transport, retries: 2).send(method: "GET", path: "/v5/p1/jobs/j")
             Issue.record("expected a failure")
@@ -89,9 +97,15 @@ struct FakeNetworkError: Error {}
     }
 
     @Test func credentialsRefusedStopAtOnceWithoutLeakingSecrets() async throws {
-        for auth in [DRSAuth.aksk(AKSKCredentials(accessKey: "AK1", secretKey: Self.secret, securityToken: "STS-secret")), .token(Self.token)] {
+        for auth in [
+            DRSAuth.aksk(AKSKCredentials(accessKey: "AK1", secretKey: Self.secret, securityToken: "STS-secret")),
+            .token(Self.token),
+        ] {
             let transport = ScriptedTransport([
-                .respond(401, ["x-request-id": "req-9"], #"{"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: verify aksk signature fail"}"#),
+                .respond(
+                    401, ["x-request-id": "req-9"],
+                    #"{"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: verify aksk signature fail"}"#
+                ),
                 .respond(200, [:], "{}"),
             ])
             do {
@@ -108,12 +122,19 @@ struct FakeNetworkError: Error {}
     }
 
     @Test func drsErrorBodiesAreReturnedNotThrown() async throws {
-        let transport = ScriptedTransport([.respond(400, ["x-request-id": "r2"], #"{"error_code": "DRS.M05003", "error_msg": "Task information not found."}"#)])
+        let transport = ScriptedTransport([
+            .respond(
+                400, ["x-request-id": "r2"],
+                #"{"error_code": "DRS.M05003", "error_msg": "Task information not found."}"#)
+        ])
         let response = try await client(transport).send(method: "GET", path: "/v5/p1/jobs/j")
         #expect(response.status == 400)
         #expect(response.drsError?.code == "DRS.M05003")
         #expect(response.requestId == "r2")
-        let nested = DRSClient.drsError(in: Data(#"{"job_id": "j", "data_level_compare_create_result": {"error_code": "DRS.M00304", "error_msg": "busy"}}"#.utf8))
+        let nested = DRSClient.drsError(
+            in: Data(
+                #"{"job_id": "j", "data_level_compare_create_result": {"error_code": "DRS.M00304", "error_msg": "busy"}}"#
+                    .utf8))
         #expect(nested?.code == "DRS.M00304")
     }
 
@@ -126,7 +147,8 @@ struct FakeNetworkError: Error {}
         #expect(authorization.hasPrefix("SDK-HMAC-SHA256 Access=AK1, SignedHeaders="))
         #expect(!request.headers.contains { $0.1.contains(Self.secret) })
         let check = SDKSigner.verify(
-            method: "GET", path: "/v5/p1/jobs/j", rawQuery: URL(string: request.url)?.query, headers: request.headers, body: Data(),
+            method: "GET", path: "/v5/p1/jobs/j", rawQuery: URL(string: request.url)?.query, headers: request.headers,
+            body: Data(),
             secretKey: { $0 == "AK1" ? Self.secret : nil }, now: Date())
         #expect(check == .valid(accessKey: "AK1"))
 
@@ -136,24 +158,44 @@ struct FakeNetworkError: Error {}
     }
 
     @Test func credentialsComeFromTheEnvironmentOrATokenFile() throws {
-        let aksk = try DRSAuth.load(tokenFile: nil, environment: ["HUAWEICLOUD_SDK_AK": "AK", "HUAWEICLOUD_SDK_SK": "SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN": "T"])
-        guard case .aksk(let credentials) = aksk else { Issue.record("expected AK/SK"); return }
+        let aksk = try DRSAuth.load(
+            tokenFile: nil,
+            environment: [
+                "HUAWEICLOUD_SDK_AK": "AK", "HUAWEICLOUD_SDK_SK": "SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN": "T",
+            ])
+        guard case .aksk(let credentials) = aksk else {
+            Issue.record("expected AK/SK")
+            return
+        }
         #expect(credentials.securityToken == "T")
         #expect(!"\(aksk)".contains("SK") || !"\(aksk)".contains("\"SK\""))
         #expect(!String(describing: aksk).contains("T\""))
-        guard case .token("tok") = try DRSAuth.load(tokenFile: nil, environment: ["DRS_AUTH_TOKEN": "tok"]) else { Issue.record("expected token"); return }
+        guard case .token("tok") = try DRSAuth.load(tokenFile: nil, environment: ["DRS_AUTH_TOKEN": "tok"]) else {
+            Issue.record("expected token")
+            return
+        }
         #expect(throws: DRSReportError.self) { try DRSAuth.load(tokenFile: nil, environment: [:]) }
-        #expect(throws: DRSReportError.self) { try DRSAuth.load(tokenFile: nil, environment: ["HUAWEICLOUD_SDK_AK": "AK"]) }
+        #expect(throws: DRSReportError.self) {
+            try DRSAuth.load(tokenFile: nil, environment: ["HUAWEICLOUD_SDK_AK": "AK"])
+        }
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = try write(" file-token \n", to: "token", in: folder)
-        guard case .token("file-token") = try DRSAuth.load(tokenFile: file, environment: [:]) else { Issue.record("expected token file"); return }
+        guard case .token("file-token") = try DRSAuth.load(tokenFile: file, environment: [:]) else {
+            Issue.record("expected token file")
+            return
+        }
     }
 
     @Test func regionsFollowTheSDKTable() throws {
-        #expect(try DRSRegions.endpoint(for: "cn-north-4", environment: [:]) == "https://drs.cn-north-4.myhuaweicloud.com")
-        #expect(try DRSRegions.endpoint(for: "eu-west-101", environment: [:]) == "https://drs.eu-west-101.myhuaweicloud.eu")
-        #expect(try DRSRegions.endpoint(for: "cn-north-4", environment: ["HUAWEICLOUD_SDK_REGION_DRS_CN_NORTH_4": "http://127.0.0.1:1"]) == "http://127.0.0.1:1")
+        #expect(
+            try DRSRegions.endpoint(for: "cn-north-4", environment: [:]) == "https://drs.cn-north-4.myhuaweicloud.com")
+        #expect(
+            try DRSRegions.endpoint(for: "eu-west-101", environment: [:]) == "https://drs.eu-west-101.myhuaweicloud.eu")
+        #expect(
+            try DRSRegions.endpoint(
+                for: "cn-north-4", environment: ["HUAWEICLOUD_SDK_REGION_DRS_CN_NORTH_4": "http://127.0.0.1:1"])
+                == "http://127.0.0.1:1")
         #expect(throws: DRSReportError.self) { try DRSRegions.endpoint(for: "mars-1", environment: [:]) }
     }
 }

@@ -45,20 +45,26 @@ enum EmuHTTP {
         await withCheckedContinuation { (continuation: CheckedContinuation<EmuHTTPResponse, Never>) in
             // Blocking socket calls run on their own thread, never on the cooperative pool the server also uses.
             let thread = Thread {
-                continuation.resume(returning: blocking(port: port, method: method, target: target, headers: headers, body: body))
+                continuation.resume(
+                    returning: blocking(port: port, method: method, target: target, headers: headers, body: body))
             }
             thread.start()
         }
     }
 
-    private static func blocking(port: Int, method: String, target: String, headers: [(String, String)], body: Data) -> EmuHTTPResponse {
+    private static func blocking(port: Int, method: String, target: String, headers: [(String, String)], body: Data)
+        -> EmuHTTPResponse
+    {
         var result = EmuHTTPResponse()
         #if os(Linux)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
         let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
-        guard fd >= 0 else { result.readError = errno; return result }
+        guard fd >= 0 else {
+            result.readError = errno
+            return result
+        }
         defer { close(fd) }
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -67,9 +73,14 @@ enum EmuHTTP {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
-        guard connected == 0 else { result.readError = errno; return result }
+        guard connected == 0 else {
+            result.readError = errno
+            return result
+        }
 
         var head = "\(method) \(target) HTTP/1.1\r\n"
         if !headers.contains(where: { $0.0.lowercased() == "host" }) { head += "Host: 127.0.0.1:\(port)\r\n" }
@@ -85,14 +96,20 @@ enum EmuHTTP {
             let flags: Int32 = 0
             #endif
             let n = request.withUnsafeBytes { socketSend(fd, $0.baseAddress! + sent, request.count - sent, flags) }
-            if n <= 0 { result.readError = errno; return result }
+            if n <= 0 {
+                result.readError = errno
+                return result
+            }
             sent += n
         }
         var received = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = recv(fd, &buffer, buffer.count, 0)
-            if n > 0 { received.append(contentsOf: buffer[0..<n]); continue }
+            if n > 0 {
+                received.append(contentsOf: buffer[0..<n])
+                continue
+            }
             if n < 0 { result.readError = errno }
             break
         }
@@ -102,7 +119,8 @@ enum EmuHTTP {
         if statusParts.count >= 2 { result.status = Int(statusParts[1]) }
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            result.headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            result.headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         var payload = Data(received[split.upperBound...])
         if result.headers["transfer-encoding"]?.lowercased() == "chunked" { payload = dechunk(payload) }
@@ -114,10 +132,15 @@ enum EmuHTTP {
         var out = Data()
         var rest = data[...]
         while let lineEnd = rest.range(of: Data("\r\n".utf8)) {
-            let size = Int(String(decoding: rest[..<lineEnd.lowerBound], as: UTF8.self).split(separator: ";")[0], radix: 16) ?? 0
+            let size =
+                Int(String(decoding: rest[..<lineEnd.lowerBound], as: UTF8.self).split(separator: ";")[0], radix: 16)
+                ?? 0
             if size == 0 { break }
             let start = lineEnd.upperBound
-            guard rest.distance(from: start, to: rest.endIndex) >= size else { out.append(rest[start...]); break }
+            guard rest.distance(from: start, to: rest.endIndex) >= size else {
+                out.append(rest[start...])
+                break
+            }
             let end = rest.index(start, offsetBy: size)
             out.append(rest[start..<end])
             rest = rest[rest.index(end, offsetBy: min(2, rest.distance(from: end, to: rest.endIndex)))...]
@@ -136,8 +159,13 @@ func emuTarget(_ path: String, _ query: [(String, String)]) -> String {
 }
 
 /// `GET /v5/{project}/jobs/{job}?type=compare&…`.
-func emuCompareQuery(_ emulator: RunningEmulator, _ query: [(String, String)], headers: [(String, String)] = []) async -> EmuHTTPResponse {
-    await EmuHTTP.send(port: emulator.port, target: emuTarget("/v5/\(emulator.projectId)/jobs/\(emulator.jobId)", [("type", "compare")] + query), headers: headers)
+func emuCompareQuery(_ emulator: RunningEmulator, _ query: [(String, String)], headers: [(String, String)] = []) async
+    -> EmuHTTPResponse
+{
+    await EmuHTTP.send(
+        port: emulator.port,
+        target: emuTarget("/v5/\(emulator.projectId)/jobs/\(emulator.jobId)", [("type", "compare")] + query),
+        headers: headers)
 }
 
 /// Compact bytes of a JSON value, for comparing recorded and served rows.
@@ -158,7 +186,8 @@ func withEmulator<T>(_ config: EmulatorConfiguration, _ body: (RunningEmulator) 
 
 /// Reads every page of a list with `limit`, returning the rows and the totals of each page.
 func emuReadAllPages(
-    _ emulator: RunningEmulator, query: [(String, String)], arrayPath: [String], totalPath: [String], limit: Int, expectedTotal: Int
+    _ emulator: RunningEmulator, query: [(String, String)], arrayPath: [String], totalPath: [String], limit: Int,
+    expectedTotal: Int
 ) async throws -> (rows: [JSONValue], totals: [Int64], pages: Int) {
     var rows: [JSONValue] = []
     var totals: [Int64] = []
@@ -195,10 +224,13 @@ extension EmulatorTests {
 
         static func recordedLists() throws -> [String: RecordedList] {
             let folder = URL(fileURLWithPath: emuSampleArchive)
-            let manifest = try JSONDecoder().decode(ArchiveManifest.self, from: Data(contentsOf: folder.appendingPathComponent("manifest.json")))
+            let manifest = try JSONDecoder().decode(
+                ArchiveManifest.self, from: Data(contentsOf: folder.appendingPathComponent("manifest.json")))
             var lists: [String: RecordedList] = [:]
-            let entries = manifest.responses.filter { $0.status == 200 && $0.query?["limit"] != nil && $0.query?["compare_type"] != nil }
-                .sorted { Int($0.query?["offset"] ?? "0")! < Int($1.query?["offset"] ?? "0")! }
+            let entries = manifest.responses.filter {
+                $0.status == 200 && $0.query?["limit"] != nil && $0.query?["compare_type"] != nil
+            }
+            .sorted { Int($0.query?["offset"] ?? "0")! < Int($1.query?["offset"] ?? "0")! }
             for entry in entries {
                 let query = entry.query!.filter { $0.key != "offset" && $0.key != "limit" }
                 let key = query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
@@ -216,10 +248,15 @@ extension EmulatorTests {
             let kind = query["compare_type"]!.replacingOccurrences(of: "_compare", with: "")
             switch (kind, query["query_type"]!) {
             case ("data", _): return (["job", "compare_result", "data_compare_task_list"], ["job", "total_count"])
-            case ("object", _): return (["job", "compare_result", "objects_compare_detail_infos"], ["job", "total_count"])
+            case ("object", _):
+                return (["job", "compare_result", "objects_compare_detail_infos"], ["job", "total_count"])
             case ("content", "diff"):
-                return (["job", "compare_result", "content_diff_detail_info", "contents_infos"], ["job", "compare_result", "content_diff_detail_info", "count"])
-            case (let kind, let type): return (["job", "compare_result", "\(kind)_compare_\(type)_infos"], ["job", "total_count"])
+                return (
+                    ["job", "compare_result", "content_diff_detail_info", "contents_infos"],
+                    ["job", "compare_result", "content_diff_detail_info", "count"]
+                )
+            case (let kind, let type):
+                return (["job", "compare_result", "\(kind)_compare_\(type)_infos"], ["job", "total_count"])
             }
         }
 
@@ -233,13 +270,18 @@ extension EmulatorTests {
                     let (arrayPath, totalPath) = Self.paths(for: list.query)
                     let query = list.query.filter { $0.key != "type" }.map { ($0.key, $0.value) }
                     let read = try await emuReadAllPages(
-                        emulator, query: query, arrayPath: arrayPath, totalPath: totalPath, limit: 7, expectedTotal: list.rows.count)
+                        emulator, query: query, arrayPath: arrayPath, totalPath: totalPath, limit: 7,
+                        expectedTotal: list.rows.count)
                     #expect(read.rows.map(emuCanonical) == list.rows.map(emuCanonical), "\(list.query)")
                     #expect(read.pages == max(1, (list.rows.count + 6) / 7), "\(list.query)")
-                    #expect(read.totals.allSatisfy { $0 == list.total }, "\(list.query): totals \(read.totals) vs \(String(describing: list.total))")
+                    #expect(
+                        read.totals.allSatisfy { $0 == list.total },
+                        "\(list.query): totals \(read.totals) vs \(String(describing: list.total))")
                 }
                 // The shop diff was recorded as 50 + 23 rows; count stays 73 on every page.
-                let diff = lists.values.first { $0.query["query_type"] == "diff" && $0.query["source_db_name"] == "shop" }
+                let diff = lists.values.first {
+                    $0.query["query_type"] == "diff" && $0.query["source_db_name"] == "shop"
+                }
                 #expect(diff?.rows.count == 73)
                 #expect(diff?.total == 73)
             }
@@ -252,8 +294,10 @@ extension EmulatorTests {
                 let jobPath = "/v5/\(emulator.projectId)/jobs/\(emulator.jobId)"
                 // Byte for byte, in two parameter orders, and without compare_task_id (the newest object task).
                 for target in [
-                    jobPath + "?type=compare&compare_type=object_compare&query_type=overview&compare_task_id=3f2a9c71-8e4b-4d06-b5a2-c19e7d40f613",
-                    jobPath + "?compare_task_id=3f2a9c71-8e4b-4d06-b5a2-c19e7d40f613&query_type=overview&compare_type=object_compare&type=compare",
+                    jobPath
+                        + "?type=compare&compare_type=object_compare&query_type=overview&compare_task_id=3f2a9c71-8e4b-4d06-b5a2-c19e7d40f613",
+                    jobPath
+                        + "?compare_task_id=3f2a9c71-8e4b-4d06-b5a2-c19e7d40f613&query_type=overview&compare_type=object_compare&type=compare",
                     jobPath + "?type=compare&compare_type=object_compare&query_type=overview",
                 ] {
                     let response = await EmuHTTP.send(port: emulator.port, target: target)
@@ -262,26 +306,35 @@ extension EmulatorTests {
                     #expect(response.headers["x-request-id"]?.count == 32)
                 }
                 // The recorded 400 for the 订单库 diff comes back with its status and body.
-                let error = await emuCompareQuery(emulator, [
-                    ("compare_type", "content_compare"), ("query_type", "diff"), ("compare_task_id", "c51e7b28-9d3a-4a6f-8e10-f4b2a6c93d07"),
-                    ("source_db_name", "订单库"), ("target_db_name", "订单库"), ("offset", "0"), ("limit", "50"),
-                ])
+                let error = await emuCompareQuery(
+                    emulator,
+                    [
+                        ("compare_type", "content_compare"), ("query_type", "diff"),
+                        ("compare_task_id", "c51e7b28-9d3a-4a6f-8e10-f4b2a6c93d07"),
+                        ("source_db_name", "订单库"), ("target_db_name", "订单库"), ("offset", "0"), ("limit", "50"),
+                    ])
                 #expect(error.status == 400)
                 #expect(error.body == (try Data(contentsOf: folder.appendingPathComponent("responses/000018.json"))))
                 // progress-data was recorded as 10 of 12 rows: slices of what was recorded, count kept.
-                let progress = await EmuHTTP.send(port: emulator.port, target: jobPath + "/progress-data/table?offset=7&limit=7")
+                let progress = await EmuHTTP.send(
+                    port: emulator.port, target: jobPath + "/progress-data/table?offset=7&limit=7")
                 #expect(progress.json?["count"]?.wholeNumber == 12)
                 #expect(progress.json?["flow_compare_data"]?.arrayValue?.count == 3)
                 // compare-progress is plain.
-                let compareProgress = await EmuHTTP.send(port: emulator.port, target: jobPath + "/compare-progress/c51e7b28-9d3a-4a6f-8e10-f4b2a6c93d07")
-                #expect(compareProgress.body == (try Data(contentsOf: folder.appendingPathComponent("responses/000020.json"))))
+                let compareProgress = await EmuHTTP.send(
+                    port: emulator.port, target: jobPath + "/compare-progress/c51e7b28-9d3a-4a6f-8e10-f4b2a6c93d07")
+                #expect(
+                    compareProgress.body
+                        == (try Data(contentsOf: folder.appendingPathComponent("responses/000020.json"))))
             }
         }
 
         @Test func servesTheJobDetailAsRecordedOrFromWhatTheArchiveKnows() async throws {
-            let recorded = try Data(contentsOf: URL(fileURLWithPath: emuSampleArchive).appendingPathComponent("responses/000022.json"))
+            let recorded = try Data(
+                contentsOf: URL(fileURLWithPath: emuSampleArchive).appendingPathComponent("responses/000022.json"))
             try await withEmulator(EmulatorConfiguration(dataset: .archive(path: emuSampleArchive))) { emulator in
-                let response = await EmuHTTP.send(port: emulator.port, target: "/v5/\(emulator.projectId)/jobs/\(emulator.jobId)?type=detail")
+                let response = await EmuHTTP.send(
+                    port: emulator.port, target: "/v5/\(emulator.projectId)/jobs/\(emulator.jobId)?type=detail")
                 #expect(response.status == 200)
                 #expect(response.body == recorded)
             }
@@ -290,11 +343,13 @@ extension EmulatorTests {
             defer { try? FileManager.default.removeItem(at: folder) }
             let copy = folder.appendingPathComponent("archive")
             try FileManager.default.copyItem(atPath: emuSampleArchive, toPath: copy.path)
-            var manifest = try JSONDecoder().decode(ArchiveManifest.self, from: Data(contentsOf: copy.appendingPathComponent("manifest.json")))
+            var manifest = try JSONDecoder().decode(
+                ArchiveManifest.self, from: Data(contentsOf: copy.appendingPathComponent("manifest.json")))
             manifest.responses.removeAll { $0.query?["type"] == "detail" }
             try JSONEncoder().encode(manifest).write(to: copy.appendingPathComponent("manifest.json"))
             try await withEmulator(EmulatorConfiguration(dataset: .archive(path: copy.path))) { emulator in
-                let response = await EmuHTTP.send(port: emulator.port, target: "/v5/\(emulator.projectId)/jobs/\(emulator.jobId)?type=detail")
+                let response = await EmuHTTP.send(
+                    port: emulator.port, target: "/v5/\(emulator.projectId)/jobs/\(emulator.jobId)?type=detail")
                 #expect(response.status == 200)
                 #expect(response.json?["job"]?["id"]?.stringValue == emulator.jobId)
                 #expect(response.json?["job"]?["base_info"]?["name"]?.stringValue == "replayed-b7e5a4d1")
@@ -304,36 +359,58 @@ extension EmulatorTests {
         @Test func unknownJobProjectRequestAndOversizedPagesAreDRSErrors() async throws {
             try await withEmulator(EmulatorConfiguration(dataset: .archive(path: emuSampleArchive))) { emulator in
                 let other = await EmuHTTP.send(
-                    port: emulator.port, target: "/v5/\(emulator.projectId)/jobs/00000000-0000-4000-8000-000000000jb0?type=compare&compare_type=data_compare&query_type=list")
+                    port: emulator.port,
+                    target:
+                        "/v5/\(emulator.projectId)/jobs/00000000-0000-4000-8000-000000000jb0?type=compare&compare_type=data_compare&query_type=list"
+                )
                 #expect(other.status == 400)
                 #expect(other.text == #"{"error_code":"DRS.M05003","error_msg":"Task information not found."}"#)
                 #expect(other.headers["x-request-id"] != nil)
 
-                let tooBig = await emuCompareQuery(emulator, [("compare_type", "data_compare"), ("query_type", "list"), ("offset", "0"), ("limit", "1001")])
+                let tooBig = await emuCompareQuery(
+                    emulator,
+                    [("compare_type", "data_compare"), ("query_type", "list"), ("offset", "0"), ("limit", "1001")])
                 #expect(tooBig.status == 400)
                 #expect(tooBig.json?["error_code"]?.stringValue == "DRS.M00211")
-                let largest = await emuCompareQuery(emulator, [("compare_type", "data_compare"), ("query_type", "list"), ("offset", "0"), ("limit", "1000")])
+                let largest = await emuCompareQuery(
+                    emulator,
+                    [("compare_type", "data_compare"), ("query_type", "list"), ("offset", "0"), ("limit", "1000")])
                 #expect(largest.status == 200)
-                #expect(largest.json?.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue?.count == 2)
+                #expect(
+                    largest.json?.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue?.count == 2
+                )
 
-                let unknown = await emuCompareQuery(emulator, [("compare_type", "line_compare"), ("query_type", "overview"), ("compare_task_id", "nope")])
+                let unknown = await emuCompareQuery(
+                    emulator,
+                    [("compare_type", "line_compare"), ("query_type", "overview"), ("compare_task_id", "nope")])
                 #expect(unknown.status == 400)
                 #expect(unknown.json?["error_code"]?.stringValue?.hasPrefix("DRS.") == true)
 
-                let project = await EmuHTTP.send(port: emulator.port, target: "/v5/ffffffffffffffffffffffffffffffff/jobs/\(emulator.jobId)?type=compare")
+                let project = await EmuHTTP.send(
+                    port: emulator.port,
+                    target: "/v5/ffffffffffffffffffffffffffffffff/jobs/\(emulator.jobId)?type=compare")
                 #expect(project.status == 403)
             }
         }
 
         @Test func urlSessionTalksToTheEmulator() async throws {
             try await withEmulator(EmulatorConfiguration(dataset: .archive(path: emuSampleArchive))) { emulator in
-                let url = try #require(URL(string: emulator.baseURL + emuTarget(
-                    "/v5/\(emulator.projectId)/jobs/\(emulator.jobId)", [("type", "compare"), ("compare_type", "data_compare"), ("query_type", "list"), ("offset", "0"), ("limit", "10")])))
+                let url = try #require(
+                    URL(
+                        string: emulator.baseURL
+                            + emuTarget(
+                                "/v5/\(emulator.projectId)/jobs/\(emulator.jobId)",
+                                [
+                                    ("type", "compare"), ("compare_type", "data_compare"), ("query_type", "list"),
+                                    ("offset", "0"), ("limit", "10"),
+                                ])))
                 let (data, response): (Data, URLResponse) = try await withCheckedThrowingContinuation { continuation in
                     let configuration = URLSessionConfiguration.ephemeral
                     configuration.timeoutIntervalForRequest = 30
                     URLSession(configuration: configuration).dataTask(with: url) { data, response, error in
-                        if let data, let response { continuation.resume(returning: (data, response)) } else {
+                        if let data, let response {
+                            continuation.resume(returning: (data, response))
+                        } else {
                             continuation.resume(throwing: error ?? URLError(.badServerResponse))
                         }
                     }.resume()
@@ -366,9 +443,12 @@ extension EmulatorTests {
         @Test func theSameSeedGivesTheSameBytes() async throws {
             let folder = try temporaryFolder("drs-emulator")
             defer { try? FileManager.default.removeItem(at: folder) }
-            try LoadedDataset.load(.generated(Self.shape), seed: 42).exportArchive(to: folder.appendingPathComponent("a").path)
-            try LoadedDataset.load(.generated(Self.shape), seed: 42).exportArchive(to: folder.appendingPathComponent("b").path)
-            try LoadedDataset.load(.generated(Self.shape), seed: 43).exportArchive(to: folder.appendingPathComponent("c").path)
+            try LoadedDataset.load(.generated(Self.shape), seed: 42).exportArchive(
+                to: folder.appendingPathComponent("a").path)
+            try LoadedDataset.load(.generated(Self.shape), seed: 42).exportArchive(
+                to: folder.appendingPathComponent("b").path)
+            try LoadedDataset.load(.generated(Self.shape), seed: 43).exportArchive(
+                to: folder.appendingPathComponent("c").path)
             let a = try Self.files(in: folder.appendingPathComponent("a"))
             let b = try Self.files(in: folder.appendingPathComponent("b"))
             let c = try Self.files(in: folder.appendingPathComponent("c"))
@@ -383,12 +463,22 @@ extension EmulatorTests {
             var bodies: [Data] = []
             for _ in 0..<2 {
                 let body = try await withEmulator(config) { emulator in
-                    let overview = await emuCompareQuery(emulator, [("compare_type", "content_compare"), ("query_type", "overview"), ("compare_task_id", contents.id), ("offset", "0"), ("limit", "100")])
-                    let first = try #require(overview.json?.value(at: ["job", "compare_result", "content_compare_overview_infos"])?.arrayValue?.first?["source_db"]?.stringValue)
-                    let diff = await emuCompareQuery(emulator, [
-                        ("compare_type", "content_compare"), ("query_type", "diff"), ("compare_task_id", contents.id),
-                        ("source_db_name", first), ("target_db_name", first), ("offset", "3"), ("limit", "17"),
-                    ])
+                    let overview = await emuCompareQuery(
+                        emulator,
+                        [
+                            ("compare_type", "content_compare"), ("query_type", "overview"),
+                            ("compare_task_id", contents.id), ("offset", "0"), ("limit", "100"),
+                        ])
+                    let first = try #require(
+                        overview.json?.value(at: ["job", "compare_result", "content_compare_overview_infos"])?
+                            .arrayValue?.first?["source_db"]?.stringValue)
+                    let diff = await emuCompareQuery(
+                        emulator,
+                        [
+                            ("compare_type", "content_compare"), ("query_type", "diff"),
+                            ("compare_task_id", contents.id),
+                            ("source_db_name", first), ("target_db_name", first), ("offset", "3"), ("limit", "17"),
+                        ])
                     #expect(diff.status == 200)
                     return diff.body
                 }
@@ -405,12 +495,16 @@ extension EmulatorTests {
             var chinese = false
             var uncompared = 0
             for entry in dataset.store.orderedEntries {
-                if entry.query.values.contains(where: { $0.unicodeScalars.contains { $0.value >= 0x4E00 } }) { chinese = true }
+                if entry.query.values.contains(where: { $0.unicodeScalars.contains { $0.value >= 0x4E00 } }) {
+                    chinese = true
+                }
                 guard case .paged(let paged) = entry.body else { continue }
                 if entry.query["compare_detail_type"] == "uncompare" { uncompared += paged.items.count }
                 guard entry.query["query_type"] == "diff" else { continue }
                 let db = try #require(entry.query["source_db_name"])
-                #expect(paged.envelope.value(at: ["job", "compare_result", "content_diff_detail_info", "count"])?.wholeNumber == Int64(paged.items.count))
+                #expect(
+                    paged.envelope.value(at: ["job", "compare_result", "content_diff_detail_info", "count"])?
+                        .wholeNumber == Int64(paged.items.count))
                 for index in 0..<paged.items.count {
                     let row = try JSONValue.parse(paged.items.item(index))
                     let sql = try #require(row["source_select_sql"]?.stringValue)
@@ -427,7 +521,9 @@ extension EmulatorTests {
         @Test func exportWritesAnArchiveDRSReportAccepts() async throws {
             let folder = try temporaryFolder("drs-emulator-export")
             defer { try? FileManager.default.removeItem(at: folder) }
-            for (name, dataset) in [("generated", EmulatorDataset.generated(Self.shape)), ("replayed", .archive(path: emuSampleArchive))] {
+            for (name, dataset) in [
+                ("generated", EmulatorDataset.generated(Self.shape)), ("replayed", .archive(path: emuSampleArchive)),
+            ] {
                 let out = folder.appendingPathComponent(name)
                 let loaded = try LoadedDataset.load(dataset, seed: 3)
                 try loaded.exportArchive(to: out.path)
@@ -444,7 +540,10 @@ extension EmulatorTests {
                 let original = EmulatorConfiguration(dataset: dataset, seed: 3)
                 let reloaded = EmulatorConfiguration(dataset: .archive(path: out.path), seed: 3)
                 let lines = try #require(loaded.tasks.first { $0.kind == .lines })
-                let query: [(String, String)] = [("compare_type", "line_compare"), ("query_type", "overview"), ("compare_task_id", lines.id), ("offset", "1"), ("limit", "2")]
+                let query: [(String, String)] = [
+                    ("compare_type", "line_compare"), ("query_type", "overview"), ("compare_task_id", lines.id),
+                    ("offset", "1"), ("limit", "2"),
+                ]
                 let first = try await withEmulator(original) { await emuCompareQuery($0, query).body }
                 let second = try await withEmulator(reloaded) { await emuCompareQuery($0, query).body }
                 #expect(!first.isEmpty)
@@ -461,17 +560,25 @@ extension EmulatorTests {
         static let sk = "SkExampleSecretKey0123456789abcdefGHIJKLmn"
 
         @Test func tokenIsCheckedOnEveryRequest() async throws {
-            let config = EmulatorConfiguration(dataset: .archive(path: emuSampleArchive), auth: EmulatorAuth(token: "tok-123"), faults: [FaultSpec(kind: .serverError)])
+            let config = EmulatorConfiguration(
+                dataset: .archive(path: emuSampleArchive), auth: EmulatorAuth(token: "tok-123"),
+                faults: [FaultSpec(kind: .serverError)])
             try await withEmulator(config) { emulator in
-                let list: [(String, String)] = [("compare_type", "data_compare"), ("query_type", "list"), ("offset", "0"), ("limit", "10")]
+                let list: [(String, String)] = [
+                    ("compare_type", "data_compare"), ("query_type", "list"), ("offset", "0"), ("limit", "10"),
+                ]
                 let bad = await emuCompareQuery(emulator, list, headers: [("X-Auth-Token", "nope")])
                 #expect(bad.status == 401)
                 #expect(bad.json?["error_code"]?.stringValue == "APIGW.0301")
-                #expect(bad.json?["error_msg"]?.stringValue == "Incorrect IAM authentication information: decrypt token fail")
+                #expect(
+                    bad.json?["error_msg"]?.stringValue
+                        == "Incorrect IAM authentication information: decrypt token fail")
                 #expect(bad.json?["request_id"]?.stringValue == bad.headers["x-request-id"])
                 let missing = await emuCompareQuery(emulator, list)
                 #expect(missing.status == 401)
-                #expect(missing.json?["error_msg"]?.stringValue == "Incorrect IAM authentication information: x-auth-token not found")
+                #expect(
+                    missing.json?["error_msg"]?.stringValue
+                        == "Incorrect IAM authentication information: x-auth-token not found")
                 // The 500 fault fires on every request, but only after auth passed.
                 let good = await emuCompareQuery(emulator, list, headers: [("X-Auth-Token", "tok-123")])
                 #expect(good.status == 500)
@@ -480,45 +587,64 @@ extension EmulatorTests {
             }
         }
 
-        func signed(_ emulator: RunningEmulator, method: String = "GET", path: String, query: [(String, String)], body: Data = Data(), secret: String = sk, date: Date = Date()) -> [(String, String)] {
+        func signed(
+            _ emulator: RunningEmulator, method: String = "GET", path: String, query: [(String, String)],
+            body: Data = Data(), secret: String = sk, date: Date = Date()
+        ) -> [(String, String)] {
             SDKSigner.sign(
-                method: method, host: "127.0.0.1:\(emulator.port)", path: path, query: query, headers: [("Content-Type", "application/json")],
+                method: method, host: "127.0.0.1:\(emulator.port)", path: path, query: query,
+                headers: [("Content-Type", "application/json")],
                 body: body, credentials: AKSKCredentials(accessKey: Self.ak, secretKey: secret), date: date)
         }
 
         @Test func akskSignaturesAreVerified() async throws {
             let config = EmulatorConfiguration(
-                dataset: .archive(path: emuSampleArchive), auth: EmulatorAuth(token: "tok-123", accessKey: Self.ak, secretKey: Self.sk))
+                dataset: .archive(path: emuSampleArchive),
+                auth: EmulatorAuth(token: "tok-123", accessKey: Self.ak, secretKey: Self.sk))
             try await withEmulator(config) { emulator in
                 let path = "/v5/\(emulator.projectId)/jobs/\(emulator.jobId)"
                 let query: [(String, String)] = [
-                    ("type", "compare"), ("compare_type", "line_compare"), ("query_type", "detail"), ("compare_task_id", "a8d04e5c-61b7-4f29-9c3e-07b5f2e1d894"),
-                    ("source_db_name", "订单库"), ("target_db_name", "订单库"), ("compare_detail_type", "compare"), ("offset", "0"), ("limit", "2"),
+                    ("type", "compare"), ("compare_type", "line_compare"), ("query_type", "detail"),
+                    ("compare_task_id", "a8d04e5c-61b7-4f29-9c3e-07b5f2e1d894"),
+                    ("source_db_name", "订单库"), ("target_db_name", "订单库"), ("compare_detail_type", "compare"),
+                    ("offset", "0"), ("limit", "2"),
                 ]
                 let target = emuTarget(path, query)
-                let ok = await EmuHTTP.send(port: emulator.port, target: target, headers: signed(emulator, path: path, query: query))
+                let ok = await EmuHTTP.send(
+                    port: emulator.port, target: target, headers: signed(emulator, path: path, query: query))
                 #expect(ok.status == 200, "\(ok.text)")
                 #expect(ok.json?.value(at: ["job", "total_count"])?.wholeNumber == 3)
 
-                let wrong = await EmuHTTP.send(port: emulator.port, target: target, headers: signed(emulator, path: path, query: query, secret: "wrong"))
+                let wrong = await EmuHTTP.send(
+                    port: emulator.port, target: target,
+                    headers: signed(emulator, path: path, query: query, secret: "wrong"))
                 #expect(wrong.status == 401)
-                #expect(wrong.json?["error_msg"]?.stringValue == "Incorrect IAM authentication information: verify aksk signature fail")
+                #expect(
+                    wrong.json?["error_msg"]?.stringValue
+                        == "Incorrect IAM authentication information: verify aksk signature fail")
 
                 let stale = await EmuHTTP.send(
-                    port: emulator.port, target: target, headers: signed(emulator, path: path, query: query, date: Date().addingTimeInterval(-16 * 60)))
+                    port: emulator.port, target: target,
+                    headers: signed(emulator, path: path, query: query, date: Date().addingTimeInterval(-16 * 60)))
                 #expect(stale.status == 401)
-                #expect(stale.json?["error_msg"]?.stringValue == "Incorrect IAM authentication information: verify aksk signature fail")
+                #expect(
+                    stale.json?["error_msg"]?.stringValue
+                        == "Incorrect IAM authentication information: verify aksk signature fail")
 
                 // A signed POST covers its body; the token is accepted too when both are configured.
                 let createPath = "/v3/\(emulator.projectId)/jobs/create-compare-task"
                 let body = Data(#"{"job_id":"\#(emulator.jobId)"}"#.utf8)
-                let post = await EmuHTTP.send(port: emulator.port, method: "POST", target: createPath, headers: signed(emulator, method: "POST", path: createPath, query: [], body: body), body: body)
+                let post = await EmuHTTP.send(
+                    port: emulator.port, method: "POST", target: createPath,
+                    headers: signed(emulator, method: "POST", path: createPath, query: [], body: body), body: body)
                 #expect(post.status == 200, "\(post.text)")
                 let tampered = await EmuHTTP.send(
-                    port: emulator.port, method: "POST", target: createPath, headers: signed(emulator, method: "POST", path: createPath, query: [], body: body),
+                    port: emulator.port, method: "POST", target: createPath,
+                    headers: signed(emulator, method: "POST", path: createPath, query: [], body: body),
                     body: Data(#"{"job_id":"x"}"#.utf8))
                 #expect(tampered.status == 401)
-                let token = await EmuHTTP.send(port: emulator.port, target: target, headers: [("X-Auth-Token", "tok-123")])
+                let token = await EmuHTTP.send(
+                    port: emulator.port, target: target, headers: [("X-Auth-Token", "tok-123")])
                 #expect(token.status == 200)
             }
         }
@@ -527,7 +653,9 @@ extension EmulatorTests {
 
 extension EmulatorTests {
     @Suite struct Faults {
-        static let list: [(String, String)] = [("compare_type", "data_compare"), ("query_type", "list"), ("offset", "0"), ("limit", "10")]
+        static let list: [(String, String)] = [
+            ("compare_type", "data_compare"), ("query_type", "list"), ("offset", "0"), ("limit", "10"),
+        ]
 
         func config(_ faults: [FaultSpec], seed: UInt64 = 0) -> EmulatorConfiguration {
             EmulatorConfiguration(dataset: .archive(path: emuSampleArchive), faults: faults, seed: seed)
@@ -544,12 +672,17 @@ extension EmulatorTests {
 
         @Test func throttleOnTheNthRequestWithRetryAfter() async throws {
             try await withEmulator(config([FaultSpec(kind: .throttle, nth: 2, delay: 3)])) { emulator in
-                let statuses = await [emuCompareQuery(emulator, Self.list), emuCompareQuery(emulator, Self.list), emuCompareQuery(emulator, Self.list)]
+                let statuses = await [
+                    emuCompareQuery(emulator, Self.list), emuCompareQuery(emulator, Self.list),
+                    emuCompareQuery(emulator, Self.list),
+                ]
                 #expect(statuses.map(\.status) == [200, 429, 200])
                 let throttled = statuses[1]
                 #expect(throttled.headers["retry-after"] == "3")
                 #expect(throttled.json?["error_code"]?.stringValue == "APIGW.0308")
-                #expect(throttled.json?["error_msg"]?.stringValue?.hasPrefix("The throttling threshold has been reached") == true)
+                #expect(
+                    throttled.json?["error_msg"]?.stringValue?.hasPrefix("The throttling threshold has been reached")
+                        == true)
                 #expect(throttled.json?["request_id"]?.stringValue == throttled.headers["x-request-id"])
             }
             try await withEmulator(config([FaultSpec(kind: .throttle)])) { emulator in
@@ -560,7 +693,8 @@ extension EmulatorTests {
         @Test func ratesAreSeeded() async throws {
             var runs: [[Int?]] = []
             for _ in 0..<2 {
-                let statuses = try await withEmulator(config([FaultSpec(kind: .serverError, rate: 0.5)], seed: 99)) { emulator in
+                let statuses = try await withEmulator(config([FaultSpec(kind: .serverError, rate: 0.5)], seed: 99)) {
+                    emulator in
                     var statuses: [Int?] = []
                     for _ in 0..<24 { statuses.append(await emuCompareQuery(emulator, Self.list).status) }
                     return statuses
@@ -608,7 +742,12 @@ extension EmulatorTests {
         @Test func urlSessionSeesTruncateAndDropAsErrors() async throws {
             for kind in [FaultSpec.Kind.truncate, .drop] {
                 try await withEmulator(config([FaultSpec(kind: kind)])) { emulator in
-                    let url = try #require(URL(string: emulator.baseURL + emuTarget("/v5/\(emulator.projectId)/jobs/\(emulator.jobId)", [("type", "compare")] + Self.list)))
+                    let url = try #require(
+                        URL(
+                            string: emulator.baseURL
+                                + emuTarget(
+                                    "/v5/\(emulator.projectId)/jobs/\(emulator.jobId)",
+                                    [("type", "compare")] + Self.list)))
                     let failed: Bool = await withCheckedContinuation { continuation in
                         let configuration = URLSessionConfiguration.ephemeral
                         configuration.timeoutIntervalForRequest = 30
@@ -637,20 +776,26 @@ extension EmulatorTests {
             let config = EmulatorConfiguration(dataset: .generated(Self.shape), taskDuration: 0.5, seed: 5)
             try await withEmulator(config) { emulator in
                 let baseContents = try #require(emulator.dataset.tasks.first { $0.kind == .contents })
-                let created = await create(emulator, #"""
+                let created = await create(
+                    emulator,
+                    #"""
                     {"job_id":"\#(emulator.jobId)","object_level_compare_type":"objects",
                      "data_level_compare_info":{"conflict_policy":"keep","compare_type":"contents","compare_object_infos":[{"db_name":"shop","table_name":["orders"]}]}}
                     """#)
                 #expect(created.status == 200, "\(created.text)")
-                let objectId = try #require(created.json?.value(at: ["object_level_compare_create_result", "compare_task_id"])?.stringValue)
-                let dataId = try #require(created.json?.value(at: ["data_level_compare_create_result", "compare_task_id"])?.stringValue)
+                let objectId = try #require(
+                    created.json?.value(at: ["object_level_compare_create_result", "compare_task_id"])?.stringValue)
+                let dataId = try #require(
+                    created.json?.value(at: ["data_level_compare_create_result", "compare_task_id"])?.stringValue)
                 #expect(created.json?["job_id"]?.stringValue == emulator.jobId)
 
                 // Progress rises to 100.
                 var samples: [Double] = []
                 let deadline = Date().addingTimeInterval(30)
                 while Date() < deadline {
-                    let progress = await EmuHTTP.send(port: emulator.port, target: "/v5/\(emulator.projectId)/jobs/\(emulator.jobId)/compare-progress/\(dataId)")
+                    let progress = await EmuHTTP.send(
+                        port: emulator.port,
+                        target: "/v5/\(emulator.projectId)/jobs/\(emulator.jobId)/compare-progress/\(dataId)")
                     #expect(progress.status == 200)
                     let value = try #require(progress.json?.value(at: ["full_info", "progress"])).compactBytes
                     samples.append(try #require(Double(String(decoding: value, as: UTF8.self))))
@@ -661,23 +806,38 @@ extension EmulatorTests {
                 #expect(samples == samples.sorted())
 
                 // The data list shows it SUCCESSFUL after the base tasks; totals include it.
-                let list = await emuCompareQuery(emulator, [("compare_type", "data_compare"), ("query_type", "list"), ("offset", "0"), ("limit", "10")])
+                let list = await emuCompareQuery(
+                    emulator,
+                    [("compare_type", "data_compare"), ("query_type", "list"), ("offset", "0"), ("limit", "10")])
                 #expect(list.json?.value(at: ["job", "total_count"])?.wholeNumber == 3)
-                let tasks = try #require(list.json?.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue)
+                let tasks = try #require(
+                    list.json?.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue)
                 let mine = try #require(tasks.first { $0["id"]?.stringValue == dataId })
                 #expect(mine["status"]?.stringValue == "SUCCESSFUL")
                 #expect(mine["type"]?.stringValue == "contents")
 
                 // The newest object task answers an overview without compare_task_id.
-                let overview = await emuCompareQuery(emulator, [("compare_type", "object_compare"), ("query_type", "overview")])
-                let info = try #require(overview.json?.value(at: ["job", "compare_result", "objects_compare_overview_info"]))
+                let overview = await emuCompareQuery(
+                    emulator, [("compare_type", "object_compare"), ("query_type", "overview")])
+                let info = try #require(
+                    overview.json?.value(at: ["job", "compare_result", "objects_compare_overview_info"]))
                 #expect(info["compare_job_id"]?.stringValue == objectId)
                 #expect(info["status"]?.stringValue == "SUCCESSFUL")
                 #expect((info["compare_results"]?.arrayValue?.count ?? 0) >= 3)
 
                 // Results for the new id are the dataset's, under the new id.
-                let contentOverview = await emuCompareQuery(emulator, [("compare_type", "content_compare"), ("query_type", "overview"), ("compare_task_id", dataId), ("offset", "0"), ("limit", "10")])
-                let baseOverview = await emuCompareQuery(emulator, [("compare_type", "content_compare"), ("query_type", "overview"), ("compare_task_id", baseContents.id), ("offset", "0"), ("limit", "10")])
+                let contentOverview = await emuCompareQuery(
+                    emulator,
+                    [
+                        ("compare_type", "content_compare"), ("query_type", "overview"), ("compare_task_id", dataId),
+                        ("offset", "0"), ("limit", "10"),
+                    ])
+                let baseOverview = await emuCompareQuery(
+                    emulator,
+                    [
+                        ("compare_type", "content_compare"), ("query_type", "overview"),
+                        ("compare_task_id", baseContents.id), ("offset", "0"), ("limit", "10"),
+                    ])
                 #expect(contentOverview.status == 200)
                 #expect(contentOverview.body == baseOverview.body)
             }
@@ -686,24 +846,44 @@ extension EmulatorTests {
         @Test func conflictPolicyKeepAndCancel() async throws {
             let config = EmulatorConfiguration(dataset: .generated(Self.shape), taskDuration: 60, seed: 5)
             try await withEmulator(config) { emulator in
-                let first = await create(emulator, #"{"job_id":"\#(emulator.jobId)","data_level_compare_info":{"conflict_policy":"keep","compare_type":"lines"}}"#)
-                let firstId = try #require(first.json?.value(at: ["data_level_compare_create_result", "compare_task_id"])?.stringValue)
-                let kept = await create(emulator, #"{"job_id":"\#(emulator.jobId)","data_level_compare_info":{"conflict_policy":"keep","compare_type":"contents"}}"#)
+                let first = await create(
+                    emulator,
+                    #"{"job_id":"\#(emulator.jobId)","data_level_compare_info":{"conflict_policy":"keep","compare_type":"lines"}}"#
+                )
+                let firstId = try #require(
+                    first.json?.value(at: ["data_level_compare_create_result", "compare_task_id"])?.stringValue)
+                let kept = await create(
+                    emulator,
+                    #"{"job_id":"\#(emulator.jobId)","data_level_compare_info":{"conflict_policy":"keep","compare_type":"contents"}}"#
+                )
                 #expect(kept.status == 200)
                 #expect(kept.json?.value(at: ["data_level_compare_create_result", "error_code"])?.stringValue != nil)
                 #expect(kept.json?.value(at: ["data_level_compare_create_result", "compare_task_id"]) == nil)
-                let list1 = await emuCompareQuery(emulator, [("compare_type", "data_compare"), ("query_type", "list"), ("offset", "2"), ("limit", "10")])
-                let running = try #require(list1.json?.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue)
+                let list1 = await emuCompareQuery(
+                    emulator,
+                    [("compare_type", "data_compare"), ("query_type", "list"), ("offset", "2"), ("limit", "10")])
+                let running = try #require(
+                    list1.json?.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue)
                 #expect(running.map { $0["status"]?.stringValue } == ["RUNNING"])
 
-                let cancelled = await create(emulator, #"{"job_id":"\#(emulator.jobId)","data_level_compare_info":{"conflict_policy":"cancel","compare_type":"contents"}}"#)
-                let secondId = try #require(cancelled.json?.value(at: ["data_level_compare_create_result", "compare_task_id"])?.stringValue)
-                let list2 = await emuCompareQuery(emulator, [("compare_type", "data_compare"), ("query_type", "list"), ("offset", "2"), ("limit", "10")])
-                let after = try #require(list2.json?.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue)
+                let cancelled = await create(
+                    emulator,
+                    #"{"job_id":"\#(emulator.jobId)","data_level_compare_info":{"conflict_policy":"cancel","compare_type":"contents"}}"#
+                )
+                let secondId = try #require(
+                    cancelled.json?.value(at: ["data_level_compare_create_result", "compare_task_id"])?.stringValue)
+                let list2 = await emuCompareQuery(
+                    emulator,
+                    [("compare_type", "data_compare"), ("query_type", "list"), ("offset", "2"), ("limit", "10")])
+                let after = try #require(
+                    list2.json?.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue)
                 #expect(after.map { $0["id"]?.stringValue } == [firstId, secondId])
                 #expect(after.map { $0["status"]?.stringValue } == ["CANCELLED", "RUNNING"])
 
-                let invalid = await create(emulator, #"{"job_id":"\#(emulator.jobId)","data_level_compare_info":{"conflict_policy":"maybe","compare_type":"lines"}}"#)
+                let invalid = await create(
+                    emulator,
+                    #"{"job_id":"\#(emulator.jobId)","data_level_compare_info":{"conflict_policy":"maybe","compare_type":"lines"}}"#
+                )
                 #expect(invalid.status == 400)
                 let otherJob = await create(emulator, #"{"job_id":"nope"}"#)
                 #expect(otherJob.json?["error_code"]?.stringValue == "DRS.M05003")
@@ -712,39 +892,58 @@ extension EmulatorTests {
 
         @Test func engineStateMachineWithAFakeClock() async throws {
             let dataset = try LoadedDataset.load(.generated(Self.shape), seed: 5)
-            let engine = Engine(dataset: dataset, config: EmulatorConfiguration(dataset: .generated(Self.shape), taskDuration: 10, seed: 5))
+            let engine = Engine(
+                dataset: dataset,
+                config: EmulatorConfiguration(dataset: .generated(Self.shape), taskDuration: 10, seed: 5))
             let t0 = Date(timeIntervalSince1970: 1_800_000_000)
             func request(_ method: String, _ path: String, _ query: String? = nil, _ body: String = "") -> EmuRequest {
                 EmuRequest(method: method, path: path, rawQuery: query, headers: [("host", "x")], body: Data(body.utf8))
             }
             func reply(_ r: EmuRequest, at seconds: Double) async -> EmuReply {
-                guard case .reply(let reply) = await engine.handle(r, now: { t0.addingTimeInterval(seconds) }) else { return EmuReply(status: 0, headers: [], body: []) }
+                guard case .reply(let reply) = await engine.handle(r, now: { t0.addingTimeInterval(seconds) }) else {
+                    return EmuReply(status: 0, headers: [], body: [])
+                }
                 return reply
             }
-            let created = await reply(request("POST", "/v3/\(dataset.projectId)/jobs/create-compare-task", nil,
-                #"{"job_id":"\#(dataset.jobId)","data_level_compare_info":{"conflict_policy":"keep","compare_type":"lines"}}"#), at: 0)
-            let id = try #require(try JSONValue.parse(created.body).value(at: ["data_level_compare_create_result", "compare_task_id"])?.stringValue)
+            let created = await reply(
+                request(
+                    "POST", "/v3/\(dataset.projectId)/jobs/create-compare-task", nil,
+                    #"{"job_id":"\#(dataset.jobId)","data_level_compare_info":{"conflict_policy":"keep","compare_type":"lines"}}"#
+                ), at: 0)
+            let id = try #require(
+                try JSONValue.parse(created.body).value(at: ["data_level_compare_create_result", "compare_task_id"])?
+                    .stringValue)
             let progressPath = "/v5/\(dataset.projectId)/jobs/\(dataset.jobId)/compare-progress/\(id)"
             var values: [String] = []
             for second in [0.0, 2.5, 5, 9.99, 10, 30] {
                 let body = try JSONValue.parse(await reply(request("GET", progressPath), at: second).body)
-                values.append(String(decoding: try #require(body.value(at: ["full_info", "progress"])).compactBytes, as: UTF8.self))
+                values.append(
+                    String(
+                        decoding: try #require(body.value(at: ["full_info", "progress"])).compactBytes, as: UTF8.self))
             }
             #expect(values == ["0", "25", "50", "99.9", "100", "100"])
             let listQuery = "type=compare&compare_type=data_compare&query_type=list&offset=2&limit=1"
             let listPath = "/v5/\(dataset.projectId)/jobs/\(dataset.jobId)"
             let early = try JSONValue.parse(await reply(request("GET", listPath, listQuery), at: 9).body)
-            #expect(early.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue?.first?["status"]?.stringValue == "RUNNING")
+            #expect(
+                early.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue?.first?["status"]?
+                    .stringValue == "RUNNING")
             let late = try JSONValue.parse(await reply(request("GET", listPath, listQuery), at: 10).body)
-            let item = try #require(late.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue?.first)
+            let item = try #require(
+                late.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue?.first)
             #expect(item["status"]?.stringValue == "SUCCESSFUL")
             #expect(item["export_status"]?.stringValue == "INIT")
 
             // Export: EXPORTING for the task duration, then complete and downloadable.
             let filePath = "/v3/\(dataset.projectId)/jobs/\(dataset.jobId)/compare/result/file"
-            #expect(await reply(request("GET", filePath, "compare_type=lines&compare_job_id=\(id)"), at: 11).status == 400)
-            #expect(await reply(request("POST", filePath, nil, #"{"compare_type":"lines","compare_job_id":"\#(id)"}"#), at: 11).status == 200)
-            #expect(await reply(request("GET", filePath, "compare_type=lines&compare_job_id=\(id)"), at: 15).status == 400)
+            #expect(
+                await reply(request("GET", filePath, "compare_type=lines&compare_job_id=\(id)"), at: 11).status == 400)
+            #expect(
+                await reply(
+                    request("POST", filePath, nil, #"{"compare_type":"lines","compare_job_id":"\#(id)"}"#), at: 11
+                ).status == 200)
+            #expect(
+                await reply(request("GET", filePath, "compare_type=lines&compare_job_id=\(id)"), at: 15).status == 400)
             let file = await reply(request("GET", filePath, "compare_type=lines&compare_job_id=\(id)"), at: 21)
             #expect(file.status == 200)
             #expect(file.headers.contains { $0.0 == "Content-Type" && $0.1 == "application/octet-stream" })
@@ -757,17 +956,24 @@ extension EmulatorTests {
                 let contents = try #require(emulator.dataset.tasks.first { $0.kind == .contents })
                 #expect(lines.exportStatus == "EXPORT_COMPLETE")
                 let path = "/v3/\(emulator.projectId)/jobs/\(emulator.jobId)/compare/result/file"
-                let file = await EmuHTTP.send(port: emulator.port, target: emuTarget(path, [("compare_type", "lines"), ("compare_job_id", lines.id)]))
+                let file = await EmuHTTP.send(
+                    port: emulator.port,
+                    target: emuTarget(path, [("compare_type", "lines"), ("compare_job_id", lines.id)]))
                 #expect(file.status == 200)
                 #expect(file.headers["content-type"] == "application/octet-stream")
                 #expect(!file.body.isEmpty)
-                let again = await EmuHTTP.send(port: emulator.port, target: emuTarget(path, [("compare_job_id", lines.id), ("compare_type", "lines")]))
+                let again = await EmuHTTP.send(
+                    port: emulator.port,
+                    target: emuTarget(path, [("compare_job_id", lines.id), ("compare_type", "lines")]))
                 #expect(again.body == file.body)
-                let objects = await EmuHTTP.send(port: emulator.port, target: emuTarget(path, [("compare_type", "objects_comparison")]))
+                let objects = await EmuHTTP.send(
+                    port: emulator.port, target: emuTarget(path, [("compare_type", "objects_comparison")]))
                 #expect(objects.status == 200)
 
                 // Not exported yet: a DRS error; export, then it downloads.
-                let notYet = await EmuHTTP.send(port: emulator.port, target: emuTarget(path, [("compare_type", "contents"), ("compare_job_id", contents.id)]))
+                let notYet = await EmuHTTP.send(
+                    port: emulator.port,
+                    target: emuTarget(path, [("compare_type", "contents"), ("compare_job_id", contents.id)]))
                 #expect(notYet.status == 400)
                 #expect(notYet.json?["error_code"]?.stringValue?.hasPrefix("DRS.") == true)
                 let export = await EmuHTTP.send(
@@ -777,17 +983,24 @@ extension EmulatorTests {
                 var status: Int?
                 let deadline = Date().addingTimeInterval(30)
                 while Date() < deadline {
-                    status = await EmuHTTP.send(port: emulator.port, target: emuTarget(path, [("compare_type", "contents"), ("compare_job_id", contents.id)])).status
+                    status = await EmuHTTP.send(
+                        port: emulator.port,
+                        target: emuTarget(path, [("compare_type", "contents"), ("compare_job_id", contents.id)])
+                    ).status
                     if status == 200 { break }
                     try await Task.sleep(nanoseconds: 100_000_000)
                 }
                 #expect(status == 200)
-                let list = await emuCompareQuery(emulator, [("compare_type", "data_compare"), ("query_type", "list"), ("offset", "1"), ("limit", "1")])
+                let list = await emuCompareQuery(
+                    emulator,
+                    [("compare_type", "data_compare"), ("query_type", "list"), ("offset", "1"), ("limit", "1")])
                 let item = list.json?.value(at: ["job", "compare_result", "data_compare_task_list"])?.arrayValue?.first
                 #expect(item?["export_status"]?.stringValue == "EXPORT_COMPLETE")
                 #expect((item?["report_remain_seconds"]?.wholeNumber ?? -1) > 0)
 
-                let unknownTask = await EmuHTTP.send(port: emulator.port, target: emuTarget(path, [("compare_type", "lines"), ("compare_job_id", "nope")]))
+                let unknownTask = await EmuHTTP.send(
+                    port: emulator.port,
+                    target: emuTarget(path, [("compare_type", "lines"), ("compare_job_id", "nope")]))
                 #expect(unknownTask.status == 400)
             }
         }

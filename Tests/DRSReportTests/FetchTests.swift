@@ -1,5 +1,5 @@
-import DRSJSON
 import DRSEmulator
+import DRSJSON
 import Foundation
 import Testing
 
@@ -11,7 +11,9 @@ import Testing
     static let ak = "HPUAFETCHTESTAK000001"
     static let sk = "FetchTestSecretKey-abcdefghijklmnop0123"
 
-    func start(faults: [FaultSpec] = [], taskDuration: Double = 3, auth: EmulatorAuth? = nil) async throws -> RunningEmulator {
+    func start(faults: [FaultSpec] = [], taskDuration: Double = 3, auth: EmulatorAuth? = nil) async throws
+        -> RunningEmulator
+    {
         var config = EmulatorConfiguration(dataset: .generated(GeneratedShape(databases: 3, tables: 8, diffs: 2_500)))
         config.auth = auth ?? EmulatorAuth(token: Self.token, accessKey: Self.ak, secretKey: Self.sk)
         config.faults = faults
@@ -20,25 +22,31 @@ import Testing
         return try await RunningEmulator.start(config)
     }
 
-    func client(_ emulator: RunningEmulator, auth: DRSAuth = .token(FetchTests.token), retries: Int = 8,
-                events: @escaping @Sendable (ClientEvent) -> Void = { _ in }) -> DRSClient {
+    func client(
+        _ emulator: RunningEmulator, auth: DRSAuth = .token(FetchTests.token), retries: Int = 8,
+        events: @escaping @Sendable (ClientEvent) -> Void = { _ in }
+    ) -> DRSClient {
         var policy = RetryPolicy()
         policy.retries = retries
         policy.baseDelay = 0.01
         policy.timeout = 10
         policy.maxRetryAfter = 0.05
-        return DRSClient(endpoint: emulator.baseURL, projectId: emulator.projectId, auth: auth, policy: policy,
-                         transport: AsyncHTTPTransport(), events: events)
+        return DRSClient(
+            endpoint: emulator.baseURL, projectId: emulator.projectId, auth: auth, policy: policy,
+            transport: AsyncHTTPTransport(), events: events)
     }
 
-    func fetch(_ emulator: RunningEmulator, into folder: URL, auth: DRSAuth = .token(FetchTests.token), retries: Int = 8,
-               pageSize: Int = 400, taskIds: [String] = [], events: @escaping @Sendable (ClientEvent) -> Void = { _ in }) async throws -> FetchSummary {
+    func fetch(
+        _ emulator: RunningEmulator, into folder: URL, auth: DRSAuth = .token(FetchTests.token), retries: Int = 8,
+        pageSize: Int = 400, taskIds: [String] = [], events: @escaping @Sendable (ClientEvent) -> Void = { _ in }
+    ) async throws -> FetchSummary {
         let client = client(emulator, auth: auth, retries: retries, events: events)
         var options = FetchOptions(jobId: emulator.jobId)
         options.pageSize = pageSize
         options.compareTaskIds = taskIds
         do {
-            let summary = try await Fetcher(client: client, options: options).fetch(into: folder.appendingPathComponent("archive"))
+            let summary = try await Fetcher(client: client, options: options).fetch(
+                into: folder.appendingPathComponent("archive"))
             await client.transport.shutdown()
             return summary
         } catch {
@@ -54,7 +62,10 @@ import Testing
         func strip(_ value: JSONValue) -> JSONValue {
             switch value {
             case .object(var members):
-                for key in ["sources", "source_ids", "source_id", "expiry", "notes", "generated_at", "diff_preview", "endpoint", "region"] {
+                for key in [
+                    "sources", "source_ids", "source_id", "expiry", "notes", "generated_at", "diff_preview", "endpoint",
+                    "region",
+                ] {
                     members.removeValue(forKey: key)
                 }
                 if members["streaming"] != nil { members.removeValue(forKey: "tasks") }
@@ -87,8 +98,11 @@ import Testing
         #expect(try allRows(fetched.diffs).count == 2_500)
         #expect(try Self.semantic(fetched) == Self.semantic(direct))
         // Paged: 2,500 rows in pages of 400 came as several responses, recorded in plan order.
-        let manifest = try JSONDecoder().decode(ArchiveManifest.self, from: Data(contentsOf: summary.archive.appendingPathComponent("manifest.json")))
-        #expect(manifest.responses.map(\.file) == (1...manifest.responses.count).map { String(format: "responses/%06d.json", $0) })
+        let manifest = try JSONDecoder().decode(
+            ArchiveManifest.self, from: Data(contentsOf: summary.archive.appendingPathComponent("manifest.json")))
+        #expect(
+            manifest.responses.map(\.file)
+                == (1...manifest.responses.count).map { String(format: "responses/%06d.json", $0) })
         #expect(manifest.jobId == emulator.jobId)
         #expect(manifest.responses.allSatisfy { Int($0.query?["limit"] ?? "400").map { $0 <= 400 } ?? false })
         // The job's own detail is fetched first, so the report is named after the job.
@@ -102,9 +116,11 @@ import Testing
     @Test func everyFaultKindIsSurvived() async throws {
         let faults = [
             FaultSpec(kind: .throttle, rate: 0.15, delay: 0.01), FaultSpec(kind: .serverError, rate: 0.1),
-            FaultSpec(kind: .truncate, rate: 0.05), FaultSpec(kind: .drop, nth: 3), FaultSpec(kind: .slow, rate: 0.05, delay: 0.2),
+            FaultSpec(kind: .truncate, rate: 0.05), FaultSpec(kind: .drop, nth: 3),
+            FaultSpec(kind: .slow, rate: 0.05, delay: 0.2),
             // And each kind at least once, whatever the random draws.
-            FaultSpec(kind: .throttle, nth: 2, delay: 0.01), FaultSpec(kind: .serverError, nth: 5), FaultSpec(kind: .truncate, nth: 7),
+            FaultSpec(kind: .throttle, nth: 2, delay: 0.01), FaultSpec(kind: .serverError, nth: 5),
+            FaultSpec(kind: .truncate, nth: 7),
             FaultSpec(kind: .slow, nth: 9, delay: 0.2),
         ]
         let emulator = try await start(faults: faults)
@@ -119,8 +135,14 @@ import Testing
         let reasons = retries.all
         #expect(reasons.contains { $0.contains("429") })
         #expect(reasons.contains { $0.contains("500") })
-        #expect(reasons.contains { $0.contains("closed") || $0.contains("cut short") || $0.contains("network") || $0.contains("not complete") })
-        #expect(try Self.semantic(ingest([summary.archive.path])) == Self.semantic(ingest([folder.appendingPathComponent("direct").path])))
+        #expect(
+            reasons.contains {
+                $0.contains("closed") || $0.contains("cut short") || $0.contains("network")
+                    || $0.contains("not complete")
+            })
+        #expect(
+            try Self.semantic(ingest([summary.archive.path]))
+                == Self.semantic(ingest([folder.appendingPathComponent("direct").path])))
     }
 
     @Test func whenRetriesRunOutTheFailureIsClearAndNoArchiveIsLeft() async throws {
@@ -148,11 +170,14 @@ import Testing
         let emulator = try await start()
         let folder = try temporaryFolder("fetch")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let summary = try await fetch(emulator, into: folder, auth: .aksk(AKSKCredentials(accessKey: Self.ak, secretKey: Self.sk)))
+        let summary = try await fetch(
+            emulator, into: folder, auth: .aksk(AKSKCredentials(accessKey: Self.ak, secretKey: Self.sk)))
         #expect(summary.responses > 10)
         let before = emulator.requestCount
         do {
-            _ = try await fetch(emulator, into: folder.appendingPathComponent("second"), auth: .aksk(AKSKCredentials(accessKey: Self.ak, secretKey: "wrong-secret")))
+            _ = try await fetch(
+                emulator, into: folder.appendingPathComponent("second"),
+                auth: .aksk(AKSKCredentials(accessKey: Self.ak, secretKey: "wrong-secret")))
             Issue.record("expected a failure")
         } catch let error as DRSReportError {
             guard case .authenticationFailed(_, let status, let code, _, let requestId) = error else {
@@ -174,18 +199,26 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let log = RetryLog()
         let sts = "STS-Temporary-Security-Token-Value"
-        let summary = try await fetch(emulator, into: folder, auth: .aksk(AKSKCredentials(accessKey: Self.ak, secretKey: Self.sk, securityToken: nil))) { event in
+        let summary = try await fetch(
+            emulator, into: folder,
+            auth: .aksk(AKSKCredentials(accessKey: Self.ak, secretKey: Self.sk, securityToken: nil))
+        ) { event in
             log.add("\(event.request) \(event.kind) \(event.requestId ?? "")")
         }
-        let tokenRun = try await fetch(emulator, into: folder.appendingPathComponent("t")) { event in log.add("\(event.request) \(event.kind)") }
+        let tokenRun = try await fetch(emulator, into: folder.appendingPathComponent("t")) { event in
+            log.add("\(event.request) \(event.kind)")
+        }
         await emulator.stop()
         let out = folder.appendingPathComponent("out")
-        _ = try Renderer.render(try ingest([summary.archive.path, tokenRun.archive.path]), to: out, options: RenderOptions())
+        _ = try Renderer.render(
+            try ingest([summary.archive.path, tokenRun.archive.path]), to: out, options: RenderOptions())
         var haystack = log.all.joined(separator: "\n")
         for file in filesUnder(folder) {
             let data = try Data(contentsOf: folder.appendingPathComponent(file))
             haystack += String(decoding: data, as: UTF8.self)
-            if file.hasSuffix(".xlsx") { haystack += try unzipText(folder.appendingPathComponent(file)).values.joined() }
+            if file.hasSuffix(".xlsx") {
+                haystack += try unzipText(folder.appendingPathComponent(file)).values.joined()
+            }
         }
         for secret in [Self.sk, Self.token, sts] {
             #expect(!haystack.contains(secret), "a secret leaked")
@@ -204,7 +237,9 @@ import Testing
         let ids = try await runner.create(request)
         #expect(ids.count == 2)
         let seen = RetryLog()
-        try await runner.wait(for: ids, timeout: 30, interval: 0.1) { seen.add("\($0.taskId) \($0.status) \($0.percent ?? -1)") }
+        try await runner.wait(for: ids, timeout: 30, interval: 0.1) {
+            seen.add("\($0.taskId) \($0.status) \($0.percent ?? -1)")
+        }
         #expect(seen.all.contains { $0.contains("SUCCESSFUL") })
         await client.transport.shutdown()
         let folder = try temporaryFolder("fetch")
@@ -250,7 +285,8 @@ import Testing
         process.waitUntilExit()
         await emulator.stop()
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("archive").path))
-        #expect(!filesUnder(folder).contains { $0.hasSuffix("manifest.json") }, "a killed fetch must not leave a manifest")
+        #expect(
+            !filesUnder(folder).contains { $0.hasSuffix("manifest.json") }, "a killed fetch must not leave a manifest")
         #expect(throws: DRSReportError.self) { _ = try ingest([folder.path]) }
     }
 
@@ -262,8 +298,10 @@ import Testing
         let out = folder.appendingPathComponent("out").path
         let process = Process()
         process.executableURL = CLITests.binary
-        process.arguments = ["fetch", "--endpoint", emulator.baseURL, "--project-id", emulator.projectId, "--job-id", emulator.jobId,
-                             "--out", archive, "--render", out, "--download-report"]
+        process.arguments = [
+            "fetch", "--endpoint", emulator.baseURL, "--project-id", emulator.projectId, "--job-id", emulator.jobId,
+            "--out", archive, "--render", out, "--download-report",
+        ]
         var environment = ProcessInfo.processInfo.environment
         environment["DRS_AUTH_TOKEN"] = Self.token
         process.environment = environment
@@ -280,7 +318,8 @@ import Testing
         #expect(outText.contains("Fetched"))
         #expect(FileManager.default.fileExists(atPath: out + "/report.html"))
         #expect(!(errText + outText).contains(Self.token))
-        let manifest = try JSONDecoder().decode(ArchiveManifest.self, from: Data(contentsOf: URL(fileURLWithPath: archive + "/manifest.json")))
+        let manifest = try JSONDecoder().decode(
+            ArchiveManifest.self, from: Data(contentsOf: URL(fileURLWithPath: archive + "/manifest.json")))
         #expect(manifest.reportFiles?.isEmpty == false, "the exported result file was saved while valid")
         #expect(try Verifier.verify(URL(fileURLWithPath: out)).isClean)
     }

@@ -34,23 +34,31 @@ import Testing
     }
 
     static let numbers = [
-        "9223372036854775807", "-9223372036854775808", "9223372036854775808", "1e19", "1e308", "-1e308", "1e-320", "0", "-0", "0.5",
+        "9223372036854775807", "-9223372036854775808", "9223372036854775808", "1e19", "1e308", "-1e308", "1e-320", "0",
+        "-0", "0.5",
         "-1", "18446744073709551615", "3000000000", "100", "1.5e2",
     ]
     static let strings = [
-        "", " ", "=cmd|' /C calc'!A0", "  =1+1", "<script>alert(1)</script>", "</script><svg onload=alert(1)>", "www.evil.example",
-        "ops@evil.example", "[x](javascript:alert(1))", "a|b|c", "```", "line1\nline2\r\n", "\u{202E}txt.exe", "\u{0}\u{1}\u{1B}[31m",
+        "", " ", "=cmd|' /C calc'!A0", "  =1+1", "<script>alert(1)</script>", "</script><svg onload=alert(1)>",
+        "www.evil.example",
+        "ops@evil.example", "[x](javascript:alert(1))", "a|b|c", "```", "line1\nline2\r\n", "\u{202E}txt.exe",
+        "\u{0}\u{1}\u{1B}[31m",
         "中文表", "🚀", "9223372036854775807", "-1", "1e400", "nan", "inf", "true", "false", "null", "0001-01-01T00:00:00Z",
-        "9999-12-31T23:59:59Z", "2026-02-29T00:00:00Z", "1763683200000", "INCONSISTENT", "CONSISTENT", "TARGET_DB_NOT_EXIST",
+        "9999-12-31T23:59:59Z", "2026-02-29T00:00:00Z", "1763683200000", "INCONSISTENT", "CONSISTENT",
+        "TARGET_DB_NOT_EXIST",
         "FAILED_TO_COMPARE", "uncompare", "../../../../tmp/x", "%s%n", String(repeating: "x", count: 40_000),
         "SELECT * FROM `a`.`b` WHERE id='1'", "SELECT * FROM `", "\u{FFFE}", "_x0001_",
     ]
 
     static func seeds() throws -> [(name: String, body: Data)] {
         var result: [(String, Data)] = []
-        for folder in ["samples/v5-mysql-archive/responses", "samples/v3-mysql-responses", "Tests/DRSReportTests/Fixtures/hostile/responses"] {
+        for folder in [
+            "samples/v5-mysql-archive/responses", "samples/v3-mysql-responses",
+            "Tests/DRSReportTests/Fixtures/hostile/responses",
+        ] {
             let url = Repo.root.appendingPathComponent(folder)
-            for name in try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() where name.hasSuffix(".json") {
+            for name in try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+            where name.hasSuffix(".json") {
                 result.append((folder + "/" + name, try Data(contentsOf: url.appendingPathComponent(name))))
             }
         }
@@ -64,7 +72,10 @@ import Testing
         case 2, 3: return .number(random.pick(numbers))
         case 4: return .string(random.pick(strings))
         case 5: return .array((0..<random.below(4)).map { _ in randomValue(&random, depth: depth + 1) })
-        case 6: return .object(["status": randomValue(&random, depth: depth + 1), "source_table_name": .string(random.pick(strings))])
+        case 6:
+            return .object([
+                "status": randomValue(&random, depth: depth + 1), "source_table_name": .string(random.pick(strings)),
+            ])
         default:
             // Deep nesting, to find recursion limits.
             var value = JSONValue.array([])
@@ -111,7 +122,9 @@ import Testing
         guard !bytes.isEmpty else { return data }
         switch random.below(4) {
         case 0:
-            for _ in 0..<(1 + random.below(8)) { bytes[random.below(bytes.count)] = UInt8(truncatingIfNeeded: random.next()) }
+            for _ in 0..<(1 + random.below(8)) {
+                bytes[random.below(bytes.count)] = UInt8(truncatingIfNeeded: random.next())
+            }
         case 1: bytes = Array(bytes.prefix(random.below(bytes.count)))
         case 2:
             let at = random.below(bytes.count)
@@ -151,7 +164,9 @@ import Testing
             return true
         } catch let error as DRSReportError {
             // A clear error naming the file is a right answer to a broken body; it names the input.
-            if !error.message.contains("/in/") { record(bodies, "\(label): an error that names no input: \(error.message)") }
+            if !error.message.contains("/in/") {
+                record(bodies, "\(label): an error that names no input: \(error.message)")
+            }
         } catch {
             record(bodies, "\(label): not a DRSReportError: \(error)")
         }

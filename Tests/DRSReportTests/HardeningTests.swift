@@ -7,9 +7,14 @@ import Testing
 /// never a trap.
 @Suite struct ExtremeValueTests {
     static let int64s = ["9223372036854775807", "-9223372036854775808", "0", "-1", "9223372036854775806"]
-    static let doubles = ["1e19", "1e300", "-1e300", "1.7976931348623157e308", "4.9e-324", "0.0", "-0.0", "100", "99.99999999999999", "-9223372036854775808"]
-    static let times = ["\"0001-01-01T00:00:00Z\"", "\"9999-12-31T23:59:59Z\"", "\"2000-02-29T00:00:00Z\"", "1e300", "-1e300",
-                        "\"1763683200000\"", "0", "-62135596800000", "9223372036854775807"]
+    static let doubles = [
+        "1e19", "1e300", "-1e300", "1.7976931348623157e308", "4.9e-324", "0.0", "-0.0", "100", "99.99999999999999",
+        "-9223372036854775808",
+    ]
+    static let times = [
+        "\"0001-01-01T00:00:00Z\"", "\"9999-12-31T23:59:59Z\"", "\"2000-02-29T00:00:00Z\"", "1e300", "-1e300",
+        "\"1763683200000\"", "0", "-62135596800000", "9223372036854775807",
+    ]
 
     /// Renders the bodies in every format; returns the folder.
     func renderAll(_ bodies: [String], now: Date = testNow) throws -> URL {
@@ -26,10 +31,14 @@ import Testing
 
     @Test func countsAtTheEdgesOfInt64NeitherTrapNorWrap() throws {
         for value in Self.int64s {
-            let line = #"{"total_count": 1, "table_line_compare_result_infos": [{"source_table_name": "t", "source_row_num": \#(value), "target_row_num": -9223372036854775808, "status": 0}]}"#
-            let content = #"{"total_count": 1, "content_compare_result_infos": [{"source_db": "s", "target_db": "s", "source_table_name": "t", "difference_row_num": \#(value), "line_compare_result": false, "content_compare_result": false}]}"#
-            let diffs = #"{"count": \#(value), "contents_infos": [{"source_key_value": ["1"], "target_key_value": [], "select_sql": "SELECT * FROM `s`.`t` WHERE id=1", "target_select_sql": "x"}]}"#
-            let again = #"{"count": \#(value), "contents_infos": [{"source_key_value": ["2"], "target_key_value": [], "select_sql": "SELECT * FROM `s`.`u` WHERE id=2", "target_select_sql": "x"}]}"#
+            let line =
+                #"{"total_count": 1, "table_line_compare_result_infos": [{"source_table_name": "t", "source_row_num": \#(value), "target_row_num": -9223372036854775808, "status": 0}]}"#
+            let content =
+                #"{"total_count": 1, "content_compare_result_infos": [{"source_db": "s", "target_db": "s", "source_table_name": "t", "difference_row_num": \#(value), "line_compare_result": false, "content_compare_result": false}]}"#
+            let diffs =
+                #"{"count": \#(value), "contents_infos": [{"source_key_value": ["1"], "target_key_value": [], "select_sql": "SELECT * FROM `s`.`t` WHERE id=1", "target_select_sql": "x"}]}"#
+            let again =
+                #"{"count": \#(value), "contents_infos": [{"source_key_value": ["2"], "target_key_value": [], "select_sql": "SELECT * FROM `s`.`u` WHERE id=2", "target_select_sql": "x"}]}"#
             let folder = try renderAll([line, content, diffs, again])
             defer { try? FileManager.default.removeItem(at: folder) }
             let json = try text(folder.appendingPathComponent("out"), "report.json")
@@ -39,8 +48,10 @@ import Testing
 
     @Test func measuredNumbersAtEveryScaleAreShown() throws {
         for value in Self.doubles {
-            let progress = #"{"full_info": {"progress": \#(value), "recheck_entities": 9223372036854775807}, "incre_info": {"delay": \#(value), "rps": -9223372036854775808}}"#
-            let content = #"{"total_count": 1, "content_compare_result_infos": [{"source_db": "s", "target_db": "s", "source_table_name": "t", "line_compare_result": true, "content_compare_result": true, "progress": \#(value)}]}"#
+            let progress =
+                #"{"full_info": {"progress": \#(value), "recheck_entities": 9223372036854775807}, "incre_info": {"delay": \#(value), "rps": -9223372036854775808}}"#
+            let content =
+                #"{"total_count": 1, "content_compare_result_infos": [{"source_db": "s", "target_db": "s", "source_table_name": "t", "line_compare_result": true, "content_compare_result": true, "progress": \#(value)}]}"#
             let folder = try renderAll([progress, content])
             try? FileManager.default.removeItem(at: folder)
         }
@@ -49,22 +60,32 @@ import Testing
     @Test func timesAndRemainingSecondsAtTheEdges() throws {
         for time in Self.times {
             for remain in Self.int64s {
-                let list = #"{"job": {"id": "j", "compare_result": {"data_compare_task_list": [{"id": "t", "type": "lines", "status": "SUCCESSFUL", "export_status": "EXPORT_COMPLETE", "report_remain_seconds": \#(remain), "start_time": \#(time), "end_time": \#(time)}]}}}"#
-                for now in [testNow, Date(timeIntervalSince1970: -62_135_596_800), Date(timeIntervalSince1970: 253_402_300_799)] {
+                let list =
+                    #"{"job": {"id": "j", "compare_result": {"data_compare_task_list": [{"id": "t", "type": "lines", "status": "SUCCESSFUL", "export_status": "EXPORT_COMPLETE", "report_remain_seconds": \#(remain), "start_time": \#(time), "end_time": \#(time)}]}}}"#
+                for now in [
+                    testNow, Date(timeIntervalSince1970: -62_135_596_800), Date(timeIntervalSince1970: 253_402_300_799),
+                ] {
                     let folder = try renderAll([list], now: now)
                     try? FileManager.default.removeItem(at: folder)
                 }
             }
         }
         // Int64.max seconds after a response: valid for 292 billion years, shown, never a trap.
-        let expiry = Expiry.compute(remain: .max, receivedAt: testNow.addingTimeInterval(86_400), basis: .observedAt, now: testNow, window: 86_400)
+        let expiry = Expiry.compute(
+            remain: .max, receivedAt: testNow.addingTimeInterval(86_400), basis: .observedAt, now: testNow,
+            window: 86_400)
         #expect(expiry.state == .valid)
-        #expect(expiry.secondsLeft == Int64.max - 1_795_305_600 - 86_400 + 86_400 || (expiry.secondsLeft ?? 0) > 9_000_000_000_000_000_000)
+        #expect(
+            expiry.secondsLeft == Int64.max - 1_795_305_600 - 86_400 + 86_400
+                || (expiry.secondsLeft ?? 0) > 9_000_000_000_000_000_000)
         #expect(Formatting.iso(expiry.expiresAt).hasPrefix("+292277026596-"))
     }
 
     @Test func datesAreProlepticGregorianBothWays() {
-        for text in ["0001-01-01T00:00:00Z", "1582-10-10T12:00:00Z", "1900-02-28T23:59:59Z", "2000-02-29T00:00:00Z", "9999-12-31T23:59:59Z"] {
+        for text in [
+            "0001-01-01T00:00:00Z", "1582-10-10T12:00:00Z", "1900-02-28T23:59:59Z", "2000-02-29T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+        ] {
             let date = TimeParsing.parse(text)
             #expect(date.map(Formatting.iso) == text)
         }
@@ -94,7 +115,9 @@ import Testing
             #expect(expected.contains("finite"))
         }
         // An impossible date is refused the same way.
-        let file = try write(#"{"job": {"compare_result": {"data_compare_task_list": [{"id": "t", "start_time": "2026-02-29T00:00:00Z"}]}}}"#, to: "d.json", in: folder)
+        let file = try write(
+            #"{"job": {"compare_result": {"data_compare_task_list": [{"id": "t", "start_time": "2026-02-29T00:00:00Z"}]}}}"#,
+            to: "d.json", in: folder)
         guard case .typeMismatch(_, let path, _, _)? = thrownError({ _ = try ingest([file]) }) else {
             Issue.record("a 29 February 2026 should be refused")
             return
@@ -107,11 +130,20 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let cases: [(String, String)] = [
             (#"{"count": 3, "contents_infos": ["x", 42, null]}"#, "$.contents_infos[0]"),
-            (#"{"count": 1, "contents_infos": [{"source_key_value": ["1"], "select_sql": "s"}, 7]}"#, "$.contents_infos[1]"),
+            (
+                #"{"count": 1, "contents_infos": [{"source_key_value": ["1"], "select_sql": "s"}, 7]}"#,
+                "$.contents_infos[1]"
+            ),
             (#"{"total_count": 1, "table_line_compare_result_infos": [true]}"#, "$.table_line_compare_result_infos[0]"),
             (#"{"total_count": 1, "data_compare_overview_infos": ["shop"]}"#, "$.data_compare_overview_infos[0]"),
-            (#"{"job": {"compare_result": {"content_diff_detail_info": {"count": 1, "contents_infos": [[]]}}}}"#, "$.job.compare_result.content_diff_detail_info.contents_infos[0]"),
-            (#"{"job": {"compare_result": {"line_compare_detail_infos": ["t"]}}}"#, "$.job.compare_result.line_compare_detail_infos[0]"),
+            (
+                #"{"job": {"compare_result": {"content_diff_detail_info": {"count": 1, "contents_infos": [[]]}}}}"#,
+                "$.job.compare_result.content_diff_detail_info.contents_infos[0]"
+            ),
+            (
+                #"{"job": {"compare_result": {"line_compare_detail_infos": ["t"]}}}"#,
+                "$.job.compare_result.line_compare_detail_infos[0]"
+            ),
             (#"{"flow_compare_data": [1]}"#, "$.flow_compare_data[0]"),
         ]
         for (index, (body, path)) in cases.enumerated() {
@@ -133,7 +165,8 @@ import Testing
         let out = try temporaryFolder("set")
         defer { try? FileManager.default.removeItem(at: out) }
         let target = out.appendingPathComponent("report")
-        _ = try Renderer.render(try ingest([Repo.path("samples/v5-mysql-archive")]), to: target, options: RenderOptions())
+        _ = try Renderer.render(
+            try ingest([Repo.path("samples/v5-mysql-archive")]), to: target, options: RenderOptions())
         var options = RenderOptions()
         options.formats = [.html]
         _ = try Renderer.render(try ingest([Repo.path("samples/v3-mysql-responses")]), to: target, options: options)
@@ -147,7 +180,10 @@ import Testing
         let out = try temporaryFolder("set")
         defer { try? FileManager.default.removeItem(at: out) }
         try write("keep me", to: "notes.txt", in: out)
-        let error = thrownError { _ = try Renderer.render(try ingest([Repo.path("samples/v5-mysql-archive")]), to: out, options: RenderOptions()) }
+        let error = thrownError {
+            _ = try Renderer.render(
+                try ingest([Repo.path("samples/v5-mysql-archive")]), to: out, options: RenderOptions())
+        }
         #expect(error == .outputNotOurs(path: out.standardizedFileURL.path))
         #expect(try String(contentsOf: out.appendingPathComponent("notes.txt"), encoding: .utf8) == "keep me")
     }
@@ -161,7 +197,8 @@ import Testing
         try write("{}", to: "report.json", in: stale)
         let legacy = target.appendingPathComponent(".drs-report-staging-1-abc")
         try write("{}", to: "x", in: legacy)
-        _ = try Renderer.render(try ingest([Repo.path("samples/v5-mysql-archive")]), to: target, options: RenderOptions())
+        _ = try Renderer.render(
+            try ingest([Repo.path("samples/v5-mysql-archive")]), to: target, options: RenderOptions())
         #expect(!FileManager.default.fileExists(atPath: stale.path))
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == ["report"])
         #expect(try Verifier.verify(target).isClean)
@@ -172,7 +209,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: out) }
         try write("{}", to: "inside/a.json", in: out)
         let input = out.appendingPathComponent("inside/a.json").path
-        #expect(thrownError { try InputDiscovery.requireOutside([input], output: out.path) } == .inputInsideOutput(input: input, output: out.path))
+        #expect(
+            thrownError { try InputDiscovery.requireOutside([input], output: out.path) }
+                == .inputInsideOutput(input: input, output: out.path))
         #expect(thrownError { try InputDiscovery.requireOutside([Repo.path("samples")], output: out.path) } == nil)
     }
 
@@ -182,8 +221,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let generate = Process()
         generate.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        generate.arguments = ["python3", Repo.path("scripts/gen_samples.py"), "--large", folder.appendingPathComponent("estate").path,
-                              "--tables", "2000", "--diffs", "60000"]
+        generate.arguments = [
+            "python3", Repo.path("scripts/gen_samples.py"), "--large", folder.appendingPathComponent("estate").path,
+            "--tables", "2000", "--diffs", "60000",
+        ]
         generate.standardOutput = FileHandle.nullDevice
         try generate.run()
         generate.waitUntilExit()
@@ -191,7 +232,9 @@ import Testing
         func render(now: String) throws -> Process {
             let process = Process()
             process.executableURL = CLITests.binary
-            process.arguments = ["render", folder.appendingPathComponent("estate").path, "--out", out.path, "--now", now, "--quiet"]
+            process.arguments = [
+                "render", folder.appendingPathComponent("estate").path, "--out", out.path, "--now", now, "--quiet",
+            ]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -208,7 +251,9 @@ import Testing
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let result = try Verifier.verify(out)
-            #expect(result.isClean, "killed after \(delay) s: changed \(result.changed), missing \(result.missing), extra \(result.extra)")
+            #expect(
+                result.isClean,
+                "killed after \(delay) s: changed \(result.changed), missing \(result.missing), extra \(result.extra)")
             if try Data(contentsOf: out.appendingPathComponent("evidence.json")) == old { sawOld = true }
         }
         #expect(sawOld, "at least one kill should land before the swap")
@@ -226,7 +271,9 @@ import Testing
         let folder = try temporaryFolder("verify")
         var options = RenderOptions()
         options.signingKey = key
-        _ = try Renderer.render(try ingest([Repo.path("samples/v5-mysql-archive")]), to: folder.appendingPathComponent("out"), options: options)
+        _ = try Renderer.render(
+            try ingest([Repo.path("samples/v5-mysql-archive")]), to: folder.appendingPathComponent("out"),
+            options: options)
         return folder
     }
 
@@ -242,7 +289,9 @@ import Testing
         let out = folder.appendingPathComponent("out")
         try write("secret", to: "outside.txt", in: folder)
         for path in ["../outside.txt", "/etc/hostname", "csv/../../outside.txt", ""] {
-            try rewriteEvidence(out) { $0.outputs.append(FileDigest(path: path, sha256: sha256Hex(Data("secret".utf8)), bytes: 6)) }
+            try rewriteEvidence(out) {
+                $0.outputs.append(FileDigest(path: path, sha256: sha256Hex(Data("secret".utf8)), bytes: 6))
+            }
             let result = try Verifier.verify(out)
             #expect(result.outside == [path])
             #expect(!result.isClean)
@@ -266,7 +315,8 @@ import Testing
         changed.append(0x20)
         try changed.write(to: response)
         let manifest = copy.appendingPathComponent("manifest.json")
-        let text = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: sha256Hex(original), with: sha256Hex(changed))
+        let text = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(
+            of: sha256Hex(original), with: sha256Hex(changed))
         try text.write(to: manifest, atomically: true, encoding: .utf8)
         let result = try Verifier.verify(out, inputs: [copy.path])
         #expect(result.inputsChanged == ["v5-mysql-archive/responses/000016.json"])
@@ -283,8 +333,11 @@ import Testing
         let pair = EvidenceSignature.generate()
         try write(pair.privateKey, to: "k.key", in: keys)
         // Readable by others: refused.
-        #expect(throws: DRSReportError.self) { _ = try EvidenceSigningKey(file: keys.appendingPathComponent("k.key").path) }
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keys.appendingPathComponent("k.key").path)
+        #expect(throws: DRSReportError.self) {
+            _ = try EvidenceSigningKey(file: keys.appendingPathComponent("k.key").path)
+        }
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o600], ofItemAtPath: keys.appendingPathComponent("k.key").path)
         try write(pair.publicKey, to: "k.pub", in: keys)
         let other = EvidenceSignature.generate()
         try write(other.publicKey, to: "other.pub", in: keys)
@@ -295,8 +348,11 @@ import Testing
         let publicKey = try EvidenceSignature.publicKey(file: keys.appendingPathComponent("k.pub").path)
         #expect(try EvidenceSignature.check(out, key: publicKey))
         #expect(try Verifier.verify(out).isClean, "evidence.sig is part of the set, not an extra file")
-        #expect(try Evidence.read(from: out).options["signed_by"] == "ed25519:" + EvidenceSignature.fingerprint(publicKey))
-        #expect(!(try EvidenceSignature.check(out, key: EvidenceSignature.publicKey(file: keys.appendingPathComponent("other.pub").path))))
+        #expect(
+            try Evidence.read(from: out).options["signed_by"] == "ed25519:" + EvidenceSignature.fingerprint(publicKey))
+        #expect(
+            !(try EvidenceSignature.check(
+                out, key: EvidenceSignature.publicKey(file: keys.appendingPathComponent("other.pub").path))))
         // Recomputing a digest in evidence.json (what anyone could do) breaks the signature.
         try rewriteEvidence(out) { $0.outputs[0].sha256 = String(repeating: "0", count: 64) }
         #expect(!(try EvidenceSignature.check(out, key: publicKey)))
@@ -306,7 +362,9 @@ import Testing
             #expect(!(try Data(contentsOf: out.appendingPathComponent(file))).contains(Data(secret.utf8)))
         }
         #expect(Redact.message("key \(secret)") == "key [REDACTED]")
-        #expect(throws: DRSReportError.self) { _ = try EvidenceSigningKey(file: keys.appendingPathComponent("k.pub").path) }
+        #expect(throws: DRSReportError.self) {
+            _ = try EvidenceSigningKey(file: keys.appendingPathComponent("k.pub").path)
+        }
     }
 }
 
@@ -314,18 +372,23 @@ import Testing
 @Suite struct WriteFailureTests {
     @Test func posixAndCocoaWriteErrorsBecomePlainOutputFailures() {
         let posix = NSError(domain: NSPOSIXErrorDomain, code: Int(ENOSPC))
-        let wrapped = NSError(domain: NSCocoaErrorDomain, code: NSFileWriteUnknownError, userInfo: [NSUnderlyingErrorKey: posix])
+        let wrapped = NSError(
+            domain: NSCocoaErrorDomain, code: NSFileWriteUnknownError, userInfo: [NSUnderlyingErrorKey: posix])
         for (error, reason) in [
             (posix as Error, "No space left on device"), (wrapped, "No space left on device"),
             (NSError(domain: NSCocoaErrorDomain, code: NSFileWriteOutOfSpaceError), "no space left on device"),
-            (NSError(domain: NSCocoaErrorDomain, code: NSFileWriteInapplicableStringEncodingError), "a value cannot be encoded"),
+            (
+                NSError(domain: NSCocoaErrorDomain, code: NSFileWriteInapplicableStringEncodingError),
+                "a value cannot be encoded"
+            ),
         ] {
             let plain = OutputSwap.plain(error, path: "/out") as? DRSReportError
             #expect(plain == .outputNotWritable(path: "/out", reason: reason))
             #expect(plain.map { ExitStatus.of($0) } == .outputFailure)
             #expect(!(plain?.message.contains("Domain") ?? true))
         }
-        #expect(OutputSwap.plain(DRSReportError.xlsx(reason: "x"), path: "/out") as? DRSReportError == .xlsx(reason: "x"))
+        #expect(
+            OutputSwap.plain(DRSReportError.xlsx(reason: "x"), path: "/out") as? DRSReportError == .xlsx(reason: "x"))
     }
 }
 
@@ -335,7 +398,9 @@ import Testing
     @Test func aControlCharacterInAJobIdStillGivesAWorkbook() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = try write(#"{"job": {"id": "job\u0001\u001b[31m\uFFFE", "compare_result": {"line_compare_overview_infos": [{"source_db_name": "a", "status": "CONSISTENT"}]}}}"#, to: "j.json", in: folder)
+        let file = try write(
+            #"{"job": {"id": "job\u0001\u001b[31m\uFFFE", "compare_result": {"line_compare_overview_infos": [{"source_db_name": "a", "status": "CONSISTENT"}]}}}"#,
+            to: "j.json", in: folder)
         let result = try ingest([file])
         let out = folder.appendingPathComponent("out")
         _ = try Renderer.render(result, to: out, options: RenderOptions())

@@ -7,7 +7,8 @@ import Testing
 @Suite struct HostileTests {
     static let strings = [
         "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "\"dq\" 'sq'", "a|b|c", "=cmd|' /C calc'!A0",
-        "+SUM(1,2)", "-2+3", "@SUM(1)", "=HYPERLINK(\"http://evil.example\",\"x\")", "[x](javascript:alert(1))", "**bold**",
+        "+SUM(1,2)", "-2+3", "@SUM(1)", "=HYPERLINK(\"http://evil.example\",\"x\")", "[x](javascript:alert(1))",
+        "**bold**",
         "🚀🧨", "中文表", "&amp;",
     ]
 
@@ -22,7 +23,11 @@ import Testing
         // Links are the page's own (#anchors, csv/…); none is made from data.
         #expect(!html.lowercased().contains("href=\"javascript"))
         let hrefs = html.components(separatedBy: "href=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
-        #expect(hrefs.allSatisfy { $0.hasPrefix("#t-") || $0.hasPrefix("#d-") || $0.hasPrefix("#") && !$0.contains(" ") || $0.hasPrefix("csv/") || $0.hasPrefix("report.") })
+        #expect(
+            hrefs.allSatisfy {
+                $0.hasPrefix("#t-") || $0.hasPrefix("#d-") || $0.hasPrefix("#") && !$0.contains(" ")
+                    || $0.hasPrefix("csv/") || $0.hasPrefix("report.")
+            })
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;"))
         #expect(html.contains("&quot;dq&quot; &#39;sq&#39;"))
@@ -63,12 +68,21 @@ import Testing
         for line in md.components(separatedBy: "\n") {
             if line.hasPrefix("```") { inCode.toggle() }
             if inCode { continue }
-            guard line.hasPrefix("|") else { columns = nil; continue }
+            guard line.hasPrefix("|") else {
+                columns = nil
+                continue
+            }
             var count = 0
             var escaped = false
             for character in line {
-                if escaped { escaped = false; continue }
-                if character == "\\" { escaped = true; continue }
+                if escaped {
+                    escaped = false
+                    continue
+                }
+                if character == "\\" {
+                    escaped = true
+                    continue
+                }
                 if character == "|" { count += 1 }
             }
             if let columns { #expect(count == columns, "row breaks its table: \(line)") } else { columns = count }
@@ -122,10 +136,14 @@ import Testing
     @Test func symlinkLoopsAreWalkedOnce() throws {
         let folder = try temporaryFolder("loop")
         defer { try? FileManager.default.removeItem(at: folder) }
-        try write(#"{"total_count": 1, "data_compare_overview_infos": [{"source_db_name": "a", "status": 2}]}"#, to: "root/a.json", in: folder)
+        try write(
+            #"{"total_count": 1, "data_compare_overview_infos": [{"source_db_name": "a", "status": 2}]}"#,
+            to: "root/a.json", in: folder)
         let root = folder.appendingPathComponent("root")
-        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("self").path, withDestinationPath: root.path)
-        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("up").path, withDestinationPath: "..")
+        try FileManager.default.createSymbolicLink(
+            atPath: root.appendingPathComponent("self").path, withDestinationPath: root.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: root.appendingPathComponent("up").path, withDestinationPath: "..")
         let files = try InputDiscovery.discover([root.path], observedAt: testObservedAt)
         #expect(files.map(\.displayPath) == ["root/a.json"])
         let units = try Batch.discover(root, excluding: nil)
@@ -135,10 +153,14 @@ import Testing
     @Test func jsonCarriesTheExactStrings() throws {
         let out = try render([input], formats: [.json])
         defer { try? FileManager.default.removeItem(at: out) }
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any]
+        let object =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json")))
+            as? [String: Any]
         let diffs = (object?["diffs"] as? [[String: Any]]) ?? []
         let keys = Set(diffs.flatMap { ($0["source_key"] as? [String]) ?? [] })
-        for hostile in ["<script>alert(1)</script>", "=cmd|' /C calc'!A0", "a|b|c", "🚀🧨", "&amp;", "```", "line1\nline2\tcol2"] {
+        for hostile in [
+            "<script>alert(1)</script>", "=cmd|' /C calc'!A0", "a|b|c", "🚀🧨", "&amp;", "```", "line1\nline2\tcol2",
+        ] {
             #expect(keys.contains(hostile), "missing \(hostile)")
         }
     }

@@ -35,7 +35,11 @@ import Testing
 
     @Test func topLevelArrayIsATypeError() throws {
         let error = thrownError { _ = try ingestBody("[1, 2]") }
-        #expect(error == .typeMismatch(file: error.flatMap { if case .typeMismatch(let f, _, _, _) = $0 { f } else { nil } } ?? "", path: "$", expected: "a JSON object (a DRS response body)", found: "an array"))
+        #expect(
+            error
+                == .typeMismatch(
+                    file: error.flatMap { if case .typeMismatch(let f, _, _, _) = $0 { f } else { nil } } ?? "",
+                    path: "$", expected: "a JSON object (a DRS response body)", found: "an array"))
     }
 
     @Test func missingInputAndEmptyFolder() throws {
@@ -68,15 +72,31 @@ import Testing
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try write(#"{"format": "other", "version": 1, "responses": []}"#, to: "a/manifest.json", in: folder)
-        #expect(thrownError { _ = try ingest([folder.appendingPathComponent("a").path]) }.map { if case .badManifest = $0 { true } else { false } } == true)
-        try write(#"{"format": "drs-report-archive", "version": 2, "responses": []}"#, to: "b/manifest.json", in: folder)
-        #expect(thrownError { _ = try ingest([folder.appendingPathComponent("b").path]) }?.message.contains("version 2") == true)
-        try write(#"{"format": "drs-report-archive", "version": 1, "responses": [{"file": "responses/1.json", "method": "GET", "path": "/v5/p/jobs/j", "received_at": "2026-11-20T08:00:00Z", "sha256": "00"}]}"#, to: "c/manifest.json", in: folder)
-        #expect(thrownError { _ = try ingest([folder.appendingPathComponent("c").path]) } == .archiveFileMissing(archive: folder.appendingPathComponent("c").path, file: "responses/1.json"))
-        try write(#"{"format": "drs-report-archive", "version": 1, "responses": [{"file": "../x.json", "method": "GET", "path": "/", "received_at": "2026-11-20T08:00:00Z", "sha256": "00"}]}"#, to: "d/manifest.json", in: folder)
-        #expect(thrownError { _ = try ingest([folder.appendingPathComponent("d").path]) }?.message.contains("leaves the archive") == true)
+        #expect(
+            thrownError { _ = try ingest([folder.appendingPathComponent("a").path]) }.map {
+                if case .badManifest = $0 { true } else { false }
+            } == true)
+        try write(
+            #"{"format": "drs-report-archive", "version": 2, "responses": []}"#, to: "b/manifest.json", in: folder)
+        #expect(
+            thrownError { _ = try ingest([folder.appendingPathComponent("b").path]) }?.message.contains("version 2")
+                == true)
+        try write(
+            #"{"format": "drs-report-archive", "version": 1, "responses": [{"file": "responses/1.json", "method": "GET", "path": "/v5/p/jobs/j", "received_at": "2026-11-20T08:00:00Z", "sha256": "00"}]}"#,
+            to: "c/manifest.json", in: folder)
+        #expect(
+            thrownError { _ = try ingest([folder.appendingPathComponent("c").path]) }
+                == .archiveFileMissing(archive: folder.appendingPathComponent("c").path, file: "responses/1.json"))
+        try write(
+            #"{"format": "drs-report-archive", "version": 1, "responses": [{"file": "../x.json", "method": "GET", "path": "/", "received_at": "2026-11-20T08:00:00Z", "sha256": "00"}]}"#,
+            to: "d/manifest.json", in: folder)
+        #expect(
+            thrownError { _ = try ingest([folder.appendingPathComponent("d").path]) }?.message.contains(
+                "leaves the archive") == true)
         try write(#"{"format": "drs-report-archive", "version": 1}"#, to: "e/manifest.json", in: folder)
-        #expect(thrownError { _ = try ingest([folder.appendingPathComponent("e").path]) }?.message.contains("missing $.responses") == true)
+        #expect(
+            thrownError { _ = try ingest([folder.appendingPathComponent("e").path]) }?.message.contains(
+                "missing $.responses") == true)
     }
 
     @Test func duplicateBytesAreCountedOnce() throws {
@@ -96,7 +116,8 @@ import Testing
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("d.json").path
-        try FileManager.default.copyItem(atPath: Repo.path("samples/v3-mysql-responses/content-difference.json"), toPath: path)
+        try FileManager.default.copyItem(
+            atPath: Repo.path("samples/v3-mysql-responses/content-difference.json"), toPath: path)
         let result = try ingest([path])
         let before = try allRows(result.diffs)
         try Data(#"{"count": 0, "contents_infos": []}"#.utf8).write(to: URL(fileURLWithPath: path))
@@ -119,9 +140,9 @@ import Testing
     @Test(arguments: [
         (Int64(-1), ExpiryState.notGenerated),
         (0, .expired),
-        (86_400, .expired),              // expires exactly at now
-        (86_401, .expiringSoon),         // 1 s left
-        (86_400 * 2, .expiringSoon),     // exactly the 24 h window left
+        (86_400, .expired),  // expires exactly at now
+        (86_401, .expiringSoon),  // 1 s left
+        (86_400 * 2, .expiringSoon),  // exactly the 24 h window left
         (86_400 * 2 + 1, .valid),
     ])
     func expiryStatesAroundTheWindow(remain: Int64, state: ExpiryState) {
@@ -134,13 +155,17 @@ import Testing
     }
 
     @Test func noRemainIsUnknown() {
-        #expect(Expiry.compute(remain: nil, receivedAt: received, basis: .manifest, now: received, window: 1).state == .unknown)
+        #expect(
+            Expiry.compute(remain: nil, receivedAt: received, basis: .manifest, now: received, window: 1).state
+                == .unknown)
     }
 
     @Test func looseFilesUseObservedAtOrModificationTimeAndSaySo() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let path = try write(#"{"compare_jobs": [{"id": "t", "type": "lines", "status": "SUCCESSFUL", "export_status": "EXPORT_COMPLETE", "report_remain_seconds": 3600}]}"#, to: "jobs.json", in: folder)
+        let path = try write(
+            #"{"compare_jobs": [{"id": "t", "type": "lines", "status": "SUCCESSFUL", "export_status": "EXPORT_COMPLETE", "report_remain_seconds": 3600}]}"#,
+            to: "jobs.json", in: folder)
         let observed = try ingest([path], observedAt: testObservedAt).report.tasks[0].expiry
         #expect(observed.receivedAtBasis == .observedAt)
         #expect(observed.expiresAt == testObservedAt.addingTimeInterval(3600))
@@ -152,20 +177,26 @@ import Testing
     }
 
     @Test func verdictRule() throws {
-        let consistent = try ingestBody(#"{"total_count": 1, "data_compare_overview_infos": [{"source_db_name": "a", "status": 2}]}"#).report
+        let consistent = try ingestBody(
+            #"{"total_count": 1, "data_compare_overview_infos": [{"source_db_name": "a", "status": 2}]}"#
+        ).report
         #expect(consistent.verdict.value == .consistent)
         #expect(consistent.verdict.reasons.first == VerdictReason(.allConsistent, 1))
         // Only row-count comparison ran; the verdict says so and rests on it alone.
         #expect(consistent.verdict.coverage.ran == [.line])
         #expect(consistent.verdict.reasons.filter { $0.code == .kindNotRun }.compactMap(\.kind) == [.object, .content])
         #expect(consistent.verdictSentences.contains("no object comparison result is in the inputs: it did not run"))
-        let pending = try ingestBody(#"{"total_count": 1, "data_compare_overview_infos": [{"source_db_name": "a", "status": 5}]}"#).report
+        let pending = try ingestBody(
+            #"{"total_count": 1, "data_compare_overview_infos": [{"source_db_name": "a", "status": 5}]}"#
+        ).report
         #expect(pending.verdict.value == .incomplete)
         let empty = try ingestBody(#"{"count": 0, "flow_compare_data": []}"#).report
         #expect(empty.verdict.value == .incomplete)
         #expect(empty.verdict.reasons == [VerdictReason(.noResults)])
         #expect(empty.verdictSentences == ["the inputs hold no comparison result"])
-        let both = try ingestBody(#"{"total_count": 2, "data_compare_overview_infos": [{"source_db_name": "a", "status": 0}, {"source_db_name": "b", "status": 22}]}"#).report
+        let both = try ingestBody(
+            #"{"total_count": 2, "data_compare_overview_infos": [{"source_db_name": "a", "status": 0}, {"source_db_name": "b", "status": 22}]}"#
+        ).report
         #expect(both.verdict.value == .inconsistent)
         #expect(both.notCompared.count == 1)
         let zh = try ingest([Repo.path("samples/v5-mysql-archive")], language: .zhCN).report
@@ -177,20 +208,31 @@ import Testing
         let data = try Data(contentsOf: Repo.fixtures.appendingPathComponent("EXPECTED-samples.json"))
         let expected = try JSONParser.parse(data)
         let v5 = try ingest([Repo.path("samples/v5-mysql-archive")])
-        #expect(try allRows(v5.diffs).count == Int(expected["v5-mysql-archive"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? -1))
+        #expect(
+            try allRows(v5.diffs).count
+                == Int(
+                    expected["v5-mysql-archive"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? -1))
         #expect(v5.report.diffSummary.rowsInInput == 73)
         #expect(v5.report.diffSummary.rowsReportedByDRS == 73)
         #expect(v5.report.retrievalErrors.count == 1)
         #expect(v5.report.verdict.value == .inconsistent)
         let rerun = try ingest([Repo.path("samples/v5-mysql-archive-rerun")])
-        #expect(try allRows(rerun.diffs).count == Int(expected["v5-mysql-archive-rerun"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? -1))
+        #expect(
+            try allRows(rerun.diffs).count
+                == Int(
+                    expected["v5-mysql-archive-rerun"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } }
+                        ?? -1))
         #expect(rerun.report.diffSummary.rowsInInput == 51)
         let v3 = try ingest([Repo.path("samples/v3-mysql-responses")])
         #expect(try allRows(v3.diffs).count == 17)
         #expect(v3.report.diffSummary.duplicateRows == 12)
         #expect(v3.report.diffSummary.rowsReportedByDRS == 17)
         let hostile = try ingest([Repo.fixtures.appendingPathComponent("hostile").path])
-        let hostileExpected = try JSONParser.parse(Data(contentsOf: Repo.fixtures.appendingPathComponent("hostile/EXPECTED.json")))
-        #expect(try allRows(hostile.diffs).count == Int(hostileExpected["diff_rows"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? -1))
+        let hostileExpected = try JSONParser.parse(
+            Data(contentsOf: Repo.fixtures.appendingPathComponent("hostile/EXPECTED.json")))
+        #expect(
+            try allRows(hostile.diffs).count
+                == Int(
+                    hostileExpected["diff_rows"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } } ?? -1))
     }
 }

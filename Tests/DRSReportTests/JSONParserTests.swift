@@ -8,7 +8,8 @@ import Testing
     @Test func parsesNestedValuesAndKeepsInt64Exact() throws {
         let value = try JSONParser.parse(Data(#"{"a":[1,-2.5e3,true,false,null,"x"],"big":9223372036854775807}"#.utf8))
         #expect(value["big"] == .number("9223372036854775807"))
-        #expect(value["a"] == .array([.number("1"), .number("-2.5e3"), .bool(true), .bool(false), .null, .string("x")]))
+        #expect(
+            value["a"] == .array([.number("1"), .number("-2.5e3"), .bool(true), .bool(false), .null, .string("x")]))
     }
 
     /// One value for the library, the client and the emulator: members keep their order (the
@@ -19,8 +20,12 @@ import Testing
         let value = try JSONParser.parse(Data(text.utf8))
         #expect(value.objectValue?.keys == ["b", "a", "c"])
         #expect(value["b"] == .number("2"))
-        #expect(value == .object(["c": .null, "a": .object(["y": .array([]), "z": .string("\u{2028}")]), "b": .number("2")]))
-        #expect(String(decoding: JSONWriter.bytes(value, indent: nil), as: UTF8.self) == "{\"b\":2,\"a\":{\"z\":\"\u{2028}\",\"y\":[]},\"c\":null}")
+        #expect(
+            value
+                == .object(["c": .null, "a": .object(["y": .array([]), "z": .string("\u{2028}")]), "b": .number("2")]))
+        #expect(
+            String(decoding: JSONWriter.bytes(value, indent: nil), as: UTF8.self)
+                == "{\"b\":2,\"a\":{\"z\":\"\u{2028}\",\"y\":[]},\"c\":null}")
         var sorted = ""
         JSONWriter.write(value, into: &sorted, indent: nil)
         #expect(sorted == #"{"a":{"y":[],"z":"\u2028"},"b":2,"c":null}"#)
@@ -28,7 +33,9 @@ import Testing
         members.removeValue(forKey: "a")
         members["d"] = .raw(Array("[1, 2]".utf8))
         #expect(members.keys == ["b", "c", "d"] && members["a"] == nil)
-        #expect(String(decoding: JSONWriter.bytes(.object(members), indent: nil), as: UTF8.self) == #"{"b":2,"c":null,"d":[1, 2]}"#)
+        #expect(
+            String(decoding: JSONWriter.bytes(.object(members), indent: nil), as: UTF8.self)
+                == #"{"b":2,"c":null,"d":[1, 2]}"#)
     }
 
     /// Ids and counts read alike everywhere: a task id sent as a number is text, a count sent as
@@ -103,7 +110,10 @@ import Testing
     @Test func aCountThatIsNotANumberNamesFileAndPath() throws {
         let r = try reader(#"{"rows": [{"n": 1}, {"n": {"x": 1}}]}"#)
         let items = try r.array("rows")
-        #expect(throws: DRSReportError.typeMismatch(file: "f.json", path: "$.rows[1].n", expected: "a whole number", found: "an object")) {
+        #expect(
+            throws: DRSReportError.typeMismatch(
+                file: "f.json", path: "$.rows[1].n", expected: "a whole number", found: "an object")
+        ) {
             try items[1].int64("n")
         }
         #expect(throws: DRSReportError.self) { try reader(#"{"n": "twelve"}"#).int64("n") }
@@ -119,7 +129,9 @@ import Testing
     }
 
     @Test func timesAsISOOrEpochMilliseconds() throws {
-        let r = try reader(#"{"a": "2024-04-09T07:00:57Z", "b": "1607766111833", "c": 1607766111833, "d": "2020-09-01T18:50:20.200Z", "e": "2024-04-09T15:00:57+08:00", "f": "2024-04-09 07:00:57", "g": "yesterday"}"#)
+        let r = try reader(
+            #"{"a": "2024-04-09T07:00:57Z", "b": "1607766111833", "c": 1607766111833, "d": "2020-09-01T18:50:20.200Z", "e": "2024-04-09T15:00:57+08:00", "f": "2024-04-09 07:00:57", "g": "yesterday"}"#
+        )
         let expected = Date(timeIntervalSince1970: 1_712_646_057)
         #expect(try r.date("a") == expected)
         #expect(try r.date("b") == Date(timeIntervalSince1970: 1_607_766_111.833))

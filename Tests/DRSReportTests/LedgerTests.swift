@@ -13,20 +13,25 @@ struct Recorded {
 }
 
 /// Writes an archive (format v1) of the given responses and returns its folder.
-func makeArchive(_ responses: [Recorded], jobId: String? = "job-1", in parent: URL, name: String = "archive") throws -> URL {
+func makeArchive(_ responses: [Recorded], jobId: String? = "job-1", in parent: URL, name: String = "archive") throws
+    -> URL
+{
     let folder = parent.appendingPathComponent(name)
     var entries: [String] = []
     for (index, response) in responses.enumerated() {
         let file = String(format: "responses/%06d.json", index + 1)
         try write(response.body, to: file, in: folder)
-        let query = response.query.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \"\($0.value)\"" }.joined(separator: ", ")
-        entries.append("""
+        let query = response.query.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \"\($0.value)\"" }.joined(
+            separator: ", ")
+        entries.append(
+            """
             {"file": "\(file)", "method": "GET", "path": "\(response.path)", "query": {\(query)}, "status": \(response.status),
              "received_at": "\(response.receivedAt)", "sha256": "\(sha256Hex(Data(response.body.utf8)))"}
             """)
     }
     let job = jobId.map { "\"job_id\": \"\($0)\", " } ?? ""
-    try write("""
+    try write(
+        """
         {"format": "drs-report-archive", "version": 1, "created_at": "2026-11-20T08:00:00Z", "generator": "test",
          "endpoint": "https://drs.cn-north-4.myhuaweicloud.com", "project_id": "p1", \(job)"language": "en-us",
          "responses": [\(entries.joined(separator: ",\n"))]}
@@ -37,10 +42,14 @@ func makeArchive(_ responses: [Recorded], jobId: String? = "job-1", in parent: U
 /// A v5 diff page for one database pair.
 func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? = nil) -> Recorded {
     Recorded(
-        body: #"{"job": {"id": "job-1", "compare_result": {"content_diff_detail_info": {"count": \#(count ?? rows.count), "contents_infos": [\#(rows.joined(separator: ","))]}}}}"#,
+        body:
+            #"{"job": {"id": "job-1", "compare_result": {"content_diff_detail_info": {"count": \#(count ?? rows.count), "contents_infos": [\#(rows.joined(separator: ","))]}}}}"#,
         path: "/v5/p1/jobs/job-1",
-        query: ["type": "compare", "compare_type": "content_compare", "query_type": "diff", "source_db_name": db, "target_db_name": db,
-                "compare_task_id": task, "offset": "0", "limit": "1000"])
+        query: [
+            "type": "compare", "compare_type": "content_compare", "query_type": "diff", "source_db_name": db,
+            "target_db_name": db,
+            "compare_task_id": task, "offset": "0", "limit": "1000",
+        ])
 }
 
 @Suite struct LedgerTests {
@@ -66,8 +75,12 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
         #expect(counts.notRetrieved == 1)
         #expect(report.tables.count == 12)
         #expect(report.databases.map(\.sourceDb) == ["legacy_crm", "shop", "订单库"])
-        let outcome = Dictionary(uniqueKeysWithValues: report.tables.map { ("\($0.sourceDb).\($0.sourceTable)", $0.outcome) })
-        #expect(report.tables.filter { $0.outcome == .inconsistent }.map(\.sourceTable).sorted() == ["order_items", "orders", "客户表", "订单明细"])
+        let outcome = Dictionary(
+            uniqueKeysWithValues: report.tables.map { ("\($0.sourceDb).\($0.sourceTable)", $0.outcome) })
+        #expect(
+            report.tables.filter { $0.outcome == .inconsistent }.map(\.sourceTable).sorted() == [
+                "order_items", "orders", "客户表", "订单明细",
+            ])
         #expect(outcome["shop.products"] == .consistent)
         #expect(outcome["shop.event_log"] == .notCompared)
         #expect(outcome["legacy_crm.contacts"] == .notCompared)
@@ -85,9 +98,11 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
         // The first box names every gap next to the differences.
         // 订单明细's 7 rows (DRS counts them) are on the diff page that came back as HTTP 400: a gap in the evidence.
         #expect(counts.rowsNotInInputs == 7)
-        #expect(report.verdict.reasons.map(\.code) == [
-            .tablesInconsistent, .databasesInconsistent, .objectsInconsistent, .diffRows, .notCompared, .notRetrieved, .rowsNotInInputs,
-        ])
+        #expect(
+            report.verdict.reasons.map(\.code) == [
+                .tablesInconsistent, .databasesInconsistent, .objectsInconsistent, .diffRows, .notCompared,
+                .notRetrieved, .rowsNotInInputs,
+            ])
         #expect(report.verdict.coverage.ran == [.object, .line, .content])
         #expect(report.conflicts.isEmpty)
     }
@@ -109,7 +124,8 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
         #expect(counts.notCompared == 1)
         #expect(counts.notComparedTables == 1)
         #expect(report.notCompared.map(\.sourceName) == ["crm.click_stream"])
-        #expect(report.tables.first { $0.sourceTable == "sms_log" }?.notCompared.map(\.code) == ["TARGET_TABLE_NOT_EXIST"])
+        #expect(
+            report.tables.first { $0.sourceTable == "sms_log" }?.notCompared.map(\.code) == ["TARGET_TABLE_NOT_EXIST"])
         #expect(counts.incomplete == 1)
         #expect(report.diffSummary.duplicateRows == 12)
         #expect(try allRows(result.diffs).count == 17)
@@ -151,17 +167,42 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
     @Test func aTableInconsistentInBothComparisonsIsOneTable() throws {
         let parent = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: parent) }
-        let archive = try makeArchive([
-            Recorded(body: #"{"job": {"id": "job-1", "compare_result": {"line_compare_overview_infos": [{"source_db_name": "s", "target_db_name": "s", "status": "INCONSISTENT"}]}}}"#,
-                     path: "/v5/p1/jobs/job-1", query: ["type": "compare", "compare_type": "line_compare", "query_type": "overview", "compare_task_id": "t-l"]),
-            Recorded(body: #"{"job": {"id": "job-1", "compare_result": {"line_compare_detail_infos": [{"source_table_name": "t", "source_row_num": 5, "target_row_num": 4, "status": "INCONSISTENT"}]}}}"#,
-                     path: "/v5/p1/jobs/job-1", query: ["type": "compare", "compare_type": "line_compare", "query_type": "detail", "source_db_name": "s",
-                                                        "target_db_name": "s", "compare_detail_type": "compare", "compare_task_id": "t-l"]),
-            Recorded(body: #"{"job": {"id": "job-1", "compare_result": {"content_compare_overview_infos": [{"source_db": "s", "target_db": "s", "status": "INCONSISTENT"}]}}}"#,
-                     path: "/v5/p1/jobs/job-1", query: ["type": "compare", "compare_type": "content_compare", "query_type": "overview", "compare_task_id": "t-c"]),
-            Recorded(body: #"{"job": {"id": "job-1", "compare_result": {"content_compare_detail_infos": [{"source_db": "s", "target_db": "s", "source_table_name": "t", "line_compare_result": false, "content_compare_result": false}]}}}"#,
-                     path: "/v5/p1/jobs/job-1", query: ["type": "compare", "compare_type": "content_compare", "query_type": "detail", "compare_task_id": "t-c"]),
-        ], in: parent)
+        let archive = try makeArchive(
+            [
+                Recorded(
+                    body:
+                        #"{"job": {"id": "job-1", "compare_result": {"line_compare_overview_infos": [{"source_db_name": "s", "target_db_name": "s", "status": "INCONSISTENT"}]}}}"#,
+                    path: "/v5/p1/jobs/job-1",
+                    query: [
+                        "type": "compare", "compare_type": "line_compare", "query_type": "overview",
+                        "compare_task_id": "t-l",
+                    ]),
+                Recorded(
+                    body:
+                        #"{"job": {"id": "job-1", "compare_result": {"line_compare_detail_infos": [{"source_table_name": "t", "source_row_num": 5, "target_row_num": 4, "status": "INCONSISTENT"}]}}}"#,
+                    path: "/v5/p1/jobs/job-1",
+                    query: [
+                        "type": "compare", "compare_type": "line_compare", "query_type": "detail",
+                        "source_db_name": "s",
+                        "target_db_name": "s", "compare_detail_type": "compare", "compare_task_id": "t-l",
+                    ]),
+                Recorded(
+                    body:
+                        #"{"job": {"id": "job-1", "compare_result": {"content_compare_overview_infos": [{"source_db": "s", "target_db": "s", "status": "INCONSISTENT"}]}}}"#,
+                    path: "/v5/p1/jobs/job-1",
+                    query: [
+                        "type": "compare", "compare_type": "content_compare", "query_type": "overview",
+                        "compare_task_id": "t-c",
+                    ]),
+                Recorded(
+                    body:
+                        #"{"job": {"id": "job-1", "compare_result": {"content_compare_detail_infos": [{"source_db": "s", "target_db": "s", "source_table_name": "t", "line_compare_result": false, "content_compare_result": false}]}}}"#,
+                    path: "/v5/p1/jobs/job-1",
+                    query: [
+                        "type": "compare", "compare_type": "content_compare", "query_type": "detail",
+                        "compare_task_id": "t-c",
+                    ]),
+            ], in: parent)
         let report = try ingest([archive.path]).report
         #expect(report.tables.count == 1)
         #expect(report.tables[0].line != nil && report.tables[0].content != nil)
@@ -175,12 +216,22 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
     @Test func anObjectTypeIsNotAddedToItsObjects() throws {
         let parent = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: parent) }
-        let archive = try makeArchive([
-            Recorded(body: #"{"job": {"id": "job-1", "compare_result": {"objects_compare_overview_info": {"compare_job_id": "t-o", "compare_results": [{"type": "INDEX", "source_count": 3, "target_count": 2, "status": "INCONSISTENT"}]}}}}"#,
-                     path: "/v5/p1/jobs/job-1", query: ["type": "compare", "compare_type": "object_compare", "query_type": "overview"]),
-            Recorded(body: #"{"job": {"id": "job-1", "compare_result": {"objects_compare_detail_infos": [{"source_db_name": "s", "target_db_name": "s", "source_db_value": "idx_a", "target_db_value": ""}, {"source_db_name": "s", "target_db_name": "s", "source_db_value": "idx_b", "target_db_value": "idx_b"}]}}}"#,
-                     path: "/v5/p1/jobs/job-1", query: ["type": "compare", "compare_type": "object_compare", "query_type": "detail", "object_type": "INDEX", "compare_task_id": "t-o"]),
-        ], in: parent)
+        let archive = try makeArchive(
+            [
+                Recorded(
+                    body:
+                        #"{"job": {"id": "job-1", "compare_result": {"objects_compare_overview_info": {"compare_job_id": "t-o", "compare_results": [{"type": "INDEX", "source_count": 3, "target_count": 2, "status": "INCONSISTENT"}]}}}}"#,
+                    path: "/v5/p1/jobs/job-1",
+                    query: ["type": "compare", "compare_type": "object_compare", "query_type": "overview"]),
+                Recorded(
+                    body:
+                        #"{"job": {"id": "job-1", "compare_result": {"objects_compare_detail_infos": [{"source_db_name": "s", "target_db_name": "s", "source_db_value": "idx_a", "target_db_value": ""}, {"source_db_name": "s", "target_db_name": "s", "source_db_value": "idx_b", "target_db_value": "idx_b"}]}}}"#,
+                    path: "/v5/p1/jobs/job-1",
+                    query: [
+                        "type": "compare", "compare_type": "object_compare", "query_type": "detail",
+                        "object_type": "INDEX", "compare_task_id": "t-o",
+                    ]),
+            ], in: parent)
         let report = try ingest([archive.path]).report
         #expect(report.objects.map(\.scope) == [.object, .object])
         #expect(report.verdict.counts.inconsistentObjects == 1)
@@ -213,7 +264,9 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
     @Test func theSamePageFetchedTwiceIsCountedOnceAndSaidSo() throws {
         let parent = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: parent) }
-        let rows = [#"{"source_key_value": ["1"], "target_key_value": [], "source_select_sql": "SELECT * FROM `s`.`t` WHERE id=1", "target_select_sql": "x"}"#]
+        let rows = [
+            #"{"source_key_value": ["1"], "target_key_value": [], "source_select_sql": "SELECT * FROM `s`.`t` WHERE id=1", "target_select_sql": "x"}"#
+        ]
         var again = v5DiffPage(rows, db: "s")
         again.query["offset"] = "0"
         again.receivedAt = "2026-11-20T08:05:00Z"
@@ -266,10 +319,12 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
         defer { try? FileManager.default.removeItem(at: folder) }
         // A loose v3 content-difference row and a v5 diff row about different tables, both missing on the
         // source, with no source SELECT: only their target SQL says where they belong.
-        let v3 = try write(#"""
+        let v3 = try write(
+            #"""
             {"count": 1, "contents_infos": [{"source_key_value": [], "target_key_value": ["7"], "select_sql": "", "target_select_sql": "SELECT * FROM `a`.`t1` WHERE id='7'"}]}
             """#, to: "v3.json", in: folder)
-        let v5 = try write(#"""
+        let v5 = try write(
+            #"""
             {"job": {"compare_result": {"content_diff_detail_info": {"count": 1, "contents_infos": [
               {"source_key_value": [], "target_key_value": ["7"], "source_select_sql": "", "target_select_sql": "SELECT * FROM `b`.`t2` WHERE id='7'"}]}}}}
             """#, to: "v5.json", in: folder)
@@ -310,7 +365,9 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try write("{}", to: "responses/a-empty.json", in: folder)
-        try write(#"{"total_count": 1, "data_compare_overview_infos": [{"source_db_name": "a", "status": 2}]}"#, to: "responses/b-line.json", in: folder)
+        try write(
+            #"{"total_count": 1, "data_compare_overview_infos": [{"source_db_name": "a", "status": 2}]}"#,
+            to: "responses/b-line.json", in: folder)
         let report = try ingest([folder.appendingPathComponent("responses").path]).report
         #expect(report.sources.map(\.kind) == ["empty", "v3.line-overview"])
         #expect(report.databases.count == 1)
@@ -325,8 +382,12 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
     @Test func aTaskClaimedByTwoJobsIsAConflict() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let a = try write(#"{"job_id": "job-A", "compare_task_list_results": {"compare_task_list": [{"compare_task_id": "t1", "compare_type": "lines", "compare_task_status": "SUCCESSFUL"}], "compare_task_list_count": 1}}"#, to: "a.json", in: folder)
-        let b = try write(#"{"job_id": "job-B", "compare_task_list_results": {"compare_task_list": [{"compare_task_id": "t1", "compare_type": "lines", "compare_task_status": "SUCCESSFUL"}], "compare_task_list_count": 3}}"#, to: "b.json", in: folder)
+        let a = try write(
+            #"{"job_id": "job-A", "compare_task_list_results": {"compare_task_list": [{"compare_task_id": "t1", "compare_type": "lines", "compare_task_status": "SUCCESSFUL"}], "compare_task_list_count": 1}}"#,
+            to: "a.json", in: folder)
+        let b = try write(
+            #"{"job_id": "job-B", "compare_task_list_results": {"compare_task_list": [{"compare_task_id": "t1", "compare_type": "lines", "compare_task_status": "SUCCESSFUL"}], "compare_task_list_count": 3}}"#,
+            to: "b.json", in: folder)
         let report = try ingest([a, b]).report
         let conflict = try #require(report.conflicts.first)
         #expect(conflict.kind == .taskJob)
@@ -343,12 +404,20 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
         defer { try? FileManager.default.removeItem(at: parent) }
         func detail(_ status: String, target: Int, at time: String) -> Recorded {
             Recorded(
-                body: #"{"job": {"id": "job-1", "compare_result": {"line_compare_detail_infos": [{"source_table_name": "t", "source_row_num": 5, "target_row_num": \#(target), "status": "\#(status)"}]}}}"#,
-                path: "/v5/p1/jobs/job-1", query: ["type": "compare", "compare_type": "line_compare", "query_type": "detail", "source_db_name": "s",
-                                                   "target_db_name": "s", "compare_detail_type": "compare", "compare_task_id": "t-l", "offset": time],
+                body:
+                    #"{"job": {"id": "job-1", "compare_result": {"line_compare_detail_infos": [{"source_table_name": "t", "source_row_num": 5, "target_row_num": \#(target), "status": "\#(status)"}]}}}"#,
+                path: "/v5/p1/jobs/job-1",
+                query: [
+                    "type": "compare", "compare_type": "line_compare", "query_type": "detail", "source_db_name": "s",
+                    "target_db_name": "s", "compare_detail_type": "compare", "compare_task_id": "t-l", "offset": time,
+                ],
                 receivedAt: time)
         }
-        let archive = try makeArchive([detail("INCONSISTENT", target: 4, at: "2026-11-20T08:00:00Z"), detail("CONSISTENT", target: 5, at: "2026-11-20T09:00:00Z")], in: parent)
+        let archive = try makeArchive(
+            [
+                detail("INCONSISTENT", target: 4, at: "2026-11-20T08:00:00Z"),
+                detail("CONSISTENT", target: 5, at: "2026-11-20T09:00:00Z"),
+            ], in: parent)
         let result = try ingest([archive.path])
         let conflict = try #require(result.report.conflicts.first)
         #expect(conflict.kind == .result && conflict.comparison == .line)
@@ -375,14 +444,19 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
         #expect(report.title == "DRS comparison: shop-mysql-sync-prod (b7e5a4d1-2c9f-4e3a-8d61-5f0a2c9jb201)")
         var options = IngestOptions(now: testNow)
         options.title = "Sign-off CHG-1"
-        #expect(try Ingestor.ingest([Repo.path("samples/v5-mysql-archive")], options: options).report.title == "Sign-off CHG-1")
+        #expect(
+            try Ingestor.ingest([Repo.path("samples/v5-mysql-archive")], options: options).report.title
+                == "Sign-off CHG-1")
         // Without the detail, the engines still come from engine_type and the region from the endpoint.
-        #expect(try ingest([Repo.path("samples/v3-mysql-responses")]).report.title == "DRS comparison: e1f7a2c4-6b3d-4c9e-8a15-2d7f90cjb502")
+        #expect(
+            try ingest([Repo.path("samples/v3-mysql-responses")]).report.title
+                == "DRS comparison: e1f7a2c4-6b3d-4c9e-8a15-2d7f90cjb502")
     }
 
     @Test func theRegionComesFromTheEndpointWhenTheJobDoesNotSay() {
         #expect(ReportBuilder.region(fromEndpoint: "https://drs.cn-north-4.myhuaweicloud.com") == "cn-north-4")
-        #expect(ReportBuilder.region(fromEndpoint: "https://drs.ap-southeast-1.myhuaweicloud.com:443/") == "ap-southeast-1")
+        #expect(
+            ReportBuilder.region(fromEndpoint: "https://drs.ap-southeast-1.myhuaweicloud.com:443/") == "ap-southeast-1")
         #expect(ReportBuilder.region(fromEndpoint: "http://127.0.0.1:8080") == nil)
         #expect(ReportBuilder.region(fromEndpoint: "not a url") == nil)
     }
@@ -395,7 +469,10 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
         options.timeZone = TimeZone(identifier: "Asia/Shanghai")!
         let items = ReportSections.summary(result.report, strings: Strings(.enUS), timeZone: options.timeZone)
         let received = try #require(items.first { $0.id == "responses_received" })
-        guard case .text(let text) = received.value else { Issue.record("not text"); return }
+        guard case .text(let text) = received.value else {
+            Issue.record("not text")
+            return
+        }
         #expect(text == "2026-11-20 16:00:00 +08:00 – 2026-11-20 16:00:21 +08:00")
         #expect(Formatting.zoneLabel(TimeZone(identifier: "UTC")!) == "UTC")
         #expect(Formatting.zoneLabel(TimeZone(secondsFromGMT: 0)!) == "UTC")
@@ -410,8 +487,10 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
         let folder = try temporaryFolder("estate")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Repo.path("scripts/gen_samples.py"), "--large", folder.appendingPathComponent("archive").path,
-                             "--tables", "10000", "--diffs", "20000"]
+        process.arguments = [
+            "python3", Repo.path("scripts/gen_samples.py"), "--large", folder.appendingPathComponent("archive").path,
+            "--tables", "10000", "--diffs", "20000",
+        ]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
@@ -483,7 +562,8 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
         try FileManager.default.copyItem(atPath: Repo.path("samples/v5-mysql-archive"), toPath: a.path)
         try FileManager.default.copyItem(atPath: Repo.path("samples/v5-mysql-archive"), toPath: b.path)
         let manifest = b.appendingPathComponent("manifest.json")
-        let text = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: "c51e7b28-9d3a-4a6f-8e10-f4b2a6c93d07", with: "c51e7b28-0000-4a6f-8e10-f4b2a6c93d07")
+        let text = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(
+            of: "c51e7b28-9d3a-4a6f-8e10-f4b2a6c93d07", with: "c51e7b28-0000-4a6f-8e10-f4b2a6c93d07")
         try text.write(to: manifest, atomically: true, encoding: .utf8)
         let loose = folder.appendingPathComponent("L.json")
         try FileManager.default.copyItem(at: a.appendingPathComponent("responses/000016.json"), to: loose)
@@ -522,7 +602,9 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
     }
 
     @Test func rowsWithoutATableAreCountedButMakeNoTable() throws {
-        let result = try ingestBody(#"{"count": 2, "contents_infos": [{"source_key_value": ["1"], "target_key_value": ["1"], "select_sql": "", "target_select_sql": ""}, {"source_key_value": ["2"], "target_key_value": [], "select_sql": "", "target_select_sql": ""}]}"#)
+        let result = try ingestBody(
+            #"{"count": 2, "contents_infos": [{"source_key_value": ["1"], "target_key_value": ["1"], "select_sql": "", "target_select_sql": ""}, {"source_key_value": ["2"], "target_key_value": [], "select_sql": "", "target_select_sql": ""}]}"#
+        )
         #expect(result.report.diffSummary.rowsInInput == 2)
         #expect(result.report.diffSummary.rowsWithUnknownLocation == 2)
         #expect(result.report.tables.isEmpty)
@@ -533,7 +615,8 @@ func v5DiffPage(_ rows: [String], db: String, task: String = "t-c", count: Int? 
     @Test func aCopiedFileIsListedAndItsRowsCountedAsDuplicates() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let body = #"{"count": 1, "contents_infos": [{"source_key_value": ["1"], "target_key_value": [], "select_sql": "", "target_select_sql": ""}]}"#
+        let body =
+            #"{"count": 1, "contents_infos": [{"source_key_value": ["1"], "target_key_value": [], "select_sql": "", "target_select_sql": ""}]}"#
         let a = try write(body, to: "a.json", in: folder)
         let b = try write(body, to: "a2.json", in: folder)
         let result = try ingest([a, b])

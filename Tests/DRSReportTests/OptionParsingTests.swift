@@ -14,7 +14,9 @@ import Testing
         #expect(throws: DRSReportError.self) { try OptionParsing.duration("soon", option: "x") }
         #expect(try OptionParsing.time("@1763683200", option: "--now") == Date(timeIntervalSince1970: 1_763_683_200))
         #expect(try OptionParsing.time("2026-11-21T08:00:00+08:00", option: "--now") == testNow)
-        #expect(try OptionParsing.now(nil, environment: ["SOURCE_DATE_EPOCH": "1763683200"]) == Date(timeIntervalSince1970: 1_763_683_200))
+        #expect(
+            try OptionParsing.now(nil, environment: ["SOURCE_DATE_EPOCH": "1763683200"])
+                == Date(timeIntervalSince1970: 1_763_683_200))
         #expect(try OptionParsing.timeZone("+08:00").secondsFromGMT() == 28_800)
         #expect(try OptionParsing.timeZone("Asia/Shanghai").identifier == "Asia/Shanghai")
         #expect(throws: DRSReportError.self) { try OptionParsing.timeZone("Mars/Base") }

@@ -5,24 +5,32 @@ import Testing
 
 @Suite struct RecheckTests {
     @Test func keyedSelectsAreRead() {
-        #expect(RecheckSQL.parse("SELECT * FROM `shop`.`orders` WHERE `id`='1032'")
-            == .keyed(prefix: "SELECT * FROM `shop`.`orders`", columns: ["`id`"], values: ["'1032'"]))
+        #expect(
+            RecheckSQL.parse("SELECT * FROM `shop`.`orders` WHERE `id`='1032'")
+                == .keyed(prefix: "SELECT * FROM `shop`.`orders`", columns: ["`id`"], values: ["'1032'"]))
         // Key columns in a stable order, whatever order the SQL names them in.
-        #expect(RecheckSQL.parse("select a, b from t where `y` = 2 and `x` = 'it''s';")
-            == .keyed(prefix: "select a, b from t", columns: ["`x`", "`y`"], values: ["'it''s'", "2"]))
-        #expect(RecheckSQL.parse("SELECT * FROM `a`.`b` WHERE `k`='x\\' AND `j`=1' ") == .keyed(
-            prefix: "SELECT * FROM `a`.`b`", columns: ["`k`"], values: ["'x\\' AND `j`=1'"]))
+        #expect(
+            RecheckSQL.parse("select a, b from t where `y` = 2 and `x` = 'it''s';")
+                == .keyed(prefix: "select a, b from t", columns: ["`x`", "`y`"], values: ["'it''s'", "2"]))
+        #expect(
+            RecheckSQL.parse("SELECT * FROM `a`.`b` WHERE `k`='x\\' AND `j`=1' ")
+                == .keyed(
+                    prefix: "SELECT * FROM `a`.`b`", columns: ["`k`"], values: ["'x\\' AND `j`=1'"]))
         // A name that holds WHERE is not the keyword.
-        #expect(RecheckSQL.parse("SELECT * FROM `where`.`t` WHERE `id`=-5")
-            == .keyed(prefix: "SELECT * FROM `where`.`t`", columns: ["`id`"], values: ["-5"]))
+        #expect(
+            RecheckSQL.parse("SELECT * FROM `where`.`t` WHERE `id`=-5")
+                == .keyed(prefix: "SELECT * FROM `where`.`t`", columns: ["`id`"], values: ["-5"]))
     }
 
     @Test func otherShapesAreKeptOrRefused() {
         #expect(RecheckSQL.parse("SELECT * FROM t WHERE id > 5") == .select("SELECT * FROM t WHERE id > 5"))
-        #expect(RecheckSQL.parse("SELECT * FROM t WHERE a = 1 OR b = 2;") == .select("SELECT * FROM t WHERE a = 1 OR b = 2"))
+        #expect(
+            RecheckSQL.parse("SELECT * FROM t WHERE a = 1 OR b = 2;") == .select("SELECT * FROM t WHERE a = 1 OR b = 2")
+        )
         #expect(RecheckSQL.parse("SELECT * FROM t WHERE a IS NULL") == .select("SELECT * FROM t WHERE a IS NULL"))
         for bad in [
-            "SELECT * FROM t WHERE id='1'; DROP TABLE t", "SELECT 1 -- x", "SELECT 1 /* x */", "DELETE FROM t WHERE id=1",
+            "SELECT * FROM t WHERE id='1'; DROP TABLE t", "SELECT 1 -- x", "SELECT 1 /* x */",
+            "DELETE FROM t WHERE id=1",
             "SELECT * FROM t WHERE id='unterminated", "", "SELECT 1 # x",
             // Found against MariaDB: a backslash in "…", a client command, writing a file, a call, a subquery.
             #"SELECT * FROM `t` WHERE `note`="\" AND `id`="; DROP TABLE v; SELECT "\" AND `id`=""#,
@@ -40,8 +48,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         var files = RecheckFiles(folder: folder)
         func row(_ table: String) -> DiffRow {
-            DiffRow(jobId: nil, taskId: nil, sourceDatabase: "db", targetDatabase: "db", sourceTable: table, targetTable: table,
-                    sourceKey: [], targetKey: [], sourceSQL: "", targetSQL: "", kind: .differs, locationInferred: false, sourceId: "S1")
+            DiffRow(
+                jobId: nil, taskId: nil, sourceDatabase: "db", targetDatabase: "db", sourceTable: table,
+                targetTable: table,
+                sourceKey: [], targetKey: [], sourceSQL: "", targetSQL: "", kind: .differs, locationInferred: false,
+                sourceId: "S1")
         }
         let base = files.base(for: row("t"))
         #expect(base == "db.t")
@@ -52,7 +63,8 @@ import Testing
         }
         try files.add("SELECT * FROM `db`.`t` WHERE `id`='7'", to: base + ".source.sql", row: 2_501)
         try files.add("SELECT * FROM `db`.`t` WHERE `id` > 9000", to: base + ".source.sql", row: 2_502)
-        try files.add("SELECT * FROM `db`.`t` WHERE `id`='1'; DROP TABLE `db`.`t`", to: base + ".source.sql", row: 2_503)
+        try files.add(
+            "SELECT * FROM `db`.`t` WHERE `id`='1'; DROP TABLE `db`.`t`", to: base + ".source.sql", row: 2_503)
         #expect(try files.finish() == ["recheck/db.t.source.sql"])
         let text = try String(contentsOf: folder.appendingPathComponent("db.t.source.sql"), encoding: .utf8)
         let statements = text.split(separator: "\n").filter { !$0.hasPrefix("--") }
@@ -80,7 +92,9 @@ import Testing
         try files.add("SELECT * FROM `c` WHERE `code`='1'", to: "g.sql", row: 4)
         _ = try files.finish()
         let union = try String(contentsOf: folder.appendingPathComponent("f.sql"), encoding: .utf8)
-        #expect(union.hasPrefix("(SELECT * FROM t WHERE id < '3' ORDER BY id)\nUNION ALL\n(SELECT * FROM t WHERE id > '8' LIMIT 1);\n"))
+        #expect(
+            union.hasPrefix(
+                "(SELECT * FROM t WHERE id < '3' ORDER BY id)\nUNION ALL\n(SELECT * FROM t WHERE id > '8' LIMIT 1);\n"))
         let keyed = try String(contentsOf: folder.appendingPathComponent("g.sql"), encoding: .utf8)
         #expect(keyed.contains("WHERE `id` IN ('1');") && keyed.contains("WHERE `code` IN ('1');"))
     }
@@ -93,11 +107,15 @@ import Testing
         var list = [
             "SELECT * FROM `shop`.`orders` WHERE `id`='1032'", "select * from t where a = 1 and b = -2.5e3",
             "SELECT * FROM t WHERE x='a\\'b' AND y = 'c''d'", "SELECT * FROM \"s\".\"t\" WHERE \"k\" = 'v'",
-            "SELECT * FROM t WHERE k = 1;", "SELECT * FROM t WHERE k = 1; DROP TABLE t", "SELECT 1 -- c", "SELECT 1 # c",
-            "SELECT /* c */ 1", "SELECT * FROM t WHERE k = 'open", "SELECT `a``b` FROM t", "SELECT * FROM t\r\nWHERE k = 1",
-            "SELECT * FROM t WHERE k=-1", "SELECT * FROM t WHERE k=(1)-2", "\\! sh", "SELECT * FROM where_t WHERE k = 'where'",
+            "SELECT * FROM t WHERE k = 1;", "SELECT * FROM t WHERE k = 1; DROP TABLE t", "SELECT 1 -- c",
+            "SELECT 1 # c",
+            "SELECT /* c */ 1", "SELECT * FROM t WHERE k = 'open", "SELECT `a``b` FROM t",
+            "SELECT * FROM t\r\nWHERE k = 1",
+            "SELECT * FROM t WHERE k=-1", "SELECT * FROM t WHERE k=(1)-2", "\\! sh",
+            "SELECT * FROM where_t WHERE k = 'where'",
             "SELECT * FROM t WHEREVER", "SELECT * FROM t wHeRe k = 1", "SELECT $a, _b, c$1 FROM t", "SELECT 'x\\", "",
-            "SELECT * FROM t WHERE \"a\\\" = 1", "SELECT\t*\u{0B}FROM\u{0C}t WHERE k = 1e5", "SELECT * FROM t WHERE k = 1.2.3",
+            "SELECT * FROM t WHERE \"a\\\" = 1", "SELECT\t*\u{0B}FROM\u{0C}t WHERE k = 1e5",
+            "SELECT * FROM t WHERE k = 1.2.3",
         ]
         // Mutations of the keyed shape: every prefix, so cut quotes and escapes are covered too.
         let keyed = "SELECT * FROM `db`.`t` WHERE `a`='x''y\\'z' AND b = -12 AND `c`=\"q\";"
@@ -116,7 +134,9 @@ import Testing
     @Test func whereAndKeywordsAgree() {
         for sql in Self.samples {
             let fast = RecheckSQL.whereRange(in: sql).map { sql.utf8.distance(from: sql.startIndex, to: $0.lowerBound) }
-            let slow = RecheckSQL.whereRange(in: sql, unicode: true).map { sql.utf8.distance(from: sql.startIndex, to: $0.lowerBound) }
+            let slow = RecheckSQL.whereRange(in: sql, unicode: true).map {
+                sql.utf8.distance(from: sql.startIndex, to: $0.lowerBound)
+            }
             #expect(fast == slow, "\(sql)")
         }
         for word in ["where", "WHERE", "Where", "wher", "whereas", "ẞ", "straße", "AND", "and", "FROM"] {
@@ -137,9 +157,13 @@ import Testing
         var scratch = RecheckSQL.Scratch()
         var copy = sql
         return copy.withUTF8 { b -> RecheckSQL.Shape? in
-            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
+            func text(_ r: Range<Int>) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)
+            }
             switch RecheckSQL.shape(b, &scratch) {
-            case .keyed: return .keyed(prefix: text(scratch.prefix), columns: scratch.columns.map(text), values: scratch.values.map(text))
+            case .keyed:
+                return .keyed(
+                    prefix: text(scratch.prefix), columns: scratch.columns.map(text), values: scratch.values.map(text))
             case .select(let r): return .select(text(r))
             case .notOneSelect: return .notOneSelect
             case .needsCharacters: return nil
@@ -151,18 +175,22 @@ import Testing
     /// neighbours into one Character (combining marks, a Prepend, an emoji), are spaces outside
     /// ASCII, or equal another canonically (the Ohm sign).
     static let pieces = [
-        "SELECT", " ", "*", "FROM", "WHERE", "AND", "`", "'", "\"", "\\", "=", "1", "-", ";", "订单", "é", "e\u{301}", "\u{301}",
-        "\r\n", "\t", "a", "b", "(", ")", ",", ".", "--", "#", "/*", "\u{3000}", "\u{A0}", "가", "\u{1100}", "👍", "\u{2126}",
+        "SELECT", " ", "*", "FROM", "WHERE", "AND", "`", "'", "\"", "\\", "=", "1", "-", ";", "订单", "é", "e\u{301}",
+        "\u{301}",
+        "\r\n", "\t", "a", "b", "(", ")", ",", ".", "--", "#", "/*", "\u{3000}", "\u{A0}", "가", "\u{1100}", "👍",
+        "\u{2126}",
         "\u{600}", "Ж", "カ", "\u{3099}", "''", "where", "\u{85}", "\u{200D}",
     ]
 
     @Test func bytesAgreeWithTheCharacterRule() {
-        var samples = RecheckASCIITests.samples + [
-            "SELECT * FROM `订单库`.`订单` WHERE `编号`='订单-1' AND `名`='客户''表'", "SELECT * FROM t WHERE k='é\\订'",
-            "SELECT * FROM t WHERE `列`=1 AND `列`=2", "SELECT * FROM t WHERE `b`='x' AND `a`='y' AND `가`='z' AND `Ж`=3",
-            "SELECT * FROM t WHERE k='e\u{301}'", "SELECT * FROM t WHERE k='\u{301}'", "\u{3000}SELECT 1\u{3000}",
-            "SELECT * FROM 订单 WHERE k=1", "SELECT * FROM t WHERE k='👍'", "SELECT * FROM t WHERE k='订'\u{301}",
-        ]
+        var samples =
+            RecheckASCIITests.samples + [
+                "SELECT * FROM `订单库`.`订单` WHERE `编号`='订单-1' AND `名`='客户''表'", "SELECT * FROM t WHERE k='é\\订'",
+                "SELECT * FROM t WHERE `列`=1 AND `列`=2",
+                "SELECT * FROM t WHERE `b`='x' AND `a`='y' AND `가`='z' AND `Ж`=3",
+                "SELECT * FROM t WHERE k='e\u{301}'", "SELECT * FROM t WHERE k='\u{301}'", "\u{3000}SELECT 1\u{3000}",
+                "SELECT * FROM 订单 WHERE k=1", "SELECT * FROM t WHERE k='👍'", "SELECT * FROM t WHERE k='订'\u{301}",
+            ]
         // Random SQL: every piece in turn at every place of a keyed statement, then random strings.
         let keyed = "SELECT * FROM `库`.`t` WHERE `a`='x订''y\\'z' AND b = -12 AND `c`=\"q\";"
         for piece in Self.pieces {
@@ -205,8 +233,10 @@ import Testing
         #expect(mask.token("1032").hasPrefix("⟨k:") && mask.token("1032").count == 12)
         #expect(throws: DRSReportError.self) { try KeyMask(secret: Data("short".utf8)) }
         // A literal's token is its value's token, so keys and SQL still match.
-        #expect(mask.sql("SELECT * FROM `shop`.`o` WHERE `id`='10''32' AND `n`=77 -- 1032")
-            == "SELECT * FROM `shop`.`o` WHERE `id`='\(mask.token("10'32"))' AND `n`='\(mask.token("77"))' /*⟨masked⟩*/")
+        #expect(
+            mask.sql("SELECT * FROM `shop`.`o` WHERE `id`='10''32' AND `n`=77 -- 1032")
+                == "SELECT * FROM `shop`.`o` WHERE `id`='\(mask.token("10'32"))' AND `n`='\(mask.token("77"))' /*⟨masked⟩*/"
+        )
         #expect(!mask.sql("SELECT 'open").contains("open"))
     }
 
@@ -221,7 +251,8 @@ import Testing
              "target_select_sql": "SELECT * FROM `shop`.`orders` WHERE `id`='\(key)' AND `p`='part-\(key)'"}
             """
         }
-        let body = "{\"job\": {\"id\": \"job-mask-1\", \"compare_result\": {\"content_diff_detail_info\": {\"count\": \(keys.count), \"contents_infos\": [\(rows.joined(separator: ","))]}}}}"
+        let body =
+            "{\"job\": {\"id\": \"job-mask-1\", \"compare_result\": {\"content_diff_detail_info\": {\"count\": \(keys.count), \"contents_infos\": [\(rows.joined(separator: ","))]}}}}"
         let input = try write(body, to: "body.json", in: folder)
         var ingestOptions = IngestOptions(now: testNow, observedAt: testObservedAt)
         ingestOptions.mask = try KeyMask(secret: Self.secret)
@@ -235,7 +266,8 @@ import Testing
         var checked = 0
         for file in filesUnder(out) {
             // Every part of the workbook, inflated; every other file as it is.
-            let text = file.hasSuffix(".xlsx")
+            let text =
+                file.hasSuffix(".xlsx")
                 ? try unzipText(out.appendingPathComponent(file)).values.joined(separator: "\n")
                 : String(decoding: try Data(contentsOf: out.appendingPathComponent(file)), as: UTF8.self)
             for key in keys { #expect(!text.contains(key), "\(key) in \(file)") }
@@ -247,7 +279,9 @@ import Testing
         #expect(diffs.contains(mask.token(keys[0])))
         let evidence = try Evidence.read(from: out)
         #expect(evidence.masking == ["keys"])
-        #expect(!String(decoding: try Data(contentsOf: out.appendingPathComponent("evidence.json")), as: UTF8.self).contains("secret"))
+        #expect(
+            !String(decoding: try Data(contentsOf: out.appendingPathComponent("evidence.json")), as: UTF8.self)
+                .contains("secret"))
     }
 
     /// Names in the two samples that no label, id or job name holds: none may reach any output.
@@ -278,7 +312,8 @@ import Testing
         var checked = 0
         for file in filesUnder(out) {
             #expect(!Self.sampleNames.contains { file.contains($0) }, "a name in the file name \(file)")
-            let text = file.hasSuffix(".xlsx")
+            let text =
+                file.hasSuffix(".xlsx")
                 ? try unzipText(out.appendingPathComponent(file)).values.joined(separator: "\n")
                 : String(decoding: try Data(contentsOf: out.appendingPathComponent(file)), as: UTF8.self)
             for name in Self.sampleNames { #expect(!text.contains(name), "\(name) in \(file)") }
@@ -294,16 +329,19 @@ import Testing
         let orders = try mask.nameToken("orders")
         let shop = try mask.nameToken("shop")
         // The table read is masked even when the response named it nowhere else; literals stay for `keys`.
-        #expect(try mask.sqlNames("SELECT * FROM `shop`.`orders` WHERE `id`='orders'", finder)
-            == "SELECT * FROM `\(shop)`.`\(orders)` WHERE `id`='orders'")
-        #expect(try mask.sqlNames("select * from other.t1 where x=1", NameFinder([]))
-            == "select * from `\(try mask.nameToken("other"))`.`\(try mask.nameToken("t1"))` where x=1")
-        #expect(try mask.sqlNames("SELECT * FROM \"shop\".\"orders\" -- orders", finder)
-            == "SELECT * FROM \"\(shop)\".\"\(orders)\" -- \(orders)")
+        #expect(
+            try mask.sqlNames("SELECT * FROM `shop`.`orders` WHERE `id`='orders'", finder)
+                == "SELECT * FROM `\(shop)`.`\(orders)` WHERE `id`='orders'")
+        #expect(
+            try mask.sqlNames("select * from other.t1 where x=1", NameFinder([]))
+                == "select * from `\(try mask.nameToken("other"))`.`\(try mask.nameToken("t1"))` where x=1")
+        #expect(
+            try mask.sqlNames("SELECT * FROM \"shop\".\"orders\" -- orders", finder)
+                == "SELECT * FROM \"\(shop)\".\"\(orders)\" -- \(orders)")
         // Words, not parts of words; any script.
-        #expect(try finder.replace(in: "Table shop.orders_2019 and orders do not exist; 表会员积分不存在", with: mask.nameToken)
-            == "Table \(shop).orders_2019 and \(orders) do not exist; 表\(try mask.nameToken("会员积分"))不存在")
+        #expect(
+            try finder.replace(in: "Table shop.orders_2019 and orders do not exist; 表会员积分不存在", with: mask.nameToken)
+                == "Table \(shop).orders_2019 and \(orders) do not exist; 表\(try mask.nameToken("会员积分"))不存在")
         #expect(try mask.nameToken("orders").hasPrefix("⟨n:") && mask.nameToken("orders").count == 16)
     }
 }
-

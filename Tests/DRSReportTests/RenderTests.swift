@@ -5,8 +5,10 @@ import Testing
 @testable import DRSReport
 
 /// Renders inputs into a temporary folder and returns it.
-func render(_ inputs: [String], formats: [OutputFormat] = OutputFormat.allCases, language: Language = .enUS,
-            configure: (inout RenderOptions) -> Void = { _ in }) throws -> URL {
+func render(
+    _ inputs: [String], formats: [OutputFormat] = OutputFormat.allCases, language: Language = .enUS,
+    configure: (inout RenderOptions) -> Void = { _ in }
+) throws -> URL {
     let result = try ingest(inputs, language: language)
     var options = RenderOptions()
     options.formats = formats
@@ -39,8 +41,13 @@ func text(_ folder: URL, _ name: String) throws -> String {
     @Test func renderWritesEveryFormatAndNothingElse() throws {
         let out = try render([Repo.path("samples/v5-mysql-archive")])
         defer { try? FileManager.default.removeItem(at: out) }
-        let recheck = ["order_items", "orders", "客户表"].flatMap { ["recheck/shop.\($0).source.sql", "recheck/shop.\($0).target.sql"] }
-        #expect(filesUnder(out) == (["evidence.json", "report.html", "report.json", "report.md", "report.xlsx"] + CSVWriter.files.map { "csv/" + $0 } + recheck).sorted())
+        let recheck = ["order_items", "orders", "客户表"].flatMap {
+            ["recheck/shop.\($0).source.sql", "recheck/shop.\($0).target.sql"]
+        }
+        #expect(
+            filesUnder(out)
+                == (["evidence.json", "report.html", "report.json", "report.md", "report.xlsx"]
+                + CSVWriter.files.map { "csv/" + $0 } + recheck).sorted())
     }
 
     @Test func theSameInputAndClockGiveByteIdenticalOutputs() throws {
@@ -70,13 +77,18 @@ func text(_ folder: URL, _ name: String) throws -> String {
         #expect((any?["verdict"] as? [String: Any])?["value"] as? String == "INCONSISTENT")
         // Keys appear in sorted order at the top level.
         let text = String(decoding: data, as: UTF8.self)
-        let keys = text.components(separatedBy: "\n").filter { $0.hasPrefix("  \"") }.compactMap { $0.split(separator: "\"").dropFirst().first.map(String.init) }
+        let keys = text.components(separatedBy: "\n").filter { $0.hasPrefix("  \"") }.compactMap {
+            $0.split(separator: "\"").dropFirst().first.map(String.init)
+        }
         #expect(keys == keys.sorted())
         #expect(keys.contains("diffs"))
     }
 
     @Test func htmlCapsLargeSectionsAndSaysWhereTheRestIs() throws {
-        let out = try render([Repo.path("samples/v5-mysql-archive")], formats: [.html, .md]) { $0.maxHTMLRows = 5; $0.maxMarkdownRows = 2 }
+        let out = try render([Repo.path("samples/v5-mysql-archive")], formats: [.html, .md]) {
+            $0.maxHTMLRows = 5
+            $0.maxMarkdownRows = 2
+        }
         defer { try? FileManager.default.removeItem(at: out) }
         let html = try text(out, "report.html")
         #expect(html.contains("68 more rows in csv/diffs.csv"))
@@ -101,10 +113,17 @@ func text(_ folder: URL, _ name: String) throws -> String {
     @Test func customTemplatesOverrideTheBuiltInOnes() throws {
         let templates = try temporaryFolder("templates")
         defer { try? FileManager.default.removeItem(at: templates) }
-        try write("{{% CONTENT_TYPE: MARKDOWN}}Verdict={{verdict.value}} title={{title}}\n", to: "report.md.mustache", in: templates)
-        let out = try render([Repo.path("samples/v5-mysql-archive")], formats: [.md, .html]) { $0.templatesDirectory = templates }
+        try write(
+            "{{% CONTENT_TYPE: MARKDOWN}}Verdict={{verdict.value}} title={{title}}\n", to: "report.md.mustache",
+            in: templates)
+        let out = try render([Repo.path("samples/v5-mysql-archive")], formats: [.md, .html]) {
+            $0.templatesDirectory = templates
+        }
         defer { try? FileManager.default.removeItem(at: out) }
-        #expect(try text(out, "report.md") == "Verdict=INCONSISTENT title=DRS comparison\\: shop-mysql-sync-prod (b7e5a4d1-2c9f-4e3a-8d61-5f0a2c9jb201)\n")
+        #expect(
+            try text(out, "report.md")
+                == "Verdict=INCONSISTENT title=DRS comparison\\: shop-mysql-sync-prod (b7e5a4d1-2c9f-4e3a-8d61-5f0a2c9jb201)\n"
+        )
         #expect(try text(out, "report.html").contains("<!DOCTYPE html>"))
     }
 
@@ -123,7 +142,9 @@ func text(_ folder: URL, _ name: String) throws -> String {
         let out = try temporaryFolder("out")
         defer { try? FileManager.default.removeItem(at: out) }
         #expect(throws: DRSReportError.self) {
-            let result = try ingest([Repo.path("samples/v5-mysql-archive"), Repo.path("samples/malformed/not-json.json")])
+            let result = try ingest([
+                Repo.path("samples/v5-mysql-archive"), Repo.path("samples/malformed/not-json.json"),
+            ])
             _ = try Renderer.render(result, to: out, options: RenderOptions())
         }
         #expect(filesUnder(out).isEmpty)
@@ -152,7 +173,9 @@ func text(_ folder: URL, _ name: String) throws -> String {
         defer { try? FileManager.default.removeItem(at: folder) }
         let blocker = try write("x", to: "file", in: folder)
         let result = try ingest([Repo.path("samples/v3-mysql-responses/line-overview.json")])
-        let error = thrownError { _ = try Renderer.render(result, to: URL(fileURLWithPath: blocker + "/sub"), options: RenderOptions()) }
+        let error = thrownError {
+            _ = try Renderer.render(result, to: URL(fileURLWithPath: blocker + "/sub"), options: RenderOptions())
+        }
         #expect(error.map { if case .outputNotWritable = $0 { true } else { false } } == true)
     }
 }
@@ -165,7 +188,8 @@ func text(_ folder: URL, _ name: String) throws -> String {
         for row in rows + [withoutTask] {
             let direct = try JSONReportWriter.writeRow(row)
             var viaCodable = ""
-            JSONWriter.write(try JSONParser.parse(try JSONReportWriter.rowEncoder().encode(row)), into: &viaCodable, indent: nil)
+            JSONWriter.write(
+                try JSONParser.parse(try JSONReportWriter.rowEncoder().encode(row)), into: &viaCodable, indent: nil)
             #expect(direct == viaCodable)
         }
     }
@@ -195,8 +219,13 @@ func text(_ folder: URL, _ name: String) throws -> String {
             #expect(html.contains("<tr id=\"t-\(index + 1)\" data-outcome=\"INCONSISTENT\">"))
         }
         // Every in-page link resolves to an id of the page.
-        let ids = Set(html.components(separatedBy: " id=\"").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) })
-        let links = html.components(separatedBy: "href=\"#").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) }
+        let ids = Set(
+            html.components(separatedBy: " id=\"").dropFirst().compactMap {
+                $0.split(separator: "\"").first.map(String.init)
+            })
+        let links = html.components(separatedBy: "href=\"#").dropFirst().compactMap {
+            $0.split(separator: "\"").first.map(String.init)
+        }
         #expect(!links.isEmpty)
         for link in links { #expect(ids.contains(link), "#\(link) has no target") }
         let groups = html.components(separatedBy: "class=\"diff-group\"").count - 1
@@ -211,13 +240,21 @@ func text(_ folder: URL, _ name: String) throws -> String {
         for bad in ["var x = '</SCRIPT><img src=x>';", "<!-- hidden"] {
             _ = try write(bad, to: "report.js", in: templates)
             let error = thrownError {
-                _ = try render([Repo.path("samples/v5-mysql-archive")], formats: [.html]) { $0.templatesDirectory = templates }
+                _ = try render([Repo.path("samples/v5-mysql-archive")], formats: [.html]) {
+                    $0.templatesDirectory = templates
+                }
             }
-            #expect(error == .badTemplate(name: "report.js", reason: "contains </script or <!--, which would end or hide the script; remove them"))
+            #expect(
+                error
+                    == .badTemplate(
+                        name: "report.js",
+                        reason: "contains </script or <!--, which would end or hide the script; remove them"))
         }
         // An edited script is allowed by its own hash.
         _ = try write("document.title = 'edited';", to: "report.js", in: templates)
-        let out = try render([Repo.path("samples/v5-mysql-archive")], formats: [.html]) { $0.templatesDirectory = templates }
+        let out = try render([Repo.path("samples/v5-mysql-archive")], formats: [.html]) {
+            $0.templatesDirectory = templates
+        }
         defer { try? FileManager.default.removeItem(at: out) }
         let html = try text(out, "report.html")
         #expect(html.contains("<script>document.title = 'edited';</script>"))

@@ -6,11 +6,13 @@ import Testing
 /// One test per response kind, checking every field lands in the model.
 @Suite struct ResponseKindTests {
     /// Writes a one-response archive so the request context (path, query) is known.
-    func archive(_ body: String, path: String, query: [String: String] = [:], status: Int = 200) throws -> (URL, String) {
+    func archive(_ body: String, path: String, query: [String: String] = [:], status: Int = 200) throws -> (URL, String)
+    {
         let folder = try temporaryFolder("archive")
         try write(body, to: "responses/000001.json", in: folder)
         let digest = sha256Hex(Data(body.utf8))
-        let queryJSON = query.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \"\($0.value)\"" }.joined(separator: ", ")
+        let queryJSON = query.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \"\($0.value)\"" }.joined(
+            separator: ", ")
         let manifest = """
             {"format": "drs-report-archive", "version": 1, "created_at": "2026-11-20T08:00:00Z", "generator": "test",
              "endpoint": "https://drs.cn-north-4.myhuaweicloud.com", "project_id": "p1", "job_id": "job-1", "language": "en-us",
@@ -21,7 +23,9 @@ import Testing
         return (folder, folder.path)
     }
 
-    func ingestArchive(_ body: String, path: String = "/v5/p1/jobs/job-1", query: [String: String] = [:], status: Int = 200) throws -> IngestResult {
+    func ingestArchive(
+        _ body: String, path: String = "/v5/p1/jobs/job-1", query: [String: String] = [:], status: Int = 200
+    ) throws -> IngestResult {
         let (folder, input) = try archive(body, path: path, query: query, status: status)
         defer { try? FileManager.default.removeItem(at: folder) }
         var result = try ingest([input])
@@ -41,7 +45,9 @@ import Testing
                 {"type": "INDEX", "source_count": 10, "target_count": 9, "status": "INCONSISTENT"},
                 {"type": "TRIGGER", "source_count": 2, "target_count": 2, "status": "CAN_NOT_COMPARE"}]}}}}
             """#
-        let report = try ingestArchive(body, query: ["type": "compare", "compare_type": "object_compare", "query_type": "overview"]).report
+        let report = try ingestArchive(
+            body, query: ["type": "compare", "compare_type": "object_compare", "query_type": "overview"]
+        ).report
         #expect(report.jobs.map(\.id) == ["job-1"])
         #expect(report.jobs.first?.projectId == "p1")
         let task = try #require(report.tasks.first)
@@ -74,7 +80,13 @@ import Testing
               {"source_db_name": "shop", "target_db_name": "shop", "source_db_value": "idx_b", "target_db_value": ""},
               {"source_db_name": "shop", "target_db_name": "shop", "source_db_value": "", "target_db_value": "", "error_message": "timeout"}]}}}
             """#
-        let report = try ingestArchive(body, query: ["compare_type": "object_compare", "query_type": "detail", "object_type": "INDEX", "compare_task_id": "t1"]).report
+        let report = try ingestArchive(
+            body,
+            query: [
+                "compare_type": "object_compare", "query_type": "detail", "object_type": "INDEX",
+                "compare_task_id": "t1",
+            ]
+        ).report
         #expect(report.objects.count == 3)
         #expect(report.objects.allSatisfy { $0.objectType == "INDEX" && $0.taskIds == ["t1"] && $0.scope == .object })
         #expect(report.objects.map(\.outcome) == [.consistent, .inconsistent, .notCompared])
@@ -102,23 +114,31 @@ import Testing
     }
 
     @Test func v5LineOverviewAndDetailWithStringCounts() throws {
-        let overview = try ingestArchive(#"""
+        let overview = try ingestArchive(
+            #"""
             {"job": {"compare_result": {"line_compare_overview_infos": [
               {"source_db_name": "shop", "target_db_name": "shop2", "status": "INCONSISTENT"},
               {"source_db_name": "crm", "target_db_name": "crm", "status": "TARGET_DB_NOT_EXIST"}]}}}
-            """#, query: ["compare_type": "line_compare", "query_type": "overview", "compare_task_id": "t-l"]).report
+            """#, query: ["compare_type": "line_compare", "query_type": "overview", "compare_task_id": "t-l"]
+        ).report
         #expect(overview.databases.map(\.targetDb) == ["crm", "shop2"])
         #expect(overview.databases.map(\.taskIds) == [["t-l"], ["t-l"]])
         #expect(overview.databases.map(\.outcome) == [.notCompared, .inconsistent])
         #expect(overview.notCompared.map(\.sourceName) == ["crm"])
 
-        let detail = try ingestArchive(#"""
+        let detail = try ingestArchive(
+            #"""
             {"job": {"compare_result": {"line_compare_detail_infos": [
               {"source_table_name": "orders", "target_table_name": "orders", "source_row_num": "3000000000", "target_row_num": "2999999998",
                "difference_row_num": "2", "status": "INCONSISTENT", "message": "m"},
               {"source_table_name": "客户表", "source_row_num": "5", "target_row_num": "5", "status": "CONSISTENT"}]}}}
-            """#, query: ["compare_type": "line_compare", "query_type": "detail", "source_db_name": "shop", "target_db_name": "shop2",
-                          "compare_detail_type": "compare", "compare_task_id": "t-l"]).report
+            """#,
+            query: [
+                "compare_type": "line_compare", "query_type": "detail", "source_db_name": "shop",
+                "target_db_name": "shop2",
+                "compare_detail_type": "compare", "compare_task_id": "t-l",
+            ]
+        ).report
         let entry = try #require(detail.tables.first { $0.sourceTable == "orders" })
         let first = try #require(entry.line)
         #expect(entry.sourceDb == "shop")
@@ -138,10 +158,16 @@ import Testing
     }
 
     @Test func v5UncompareDetailsGoToNotCompared() throws {
-        let report = try ingestArchive(#"""
+        let report = try ingestArchive(
+            #"""
             {"job": {"compare_result": {"line_compare_detail_infos": [
               {"source_table_name": "mem", "status": "CAN_NOT_COMPARE", "message": "MEMORY engine"}]}}}
-            """#, query: ["compare_type": "line_compare", "query_type": "detail", "source_db_name": "shop", "compare_detail_type": "uncompare"]).report
+            """#,
+            query: [
+                "compare_type": "line_compare", "query_type": "detail", "source_db_name": "shop",
+                "compare_detail_type": "uncompare",
+            ]
+        ).report
         // Listed as uncompared: the row-count comparison did not cover it; the reason is kept.
         #expect(report.tables.first?.line == nil)
         #expect(report.tables.first?.outcome == .notCompared)
@@ -152,20 +178,24 @@ import Testing
     }
 
     @Test func v5ContentOverviewDetailAndDiff() throws {
-        let overview = try ingestArchive(#"""
+        let overview = try ingestArchive(
+            #"""
             {"job": {"compare_result": {"content_compare_overview_infos": [
               {"source_db": "shop", "target_db": "shop", "status": "INCONSISTENT", "compare_result": false},
               {"source_db": "crm", "target_db": "crm", "compare_result": true}]}}}
-            """#, query: ["compare_type": "content_compare", "query_type": "overview"]).report
+            """#, query: ["compare_type": "content_compare", "query_type": "overview"]
+        ).report
         #expect(overview.databases.map(\.sourceDb) == ["crm", "shop"])
         #expect(overview.databases.map { $0.content?.status.outcome } == [.consistent, .inconsistent])
 
-        let detail = try ingestArchive(#"""
+        let detail = try ingestArchive(
+            #"""
             {"job": {"compare_result": {"content_compare_detail_infos": [
               {"source_db": "shop", "target_db": "shop", "source_table_name": "orders", "target_table_name": "orders",
                "source_row_num": 10, "target_row_num": 9, "difference_row_num": 2, "line_compare_result": false,
                "content_compare_result": "false", "message": ""}]}}}
-            """#, query: ["compare_type": "content_compare", "query_type": "detail", "compare_task_id": "t-c"]).report
+            """#, query: ["compare_type": "content_compare", "query_type": "detail", "compare_task_id": "t-c"]
+        ).report
         let entry = try #require(detail.tables.first)
         let table = try #require(entry.content)
         #expect(table.sourceRows == 10 && table.targetRows == 9 && table.inconsistentRows == 2)
@@ -174,14 +204,19 @@ import Testing
         #expect(entry.taskIds == ["t-c"])
         #expect(entry.line == nil)
 
-        let diff = try ingestArchive(#"""
+        let diff = try ingestArchive(
+            #"""
             {"job": {"compare_result": {"content_diff_detail_info": {"count": 3, "target_meta_is_null": 1, "source_meta_is_null": 1,
               "source_target_meta_not_null": 1, "contents_infos": [
               {"source_key_value": ["1"], "target_key_value": [], "source_select_sql": "SELECT * FROM `shop`.`orders` WHERE `id`='1'", "target_select_sql": "SELECT * FROM `shop`.`orders` WHERE `id`='1'"},
               {"source_key_value": [], "target_key_value": ["2"], "source_select_sql": "select * from shop.orders where id=2", "target_select_sql": "select * from shop.orders where id=2"},
               {"source_key_value": ["3", "a"], "target_key_value": ["3", "a"], "source_select_sql": "SELECT 1 FROM `shop`.`order_items` WHERE x", "target_select_sql": "t"}]}}}}
-            """#, query: ["compare_type": "content_compare", "query_type": "diff", "source_db_name": "shop", "target_db_name": "shop",
-                          "compare_task_id": "t-c", "offset": "0", "limit": "1000"])
+            """#,
+            query: [
+                "compare_type": "content_compare", "query_type": "diff", "source_db_name": "shop",
+                "target_db_name": "shop",
+                "compare_task_id": "t-c", "offset": "0", "limit": "1000",
+            ])
         let rows = diff.report.diffPreview
         #expect(rows.count == 3)
         #expect(rows.map(\.kind) == [.missingOnTarget, .missingOnSource, .differs])
@@ -197,11 +232,13 @@ import Testing
     }
 
     @Test func v5CompareProgress() throws {
-        let report = try ingestArchive(#"""
+        let report = try ingestArchive(
+            #"""
             {"full_info": {"progress": 45.5, "src_speed": "1.2MB/s", "recheck_entities": 3},
              "incre_info": {"delay": 9.58, "src_speed": "0.00B/s", "rps": 7, "log_point": "uuid:51", "recheck_entities": 1},
              "global_info": {"src_speed": "0.00B/s"}}
-            """#, path: "/v5/p1/jobs/job-1/compare-progress/t-c").report
+            """#, path: "/v5/p1/jobs/job-1/compare-progress/t-c"
+        ).report
         let progress = try #require(report.progress.tasks.first)
         #expect(progress.taskId == "t-c")
         #expect(progress.fullProgress == 45.5)
@@ -214,28 +251,39 @@ import Testing
     }
 
     @Test func v5ProgressData() throws {
-        let report = try ingestArchive(#"""
+        let report = try ingestArchive(
+            #"""
             {"count": "1", "create_time": "1686038576882", "flow_compare_data": [{"src_db": "a", "src_tb": "b", "dst_db": "c", "dst_tb": "d", "progress": 10}]}
-            """#, path: "/v5/p1/jobs/job-1/progress-data/table").report
+            """#, path: "/v5/p1/jobs/job-1/progress-data/table"
+        ).report
         #expect(report.progress.streamingTotal == 1)
-        #expect(report.progress.streaming == [StreamingProgress(sourceDatabase: "a", sourceObject: "b", targetDatabase: "c", targetObject: "d", progress: 10, objectType: "table")])
+        #expect(
+            report.progress.streaming == [
+                StreamingProgress(
+                    sourceDatabase: "a", sourceObject: "b", targetDatabase: "c", targetObject: "d", progress: 10,
+                    objectType: "table")
+            ])
     }
 
     @Test func v3ObjectOverviewAndDetail() throws {
-        let overview = try ingestArchive(#"""
+        let overview = try ingestArchive(
+            #"""
             {"status": "SUCCESSFUL", "create_time": "2024-04-02T06:17:56Z", "start_time": "2024-04-02T06:17:49Z",
              "export_status": "INIT", "report_remain_seconds": -1, "compare_job_id": "bfc",
              "compare_result": [{"type": "DB", "status": 2, "source_count": 2, "target_count": 2},
                                 {"type": "TABLE", "status": 0, "source_count": 2, "target_count": 1},
                                 {"type": "INDEX", "status": 3, "source_count": 2, "target_count": 2}]}
-            """#, path: "/v3/p1/jobs/job-1/object/compare").report
+            """#, path: "/v3/p1/jobs/job-1/object/compare"
+        ).report
         #expect(overview.tasks.first?.id == "bfc")
         #expect(overview.tasks.first?.expiry.state == .notGenerated)
         #expect(overview.objectTypes.map(\.status.outcome) == [.consistent, .inconsistent, .pending])
 
-        let detail = try ingestArchive(#"""
+        let detail = try ingestArchive(
+            #"""
             {"count": 1, "compare_detail": [{"source_db_name": "shop", "target_db_name": "shop", "source_db_value": "t1", "target_db_value": "t1", "status": 2}]}
-            """#, path: "/v3/p1/jobs/job-1/object/compare/TABLE", query: ["compare_job_id": "bfc"]).report
+            """#, path: "/v3/p1/jobs/job-1/object/compare/TABLE", query: ["compare_job_id": "bfc"]
+        ).report
         // A TABLE object is the table's own ledger entry, with object comparison's view of it.
         #expect(detail.objects.isEmpty)
         #expect(detail.tables.map(\.sourceTable) == ["t1"])
@@ -245,32 +293,41 @@ import Testing
     }
 
     @Test func v3CompareJobs() throws {
-        let report = try ingestArchive(#"""
+        let report = try ingestArchive(
+            #"""
             {"count": 1, "compare_jobs": [{"id": "t9", "type": "contents", "options": {"contentCompareType": "static"}, "start_time": "2020-09-01T18:50:20Z",
               "end_time": "2020-09-01T19:50:20Z", "status": "SUCCESSFUL", "export_status": "EXPORT_COMPLETE", "report_remain_seconds": 100,
               "proportion_value": "10"}]}
-            """#, path: "/v3/p1/jobs/job-1/table/compare").report
+            """#, path: "/v3/p1/jobs/job-1/table/compare"
+        ).report
         #expect(report.tasks.first?.kind == .content)
         #expect(report.tasks.first?.expiry.state == .expired)
         #expect(report.tasks.first?.jobId == "job-1")
     }
 
     @Test func v3LineOverviewAndDetail() throws {
-        let overview = try ingestArchive(#"""
+        let overview = try ingestArchive(
+            #"""
             {"total_count": 1, "data_compare_overview_infos": [{"source_db_name": "shop", "target_db_name": "shop", "status": 0,
               "compare_num": 10, "compare_end_num": 9, "data_inconsistent_num": 2, "uncomparable_num": 1}]}
-            """#, path: "/v3/p1/jobs/job-1/compare/t-l/line-overview").report
+            """#, path: "/v3/p1/jobs/job-1/compare/t-l/line-overview"
+        ).report
         let entry = try #require(overview.databases.first)
         let pair = try #require(entry.line)
         #expect(entry.taskIds == ["t-l"])
-        #expect(pair.tableCount == 10 && pair.finishedCount == 9 && pair.inconsistentCount == 2 && pair.uncomparableCount == 1)
+        #expect(
+            pair.tableCount == 10 && pair.finishedCount == 9 && pair.inconsistentCount == 2
+                && pair.uncomparableCount == 1)
         #expect(pair.status.outcome == .inconsistent)
 
-        let detail = try ingestArchive(#"""
+        let detail = try ingestArchive(
+            #"""
             {"total_count": 2, "table_line_compare_result_infos": [
               {"source_table_name": "a", "source_row_num": 5, "target_table_name": "a", "target_row_num": 4, "difference_row_num": 1, "status": 0, "compare_line_config_filter": "id > 3"},
               {"source_table_name": "big", "source_row_num": 3000000000, "target_table_name": "big", "status": 23}]}
-            """#, path: "/v3/p1/jobs/job-1/compare/t-l/line-detail", query: ["db_name": "shop", "target_db_name": "shop_t"]).report
+            """#, path: "/v3/p1/jobs/job-1/compare/t-l/line-detail",
+            query: ["db_name": "shop", "target_db_name": "shop_t"]
+        ).report
         #expect(detail.tables.map(\.sourceDb) == ["shop", "shop"])
         #expect(detail.tables.map(\.sourceTable) == ["a", "big"])
         #expect(detail.tables.first?.targetDb == "shop_t")
@@ -281,33 +338,43 @@ import Testing
     }
 
     @Test func v3ContentOverviewDetailDifference() throws {
-        let overview = try ingestArchive(#"""
+        let overview = try ingestArchive(
+            #"""
             {"total_count": 1, "content_compare_result_infos": [{"source_db": "shop", "target_db": "shop", "status": 2, "compare_num": 3, "compare_end_num": 3, "data_inconsistent_num": 0, "uncomparable_num": 0}]}
-            """#, path: "/v3/p1/jobs/job-1/compare/t-c/content-overview").report
+            """#, path: "/v3/p1/jobs/job-1/compare/t-c/content-overview"
+        ).report
         #expect(overview.databases.first?.content?.status.outcome == .consistent)
         #expect(overview.databases.first?.content?.tableCount == 3)
 
-        let detail = try ingestArchive(#"""
+        let detail = try ingestArchive(
+            #"""
             {"total_count": 1, "content_compare_result_infos": [{"source_db": "shop", "target_db": "shop", "source_table_name": "t",
               "target_table_name": "t", "source_row_num": 1, "target_row_num": 1, "difference_row_num": 0, "line_compare_result": "true",
               "content_compare_result": true, "status": 2, "progress": 100.0, "complete_shard_count": 1, "total_shard_count": 1}]}
-            """#, path: "/v3/p1/jobs/job-1/compare/t-c/content-detail", query: ["type": "compare"]).report
+            """#, path: "/v3/p1/jobs/job-1/compare/t-c/content-detail", query: ["type": "compare"]
+        ).report
         #expect(detail.tables.first?.content?.status.outcome == .consistent)
         #expect(detail.tables.first?.content?.progress == 100)
 
-        let difference = try ingestArchive(#"""
+        let difference = try ingestArchive(
+            #"""
             {"count": 2, "target_meta_is_null": 1, "source_meta_is_null": 0, "source_target_meta_not_null": 1, "contents_infos": [
               {"source_key_value": ["1"], "target_key_value": null, "select_sql": "SELECT * FROM t WHERE id=1", "target_select_sql": "SELECT * FROM t WHERE id=1"},
               {"source_key_value": ["2"], "target_key_value": ["2"], "select_sql": "s2", "target_select_sql": "t2"}]}
-            """#, path: "/v3/p1/jobs/job-1/compare/t-c/content-difference", query: ["db_name": "shop", "table_name": "t"])
+            """#, path: "/v3/p1/jobs/job-1/compare/t-c/content-difference",
+            query: ["db_name": "shop", "table_name": "t"])
         let rows = difference.report.diffPreview
         #expect(rows.map(\.sourceSQL) == ["SELECT * FROM t WHERE id=1", "s2"])
         #expect(rows.map(\.kind) == [.missingOnTarget, .differs])
-        #expect(rows.allSatisfy { $0.sourceDatabase == "shop" && $0.sourceTable == "t" && $0.taskId == "t-c" && !$0.locationInferred })
+        #expect(
+            rows.allSatisfy {
+                $0.sourceDatabase == "shop" && $0.sourceTable == "t" && $0.taskId == "t-c" && !$0.locationInferred
+            })
     }
 
     @Test func v3QueryCompareResultCombined() throws {
-        let report = try ingestArchive(#"""
+        let report = try ingestArchive(
+            #"""
             {"job_id": "job-1",
              "object_level_compare_results": {"compare_task_id": "o1",
                "object_compare_overview": [{"object_type": "TABLE", "object_compare_result": "TARGET_DB_NOT_EXIT", "source_count": 3, "target_count": 0, "diff_count": 3}],
@@ -341,21 +408,26 @@ import Testing
         #expect(model.verdict.counts.inconsistentDatabases == 1)
         #expect(model.verdict.counts.inconsistentObjects == 0)
         let row = try #require(report.report.diffPreview.first)
-        #expect(row.sourceDatabase == "s" && row.targetDatabase == "s2" && row.sourceTable == "t1" && row.taskId == "c1")
+        #expect(
+            row.sourceDatabase == "s" && row.targetDatabase == "s2" && row.sourceTable == "t1" && row.taskId == "c1")
     }
 
     @Test func v3CreateCompareTask() throws {
-        let report = try ingestArchive(#"""
+        let report = try ingestArchive(
+            #"""
             {"job_id": "job-1", "object_level_compare_create_result": {"compare_task_id": "o7"},
              "data_level_compare_create_result": {"error_code": "DRS.M00304", "error_msg": "API cannot be called in current task status"}}
-            """#, path: "/v3/p1/jobs/create-compare-task", status: 200).report
+            """#, path: "/v3/p1/jobs/create-compare-task", status: 200
+        ).report
         #expect(report.tasks.map(\.id) == ["o7"])
         #expect(report.retrievalErrors.map(\.errorCode) == ["DRS.M00304"])
     }
 
     @Test func errorBodyBecomesRetrievalError() throws {
-        let report = try ingestArchive(#"{"error_code": "DRS.M05003", "error_msg": "Task information not found."}"#,
-                                       query: ["compare_type": "content_compare", "query_type": "diff"], status: 400).report
+        let report = try ingestArchive(
+            #"{"error_code": "DRS.M05003", "error_msg": "Task information not found."}"#,
+            query: ["compare_type": "content_compare", "query_type": "diff"], status: 400
+        ).report
         let error = try #require(report.retrievalErrors.first)
         #expect(error.errorCode == "DRS.M05003")
         #expect(error.errorMessage == "Task information not found.")

@@ -1,23 +1,31 @@
 import DRSJSON
 import Foundation
 import Testing
+
 @testable import DRSReport
 
 /// The row spool is the only copy of the rows the writers see: every field must come back exactly.
 @Suite struct RowSpoolTests {
     static func row(_ n: Int, text: String) -> DiffRow {
         DiffRow(
-            jobId: n % 3 == 0 ? nil : "job-\(n)", taskId: n % 4 == 0 ? nil : "task\u{1}\(n)", sourceDatabase: "db_\(n)\(text)",
-            targetDatabase: "t\"db\\", sourceTable: text, targetTable: "", sourceKey: n % 5 == 0 ? [] : ["k,\(n)", text, ""],
+            jobId: n % 3 == 0 ? nil : "job-\(n)", taskId: n % 4 == 0 ? nil : "task\u{1}\(n)",
+            sourceDatabase: "db_\(n)\(text)",
+            targetDatabase: "t\"db\\", sourceTable: text, targetTable: "",
+            sourceKey: n % 5 == 0 ? [] : ["k,\(n)", text, ""],
             targetKey: Array(repeating: "v", count: n % 7), sourceSQL: "SELECT * FROM `a`.`b` WHERE id = '\(text)'",
-            targetSQL: String(repeating: text, count: n % 3), kind: DiffKind.allCases[n % 3], locationInferred: n % 2 == 0,
+            targetSQL: String(repeating: text, count: n % 3), kind: DiffKind.allCases[n % 3],
+            locationInferred: n % 2 == 0,
             sourceId: "S\(n)")
     }
 
     @Test func everyFieldComesBackExactlyAcrossWindowsAndHugeRecords() throws {
-        let texts = ["", "plain", "é😀\u{202E}", "\u{0}\u{1}\r\n\t", "_x0041_", "=1+1", String(repeating: "x", count: 5 << 20)]
+        let texts = [
+            "", "plain", "é😀\u{202E}", "\u{0}\u{1}\r\n\t", "_x0041_", "=1+1", String(repeating: "x", count: 5 << 20),
+        ]
         var rows: [DiffRow] = []
-        for n in 0..<3_000 { rows.append(Self.row(n, text: texts[n % texts.count == 6 && n > 20 ? 1 : n % texts.count])) }
+        for n in 0..<3_000 {
+            rows.append(Self.row(n, text: texts[n % texts.count == 6 && n > 20 ? 1 : n % texts.count]))
+        }
         let spool = try RowSpool()
         for row in rows { try spool.append(row) }
         try spool.flush()
@@ -39,7 +47,8 @@ import Testing
         let spool = try RowSpool()
         for n in 0..<10 { try spool.append(Self.row(n, text: "t")) }
         try spool.flush()
-        let stream = DiffStream(spool: spool, skipped: [0, 4, 9], jobs: RowJobs(jobs: (0..<10).map { $0 == 1 ? "resolved" : nil }))
+        let stream = DiffStream(
+            spool: spool, skipped: [0, 4, 9], jobs: RowJobs(jobs: (0..<10).map { $0 == 1 ? "resolved" : nil }))
         var seen: [DiffRow] = []
         try stream.forEach { seen.append($0) }
         #expect(stream.count == 7)
@@ -77,7 +86,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         var render = RenderOptions()
         render.formats = [.xlsx, .csv]
-        let (early, _) = try Renderer.render(files: files, ingest: options, to: folder.appendingPathComponent("early"), options: render)
+        let (early, _) = try Renderer.render(
+            files: files, ingest: options, to: folder.appendingPathComponent("early"), options: render)
         let result = try Ingestor.ingest(files: files, options: options)
         _ = try Renderer.render(result, to: folder.appendingPathComponent("late"), options: render)
         let a = try Data(contentsOf: folder.appendingPathComponent("early/report.xlsx"))
@@ -90,7 +100,9 @@ import Testing
     @Test func keptWhenTheRowsAreAsReadAndTheSameBytesEitherWay() throws {
         let before = EarlyWorkbook.kept
         let run = try bothWays([Repo.path("samples/v5-mysql-archive")])
-        #expect(EarlyWorkbook.kept > before, "the early workbook was dropped, so this compared the ordinary path with itself")
+        #expect(
+            EarlyWorkbook.kept > before,
+            "the early workbook was dropped, so this compared the ordinary path with itself")
         #expect(run.asRead)
         #expect(run.rows > 0)
         #expect(run.same)
@@ -108,12 +120,15 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let bad = folder.appendingPathComponent("in")
         try FileManager.default.createDirectory(at: bad, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: Repo.path("samples/v3-mysql-responses/content-difference.json"), toPath: bad.appendingPathComponent("a.json").path)
+        try FileManager.default.copyItem(
+            atPath: Repo.path("samples/v3-mysql-responses/content-difference.json"),
+            toPath: bad.appendingPathComponent("a.json").path)
         try Data("{not json".utf8).write(to: bad.appendingPathComponent("b.json"))
         let files = try InputDiscovery.discover([bad.path], observedAt: testObservedAt)
         let out = folder.appendingPathComponent("deep/er/out")
         #expect(throws: DRSReportError.self) {
-            _ = try Renderer.render(files: files, ingest: IngestOptions(now: testNow), to: out, options: RenderOptions())
+            _ = try Renderer.render(
+                files: files, ingest: IngestOptions(now: testNow), to: out, options: RenderOptions())
         }
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("deep").path))
     }

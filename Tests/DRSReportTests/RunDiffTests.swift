@@ -21,7 +21,8 @@ import Testing
         #expect(TableChange.of(before: nil, after: "INCONSISTENT") == .newlyInconsistent)
         #expect(TableChange.of(before: nil, after: "NOT_COMPARED") == .newlyNotCompared)
         #expect(TableChange.of(before: nil, after: "CONSISTENT") == .newlyCompared)
-        #expect(TableChange.allCases.filter(\.isRegression) == [.newlyInconsistent, .newlyNotCompared, .noLongerCompared])
+        #expect(
+            TableChange.allCases.filter(\.isRegression) == [.newlyInconsistent, .newlyNotCompared, .noLongerCompared])
     }
 }
 
@@ -69,16 +70,26 @@ struct HandRun {
         let a = try ReportFile.open(try after.write(to: folder.appendingPathComponent("a")), display: "a")
         let rows = folder.appendingPathComponent("rows.csv")
         let diff = try RunComparison.compare(
-            before: b, after: a, beforeName: "b", afterName: "a", allowDifferentJobs: allow, now: testNow, rowsCSV: rows, csvBOM: false)
+            before: b, after: a, beforeName: "b", afterName: "a", allowDifferentJobs: allow, now: testNow,
+            rowsCSV: rows, csvBOM: false)
         return (diff, rows)
     }
 
     @Test func tablesAndRowsInEveryCategory() throws {
         var before = HandRun()
-        before.tables = [("fixed", "INCONSISTENT", 2), ("still", "INCONSISTENT", 2), ("gone", "CONSISTENT", 0), ("same", "CONSISTENT", 0), ("nc", "CONSISTENT", 0)]
-        before.rows = [("fixed", "DIFFERS", "1"), ("fixed", "DIFFERS", "2"), ("still", "DIFFERS", "3"), ("still", "MISSING_ON_TARGET", "4")]
+        before.tables = [
+            ("fixed", "INCONSISTENT", 2), ("still", "INCONSISTENT", 2), ("gone", "CONSISTENT", 0),
+            ("same", "CONSISTENT", 0), ("nc", "CONSISTENT", 0),
+        ]
+        before.rows = [
+            ("fixed", "DIFFERS", "1"), ("fixed", "DIFFERS", "2"), ("still", "DIFFERS", "3"),
+            ("still", "MISSING_ON_TARGET", "4"),
+        ]
         var after = HandRun()
-        after.tables = [("fixed", "CONSISTENT", 0), ("still", "INCONSISTENT", 2), ("new", "INCONSISTENT", 1), ("same", "CONSISTENT", 0), ("nc", "NOT_COMPARED", 0)]
+        after.tables = [
+            ("fixed", "CONSISTENT", 0), ("still", "INCONSISTENT", 2), ("new", "INCONSISTENT", 1),
+            ("same", "CONSISTENT", 0), ("nc", "NOT_COMPARED", 0),
+        ]
         // Row 4 is fixed; row 5 is new in a still-inconsistent table; the same key with another kind is another row.
         after.rows = [("still", "DIFFERS", "3"), ("still", "DIFFERS", "4"), ("new", "DIFFERS", "9")]
         let (diff, rowsFile) = try compare(before, after)
@@ -100,8 +111,12 @@ struct HandRun {
         // Every row of both runs is in the rows file exactly once: fixed + remaining = before, remaining + new = after.
         let lines = try String(contentsOf: rowsFile, encoding: .utf8).split(separator: "\r\n").dropFirst()
         #expect(lines.count == 3 + 1 + 2)
-        #expect(lines.filter { $0.hasPrefix("FIXED,") }.count + lines.filter { $0.hasPrefix("REMAINING,") }.count == before.rows.count)
-        #expect(lines.filter { $0.hasPrefix("REMAINING,") }.count + lines.filter { $0.hasPrefix("NEW,") }.count == after.rows.count)
+        #expect(
+            lines.filter { $0.hasPrefix("FIXED,") }.count + lines.filter { $0.hasPrefix("REMAINING,") }.count
+                == before.rows.count)
+        #expect(
+            lines.filter { $0.hasPrefix("REMAINING,") }.count + lines.filter { $0.hasPrefix("NEW,") }.count
+                == after.rows.count)
     }
 
     @Test func theVerdictRule() throws {
@@ -132,11 +147,19 @@ struct HandRun {
     /// holds all its inconsistent rows.
     @Test func rowsGoneWithoutARecheckAreNotFixed() throws {
         var before = HandRun()
-        before.tables = [("nc", "INCONSISTENT", 1), ("partial", "INCONSISTENT", 2), ("lines", "INCONSISTENT", 1), ("whole", "INCONSISTENT", 2)]
-        before.rows = [("nc", "DIFFERS", "1"), ("partial", "DIFFERS", "2"), ("partial", "DIFFERS", "3"), ("lines", "DIFFERS", "4"),
-                       ("whole", "DIFFERS", "5"), ("whole", "DIFFERS", "6")]
+        before.tables = [
+            ("nc", "INCONSISTENT", 1), ("partial", "INCONSISTENT", 2), ("lines", "INCONSISTENT", 1),
+            ("whole", "INCONSISTENT", 2),
+        ]
+        before.rows = [
+            ("nc", "DIFFERS", "1"), ("partial", "DIFFERS", "2"), ("partial", "DIFFERS", "3"), ("lines", "DIFFERS", "4"),
+            ("whole", "DIFFERS", "5"), ("whole", "DIFFERS", "6"),
+        ]
         var after = HandRun()
-        after.tables = [("nc", "NOT_COMPARED", 0), ("partial", "INCONSISTENT", 1), ("lines", "CONSISTENT", 0), ("whole", "INCONSISTENT", 1)]
+        after.tables = [
+            ("nc", "NOT_COMPARED", 0), ("partial", "INCONSISTENT", 1), ("lines", "CONSISTENT", 0),
+            ("whole", "INCONSISTENT", 1),
+        ]
         after.noValueComparison = ["nc", "lines"]
         after.drsRows = ["partial": 500]  // DRS counts 500 rows; the inputs hold one
         after.rows = [("partial", "DIFFERS", "2"), ("whole", "DIFFERS", "5")]
@@ -188,11 +211,19 @@ struct HandRun {
         run.rows = [("t", "DIFFERS", "1"), ("t", "DIFFERS", "2")]
         let good = try run.write(to: folder.appendingPathComponent("good"))
         let text = try String(contentsOf: good, encoding: .utf8)
-        try Data(text.replacingOccurrences(of: "\"kind\":\"DIFFERS\",\"location_inferred\":false,\"source_database\":\"db\",\"source_id\":\"S1\",\"source_key\":[\"2\"]", with: "\"kind\":DIFFERS").utf8).write(to: url)
+        try Data(
+            text.replacingOccurrences(
+                of:
+                    "\"kind\":\"DIFFERS\",\"location_inferred\":false,\"source_database\":\"db\",\"source_id\":\"S1\",\"source_key\":[\"2\"]",
+                with: "\"kind\":DIFFERS"
+            ).utf8
+        ).write(to: url)
         let file = try ReportFile.open(url, display: "bad/report.json")
         let rowError = thrownError { try file.forEachRow { _, _ in } }
         #expect(rowError?.message.hasPrefix("bad/report.json:4:") == true, "\(String(describing: rowError?.message))")
-        #expect(rowError?.message.contains("row 2 of diffs") == true && rowError?.message.contains("render that side again") == true)
+        #expect(
+            rowError?.message.contains("row 2 of diffs") == true
+                && rowError?.message.contains("render that side again") == true)
         // Cut inside the head after the rows: the line is the file's own.
         try Data(text.dropLast(40).utf8).write(to: url)
         let cut = thrownError { _ = try ReportFile.open(url, display: "cut/report.json") }
@@ -213,7 +244,8 @@ struct HandRun {
         for (name, input) in [("before", "samples/v5-mysql-archive"), ("after", "samples/v5-mysql-archive-rerun")] {
             var options = RenderOptions()
             options.formats = [.json]
-            let result = try Ingestor.ingest([Repo.path(input)], options: IngestOptions(now: testNow, observedAt: testObservedAt))
+            let result = try Ingestor.ingest(
+                [Repo.path(input)], options: IngestOptions(now: testNow, observedAt: testObservedAt))
             _ = try Renderer.render(result, to: folder.appendingPathComponent(name), options: options)
             sides.append(folder.appendingPathComponent(name).appendingPathComponent("report.json"))
         }
@@ -222,13 +254,16 @@ struct HandRun {
         options.render.clockSource = "--now"
         let out = folder.appendingPathComponent("diff")
         let (diff, files) = try RunDiffWriter.write(
-            before: sides[0], after: sides[1], beforeName: "samples/v5-mysql-archive", afterName: "samples/v5-mysql-archive-rerun",
+            before: sides[0], after: sides[1], beforeName: "samples/v5-mysql-archive",
+            afterName: "samples/v5-mysql-archive-rerun",
             to: out, options: options)
         #expect(files == ["diff.csv", "diff.html", "diff.json", "diff.md", "diff_rows.csv", "evidence.json"])
         #expect(diff.verdict == .mixed)
         let byName = Dictionary(uniqueKeysWithValues: diff.tables.map { ($0.sourceTable, $0) })
         #expect(byName["客户表"]?.change == .fixed && byName["客户表"]?.rowsFixed == 21)
-        #expect(byName["orders"].map { "\($0.change) \($0.rowsFixed) \($0.rowsRemaining) \($0.rowsNew)" } == "stillInconsistent 4 36 0")
+        #expect(
+            byName["orders"].map { "\($0.change) \($0.rowsFixed) \($0.rowsRemaining) \($0.rowsNew)" }
+                == "stillInconsistent 4 36 0")
         #expect(byName["order_items"].map { "\($0.change) \($0.rowsRemaining)" } == "stillInconsistent 12")
         #expect(byName["products"].map { "\($0.change) \($0.rowsNew)" } == "newlyInconsistent 3")
         #expect((diff.rowsFixed, diff.rowsRemaining, diff.rowsNew) == (25, 48, 3))
@@ -237,7 +272,10 @@ struct HandRun {
         }
         // evidence.json names both sides by their report.json digests, and verify passes on the folder.
         let evidence = try Evidence.read(from: out)
-        #expect(evidence.inputs.map(\.path) == ["samples/v5-mysql-archive/report.json", "samples/v5-mysql-archive-rerun/report.json"])
+        #expect(
+            evidence.inputs.map(\.path) == [
+                "samples/v5-mysql-archive/report.json", "samples/v5-mysql-archive-rerun/report.json",
+            ])
         #expect(evidence.summary.verdict == "MIXED")
         #expect(try Verifier.verify(out).isClean)
     }

@@ -86,8 +86,10 @@ struct SignerVectorTests {
     @Test func vectorsLoad() throws {
         let vectors = try loadSignerVectors()
         #expect(vectors.count >= 11)
-        for name in ["authmd-ex1-v5-show-job-detail", "authmd-ex2-v3-list-data-compare-detail",
-                     "authmd-ex3-v3-list-compare-result-post", "authmd-ex4-bare-signer-repeated-key"] {
+        for name in [
+            "authmd-ex1-v5-show-job-detail", "authmd-ex2-v3-list-data-compare-detail",
+            "authmd-ex3-v3-list-compare-result-post", "authmd-ex4-bare-signer-repeated-key",
+        ] {
             #expect(vectors.contains { $0.name == name }, "missing \(name)")
         }
         #expect(vectors.contains { $0.host.hasSuffix(":8080") && $0.scheme == "http" })
@@ -126,13 +128,15 @@ struct SignerVectorTests {
         let components = try #require(URLComponents(string: v.expected.url))
         #expect(v.verify(rawQuery: .some(components.percentEncodedQuery)) == .valid(accessKey: v.ak))
         // Extra unsigned headers do not matter.
-        #expect(v.verify(headers: v.sentHeaders + [("Accept-Encoding", "gzip"), ("Content-Length", "\(v.bodyData.count)")])
-            == .valid(accessKey: v.ak))
+        #expect(
+            v.verify(headers: v.sentHeaders + [("Accept-Encoding", "gzip"), ("Content-Length", "\(v.bodyData.count)")])
+                == .valid(accessKey: v.ak))
         // A request signed by the Swift signer verifies too.
         let sent = SDKSigner.sign(
             method: v.method, host: v.host, path: v.path, query: v.queryPairs, headers: v.headerPairs,
             body: v.bodyData, credentials: v.credentials, date: v.date)
-        #expect(v.verify(headers: sent, rawQuery: .some(SDKSigner.canonicalQuery(v.queryPairs))) == .valid(accessKey: v.ak))
+        #expect(
+            v.verify(headers: sent, rawQuery: .some(SDKSigner.canonicalQuery(v.queryPairs))) == .valid(accessKey: v.ak))
     }
 
     @Test(arguments: signerVectors)
@@ -162,11 +166,13 @@ struct SignerVerifyTests {
         let v = try vector("authmd-ex1-v5-show-job-detail")
         let raw = try #require(v.rawQuery)
         #expect(raw.contains("limit=1000"))
-        #expect(v.verify(rawQuery: .some(raw.replacingOccurrences(of: "limit=1000", with: "limit=1001"))) == .badSignature)
+        #expect(
+            v.verify(rawQuery: .some(raw.replacingOccurrences(of: "limit=1000", with: "limit=1001"))) == .badSignature)
         #expect(v.verify(rawQuery: .some(raw + "&extra=1")) == .badSignature)
         #expect(v.verify(rawQuery: .some(nil)) == .badSignature)
         // Unicode value changed by one character.
-        #expect(v.verify(rawQuery: .some(raw.replacingOccurrences(of: "%E8%AE%A2", with: "%E8%AE%A3"))) == .badSignature)
+        #expect(
+            v.verify(rawQuery: .some(raw.replacingOccurrences(of: "%E8%AE%A2", with: "%E8%AE%A3"))) == .badSignature)
     }
 
     @Test func plusInRawQueryIsALiteralPlus() throws {
@@ -178,7 +184,8 @@ struct SignerVerifyTests {
         // ex1 signs target_db_name "tgt/db+1~x*;'\"%": a literal '+' on the wire must decode to '+'.
         let ex1 = try vector("authmd-ex1-v5-show-job-detail")
         let raw1 = try #require(ex1.rawQuery)
-        #expect(ex1.verify(rawQuery: .some(raw1.replacingOccurrences(of: "%2B", with: "+"))) == .valid(accessKey: ex1.ak))
+        #expect(
+            ex1.verify(rawQuery: .some(raw1.replacingOccurrences(of: "%2B", with: "+"))) == .valid(accessKey: ex1.ak))
     }
 
     @Test func equivalentQueryEncodingsVerify() throws {
@@ -197,7 +204,8 @@ struct SignerVerifyTests {
         #expect(v.verify(headers: replacing("X-Security-Token", with: "other", in: v.sentHeaders)) == .badSignature)
         #expect(v.verify(headers: replacing("Host", with: "evil.example.com", in: v.sentHeaders)) == .badSignature)
         // X_Trace_Id has an underscore: sent but not signed.
-        #expect(v.verify(headers: replacing("X_Trace_Id", with: "changed", in: v.sentHeaders)) == .valid(accessKey: v.ak))
+        #expect(
+            v.verify(headers: replacing("X_Trace_Id", with: "changed", in: v.sentHeaders)) == .valid(accessKey: v.ak))
         #expect(v.verify(headers: replacing("X_Trace_Id", with: nil, in: v.sentHeaders)) == .valid(accessKey: v.ak))
         // Whitespace around a signed value is not significant; header name case is not either.
         let padded = v.sentHeaders.map { $0.0 == "X-Note" ? ("x-note", "\t " + $0.1 + "  ") : $0 }
@@ -257,15 +265,19 @@ struct SignerVerifyTests {
 
     @Test func malformedDateAndQuery() throws {
         let v = try vector("authmd-ex1-v5-show-job-detail")
-        for date in ["2024-04-09T07:00:57Z", "20240409T070057", "20240230T070057Z", "20241309T070057Z",
-                     "20240409T250057Z", "20240409 070057Z", ""] {
+        for date in [
+            "2024-04-09T07:00:57Z", "20240409T070057", "20240230T070057Z", "20241309T070057Z",
+            "20240409T250057Z", "20240409 070057Z", "",
+        ] {
             let result = v.verify(headers: replacing("X-Sdk-Date", with: date, in: v.sentHeaders))
             guard case .malformed = result else {
                 Issue.record("X-Sdk-Date \(date) gave \(result)")
                 continue
             }
         }
-        #expect(v.verify(headers: replacing("X-Sdk-Date", with: nil, in: v.sentHeaders)) == .malformed("signed header x-sdk-date is not in the request"))
+        #expect(
+            v.verify(headers: replacing("X-Sdk-Date", with: nil, in: v.sentHeaders))
+                == .malformed("signed header x-sdk-date is not in the request"))
         let raw = try #require(v.rawQuery)
         for broken in [raw + "&x=%zz", raw + "&x=%E8", raw + "&x=%"] {
             guard case .malformed = v.verify(rawQuery: .some(broken)) else {
@@ -277,14 +289,17 @@ struct SignerVerifyTests {
 
     @Test func goStyleSignedHeadersWithoutContentType() throws {
         // The Go SDK does not sign content-type; the verifier follows the announced SignedHeaders.
-        for name in ["authmd-ex1-v5-show-job-detail", "authmd-ex3-v3-list-compare-result-post",
-                     "emulator-port-http-127-0-0-1-8080"] {
+        for name in [
+            "authmd-ex1-v5-show-job-detail", "authmd-ex3-v3-list-compare-result-post",
+            "emulator-port-http-127-0-0-1-8080",
+        ] {
             let v = try vector(name)
             let headers = v.sentHeaders.filter { $0.0 != "Authorization" }
             let names = SDKSigner.signableHeaderNames(headers).filter { $0 != "content-type" }
-            let canonical = try #require(SDKSigner.buildCanonicalRequest(
-                method: v.method, path: v.path, query: v.queryPairs, headers: headers, signedNames: names,
-                bodyHash: sha256Hex(v.bodyData)))
+            let canonical = try #require(
+                SDKSigner.buildCanonicalRequest(
+                    method: v.method, path: v.path, query: v.queryPairs, headers: headers, signedNames: names,
+                    bodyHash: sha256Hex(v.bodyData)))
             let signature = SDKSigner.hexSignature(
                 stringToSign: SDKSigner.stringToSign(canonicalRequest: canonical, sdkDate: v.sdkDate), secretKey: v.sk)
             let authorization = SDKSigner.authorizationHeader(
@@ -293,7 +308,9 @@ struct SignerVerifyTests {
             let request = headers + [("Authorization", authorization)]
             #expect(v.verify(headers: request) == .valid(accessKey: v.ak))
             // content-type is now unsigned: changing it does not matter, changing a signed header does.
-            #expect(v.verify(headers: replacing("Content-Type", with: "text/plain", in: request)) == .valid(accessKey: v.ak))
+            #expect(
+                v.verify(headers: replacing("Content-Type", with: "text/plain", in: request)) == .valid(accessKey: v.ak)
+            )
             #expect(v.verify(headers: replacing("X-Project-Id", with: "x", in: request)) == .badSignature)
         }
         // The Python SDK itself signs without content-type when a GET carries none; the header added
@@ -305,23 +322,29 @@ struct SignerVerifyTests {
 
     @Test func goSDKUnitTestVectors() throws {
         // huaweicloud-sdk-go-v3 core/auth/signer/signer_test.go: only x-sdk-date signed, no Host.
-        let headers: [(String, String)] = [("X-Sdk-Date", "20060102T150405Z"), ("TEST_UNDERSCORE", "TEST_VALUE"),
-                                           ("Content-Type", "application/json")]
+        let headers: [(String, String)] = [
+            ("X-Sdk-Date", "20060102T150405Z"), ("TEST_UNDERSCORE", "TEST_VALUE"),
+            ("Content-Type", "application/json"),
+        ]
         let cases: [(String, [(String, String)], String, String)] = [
             ("GET", [("limit", "1")], "", "5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624"),
-            ("POST", [("key", "value")], "{\"Name\":\"test\",\"Id\":1}\n",
-             "cecc2af119b18ab70b4d094c0750f3b42c02f254903179a0fc2cc72fc9db4f59"),
+            (
+                "POST", [("key", "value")], "{\"Name\":\"test\",\"Id\":1}\n",
+                "cecc2af119b18ab70b4d094c0750f3b42c02f254903179a0fc2cc72fc9db4f59"
+            ),
         ]
         for (method, query, body, expected) in cases {
-            let canonical = try #require(SDKSigner.buildCanonicalRequest(
-                method: method, path: "/path", query: query, headers: headers, signedNames: ["x-sdk-date"],
-                bodyHash: sha256Hex(Data(body.utf8))))
+            let canonical = try #require(
+                SDKSigner.buildCanonicalRequest(
+                    method: method, path: "/path", query: query, headers: headers, signedNames: ["x-sdk-date"],
+                    bodyHash: sha256Hex(Data(body.utf8))))
             let signature = SDKSigner.hexSignature(
                 stringToSign: SDKSigner.stringToSign(canonicalRequest: canonical, sdkDate: "20060102T150405Z"),
                 secretKey: "SecretKey")
             #expect(signature == expected)
             // Our verifier insists on a signed host, so such a request is refused.
-            let authorization = SDKSigner.authorizationHeader(accessKey: "AccessKey", signedHeaders: "x-sdk-date", signature: signature)
+            let authorization = SDKSigner.authorizationHeader(
+                accessKey: "AccessKey", signedHeaders: "x-sdk-date", signature: signature)
             let result = SDKSigner.verify(
                 method: method, path: "/path", rawQuery: SDKSigner.canonicalQuery(query),
                 headers: headers + [("Host", "example.huaweicloud.com"), ("Authorization", authorization)],
@@ -355,10 +378,14 @@ struct SignerPartsTests {
 
     @Test func canonicalQueryGoSDKVector() {
         // huaweicloud-sdk-go-v3 TestSigner_canonicalQueryString.
-        let q = [("limit", "1"), ("enable", "true"), ("test", "一 (&=?!#%.*)"), ("path", "/tmp/123"),
-                 ("multi", "1"), ("multi", "2"), ("multi", "3")]
-        #expect(SDKSigner.canonicalQuery(q)
-            == "enable=true&limit=1&multi=1&multi=2&multi=3&path=%2Ftmp%2F123&test=%E4%B8%80%20%28%26%3D%3F%21%23%25.%2A%29")
+        let q = [
+            ("limit", "1"), ("enable", "true"), ("test", "一 (&=?!#%.*)"), ("path", "/tmp/123"),
+            ("multi", "1"), ("multi", "2"), ("multi", "3"),
+        ]
+        #expect(
+            SDKSigner.canonicalQuery(q)
+                == "enable=true&limit=1&multi=1&multi=2&multi=3&path=%2Ftmp%2F123&test=%E4%B8%80%20%28%26%3D%3F%21%23%25.%2A%29"
+        )
         #expect(SDKSigner.canonicalQuery([]) == "")
         // Code-point order: upper case before lower case, then non-ASCII; "" sorts first.
         #expect(SDKSigner.canonicalQuery([("é", "1"), ("b", "1"), ("B", "1"), ("", "x")]) == "=x&B=1&b=1&%C3%A9=1")
@@ -366,7 +393,10 @@ struct SignerPartsTests {
 
     @Test func parseRawQuery() throws {
         let pairs = try #require(SDKSigner.parseRawQuery("a=1&b=x+y&c=%2B%20&d&=e&&f=g=h"))
-        #expect(pairs.map { [$0.0, $0.1] } == [["a", "1"], ["b", "x+y"], ["c", "+ "], ["d", ""], ["", "e"], ["f", "g=h"]])
+        #expect(
+            pairs.map { [$0.0, $0.1] } == [
+                ["a", "1"], ["b", "x+y"], ["c", "+ "], ["d", ""], ["", "e"], ["f", "g=h"],
+            ])
         #expect(SDKSigner.parseRawQuery(nil)?.isEmpty == true)
         #expect(SDKSigner.parseRawQuery("")?.isEmpty == true)
         #expect(SDKSigner.parseRawQuery("a=%zz") == nil)
@@ -398,8 +428,10 @@ struct SignerPartsTests {
         let date = Date(timeIntervalSince1970: 1_712_646_057)
         let sent = SDKSigner.sign(
             method: "get", host: "127.0.0.1:8080", path: "/v3/p/jobs", query: [],
-            headers: [("X-Sdk-Date", "19990101T000000Z"), ("Authorization", "old"), ("x-security-token", "old"),
-                      ("Content-Type", " application/json ")],
+            headers: [
+                ("X-Sdk-Date", "19990101T000000Z"), ("Authorization", "old"), ("x-security-token", "old"),
+                ("Content-Type", " application/json "),
+            ],
             body: Data(), credentials: creds, date: date)
         #expect(sent.map(\.0) == ["Content-Type", "X-Security-Token", "X-Sdk-Date", "Host", "Authorization"])
         #expect(sent.map(\.1).prefix(4) == ["application/json", "FAKETOKEN", "20240409T070057Z", "127.0.0.1:8080"])
@@ -415,10 +447,14 @@ struct AKSKCredentialsTests {
     @Test func descriptionsHideSecrets() {
         let sk = "SkExampleSecretKey0123456789abcdefGHIJKLmn"
         let token = "FAKE-SECURITY-TOKEN-gQpjbi1ub3J0aC00LzBhYmNkZWYwMTIz"
-        for creds in [AKSKCredentials(accessKey: "HPUAEXAMPLEAK0000001", secretKey: sk, securityToken: token),
-                      AKSKCredentials(accessKey: "HPUAEXAMPLEAK0000001", secretKey: sk)] {
-            for text in [String(describing: creds), creds.description, creds.debugDescription,
-                         String(reflecting: creds), "\(creds)", "\([creds])", String(describing: Optional(creds))] {
+        for creds in [
+            AKSKCredentials(accessKey: "HPUAEXAMPLEAK0000001", secretKey: sk, securityToken: token),
+            AKSKCredentials(accessKey: "HPUAEXAMPLEAK0000001", secretKey: sk),
+        ] {
+            for text in [
+                String(describing: creds), creds.description, creds.debugDescription,
+                String(reflecting: creds), "\(creds)", "\([creds])", String(describing: Optional(creds)),
+            ] {
                 #expect(!text.contains(sk), "\(text)")
                 #expect(!text.contains(token), "\(text)")
                 #expect(!text.contains("SkExample"), "\(text)")

@@ -6,7 +6,8 @@ import ZIPFoundation
 
 /// Paths of the repository, found from this file so tests run from any directory.
 enum Repo {
-    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
     static let tests = root.appendingPathComponent("Tests/DRSReportTests")
     static let fixtures = tests.appendingPathComponent("Fixtures")
@@ -103,7 +104,9 @@ func expectGolden(_ actual: String, _ relative: String, sourceLocation: SourceLo
         return
     }
     guard let data = FileManager.default.contents(atPath: url.path) else {
-        Issue.record("Missing golden file \(relative); run with DRS_REPORT_RECORD=1 to create it.", sourceLocation: sourceLocation)
+        Issue.record(
+            "Missing golden file \(relative); run with DRS_REPORT_RECORD=1 to create it.",
+            sourceLocation: sourceLocation)
         return
     }
     let expected = String(decoding: data, as: UTF8.self)
@@ -111,7 +114,9 @@ func expectGolden(_ actual: String, _ relative: String, sourceLocation: SourceLo
         let expectedLines = expected.components(separatedBy: "\n")
         let actualLines = actual.components(separatedBy: "\n")
         var first = 0
-        while first < min(expectedLines.count, actualLines.count), expectedLines[first] == actualLines[first] { first += 1 }
+        while first < min(expectedLines.count, actualLines.count), expectedLines[first] == actualLines[first] {
+            first += 1
+        }
         let want = first < expectedLines.count ? expectedLines[first] : "<end>"
         let got = first < actualLines.count ? actualLines[first] : "<end>"
         Issue.record(
@@ -125,7 +130,9 @@ func expectGolden(_ actual: String, _ relative: String, sourceLocation: SourceLo
 func expectOnlyTheHashedScript(_ html: String, sourceLocation: SourceLocation = #_sourceLocation) {
     let scripts = html.components(separatedBy: "<script").count - 1
     #expect(scripts == 1, "one <script> element, found \(scripts)", sourceLocation: sourceLocation)
-    guard let open = html.range(of: "<script>"), let close = html.range(of: "</script>", range: open.upperBound..<html.endIndex) else {
+    guard let open = html.range(of: "<script>"),
+        let close = html.range(of: "</script>", range: open.upperBound..<html.endIndex)
+    else {
         Issue.record("no inline <script>…</script>", sourceLocation: sourceLocation)
         return
     }
@@ -138,9 +145,17 @@ func expectOnlyTheHashedScript(_ html: String, sourceLocation: SourceLocation = 
         bytes.append(UInt8(hex[index..<next], radix: 16)!)
         index = next
     }
-    let policy = html.components(separatedBy: "Content-Security-Policy\" content=\"").dropFirst().first?.components(separatedBy: "\"").first ?? ""
-    let scriptSource = policy.components(separatedBy: ";").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("script-src") } ?? ""
-    #expect(scriptSource.trimmingCharacters(in: .whitespaces) == "script-src 'sha256-\(Data(bytes).base64EncodedString())'", sourceLocation: sourceLocation)
+    let policy =
+        html.components(separatedBy: "Content-Security-Policy\" content=\"").dropFirst().first?.components(
+            separatedBy: "\""
+        ).first ?? ""
+    let scriptSource =
+        policy.components(separatedBy: ";").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("script-src") }
+        ?? ""
+    #expect(
+        scriptSource.trimmingCharacters(in: .whitespaces) == "script-src 'sha256-\(Data(bytes).base64EncodedString())'",
+        sourceLocation: sourceLocation)
     #expect(policy.contains("default-src 'none'"), sourceLocation: sourceLocation)
-    #expect(!policy.contains("unsafe-inline'; script") && !scriptSource.contains("unsafe"), sourceLocation: sourceLocation)
+    #expect(
+        !policy.contains("unsafe-inline'; script") && !scriptSource.contains("unsafe"), sourceLocation: sourceLocation)
 }

@@ -15,14 +15,18 @@ import Testing
 
     @Test func v3CodesKeepTheirMeaning() {
         let cases: [(Int64, CompareStatus.CodeTable, CompareOutcome, String)] = [
-            (0, .object, .inconsistent, "INCONSISTENT"), (3, .object, .pending, "UNFINISHED"), (1, .object, .unknown, "CODE_1"),
-            (-4, .contentDetailProgress, .notCompared, "CANCELLED"), (2, .contentDetailProgress, .consistent, "COMPLETED"),
-            (8, .data, .inconsistent, "SOURCE_EMPTY"), (10, .data, .consistent, "BOTH_EMPTY"), (22, .data, .notCompared, "TARGET_DB_NOT_EXIST"),
+            (0, .object, .inconsistent, "INCONSISTENT"), (3, .object, .pending, "UNFINISHED"),
+            (1, .object, .unknown, "CODE_1"),
+            (-4, .contentDetailProgress, .notCompared, "CANCELLED"),
+            (2, .contentDetailProgress, .consistent, "COMPLETED"),
+            (8, .data, .inconsistent, "SOURCE_EMPTY"), (10, .data, .consistent, "BOTH_EMPTY"),
+            (22, .data, .notCompared, "TARGET_DB_NOT_EXIST"),
             (24, .data, .unknown, "CODE_24"), (Int64.min, .contentDetailProgress, .unknown, "CODE_\(Int64.min)"),
         ]
         for (code, table, outcome, word) in cases {
             let status = CompareStatus.v3(code, table: table)
-            #expect(status.outcome == outcome && status.code == word && status.raw == String(code), "\(code) in \(table)")
+            #expect(
+                status.outcome == outcome && status.code == word && status.raw == String(code), "\(code) in \(table)")
         }
     }
 

@@ -1,11 +1,12 @@
 import DRSJSON
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
 
 @testable import DRSReport
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 /// Reads a workbook back from its XML: sheet names in order, and each sheet's cells.
 struct WorkbookReader {
@@ -46,7 +47,9 @@ enum XMLText {
 
 extension String {
     func matches(_ pattern: String) -> [[String]] {
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]) else { return [] }
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]) else {
+            return []
+        }
         let ns = self as NSString
         return regex.matches(in: self, range: NSRange(location: 0, length: ns.length)).map { result in
             (1..<result.numberOfRanges).map { ns.substring(with: result.range(at: $0)) }
@@ -67,7 +70,10 @@ final class SharedStrings: NSObject, XMLParserDelegate {
         return delegate.strings
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         if name == "si" { current = "" }
         if name == "t" { inText = true }
     }
@@ -110,7 +116,10 @@ final class SheetParser: NSObject, XMLParserDelegate {
         return index - 1
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         switch name {
         case "row": row = [:]
         case "c":
@@ -145,10 +154,12 @@ final class SheetParser: NSObject, XMLParserDelegate {
         let out = try render([Repo.path("samples/v5-mysql-archive")], formats: [.xlsx])
         defer { try? FileManager.default.removeItem(at: out) }
         let book = try WorkbookReader(out.appendingPathComponent("report.xlsx"))
-        #expect(book.sheetNames == [
-            "Summary", "Jobs", "Tasks", "Tables", "Database pairs", "Object types", "Objects", "Diffs", "Not compared", "Conflicts",
-            "Not retrieved", "Sources",
-        ])
+        #expect(
+            book.sheetNames == [
+                "Summary", "Jobs", "Tasks", "Tables", "Database pairs", "Object types", "Objects", "Diffs",
+                "Not compared", "Conflicts",
+                "Not retrieved", "Sources",
+            ])
         let diffs = try #require(book.sheets["Diffs"])
         #expect(diffs.count == 74)
         #expect(diffs[0][0]?.value == "Job")
@@ -181,13 +192,19 @@ final class SheetParser: NSObject, XMLParserDelegate {
         let book = try WorkbookReader(out.appendingPathComponent("report.xlsx"))
         let diffs = try #require(book.sheets["Diffs"])
         let keys = Set(diffs.dropFirst().compactMap { $0[7]?.value })
-        for hostile in ["=HYPERLINK(\"http://evil.example\",\"x\")", "<script>alert(1)</script>", "\"dq\" 'sq'", "🚀🧨", "中文表", "مرحبا שלום",
-                        "=cmd|' /C calc'!A0", "&amp;"] {
+        for hostile in [
+            "=HYPERLINK(\"http://evil.example\",\"x\")", "<script>alert(1)</script>", "\"dq\" 'sq'", "🚀🧨", "中文表",
+            "مرحبا שלום",
+            "=cmd|' /C calc'!A0", "&amp;",
+        ] {
             #expect(keys.contains(hostile), "missing \(hostile)")
         }
         #expect(keys.contains { $0.contains("line1\nline2\tcol2") })
-        let expected = try JSONParser.parse(Data(contentsOf: Repo.fixtures.appendingPathComponent("hostile/EXPECTED.json")))
-        #expect("\(diffs.count - 1)" == (expected["diff_rows"].flatMap { if case .number(let n) = $0 { n } else { nil } } ?? ""))
+        let expected = try JSONParser.parse(
+            Data(contentsOf: Repo.fixtures.appendingPathComponent("hostile/EXPECTED.json")))
+        #expect(
+            "\(diffs.count - 1)"
+                == (expected["diff_rows"].flatMap { if case .number(let n) = $0 { n } else { nil } } ?? ""))
     }
 
     @Test func diffsContinueOnNewSheetsAtTheRowLimit() throws {
@@ -235,7 +252,11 @@ final class SheetParser: NSObject, XMLParserDelegate {
 
     /// libxlsxwriter's own tests compare unzipped XML parts, not bytes; so do we.
     @Test func smallWorkbookMatchesGoldenXMLParts() throws {
-        let out = try render([Repo.path("samples/v3-mysql-responses/line-overview.json"), Repo.path("samples/v3-mysql-responses/content-difference.json")], formats: [.xlsx])
+        let out = try render(
+            [
+                Repo.path("samples/v3-mysql-responses/line-overview.json"),
+                Repo.path("samples/v3-mysql-responses/content-difference.json"),
+            ], formats: [.xlsx])
         defer { try? FileManager.default.removeItem(at: out) }
         let parts = try unzipText(out.appendingPathComponent("report.xlsx"))
         for name in parts.keys.sorted() where name.hasSuffix(".xml") || name.hasSuffix(".rels") {

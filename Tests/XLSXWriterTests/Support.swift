@@ -1,9 +1,11 @@
 import Foundation
+import ZIPFoundation
+
+@testable import XLSXWriter
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import ZIPFoundation
-@testable import XLSXWriter
 
 /// A fresh, uniquely named temporary folder.
 func makeTempDir(_ label: String = #function) throws -> URL {
@@ -55,17 +57,21 @@ final class SheetXMLReader: NSObject, XMLParserDelegate {
         return reader
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
-                qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+        qualifiedName: String?, attributes: [String: String] = [:]
+    ) {
         switch name {
         case "c":
             current = CellXML(ref: attributes["r"] ?? "", type: attributes["t"], style: attributes["s"])
         case "f":
             current?.hasFormula = true
         case "v":
-            inV = true; text = ""
+            inV = true
+            text = ""
         case "t":
-            inT = true; text = ""
+            inT = true
+            text = ""
         case "si":
             siText = ""
         case "sheet":
@@ -82,7 +88,8 @@ final class SheetXMLReader: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         switch name {
         case "v":
-            inV = false; current?.value = text
+            inV = false
+            current?.value = text
         case "t":
             inT = false
             if var c = current {
@@ -92,7 +99,8 @@ final class SheetXMLReader: NSObject, XMLParserDelegate {
                 siText? += text
             }
         case "si":
-            sharedStrings.append(siText ?? ""); siText = nil
+            sharedStrings.append(siText ?? "")
+            siText = nil
         case "c":
             if let c = current { cells[c.ref] = c }
             current = nil
@@ -139,9 +147,10 @@ func excelDecode(_ s: String) -> String {
     var i = 0
     while i < a.count {
         if a[i] == "_", i + 6 < a.count, a[i + 1] == "x", a[i + 6] == "_",
-           (i + 2...i + 5).allSatisfy({ a[$0].properties.isASCIIHexDigit }),
-           let v = UInt32(String(String.UnicodeScalarView(a[i + 2...i + 5])), radix: 16),
-           let scalar = Unicode.Scalar(v) {
+            (i + 2...i + 5).allSatisfy({ a[$0].properties.isASCIIHexDigit }),
+            let v = UInt32(String(String.UnicodeScalarView(a[i + 2...i + 5])), radix: 16),
+            let scalar = Unicode.Scalar(v)
+        {
             out.append(scalar)
             i += 7
         } else {
@@ -167,4 +176,4 @@ func lxwControlEscape(_ s: String) -> String {
 }
 
 /// A fixed creation time for reproducible files.
-let fixedCreated = Date(timeIntervalSince1970: 1_700_000_000)   // 2023-11-14T22:13:20Z
+let fixedCreated = Date(timeIntervalSince1970: 1_700_000_000)  // 2023-11-14T22:13:20Z

@@ -1,27 +1,30 @@
 import Foundation
 import Testing
+
 @testable import XLSXWriter
 
 @Suite("Cell text")
 struct CellTextTests {
-    @Test("xmlSafe escapes what XML cannot hold and escapes literal escapes", arguments: [
-        ("plain", "plain"),
-        ("a\u{1}b", "a_x0001_b"),
-        ("nul\u{0}", "nul_x0000_"),
-        ("\u{1F}\u{B}\u{C}", "_x001F__x000B__x000C_"),
-        ("tab\tlf\ncr\r", "tab\tlf\ncr\r"),
-        ("\u{FFFE}\u{FFFF}", "_xFFFE__xFFFF_"),
-        ("_x0041_", "_x005F_x0041_"),
-        ("_xabcd_", "_x005F_xabcd_"),
-        ("_x0041", "_x0041"),                      // no closing underscore: not an escape
-        ("_x004G_", "_x004G_"),                    // not hex
-        ("_x12345_", "_x12345_"),                  // five digits: not an escape
-        ("_x0041_x0042_", "_x005F_x0041_x005F_x0042_"),
-        ("_x0041\u{1}", "_x005F_x0041_x0001_"),    // the escape that follows would close the pattern
-        ("_x0041\r", "_x005F_x0041\r"),            // libxlsxwriter turns CR into _x000D_
-        ("snake_case_x", "snake_case_x"),
-        ("😀\u{7F}é", "😀\u{7F}é"),
-    ])
+    @Test(
+        "xmlSafe escapes what XML cannot hold and escapes literal escapes",
+        arguments: [
+            ("plain", "plain"),
+            ("a\u{1}b", "a_x0001_b"),
+            ("nul\u{0}", "nul_x0000_"),
+            ("\u{1F}\u{B}\u{C}", "_x001F__x000B__x000C_"),
+            ("tab\tlf\ncr\r", "tab\tlf\ncr\r"),
+            ("\u{FFFE}\u{FFFF}", "_xFFFE__xFFFF_"),
+            ("_x0041_", "_x005F_x0041_"),
+            ("_xabcd_", "_x005F_xabcd_"),
+            ("_x0041", "_x0041"),  // no closing underscore: not an escape
+            ("_x004G_", "_x004G_"),  // not hex
+            ("_x12345_", "_x12345_"),  // five digits: not an escape
+            ("_x0041_x0042_", "_x005F_x0041_x005F_x0042_"),
+            ("_x0041\u{1}", "_x005F_x0041_x0001_"),  // the escape that follows would close the pattern
+            ("_x0041\r", "_x005F_x0041\r"),  // libxlsxwriter turns CR into _x000D_
+            ("snake_case_x", "snake_case_x"),
+            ("😀\u{7F}é", "😀\u{7F}é"),
+        ])
     func xmlSafeRules(input: String, expected: String) {
         #expect(Worksheet.xmlSafe(input) == expected)
         #expect(excelDecode(Worksheet.xmlSafe(input)) == input)
@@ -30,10 +33,16 @@ struct CellTextTests {
 
     @Test("storedAsIs over bytes agrees with xmlSafe and the cell limit")
     func storedAsIsAgreesWithXmlSafe() {
-        let alphabet: [String] = ["_", "x", "X", "0", "4", "1", "A", "f", "g", "\u{0}", "\u{1}", "\r", "\n", "\t", "\u{FFFE}", "\u{FFFF}", "é", "😀", "\u{EFBF}"]
+        let alphabet: [String] = [
+            "_", "x", "X", "0", "4", "1", "A", "f", "g", "\u{0}", "\u{1}", "\r", "\n", "\t", "\u{FFFE}", "\u{FFFF}",
+            "é", "😀", "\u{EFBF}",
+        ]
         var rng = SplitMix64(seed: 0xB17E5)
-        var cases = ["", "plain", "snake_case", "_x0041_", "_x0041", "_x0041\r", "_x0041\u{1}", "_x0041\u{FFFE}", "_x0041\t", String(repeating: "a", count: 32_767),
-                     String(repeating: "a", count: 32_768), String(repeating: "é", count: 20_000)]
+        var cases = [
+            "", "plain", "snake_case", "_x0041_", "_x0041", "_x0041\r", "_x0041\u{1}", "_x0041\u{FFFE}", "_x0041\t",
+            String(repeating: "a", count: 32_767),
+            String(repeating: "a", count: 32_768), String(repeating: "é", count: 20_000),
+        ]
         for _ in 0..<20_000 {
             let length = Int(rng.next() % 12)
             var s = ""
@@ -50,21 +59,28 @@ struct CellTextTests {
 
     @Test("xmlSafe round-trips random strings through Excel's decoding")
     func xmlSafeRoundTripFuzz() {
-        let alphabet: [String] = ["_", "x", "X", "0", "4", "1", "A", "f", "g", "\u{0}", "\u{1}", "\r", "\n", "\t", "\u{FFFE}", "é", "😀"]
+        let alphabet: [String] = [
+            "_", "x", "X", "0", "4", "1", "A", "f", "g", "\u{0}", "\u{1}", "\r", "\n", "\t", "\u{FFFE}", "é", "😀",
+        ]
         var rng = SplitMix64(seed: 0x5EED)
         for _ in 0..<5000 {
             let length = Int(rng.next() % 16)
             var s = ""
             for _ in 0..<length { s += alphabet[Int(rng.next() % UInt64(alphabet.count))] }
             let safe = Worksheet.xmlSafe(s)
-            #expect(excelDecode(lxwControlEscape(safe)) == s, "input \(s.debugDescription) stored as \(safe.debugDescription)")
+            #expect(
+                excelDecode(lxwControlEscape(safe)) == s,
+                "input \(s.debugDescription) stored as \(safe.debugDescription)")
             #expect(!safe.unicodeScalars.contains(where: Worksheet.mustEscape))
         }
     }
 
     @Test("control characters and literal escapes round-trip through a real file")
     func fileRoundTrip() throws {
-        let originals = ["a\u{1}b\tc\nd\re\u{1F}", "lit _x0041_ end", "ff \u{FFFE} \u{FFFF}", "nul\u{0}byte", "_x0041\u{2}", "  spaces  "]
+        let originals = [
+            "a\u{1}b\tc\nd\re\u{1F}", "lit _x0041_ end", "ff \u{FFFE} \u{FFFF}", "nul\u{0}byte", "_x0041\u{2}",
+            "  spaces  ",
+        ]
         let dir = try makeTempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("text.xlsx")
@@ -72,7 +88,7 @@ struct CellTextTests {
         let ws = try wb.addWorksheet(name: "T")
         for (i, s) in originals.enumerated() { try ws.writeString(row: i, col: 0, s) }
         try wb.close()
-        let book = try WrittenWorkbook(url)   // XMLParser must accept the file: no raw U+FFFE / control chars
+        let book = try WrittenWorkbook(url)  // XMLParser must accept the file: no raw U+FFFE / control chars
         #expect(book.sharedStrings.count == originals.count)
         for (i, s) in originals.enumerated() {
             #expect(book.storedText("A\(i + 1)").map(excelDecode) == s)
@@ -99,7 +115,7 @@ struct CellTextTests {
         let long = String(repeating: "b", count: 40_000)
         let error = #expect(throws: XLSXError.self) { try ws.writeString(row: 1, col: 0, long) }
         #expect(error?.kind == .stringTooLong(length: 40_000, limit: limit))
-        #expect(error?.lxwError == 21)   // LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED
+        #expect(error?.lxwError == 21)  // LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED
 
         let marker = " … [truncated]"
         try ws.writeString(row: 1, col: 0, long, truncateWithMarker: marker)
@@ -122,7 +138,7 @@ struct CellTextTests {
         #expect(a3.utf16.count <= limit)
         #expect(a3.hasSuffix("[…]"))
         #expect(a3.dropLast(3).allSatisfy { $0 == "😀" })
-        #expect(a3.utf16.count == limit)   // 16,382 emoji (2 units each) + 3-unit marker
+        #expect(a3.utf16.count == limit)  // 16,382 emoji (2 units each) + 3-unit marker
         let a4 = try #require(book.storedText("A4"))
         #expect(a4.utf16.count <= limit)
         #expect(excelDecode(a4) == String(repeating: "\u{1}", count: (limit - 1) / 7) + "…")
@@ -130,7 +146,7 @@ struct CellTextTests {
 
     @Test("truncated() keeps grapheme clusters and rejects oversized markers")
     func truncatedHelper() throws {
-        let flag = "🇩🇪"   // one Character, two scalars, four UTF-16 units
+        let flag = "🇩🇪"  // one Character, two scalars, four UTF-16 units
         let text = String(repeating: flag, count: 10)
         let cut = try Worksheet.truncated(text, marker: "…", limit: 11)
         #expect(cut == flag + flag + "…")
@@ -166,7 +182,7 @@ struct SheetNameTests {
         }
         #expect(problem("") == .empty)
         #expect(problem(String(repeating: "x", count: 32)) == .tooLong(length: 32))
-        #expect(problem(String(repeating: "😀", count: 16)) == .tooLong(length: 32))   // UTF-16 units count
+        #expect(problem(String(repeating: "😀", count: 16)) == .tooLong(length: 32))  // UTF-16 units count
         for ch in ["[", "]", ":", "*", "?", "/", "\\"] {
             #expect(problem("a\(ch)b") == .illegalCharacter(Character(ch)))
         }
@@ -207,7 +223,8 @@ struct SheetNameTests {
         #expect(Workbook.sanitizedSheetName("data", existing: ["Data", "data (2)"]) == "data (3)")
         let long = String(repeating: "L", count: 40)
         #expect(Workbook.sanitizedSheetName(long, existing: []) == String(repeating: "L", count: 31))
-        #expect(Workbook.sanitizedSheetName(long, existing: [String(repeating: "L", count: 31)])
+        #expect(
+            Workbook.sanitizedSheetName(long, existing: [String(repeating: "L", count: 31)])
                 == String(repeating: "L", count: 27) + " (2)")
         // Cutting before an apostrophe that would end the name.
         let apostrophe = String(repeating: "a", count: 30) + "'b"
@@ -217,7 +234,9 @@ struct SheetNameTests {
         #expect(Workbook.sanitizedSheetName(emoji, existing: []) == String(repeating: "😀", count: 15))
 
         var rng = SplitMix64(seed: 42)
-        let alphabet: [String] = ["a", "B", "'", "[", "]", ":", "*", "?", "/", "\\", " ", "\u{1}", "😀", "é", "É", "History"]
+        let alphabet: [String] = [
+            "a", "B", "'", "[", "]", ":", "*", "?", "/", "\\", " ", "\u{1}", "😀", "é", "É", "History",
+        ]
         var existing: Set<String> = []
         for _ in 0..<400 {
             var proposed = ""

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import XLSXWriter
 
 @Suite("Workbook files")
@@ -9,7 +10,8 @@ struct WorkbookFileTests {
         let dir = try makeTempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("names.xlsx")
-        let wb = try Workbook(path: url.path, options: WorkbookOptions(properties: DocumentProperties(created: fixedCreated)))
+        let wb = try Workbook(
+            path: url.path, options: WorkbookOptions(properties: DocumentProperties(created: fixedCreated)))
         let data = try wb.addWorksheet(name: "Data")
         _ = try wb.addWorksheet(name: "Été – Übersicht")
         let texts = ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "=1+1"]
@@ -72,16 +74,16 @@ struct WorkbookFileTests {
         // 1900-03-01T00:00:00Z is serial 61 (Excel counts the fictitious 1900-02-29).
         #expect(Worksheet.excelSerial(for: Date(timeIntervalSince1970: -2_203_891_200), timeZone: utc) == 61)
 
-        let noonUTC = Date(timeIntervalSince1970: 1_705_320_000)          // 2024-01-15T12:00:00Z
-        let summer = Date(timeIntervalSince1970: 1_719_835_200)           // 2024-07-01T12:00:00Z
+        let noonUTC = Date(timeIntervalSince1970: 1_705_320_000)  // 2024-01-15T12:00:00Z
+        let summer = Date(timeIntervalSince1970: 1_719_835_200)  // 2024-07-01T12:00:00Z
         let dir = try makeTempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("dates.xlsx")
         let wb = try Workbook(path: url.path)
         let ws = try wb.addWorksheet(name: "Dates")
         try ws.writeDateTime(row: 0, col: 0, noonUTC, timeZone: utc)
-        try ws.writeDateTime(row: 1, col: 0, noonUTC, timeZone: berlin)   // 13:00 local (CET)
-        try ws.writeDateTime(row: 2, col: 0, summer, timeZone: berlin)    // 14:00 local (CEST)
+        try ws.writeDateTime(row: 1, col: 0, noonUTC, timeZone: berlin)  // 13:00 local (CET)
+        try ws.writeDateTime(row: 2, col: 0, summer, timeZone: berlin)  // 14:00 local (CEST)
         let bold = try wb.addFormat(FormatSpec(bold: true))
         try ws.writeDateTime(row: 3, col: 0, noonUTC, timeZone: utc, format: bold)
         let dayOnly = try wb.addFormat(FormatSpec(numberFormat: "yyyy-mm-dd"))
@@ -151,8 +153,9 @@ struct WorkbookFileTests {
         let tmp = dir.appendingPathComponent("tmp", isDirectory: true)
         try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
         let url = dir.appendingPathComponent("big.xlsx")
-        let options = WorkbookOptions(constantMemory: true, tmpdir: tmp.path,
-                                      properties: DocumentProperties(created: fixedCreated))
+        let options = WorkbookOptions(
+            constantMemory: true, tmpdir: tmp.path,
+            properties: DocumentProperties(created: fixedCreated))
         let wb = try Workbook(path: url.path, options: options)
         let ws = try wb.addWorksheet(name: "Rows")
         for r in 0..<2000 {
@@ -164,7 +167,7 @@ struct WorkbookFileTests {
             try ws.writeString(row: 5, col: 0, "late")
         }
         #expect(error?.kind == .libxlsxwriter)
-        #expect(error?.lxwError == 23)   // LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE
+        #expect(error?.lxwError == 23)  // LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE
         try wb.close()
 
         let book = try WrittenWorkbook(url)
@@ -178,8 +181,9 @@ struct WorkbookFileTests {
         #expect(cells.count == 4000)
 
         let missingTmp = #expect(throws: XLSXError.self) {
-            _ = try Workbook(path: dir.appendingPathComponent("x.xlsx").path,
-                             options: WorkbookOptions(constantMemory: true, tmpdir: dir.appendingPathComponent("nope").path))
+            _ = try Workbook(
+                path: dir.appendingPathComponent("x.xlsx").path,
+                options: WorkbookOptions(constantMemory: true, tmpdir: dir.appendingPathComponent("nope").path))
         }
         #expect(missingTmp?.kind == .temporaryFolderUnusable(path: dir.appendingPathComponent("nope").path))
     }
@@ -193,9 +197,11 @@ struct WorkbookFileTests {
         let ws = try wb.addWorksheet(name: "F")
         let a = try wb.addFormat(FormatSpec(bold: true, fontColor: 0xFF0000))
         let b = try wb.addFormat(FormatSpec(bold: true, fontColor: 0xFF0000))
-        let black = try wb.addFormat(FormatSpec(backgroundColor: 0x000000, numberFormat: "0.00", textWrap: true,
-                                                horizontalAlignment: .center, verticalAlignment: .top,
-                                                border: .medium, borderColor: 0x123456))
+        let black = try wb.addFormat(
+            FormatSpec(
+                backgroundColor: 0x000000, numberFormat: "0.00", textWrap: true,
+                horizontalAlignment: .center, verticalAlignment: .top,
+                border: .medium, borderColor: 0x123456))
         #expect(a == b)
         #expect(a != black)
         try ws.writeString(row: 0, col: 0, "red bold", format: a)
@@ -217,7 +223,7 @@ struct WorkbookFileTests {
         let badColor = #expect(throws: XLSXError.self) {
             _ = try wb.addFormat(FormatSpec(fontColor: 0x1_000000))
         }
-        #expect(badColor?.lxwError == 13)   // LXW_ERROR_PARAMETER_VALIDATION
+        #expect(badColor?.lxwError == 13)  // LXW_ERROR_PARAMETER_VALIDATION
         #expect(throws: XLSXError.self) {
             _ = try wb.addFormat(FormatSpec(numberFormat: String(repeating: "0", count: 128)))
         }
@@ -227,7 +233,7 @@ struct WorkbookFileTests {
         let book = try WrittenWorkbook(url)
         let styles = book.xml("xl/styles.xml")
         #expect(styles.contains("<color rgb=\"FFFF0000\"/>"))
-        #expect(styles.contains("<fgColor rgb=\"FF000000\"/>"))      // black fill, not "no fill"
+        #expect(styles.contains("<fgColor rgb=\"FF000000\"/>"))  // black fill, not "no fill"
         #expect(styles.contains("patternType=\"solid\""))
         #expect(styles.contains("formatCode=\"0.00\""))
         #expect(styles.contains("wrapText=\"1\""))
@@ -283,7 +289,10 @@ struct WorkbookFileTests {
         let ws = try wb.addWorksheet(name: "S")
         for value in [Double.nan, .infinity, -.infinity] {
             let error = #expect(throws: XLSXError.self) { try ws.writeNumber(row: 0, col: 0, value) }
-            if case .invalidArgument = error?.kind {} else { Issue.record("expected invalidArgument, got \(String(describing: error))") }
+            if case .invalidArgument = error?.kind {
+            } else {
+                Issue.record("expected invalidArgument, got \(String(describing: error))")
+            }
         }
         for (r, c) in [(-1, 0), (0, -1), (Worksheet.maxRows, 0), (0, Worksheet.maxColumns), (Int.max, 0)] {
             let error = #expect(throws: XLSXError.self) { try ws.writeString(row: r, col: c, "x") }
@@ -309,7 +318,7 @@ struct OutputPathTests {
         // libxlsxwriter would only notice this in workbook_close; this kind only comes from the Swift check.
         #expect(error?.kind == .outputFolderMissing(folder: folder.path))
         #expect(error?.operation == "Workbook.init")
-        #expect(error?.lxwError == 2)   // LXW_ERROR_CREATING_XLSX_FILE
+        #expect(error?.lxwError == 2)  // LXW_ERROR_CREATING_XLSX_FILE
         #expect(error?.lxwStrerror == "Error creating output xlsx file. Usually a permissions error.")
         #expect(error?.description.contains("create it before writing") == true)
         #expect(!FileManager.default.fileExists(atPath: folder.path))
@@ -336,7 +345,9 @@ struct OutputPathTests {
         try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: true)
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: locked.path)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: locked.path) }
-        let error = #expect(throws: XLSXError.self) { _ = try Workbook(path: locked.appendingPathComponent("a.xlsx").path) }
+        let error = #expect(throws: XLSXError.self) {
+            _ = try Workbook(path: locked.appendingPathComponent("a.xlsx").path)
+        }
         #expect(error?.kind == .outputNotWritable(path: locked.path))
     }
 
@@ -349,7 +360,9 @@ struct OutputPathTests {
             _ = try Workbook(path: path, options: WorkbookOptions(properties: DocumentProperties(title: "a\u{1}b")))
         }
         #expect(throws: XLSXError.self) {
-            _ = try Workbook(path: path, options: WorkbookOptions(properties: DocumentProperties(created: Date(timeIntervalSince1970: 0))))
+            _ = try Workbook(
+                path: path,
+                options: WorkbookOptions(properties: DocumentProperties(created: Date(timeIntervalSince1970: 0))))
         }
     }
 }

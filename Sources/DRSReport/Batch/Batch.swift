@@ -85,7 +85,9 @@ public enum Batch {
                 units.append(BatchUnit(relative: relative, inputs: [folder.path]))
                 return
             }
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
+                !$0.hasPrefix(".")
+            }.sorted()
             var files: [String] = []
             var folders: [String] = []
             for name in names {
@@ -112,7 +114,9 @@ public enum Batch {
     /// takes another's folder (`_root`), the index (`index.html`) or `evidence.json`, and a folder's
     /// reports never hold a subfolder's (each render replaces its folder whole).
     static func outputRelative(_ unit: BatchUnit) -> String {
-        let components = unit.relative == "." ? [] : unit.relative.split(separator: "/").map { $0.replacingOccurrences(of: "%", with: "%25") }
+        let components =
+            unit.relative == "."
+            ? [] : unit.relative.split(separator: "/").map { $0.replacingOccurrences(of: "%", with: "%25") }
         return (["reports"] + components + ["%report"]).joined(separator: "/")
     }
 
@@ -146,13 +150,15 @@ public enum Batch {
             while let index = next.take(below: units.count) {
                 let unit = units[index]
                 let outcome = convert(
-                    unit, previous: outputFolder(unit, in: out), into: outputFolder(unit, in: staging), options: options, root: root)
+                    unit, previous: outputFolder(unit, in: out), into: outputFolder(unit, in: staging),
+                    options: options, root: root)
                 let done = outcomes.set(index, outcome)
                 progress(BatchEvent(done: done, total: units.count, unit: unit, outcome: outcome))
             }
         }
         let results = zip(units, outcomes.all()).map { ($0, $1 ?? .failed(reason: "not run", previous: nil)) }
-        let indexFiles = try BatchIndex.write(results, ordinals: chosen, shard: options.shard, to: staging, options: options)
+        let indexFiles = try BatchIndex.write(
+            results, ordinals: chosen, shard: options.shard, to: staging, options: options)
         try OutputSwap.swap(staging, into: out)
         swapped = true
         return BatchResult(units: results, indexFiles: indexFiles)
@@ -161,17 +167,22 @@ public enum Batch {
     /// The first symbolic link in a folder tree (or the folder itself), if any.
     static func firstSymbolicLink(in folder: URL) -> String? {
         let manager = FileManager.default
-        if (try? manager.attributesOfItem(atPath: folder.path)[.type] as? FileAttributeType) == .typeSymbolicLink { return folder.path }
+        if (try? manager.attributesOfItem(atPath: folder.path)[.type] as? FileAttributeType) == .typeSymbolicLink {
+            return folder.path
+        }
         guard let enumerator = manager.enumerator(atPath: folder.path) else { return nil }
         while let name = enumerator.nextObject() as? String {
-            if enumerator.fileAttributes?[.type] as? FileAttributeType == .typeSymbolicLink { return folder.appendingPathComponent(name).path }
+            if enumerator.fileAttributes?[.type] as? FileAttributeType == .typeSymbolicLink {
+                return folder.appendingPathComponent(name).path
+            }
         }
         return nil
     }
 
     /// Names a batch writes at the top of its output folder.
     static let ownNames: Set<String> = [
-        "index.html", "index.md", "index.csv", Evidence.fileName, EvidenceSignature.fileName, BatchManifest.fileName, "reports", "diffs",
+        "index.html", "index.md", "index.csv", Evidence.fileName, EvidenceSignature.fileName, BatchManifest.fileName,
+        "reports", "diffs",
     ]
 
     /// Checks the output folder and creates the staging folder beside it (registered for clean-up).
@@ -186,7 +197,9 @@ public enum Batch {
         OutputSwap.removeStale(for: out)
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: out.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw DRSReportError.outputNotWritable(path: out.path, reason: "it is a file, not a folder") }
+            guard isDirectory.boolValue else {
+                throw DRSReportError.outputNotWritable(path: out.path, reason: "it is a file, not a folder")
+            }
             let names = ((try? manager.contentsOfDirectory(atPath: out.path)) ?? []).filter { !$0.hasPrefix(".") }
             // A folder a batch wrote (its evidence.json, any earlier layout) or one holding only batch names.
             if !names.isEmpty, !names.contains(Evidence.fileName), names.contains(where: { !ownNames.contains($0) }) {
@@ -207,7 +220,10 @@ public enum Batch {
     /// each input's reports are hard-linked (copied across file systems), and index.html/md/csv,
     /// batch.json and evidence.json are written as one unsharded run would write them.
     public static func mergeIndex(_ folders: [URL], out: URL, options: BatchOptions) throws -> BatchResult {
-        guard !folders.isEmpty else { throw DRSReportError.shards(reason: "no shard folders given; pass every DIR that `batch --shard K/N` wrote.") }
+        guard !folders.isEmpty else {
+            throw DRSReportError.shards(
+                reason: "no shard folders given; pass every DIR that `batch --shard K/N` wrote.")
+        }
         var byShard: [Int: URL] = [:]
         var count: Int?
         var units: [(ordinal: Int, unit: BatchManifest.Unit, folder: URL)] = []
@@ -216,15 +232,21 @@ public enum Batch {
         for folder in folders.map(\.standardizedFileURL) {
             let manifest = try BatchManifest.read(from: folder)
             guard let text = manifest.shard else {
-                throw DRSReportError.shards(reason: "\(folder.path): is a whole batch, not a shard; pass only folders written with --shard K/N.")
+                throw DRSReportError.shards(
+                    reason: "\(folder.path): is a whole batch, not a shard; pass only folders written with --shard K/N."
+                )
             }
             let shard = try Shard(parsing: text)
             if let count, count != shard.count {
-                throw DRSReportError.shards(reason: "\(folder.path): is shard \(shard) but another folder is of \(count) shards; merge the shards of one run.")
+                throw DRSReportError.shards(
+                    reason:
+                        "\(folder.path): is shard \(shard) but another folder is of \(count) shards; merge the shards of one run."
+                )
             }
             count = shard.count
             if let other = byShard[shard.index] {
-                throw DRSReportError.shards(reason: "\(folder.path) and \(other.path) are both shard \(shard); pass each shard once.")
+                throw DRSReportError.shards(
+                    reason: "\(folder.path) and \(other.path) are both shard \(shard); pass each shard once.")
             }
             byShard[shard.index] = folder
             let evidence = try Evidence.read(from: folder)
@@ -232,31 +254,46 @@ public enum Batch {
             options.removeValue(forKey: "shard")
             options.removeValue(forKey: "signed_by")
             if let recorded, recorded != options {
-                throw DRSReportError.shards(reason: "\(folder.path): was rendered with other options than the other shards; render every shard with the same options.")
+                throw DRSReportError.shards(
+                    reason:
+                        "\(folder.path): was rendered with other options than the other shards; render every shard with the same options."
+                )
             }
             recorded = options
             if let clock, clock != (evidence.clock, evidence.clockSource) {
-                throw DRSReportError.shards(reason: "\(folder.path): has the clock \(evidence.clock) and the other shards \(clock.0); render every shard with one --now or SOURCE_DATE_EPOCH.")
+                throw DRSReportError.shards(
+                    reason:
+                        "\(folder.path): has the clock \(evidence.clock) and the other shards \(clock.0); render every shard with one --now or SOURCE_DATE_EPOCH."
+                )
             }
             clock = (evidence.clock, evidence.clockSource)
             for unit in manifest.units {
                 // batch.json is data anyone can edit: a path must be one batch could have written, in this shard.
                 let parts = unit.path.split(separator: "/", omittingEmptySubsequences: false)
-                guard unit.path == "." || (!unit.path.hasPrefix("/") && !parts.contains { $0.isEmpty || $0 == "." || $0 == ".." }),
-                      shard.owns(unit.path)
+                guard
+                    unit.path == "."
+                        || (!unit.path.hasPrefix("/") && !parts.contains { $0.isEmpty || $0 == "." || $0 == ".." }),
+                    shard.owns(unit.path)
                 else {
-                    throw DRSReportError.shards(reason: "\(folder.path)/\(BatchManifest.fileName): lists '\(unit.path)', which shard \(shard) cannot hold; render that shard again.")
+                    throw DRSReportError.shards(
+                        reason:
+                            "\(folder.path)/\(BatchManifest.fileName): lists '\(unit.path)', which shard \(shard) cannot hold; render that shard again."
+                    )
                 }
                 units.append((unit.ordinal, unit, folder))
             }
         }
         if let count, let missing = (1...count).first(where: { byShard[$0] == nil }) {
-            throw DRSReportError.shards(reason: "shard \(missing)/\(count) is missing; pass the folders of all \(count) shards.")
+            throw DRSReportError.shards(
+                reason: "shard \(missing)/\(count) is missing; pass the folders of all \(count) shards.")
         }
         units.sort { $0.ordinal < $1.ordinal }
         var seen = Set<String>()
         for item in units where !seen.insert(item.unit.path).inserted {
-            throw DRSReportError.shards(reason: "\(item.unit.path) is in more than one shard; the shards come from different runs, render them again.")
+            throw DRSReportError.shards(
+                reason:
+                    "\(item.unit.path) is in more than one shard; the shards come from different runs, render them again."
+            )
         }
         // The index is written as the shards' run would have written it: their clock, language,
         // title and options; the templates must be the same ones.
@@ -269,7 +306,10 @@ public enum Batch {
         if let lang = recorded?["lang"], let language = Language(rawValue: lang) { merged.ingest.language = language }
         merged.ingest.title = recorded?["title"]
         if let theirs = recorded?["templates"], theirs != Renderer.recordedOptions(merged.render)["templates"] {
-            throw DRSReportError.shards(reason: "the shards were rendered with other templates (\(theirs.prefix(60))); pass the same --templates to batch-index.")
+            throw DRSReportError.shards(
+                reason:
+                    "the shards were rendered with other templates (\(theirs.prefix(60))); pass the same --templates to batch-index."
+            )
         }
         let out = out.standardizedFileURL
         for folder in byShard.values where folder == out || folder.path.hasPrefix(out.path + "/") {
@@ -288,7 +328,8 @@ public enum Batch {
             let evidence = try? Evidence.read(from: source)
             if evidence != nil {
                 if let link = Self.firstSymbolicLink(in: source) {
-                    throw DRSReportError.shards(reason: "\(link): is a symbolic link, which batch never writes; render that shard again.")
+                    throw DRSReportError.shards(
+                        reason: "\(link): is a symbolic link, which batch never writes; render that shard again.")
                 }
                 try OutputSwap.link(source, to: outputFolder(unit, in: staging))
             }
@@ -298,20 +339,27 @@ public enum Batch {
             case ("unchanged", let e?): outcome = .skipped(e)
             case ("failed", _): outcome = .failed(reason: item.unit.reason ?? "", previous: evidence)
             default:
-                throw DRSReportError.shards(reason: "\(item.folder.path): lists \(item.unit.path) as \(item.unit.status) but holds no reports for it; render that shard again.")
+                throw DRSReportError.shards(
+                    reason:
+                        "\(item.folder.path): lists \(item.unit.path) as \(item.unit.status) but holds no reports for it; render that shard again."
+                )
             }
             results.append((unit, outcome))
         }
-        let indexFiles = try BatchIndex.write(results, ordinals: units.map(\.ordinal), shard: nil, to: staging, options: merged)
+        let indexFiles = try BatchIndex.write(
+            results, ordinals: units.map(\.ordinal), shard: nil, to: staging, options: merged)
         try OutputSwap.swap(staging, into: out)
         swapped = true
         return BatchResult(units: results, indexFiles: indexFiles)
     }
 
-    private static func convert(_ unit: BatchUnit, previous old: URL, into new: URL, options: BatchOptions, root: URL) -> BatchOutcome {
+    private static func convert(_ unit: BatchUnit, previous old: URL, into new: URL, options: BatchOptions, root: URL)
+        -> BatchOutcome
+    {
         // Reasons name files relative to ROOT: the index must not carry the machine's paths.
         func relative(_ message: String) -> String {
-            message.replacingOccurrences(of: root.path + "/", with: "").replacingOccurrences(of: root.standardizedFileURL.path + "/", with: "")
+            message.replacingOccurrences(of: root.path + "/", with: "").replacingOccurrences(
+                of: root.standardizedFileURL.path + "/", with: "")
         }
         let previous = try? Evidence.read(from: old)
         do {
@@ -322,7 +370,8 @@ public enum Batch {
             }
             // Units already run side by side on every core, so each ingests first and renders after
             // (no workbook begun early), and a unit that fails creates no folder.
-            let result = try Ingestor.ingest(files: files, options: options.ingest, spool: nil, threads: options.jobs > 1 ? 1 : nil)
+            let result = try Ingestor.ingest(
+                files: files, options: options.ingest, spool: nil, threads: options.jobs > 1 ? 1 : nil)
             _ = try Renderer.render(result, to: new, options: options.render)
             return .rendered(try Evidence.read(from: new))
         } catch let error as DRSReportError {
@@ -335,7 +384,9 @@ public enum Batch {
     }
 
     /// Same input bytes, same options, and every output still there with its size.
-    private static func unchanged(_ files: [ResponseFile], previous: Evidence, out: URL, options: BatchOptions) throws -> Bool {
+    private static func unchanged(_ files: [ResponseFile], previous: Evidence, out: URL, options: BatchOptions) throws
+        -> Bool
+    {
         var current: [FileDigest] = []
         for file in files {
             let (_, digest) = try Ingestor.readBytes(file)
@@ -346,7 +397,8 @@ public enum Batch {
         guard Set(before) == Set(now), before.count == now.count else { return false }
         guard previous.options == Renderer.recordedOptions(options.render) else { return false }
         for output in previous.outputs {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: out.appendingPathComponent(output.path).path)
+            let attributes = try? FileManager.default.attributesOfItem(
+                atPath: out.appendingPathComponent(output.path).path)
             guard let size = attributes?[.size] as? NSNumber, size.int64Value == output.bytes else { return false }
         }
         return true
@@ -372,14 +424,18 @@ enum BatchIndex {
         }
         // Links are relative ("./…") and percent-encoded, so no folder name can become a URL scheme.
         func url(_ path: String) -> String {
-            "./" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: ":;()<>'\"`"))) ?? "")
+            "./"
+                + (path.addingPercentEncoding(
+                    withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: ":;()<>'\"`"))) ?? "")
         }
         var rows: [[String: Any]] = []
         let csv = try CSVFile(url: staging.appendingPathComponent("index.csv"), bom: false)
-        try csv.row([
-            "path", "status", "jobs", "verdict", "inconsistent_rows", "not_compared", "not_retrieved", "fetched_at", "expiry",
-            "next_expiry", "report_html", "report_md", "report_xlsx", "reason",
-        ].map(Cell.text))
+        try csv.row(
+            [
+                "path", "status", "jobs", "verdict", "inconsistent_rows", "not_compared", "not_retrieved", "fetched_at",
+                "expiry",
+                "next_expiry", "report_html", "report_md", "report_xlsx", "reason",
+            ].map(Cell.text))
         for (unit, outcome) in results {
             let folder = Batch.outputRelative(unit)
             let evidence: Evidence?
@@ -394,12 +450,13 @@ enum BatchIndex {
             let summary = evidence?.summary
             let has = { (name: String) in evidence?.outputs.contains { $0.path == name } == true }
             let links = ["report.html", "report.md", "report.xlsx"].map { has($0) ? folder + "/" + $0 : "" }
-            let cells = [
-                unit.relative, status, summary?.jobs.joined(separator: " ") ?? "", summary?.verdict ?? "",
-                summary.map { String($0.inconsistentRows) } ?? "", summary.map { String($0.notCompared) } ?? "",
-                summary.map { String($0.notRetrieved) } ?? "", summary?.fetchedAt ?? "", summary?.expiry ?? "",
-                summary?.nextExpiry ?? "",
-            ] + links + [reason]
+            let cells =
+                [
+                    unit.relative, status, summary?.jobs.joined(separator: " ") ?? "", summary?.verdict ?? "",
+                    summary.map { String($0.inconsistentRows) } ?? "", summary.map { String($0.notCompared) } ?? "",
+                    summary.map { String($0.notRetrieved) } ?? "", summary?.fetchedAt ?? "", summary?.expiry ?? "",
+                    summary?.nextExpiry ?? "",
+                ] + links + [reason]
             try csv.row(cells.map(Cell.text))
             var row: [String: Any] = [
                 "path": unit.relative, "status": status, "failed": status == "failed", "reason": reason,
@@ -410,7 +467,8 @@ enum BatchIndex {
                 "not_compared": summary.map { String($0.notCompared) } ?? "",
                 "fetched_at": shownTime(summary?.fetchedAt),
                 "expiry": summary.map { strings["expiry.\($0.expiry)"] } ?? "",
-                "expiry_class": summary?.expiry.lowercased() ?? "unknown", "next_expiry": shownTime(summary?.nextExpiry),
+                "expiry_class": summary?.expiry.lowercased() ?? "unknown",
+                "next_expiry": shownTime(summary?.nextExpiry),
             ]
             if !links[0].isEmpty { row["html"] = url(links[0]) }
             if !links[1].isEmpty { row["md"] = url(links[1]) }
@@ -427,7 +485,9 @@ enum BatchIndex {
         for index in trends.indices {
             // A diff that cannot be made (a report.json unreadable or of another schema) leaves the
             // trend without its link; the batch itself stands.
-            if let evidence = try? trends[index].writeDiff(in: out, options: options), let folder = trends[index].diffFolder {
+            if let evidence = try? trends[index].writeDiff(in: out, options: options),
+                let folder = trends[index].diffFolder
+            {
                 diffs.append((folder, evidence))
             } else {
                 trends[index].diffFolder = nil
@@ -435,23 +495,33 @@ enum BatchIndex {
         }
         let model: [String: Any] = [
             "trends": trends.map { $0.model(strings: strings, url: url) }, "any_trends": !trends.isEmpty,
-            "l": labels, "title": options.ingest.title ?? strings["batch.title"], "generated_at": display.time(options.ingest.now),
-            "generator": "drs-report \(DRSReportVersion.current)", "rows": rows, "count": results.count, "failures": failures,
+            "l": labels, "title": options.ingest.title ?? strings["batch.title"],
+            "generated_at": display.time(options.ingest.now),
+            "generator": "drs-report \(DRSReportVersion.current)", "rows": rows, "count": results.count,
+            "failures": failures,
             "failures_label": strings.format("batch.failures", failures),
             "any_failures": failures > 0, "language": options.ingest.language.rawValue,
             "script": script, "script_hash": scriptHash,
-            "verdicts": [VerdictValue.inconsistent, .incomplete, .consistent].map { ["value": $0.rawValue, "label": strings["verdict.\($0.rawValue)"]] },
+            "verdicts": [VerdictValue.inconsistent, .incomplete, .consistent].map {
+                ["value": $0.rawValue, "label": strings["verdict.\($0.rawValue)"]]
+            },
         ]
-        try Data(store.render("index.html.mustache", model).utf8).write(to: staging.appendingPathComponent("index.html"))
+        try Data(store.render("index.html.mustache", model).utf8).write(
+            to: staging.appendingPathComponent("index.html"))
         try Data(store.render("index.md.mustache", model).utf8).write(to: staging.appendingPathComponent("index.md"))
         try csv.close()
-        let manifest = BatchManifest(shard: shard?.description, units: zip(results, ordinals).map { item, ordinal in
-            switch item.1 {
-            case .rendered: BatchManifest.Unit(path: item.0.relative, ordinal: ordinal, status: "rendered", reason: nil)
-            case .skipped: BatchManifest.Unit(path: item.0.relative, ordinal: ordinal, status: "unchanged", reason: nil)
-            case .failed(let reason, _): BatchManifest.Unit(path: item.0.relative, ordinal: ordinal, status: "failed", reason: reason)
-            }
-        })
+        let manifest = BatchManifest(
+            shard: shard?.description,
+            units: zip(results, ordinals).map { item, ordinal in
+                switch item.1 {
+                case .rendered:
+                    BatchManifest.Unit(path: item.0.relative, ordinal: ordinal, status: "rendered", reason: nil)
+                case .skipped:
+                    BatchManifest.Unit(path: item.0.relative, ordinal: ordinal, status: "unchanged", reason: nil)
+                case .failed(let reason, _):
+                    BatchManifest.Unit(path: item.0.relative, ordinal: ordinal, status: "failed", reason: reason)
+                }
+            })
         try manifest.encoded().write(to: staging.appendingPathComponent(BatchManifest.fileName))
 
         var outputs: [FileDigest] = []
@@ -474,7 +544,9 @@ enum BatchIndex {
             if let data = FileManager.default.contents(atPath: folder.appendingPathComponent(Evidence.fileName).path) {
                 outputs.append(FileDigest(path: relative, sha256: sha256Hex(data), bytes: Int64(data.count)))
             }
-            inputs += evidence.inputs.map { FileDigest(path: unit.relative + "/" + $0.path, sha256: $0.sha256, bytes: nil) }
+            inputs += evidence.inputs.map {
+                FileDigest(path: unit.relative + "/" + $0.path, sha256: $0.sha256, bytes: nil)
+            }
         }
         for (folder, _) in diffs {
             let relative = folder + "/" + Evidence.fileName
@@ -492,7 +564,8 @@ enum BatchIndex {
         var recorded = Renderer.recordedOptions(options.render)
         if let shard { recorded["shard"] = shard.description }
         let evidence = Evidence(
-            tool: "drs-report \(DRSReportVersion.current)", clock: Formatting.iso(options.ingest.now), clockSource: options.render.clockSource,
+            tool: "drs-report \(DRSReportVersion.current)", clock: Formatting.iso(options.ingest.now),
+            clockSource: options.render.clockSource,
             options: recorded, inputs: inputs,
             inputsDigest: sha256Hex(Data(inputs.map(\.sha256).sorted().joined(separator: "\n").utf8)), outputs: outputs,
             summary: EvidenceSummary(
@@ -502,15 +575,18 @@ enum BatchIndex {
                     case .failed: return []
                     }
                 },
-                verdict: failures > 0 ? "INCOMPLETE" : worst, inconsistentRows: 0, notCompared: 0, notRetrieved: failures,
+                verdict: failures > 0 ? "INCOMPLETE" : worst, inconsistentRows: 0, notCompared: 0,
+                notRetrieved: failures,
                 fetchedAt: nil, expiry: ExpiryState.unknown.rawValue, nextExpiry: nil))
-        let names = [BatchManifest.fileName, "index.csv", "index.html", "index.md"]
+        let names =
+            [BatchManifest.fileName, "index.csv", "index.html", "index.md"]
             + (try evidence.write(into: staging, signingKey: options.render.signingKey))
         try? FileManager.default.removeItem(at: out.appendingPathComponent(EvidenceSignature.fileName))
         try? FileManager.default.removeItem(at: out.appendingPathComponent(Evidence.fileName))
         for name in names {
             if rename(staging.appendingPathComponent(name).path, out.appendingPathComponent(name).path) != 0 {
-                throw DRSReportError.outputNotWritable(path: out.appendingPathComponent(name).path, reason: String(cString: strerror(errno)))
+                throw DRSReportError.outputNotWritable(
+                    path: out.appendingPathComponent(name).path, reason: String(cString: strerror(errno)))
             }
         }
         return names

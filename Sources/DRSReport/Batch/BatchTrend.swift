@@ -31,9 +31,11 @@ struct BatchTrend {
             // A render of one job: a merged render of several has no single history.
             guard let summary = evidence?.summary, summary.jobs.count == 1 else { continue }
             let run = Run(
-                path: unit.relative, folder: Batch.outputRelative(unit), fetchedAt: summary.fetchedAt ?? "", verdict: summary.verdict,
+                path: unit.relative, folder: Batch.outputRelative(unit), fetchedAt: summary.fetchedAt ?? "",
+                verdict: summary.verdict,
                 tables: summary.inconsistentTables ?? 0, rows: summary.inconsistentRows)
-            byJob[summary.jobs[0], default: BatchTrend(job: summary.jobs[0], jobName: summary.jobName, runs: [])].runs.append(run)
+            byJob[summary.jobs[0], default: BatchTrend(job: summary.jobs[0], jobName: summary.jobName, runs: [])].runs
+                .append(run)
             if let name = summary.jobName { byJob[summary.jobs[0]]?.jobName = name }
         }
         return byJob.values.filter { $0.runs.count > 1 }.map { trend in
@@ -45,10 +47,13 @@ struct BatchTrend {
 
     /// The folder name of a job's diff: its id made safe, with a digest so two ids never share one.
     static func diffFolderName(_ job: String) -> String {
-        let safe = String(job.unicodeScalars.map { scalar -> Character in
-            let ok = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_"
-            return ok ? Character(scalar) : "_"
-        }.prefix(64))
+        let safe = String(
+            job.unicodeScalars.map { scalar -> Character in
+                let ok =
+                    ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                    || scalar == "-" || scalar == "_"
+                return ok ? Character(scalar) : "_"
+            }.prefix(64))
         return "diffs/" + safe + "-" + String(sha256Hex(Data(job.utf8)).prefix(8))
     }
 
@@ -64,8 +69,11 @@ struct BatchTrend {
         diffOptions.render.signingKey = nil
         diffOptions.now = options.ingest.now
         let target = out.appendingPathComponent(folder)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        _ = try RunDiffWriter.write(before: files[0], after: files[1], beforeName: before.path, afterName: last.path, to: target, options: diffOptions)
+        try FileManager.default.createDirectory(
+            at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        _ = try RunDiffWriter.write(
+            before: files[0], after: files[1], beforeName: before.path, afterName: last.path, to: target,
+            options: diffOptions)
         diffFolder = folder
         return try Evidence.read(from: target)
     }
@@ -85,7 +93,8 @@ struct BatchTrend {
         }
         let title = HTMLEscaping.escape(runs.map { Formatting.grouped($0.rows) }.joined(separator: " → "))
         let last = points.last ?? "0,0"
-        return "<svg class=\"spark\" role=\"img\" viewBox=\"-3 0 126 \(Int(height))\" width=\"126\" height=\"\(Int(height))\"><title>\(title)</title>"
+        return
+            "<svg class=\"spark\" role=\"img\" viewBox=\"-3 0 126 \(Int(height))\" width=\"126\" height=\"\(Int(height))\"><title>\(title)</title>"
             + "<polyline fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\" points=\"\(points.joined(separator: " "))\"/>"
             + "<circle r=\"2.5\" cx=\"\(last.split(separator: ",")[0])\" cy=\"\(last.split(separator: ",")[1])\" fill=\"currentColor\"/></svg>"
     }

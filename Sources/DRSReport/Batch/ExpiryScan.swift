@@ -42,7 +42,8 @@ public struct ExpiryScan: Sendable {
             guard let remain = task.reportRemainSeconds else { return nil }
             return ExpiryEntry(
                 jobId: task.jobId, taskId: task.id, kind: task.kind, exportStatus: task.exportStatus,
-                receivedAt: task.expiry.receivedAt, receivedAtBasis: task.expiry.receivedAtBasis, reportRemainSeconds: remain,
+                receivedAt: task.expiry.receivedAt, receivedAtBasis: task.expiry.receivedAtBasis,
+                reportRemainSeconds: remain,
                 expiresAt: task.expiry.expiresAt, secondsLeft: task.expiry.secondsLeft, state: task.expiry.state)
         }
         .enumerated()
@@ -77,10 +78,11 @@ public struct ExpiryScan: Sendable {
             case .valid: left = Formatting.duration(entry.secondsLeft)
             }
             let basis = entry.receivedAtBasis.map { " (\($0.rawValue))" } ?? ""
-            lines.append([
-                entry.taskId, entry.kind.rawValue, entry.exportStatus ?? "", f.time(entry.receivedAt) + basis,
-                String(entry.reportRemainSeconds), f.time(entry.expiresAt), left,
-            ].joined(separator: "\t"))
+            lines.append(
+                [
+                    entry.taskId, entry.kind.rawValue, entry.exportStatus ?? "", f.time(entry.receivedAt) + basis,
+                    String(entry.reportRemainSeconds), f.time(entry.expiresAt), left,
+                ].joined(separator: "\t"))
         }
         if entries.isEmpty { lines.append("(no comparison task in the inputs reports a DRS result file)") }
         return lines.joined(separator: "\n") + "\n"
@@ -96,7 +98,8 @@ public struct ExpiryScan: Sendable {
             var files: [ExpiryEntry]
             var exitCode: Int32
         }
-        let data = try encoder.encode(Document(now: now, windowSeconds: window, files: entries, exitCode: exitStatus.rawValue))
+        let data = try encoder.encode(
+            Document(now: now, windowSeconds: window, files: entries, exitCode: exitStatus.rawValue))
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

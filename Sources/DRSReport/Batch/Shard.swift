@@ -13,7 +13,9 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 
     public init(index: Int, count: Int) throws(DRSReportError) {
         guard count >= 1, count <= 100_000, index >= 1, index <= count else {
-            throw .shards(reason: "shard \(index)/\(count) does not exist: K/N needs 1 ≤ K ≤ N ≤ 100000 (for example 1/3, 2/3, 3/3).")
+            throw .shards(
+                reason:
+                    "shard \(index)/\(count) does not exist: K/N needs 1 ≤ K ≤ N ≤ 100000 (for example 1/3, 2/3, 3/3).")
         }
         self.index = index
         self.count = count
@@ -23,7 +25,7 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     public init(parsing text: String) throws(DRSReportError) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let k = Int(parts[0].trimmingCharacters(in: .whitespaces)),
-              let n = Int(parts[1].trimmingCharacters(in: .whitespaces))
+            let n = Int(parts[1].trimmingCharacters(in: .whitespaces))
         else {
             throw .shards(reason: "'\(text)' is not a shard: write K/N, for example 2/3 (the second of three).")
         }
@@ -74,18 +76,25 @@ struct BatchManifest: Codable, Equatable {
     static func read(from folder: URL) throws(DRSReportError) -> BatchManifest {
         let url = folder.appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw .shards(reason: "\(folder.path): has no \(fileName); pass folders written by `drs-report batch` (with --shard K/N).")
+            throw .shards(
+                reason:
+                    "\(folder.path): has no \(fileName); pass folders written by `drs-report batch` (with --shard K/N)."
+            )
         }
         do {
             let manifest = try JSONDecoder().decode(BatchManifest.self, from: data)
             guard manifest.format == "drs-report-batch", manifest.version == 1 else {
-                throw DRSReportError.shards(reason: "\(url.path): is not a drs-report batch manifest (version 1); render it again with this version.")
+                throw DRSReportError.shards(
+                    reason:
+                        "\(url.path): is not a drs-report batch manifest (version 1); render it again with this version."
+                )
             }
             return manifest
         } catch let error as DRSReportError {
             throw error
         } catch {
-            throw .typeMismatch(file: url.path, path: "$", expected: "a drs-report batch manifest", found: "something else")
+            throw .typeMismatch(
+                file: url.path, path: "$", expected: "a drs-report batch manifest", found: "something else")
         }
     }
 }

@@ -23,7 +23,8 @@ public struct VerifyResult: Sendable, Equatable {
 
     /// Whether everything matches.
     public var isClean: Bool {
-        changed.isEmpty && missing.isEmpty && extra.isEmpty && outside.isEmpty && inputsChanged.isEmpty && inputsMissing.isEmpty
+        changed.isEmpty && missing.isEmpty && extra.isEmpty && outside.isEmpty && inputsChanged.isEmpty
+            && inputsMissing.isEmpty
             && inputsExtra.isEmpty
     }
 }
@@ -76,11 +77,14 @@ public enum Verifier {
 
     /// A relative path that stays inside the folder.
     static func isInside(_ path: String) -> Bool {
-        !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/", omittingEmptySubsequences: false).contains("..")
+        !path.isEmpty && !path.hasPrefix("/")
+            && !path.split(separator: "/", omittingEmptySubsequences: false).contains("..")
             && !path.contains("\u{0}")
     }
 
-    private static func check(_ folder: URL, prefix: String, into result: inout VerifyResult, covered: inout Set<String>) throws(DRSReportError) {
+    private static func check(
+        _ folder: URL, prefix: String, into result: inout VerifyResult, covered: inout Set<String>
+    ) throws(DRSReportError) {
         let evidence = try Evidence.read(from: folder)
         covered.insert(prefix + Evidence.fileName)
         covered.insert(prefix + EvidenceSignature.fileName)
@@ -101,7 +105,9 @@ public enum Verifier {
                 result.matched += 1
                 if output.path.hasSuffix("/" + Evidence.fileName) {
                     let nested = String(output.path.dropLast(Evidence.fileName.count))
-                    try check(folder.appendingPathComponent(nested), prefix: prefix + nested, into: &result, covered: &covered)
+                    try check(
+                        folder.appendingPathComponent(nested), prefix: prefix + nested, into: &result, covered: &covered
+                    )
                 }
             } else {
                 result.changed.append(relative)
@@ -115,7 +121,9 @@ public enum Verifier {
         var files: [String] = []
         while let next = enumerator.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(next).path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            if FileManager.default.fileExists(
+                atPath: folder.appendingPathComponent(next).path, isDirectory: &isDirectory), !isDirectory.boolValue
+            {
                 files.append(next)
             }
         }

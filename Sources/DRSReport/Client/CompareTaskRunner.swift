@@ -1,5 +1,5 @@
-import DRSWire
 import DRSJSON
+import DRSWire
 import Foundation
 
 /// What `run` asks DRS to compare.
@@ -20,15 +20,20 @@ public struct CompareTaskRequest: Sendable {
         var members: JSONObject = [Wire.Key.jobId: .string(jobId)]
         if objectLevel { members[Wire.Key.objectLevelCompareType] = .string(Wire.Key.objects) }
         if let dataLevel {
-            var info: JSONObject = [Wire.Key.conflictPolicy: .string(conflictPolicy), Wire.Key.compareType: .string(dataLevel)]
+            var info: JSONObject = [
+                Wire.Key.conflictPolicy: .string(conflictPolicy), Wire.Key.compareType: .string(dataLevel),
+            ]
             if objects.isEmpty {
                 info[Wire.Key.compareMode] = .string("quick_comparison")
             } else {
-                info[Wire.Key.compareObjectInfos] = .array(objects.map { object in
-                    var entry: JSONObject = [Wire.Key.dbName: .string(object.database)]
-                    if !object.tables.isEmpty { entry[Wire.Key.tableName] = .array(object.tables.map(JSONValue.string)) }
-                    return .object(entry)
-                })
+                info[Wire.Key.compareObjectInfos] = .array(
+                    objects.map { object in
+                        var entry: JSONObject = [Wire.Key.dbName: .string(object.database)]
+                        if !object.tables.isEmpty {
+                            entry[Wire.Key.tableName] = .array(object.tables.map(JSONValue.string))
+                        }
+                        return .object(entry)
+                    })
             }
             members[Wire.Key.dataLevelCompareInfo] = .object(info)
         }
@@ -76,17 +81,23 @@ public struct CompareTaskRunner: Sendable {
         for key in [Wire.Key.objectLevelCompareCreateResult, Wire.Key.dataLevelCompareCreateResult] {
             guard let result = value[key] else { continue }
             if let id = FetchRun.string(result[Wire.Key.compareTaskId]) { ids.append(id) }
-            if let code = FetchRun.string(result[Wire.Key.errorCode]) { errors.append((code, FetchRun.string(result[Wire.Key.errorMsg]) ?? "")) }
+            if let code = FetchRun.string(result[Wire.Key.errorCode]) {
+                errors.append((code, FetchRun.string(result[Wire.Key.errorMsg]) ?? ""))
+            }
         }
         if response.status >= 400 || (ids.isEmpty && !errors.isEmpty) || ids.isEmpty {
             let (code, message) = errors.first ?? ("HTTP \(response.status)", "no comparison task was created")
-            throw DRSReportError.drsError(request: description, code: code, message: message, requestId: response.requestId)
+            throw DRSReportError.drsError(
+                request: description, code: code, message: message, requestId: response.requestId)
         }
         return ids
     }
 
     /// Polls until every task reaches a final state or `timeout` seconds pass.
-    public func wait(for ids: [String], timeout: TimeInterval, interval: TimeInterval, progress: @Sendable (CompareWaitProgress) -> Void) async throws {
+    public func wait(
+        for ids: [String], timeout: TimeInterval, interval: TimeInterval,
+        progress: @Sendable (CompareWaitProgress) -> Void
+    ) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         let final = Wire.TaskStatus.final
         var pending = Set(ids)
@@ -95,18 +106,30 @@ public struct CompareTaskRunner: Sendable {
             var statuses: [String: String] = [:]
             let list = try await client.send(
                 method: "GET", path: jobPath,
-                query: [(Wire.Key.type, "compare"), (Wire.Key.compareType, "data_compare"), (Wire.Key.queryType, "list"), (Wire.Key.offset, "0"), (Wire.Key.limit, "1000")])
-            if let value = try? JSONParser.parse(list.body), case .array(let items) = FetchRun.compareResult(value)?[Wire.Key.dataCompareTaskList] ?? .null {
+                query: [
+                    (Wire.Key.type, "compare"), (Wire.Key.compareType, "data_compare"), (Wire.Key.queryType, "list"),
+                    (Wire.Key.offset, "0"), (Wire.Key.limit, "1000"),
+                ])
+            if let value = try? JSONParser.parse(list.body),
+                case .array(let items) = FetchRun.compareResult(value)?[Wire.Key.dataCompareTaskList] ?? .null
+            {
                 for item in items {
-                    if let id = FetchRun.string(item[Wire.Key.id]) { statuses[id] = FetchRun.string(item[Wire.Key.status]) ?? "" }
+                    if let id = FetchRun.string(item[Wire.Key.id]) {
+                        statuses[id] = FetchRun.string(item[Wire.Key.status]) ?? ""
+                    }
                 }
             }
             for id in pending where statuses[id] == nil {
                 // Not a data-level task: ask the object overview for it.
                 let overview = try await client.send(
                     method: "GET", path: jobPath,
-                    query: [(Wire.Key.type, "compare"), (Wire.Key.compareType, "object_compare"), (Wire.Key.queryType, "overview"), (Wire.Key.compareTaskId, id)])
-                if let value = try? JSONParser.parse(overview.body), let info = FetchRun.compareResult(value)?[Wire.Key.objectsCompareOverviewInfo] {
+                    query: [
+                        (Wire.Key.type, "compare"), (Wire.Key.compareType, "object_compare"),
+                        (Wire.Key.queryType, "overview"), (Wire.Key.compareTaskId, id),
+                    ])
+                if let value = try? JSONParser.parse(overview.body),
+                    let info = FetchRun.compareResult(value)?[Wire.Key.objectsCompareOverviewInfo]
+                {
                     statuses[id] = FetchRun.string(info[Wire.Key.status]) ?? ""
                 }
             }
@@ -114,8 +137,11 @@ public struct CompareTaskRunner: Sendable {
                 let status = statuses[id] ?? "UNKNOWN"
                 var percent: Double?
                 if !final.contains(status) {
-                    let response = try await client.send(method: "GET", path: jobPath + "/compare-progress/\(FetchRun.segment(id))")
-                    if let value = try? JSONParser.parse(response.body), case .number(let text) = value[Wire.Key.fullInfo]?[Wire.Key.progress] ?? .null {
+                    let response = try await client.send(
+                        method: "GET", path: jobPath + "/compare-progress/\(FetchRun.segment(id))")
+                    if let value = try? JSONParser.parse(response.body),
+                        case .number(let text) = value[Wire.Key.fullInfo]?[Wire.Key.progress] ?? .null
+                    {
                         percent = Double(text)
                     }
                 } else {
@@ -125,7 +151,9 @@ public struct CompareTaskRunner: Sendable {
                 if final.contains(status) { pending.remove(id) }
             }
             if pending.isEmpty { return }
-            if Date() >= deadline { throw DRSReportError.waitTimedOut(taskIds: pending.sorted(), seconds: Int(timeout)) }
+            if Date() >= deadline {
+                throw DRSReportError.waitTimedOut(taskIds: pending.sorted(), seconds: Int(timeout))
+            }
             try await Task.sleep(nanoseconds: UInt64(max(0.05, interval) * 1_000_000_000))
         }
     }

@@ -16,7 +16,9 @@ public enum DRSAuth: Sendable, CustomStringConvertible {
 
     /// Credentials from the environment or a token file, never from flags:
     /// `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK` (+ `HUAWEICLOUD_SDK_SECURITY_TOKEN`), else `--token-file`, else `DRS_AUTH_TOKEN`.
-    public static func load(tokenFile: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(DRSReportError) -> DRSAuth {
+    public static func load(tokenFile: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(DRSReportError) -> DRSAuth
+    {
         let auth = try read(tokenFile: tokenFile, environment: environment)
         // Known before the first request, so no message, log line or archive can carry them.
         SecretRegistry.shared.register(auth.secrets)
@@ -33,7 +35,8 @@ public enum DRSAuth: Sendable, CustomStringConvertible {
     private static func read(tokenFile: String?, environment: [String: String]) throws(DRSReportError) -> DRSAuth {
         if let tokenFile {
             guard let data = FileManager.default.contents(atPath: tokenFile),
-                  let token = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty
+                let token = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
+                !token.isEmpty
             else {
                 throw .credentials(reason: "--token-file \(tokenFile) cannot be read or is empty")
             }
@@ -51,7 +54,10 @@ public enum DRSAuth: Sendable, CustomStringConvertible {
         if let token = environment["DRS_AUTH_TOKEN"].map(trimmed), !token.isEmpty {
             return .token(token)
         }
-        throw .credentials(reason: "no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (plus HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary credentials), or DRS_AUTH_TOKEN, or pass --token-file")
+        throw .credentials(
+            reason:
+                "no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (plus HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary credentials), or DRS_AUTH_TOKEN, or pass --token-file"
+        )
     }
 
     /// Header values that are not secret but must be valid too (the access key id).

@@ -1,5 +1,5 @@
-import DRSWire
 import DRSJSON
+import DRSWire
 import Foundation
 
 /// How the client retries and times out.
@@ -72,7 +72,8 @@ public struct DRSClient: Sendable {
     public let clock: @Sendable () -> Date
 
     public init(
-        endpoint: String, projectId: String, auth: DRSAuth, language: String = "en-us", policy: RetryPolicy = RetryPolicy(),
+        endpoint: String, projectId: String, auth: DRSAuth, language: String = "en-us",
+        policy: RetryPolicy = RetryPolicy(),
         transport: any HTTPTransport, events: @escaping @Sendable (ClientEvent) -> Void = { _ in },
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -104,11 +105,14 @@ public struct DRSClient: Sendable {
             do {
                 let response = try await transport.send(request, timeout: policy.timeout)
                 let requestId = response.headers["x-request-id"]
-                events(ClientEvent(request: description, kind: .response(status: response.status), requestId: requestId))
+                events(
+                    ClientEvent(request: description, kind: .response(status: response.status), requestId: requestId))
                 let error = Self.drsError(in: response.body)
                 // A refused signature or token, whatever the HTTP status it comes with, is never retried:
                 // API Gateway locks an AK after five signature failures.
-                if response.status == 401 || response.status == 403 || error.map({ Self.isAuthenticationFailure($0.code) }) == true {
+                if response.status == 401 || response.status == 403
+                    || error.map({ Self.isAuthenticationFailure($0.code) }) == true
+                {
                     throw DRSReportError.authenticationFailed(
                         request: description, status: response.status, code: error?.code ?? "HTTP \(response.status)",
                         message: error?.message ?? "", requestId: requestId)
@@ -117,24 +121,36 @@ public struct DRSClient: Sendable {
                     // DRS answers, it does not redirect: a redirect means the endpoint is wrong (or a portal page).
                     throw DRSReportError.unexpectedResponse(
                         request: description, status: response.status,
-                        reason: "redirected to \(Redact.control(response.headers["location"] ?? "nowhere"))", requestId: requestId)
+                        reason: "redirected to \(Redact.control(response.headers["location"] ?? "nowhere"))",
+                        requestId: requestId)
                 }
                 if response.status == 429 || response.status >= 500 {
                     retryReason = "HTTP \(response.status)" + (error.map { " \($0.code)" } ?? "")
-                    retryAfter = response.headers["retry-after"].flatMap(TimeInterval.init).flatMap { $0.isFinite ? $0 : nil }
-                } else if expectsJSON || !(200..<300).contains(response.status), (try? JSONParser.parse(response.body)) == nil {
+                    retryAfter = response.headers["retry-after"].flatMap(TimeInterval.init).flatMap {
+                        $0.isFinite ? $0 : nil
+                    }
+                } else if expectsJSON || !(200..<300).contains(response.status),
+                    (try? JSONParser.parse(response.body)) == nil
+                {
                     // An HTML page from a gateway, a cut body, an empty body: none is a DRS answer to keep.
                     let type = response.headers["content-type"].map { " (\(Redact.control($0)))" } ?? ""
                     let jsonType = (response.headers["content-type"] ?? "").lowercased().contains("json")
-                    retryReason = response.body.isEmpty
+                    retryReason =
+                        response.body.isEmpty
                         ? "the response body is empty"
-                        : jsonType ? "the JSON body is cut short or malformed\(type)" : "the response body is not JSON\(type)"
+                        : jsonType
+                            ? "the JSON body is cut short or malformed\(type)" : "the response body is not JSON\(type)"
                     lastStatus = response.status
                 } else {
                     if let error {
-                        events(ClientEvent(request: description, kind: .drsError(code: error.code, message: error.message), requestId: requestId))
+                        events(
+                            ClientEvent(
+                                request: description, kind: .drsError(code: error.code, message: error.message),
+                                requestId: requestId))
                     }
-                    return ReceivedResponse(status: response.status, body: response.body, receivedAt: clock(), requestId: requestId, drsError: error)
+                    return ReceivedResponse(
+                        status: response.status, body: response.body, receivedAt: clock(), requestId: requestId,
+                        drsError: error)
                 }
             } catch let error as DRSReportError {
                 throw error
@@ -145,14 +161,18 @@ public struct DRSClient: Sendable {
             }
             guard attempt <= policy.retries else {
                 if let lastStatus {
-                    throw DRSReportError.unexpectedResponse(request: description, status: lastStatus, reason: retryReason, requestId: nil)
+                    throw DRSReportError.unexpectedResponse(
+                        request: description, status: lastStatus, reason: retryReason, requestId: nil)
                 }
                 throw DRSReportError.requestFailed(request: description, reason: retryReason, attempts: attempt)
             }
             let backoff = min(policy.maxDelay, policy.baseDelay * pow(2, Double(attempt - 1)))
             let jittered = Double.random(in: 0...backoff)
             let delay = retryAfter.map { min(policy.maxRetryAfter, max($0, jittered)) } ?? jittered
-            events(ClientEvent(request: description, kind: .retry(reason: retryReason, delay: delay, attempt: attempt), requestId: nil))
+            events(
+                ClientEvent(
+                    request: description, kind: .retry(reason: retryReason, delay: delay, attempt: attempt),
+                    requestId: nil))
             try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
         }
     }
@@ -160,7 +180,8 @@ public struct DRSClient: Sendable {
     /// Builds the request with authentication headers.
     func build(method: String, path: String, query: [(String, String)], body: Data) throws -> DRSHTTPRequest {
         guard let base = URL(string: endpoint), let host = base.host else {
-            throw DRSReportError.invalidOption(name: "--endpoint", value: endpoint, expected: "a URL such as https://drs.cn-north-4.myhuaweicloud.com")
+            throw DRSReportError.invalidOption(
+                name: "--endpoint", value: endpoint, expected: "a URL such as https://drs.cn-north-4.myhuaweicloud.com")
         }
         let queryString = SDKSigner.canonicalQuery(query)
         let url = endpoint + path + (queryString.isEmpty ? "" : "?" + queryString)
@@ -173,7 +194,9 @@ public struct DRSClient: Sendable {
         for secret in auth.secrets + auth.identifiers where !HeaderValue.isValid(secret) {
             _ = secret
             throw DRSReportError.credentials(
-                reason: "a credential contains a line break or another control character; remove it (a token read with $(cat file) from a Windows file keeps its carriage return)")
+                reason:
+                    "a credential contains a line break or another control character; remove it (a token read with $(cat file) from a Windows file keeps its carriage return)"
+            )
         }
         switch auth {
         case .token(let token):
@@ -181,7 +204,8 @@ public struct DRSClient: Sendable {
         case .aksk(let credentials):
             let hostHeader = base.port.map { "\(host):\($0)" } ?? host
             headers = SDKSigner.sign(
-                method: method, host: hostHeader, path: path, query: query, headers: headers, body: body, credentials: credentials,
+                method: method, host: hostHeader, path: path, query: query, headers: headers, body: body,
+                credentials: credentials,
                 date: clock())
         }
         return DRSHTTPRequest(method: method, url: url, headers: headers, body: body)
@@ -219,7 +243,8 @@ public struct DRSClient: Sendable {
     static func describe(_ error: Error) -> String {
         if let transport = error as? TransportError {
             switch transport {
-            case .truncated(let expected, let received): return "the response was cut short (\(received) of \(expected) bytes)"
+            case .truncated(let expected, let received):
+                return "the response was cut short (\(received) of \(expected) bytes)"
             case .timedOut(let seconds): return "timed out (no complete response within \(Formatting.seconds(seconds)))"
             case .cannotConnect: return "cannot connect"
             case .connectionClosed: return "the connection was closed before a complete response"
@@ -231,7 +256,8 @@ public struct DRSClient: Sendable {
         if text.contains("remoteConnectionClosed") || text.contains("connectionReset") || text.contains("closed") {
             return "the connection was closed before a response"
         }
-        if text.contains("connectTimeout") || text.contains("connectionRefused") || text.contains("Connection refused") {
+        if text.contains("connectTimeout") || text.contains("connectionRefused") || text.contains("Connection refused")
+        {
             return "cannot connect"
         }
         return "network error (\(text.prefix(120)))"

@@ -1,5 +1,5 @@
-import DRSWire
 import DRSJSON
+import DRSWire
 import Foundation
 
 /// What to fetch.
@@ -51,7 +51,9 @@ public struct Fetcher: Sendable {
     /// Progress callback (any thread).
     public let progress: @Sendable (FetchProgress) -> Void
 
-    public init(client: DRSClient, options: FetchOptions, progress: @escaping @Sendable (FetchProgress) -> Void = { _ in }) {
+    public init(
+        client: DRSClient, options: FetchOptions, progress: @escaping @Sendable (FetchProgress) -> Void = { _ in }
+    ) {
         self.client = client
         self.options = options
         self.progress = progress
@@ -71,7 +73,8 @@ public struct Fetcher: Sendable {
         }
         Self.removeStalePartials(for: archive)
         let partial = parent.appendingPathComponent(
-            ".\(archive.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
+            ".\(archive.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        )
         TemporaryFolders.shared.add(partial)
         defer { TemporaryFolders.shared.remove(partial) }
         try manager.createDirectory(at: partial.appendingPathComponent("responses"), withIntermediateDirectories: true)
@@ -90,7 +93,8 @@ public struct Fetcher: Sendable {
         let manifest = ArchiveManifest(
             format: "drs-report-archive", version: 1, createdAt: Formatting.iso(client.clock()),
             generator: "drs-report \(DRSReportVersion.current)", endpoint: client.endpoint, projectId: client.projectId,
-            jobId: options.jobId, language: client.language, responses: entries, reportFiles: await run.reportFileEntries())
+            jobId: options.jobId, language: client.language, responses: entries,
+            reportFiles: await run.reportFileEntries())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         try encoder.encode(manifest).write(to: partial.appendingPathComponent(InputDiscovery.manifestName))
@@ -99,7 +103,8 @@ public struct Fetcher: Sendable {
         }
         keep = true
         return FetchSummary(
-            archive: archive, responses: entries.count, drsErrors: await recorder.drsErrors, taskIds: taskIds, reportFiles: reportFiles)
+            archive: archive, responses: entries.count, drsErrors: await recorder.drsErrors, taskIds: taskIds,
+            reportFiles: reportFiles)
     }
 }
 
@@ -108,9 +113,12 @@ extension Fetcher {
     static func removeStalePartials(for archive: URL) {
         let parent = archive.deletingLastPathComponent()
         let prefix = ".\(archive.lastPathComponent).partial-"
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(prefix) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        where name.hasPrefix(prefix) {
             let pid = Int32(name.dropFirst(prefix.count).split(separator: "-").first ?? "") ?? 0
-            guard pid > 0, pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            guard pid > 0, pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) != 0, errno == ESRCH else {
+                continue
+            }
             try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
         }
     }
@@ -163,7 +171,8 @@ actor Recorder {
         progress(FetchProgress(done: done, planned: planned))
     }
 
-    func record(key: [Int], method: String, path: String, query: [(String, String)], response: ReceivedResponse) throws {
+    func record(key: [Int], method: String, path: String, query: [(String, String)], response: ReceivedResponse) throws
+    {
         let temp = "responses/.r\(recorded.count).json"
         // A server that echoes a credential must not put it into the archive.
         var response = response
@@ -185,7 +194,8 @@ actor Recorder {
         var entries: [ArchiveManifest.Entry] = []
         for (index, item) in ordered.enumerated() {
             let name = String(format: "responses/%06d.json", index + 1)
-            try? FileManager.default.moveItem(at: folder.appendingPathComponent(item.temp), to: folder.appendingPathComponent(name))
+            try? FileManager.default.moveItem(
+                at: folder.appendingPathComponent(item.temp), to: folder.appendingPathComponent(name))
             var entry = item.entry
             entry.file = name
             entries.append(entry)
@@ -240,14 +250,20 @@ struct FetchRun: Sendable {
     /// Every body goes to its file as it arrives; the parsed pages are returned only with `keep`
     /// (task lists and overviews, which plan further requests), so a million diff rows are never
     /// held: fetch memory stays flat in the size of the archive.
-    func pages(_ key: [Int], path: String, query: [(String, String)], keep: Bool = false, items: @escaping @Sendable (JSONValue) -> Int,
-               total: @escaping @Sendable (JSONValue) -> Int?) async throws -> [JSONValue] {
+    func pages(
+        _ key: [Int], path: String, query: [(String, String)], keep: Bool = false,
+        items: @escaping @Sendable (JSONValue) -> Int,
+        total: @escaping @Sendable (JSONValue) -> Int?
+    ) async throws -> [JSONValue] {
         let limit = min(1_000, max(1, options.pageSize))
         await recorder.plan(1)
-        let first = try await get(key + [0], path: path, query: query + [(Wire.Key.offset, "0"), (Wire.Key.limit, String(limit))])
+        let first = try await get(
+            key + [0], path: path, query: query + [(Wire.Key.offset, "0"), (Wire.Key.limit, String(limit))])
         guard first.status == 200, let firstValue = try? JSONParser.parse(first.body) else { return [] }
         let count = items(firstValue)
-        guard let reported = total(firstValue), count == limit, reported > limit else { return keep ? [firstValue] : [] }
+        guard let reported = total(firstValue), count == limit, reported > limit else {
+            return keep ? [firstValue] : []
+        }
         // The total is the server's word: pages go out in waves of the concurrency limit, and the
         // first short or empty page ends the paging, whatever the total said. A total that needs more
         // pages than any real job is refused at once rather than believed.
@@ -255,7 +271,8 @@ struct FetchRun: Sendable {
         guard pageCount <= Self.maxPages else {
             throw DRSReportError.unexpectedResponse(
                 request: "GET " + path, status: first.status,
-                reason: "total_count \(reported) would take \(pageCount) pages of \(limit), more than the \(Self.maxPages) pages drs-report fetches for one query (raise --page-size, up to 1000)",
+                reason:
+                    "total_count \(reported) would take \(pageCount) pages of \(limit), more than the \(Self.maxPages) pages drs-report fetches for one query (raise --page-size, up to 1000)",
                 requestId: first.requestId)
         }
         let wave = max(1, options.concurrency)
@@ -265,12 +282,16 @@ struct FetchRun: Sendable {
         while next < pageCount && !ended {
             let pages = next..<min(pageCount, next + wave)
             await recorder.plan(pages.count)
-            let results = try await withThrowingTaskGroup(of: (page: Int, value: JSONValue?, count: Int?).self) { group in
+            let results = try await withThrowingTaskGroup(of: (page: Int, value: JSONValue?, count: Int?).self) {
+                group in
                 for page in pages {
                     group.addTask {
                         let response = try await get(
-                            key + [page], path: path, query: query + [(Wire.Key.offset, String(page * limit)), (Wire.Key.limit, String(limit))])
-                        guard response.status == 200, let value = try? JSONParser.parse(response.body) else { return (page, nil, nil) }
+                            key + [page], path: path,
+                            query: query + [(Wire.Key.offset, String(page * limit)), (Wire.Key.limit, String(limit))])
+                        guard response.status == 200, let value = try? JSONParser.parse(response.body) else {
+                            return (page, nil, nil)
+                        }
                         // Only the item count is kept of a page nobody reads again.
                         return (page, keep ? value : nil, items(value))
                     }
@@ -280,7 +301,10 @@ struct FetchRun: Sendable {
                 return collected.sorted { $0.page < $1.page }
             }
             for result in results {
-                guard let count = result.count else { ended = true; continue }
+                guard let count = result.count else {
+                    ended = true
+                    continue
+                }
                 if let value = result.value { values.append(value) }
                 if count < limit { ended = true }
             }
@@ -290,7 +314,9 @@ struct FetchRun: Sendable {
     }
 
     static func compareResult(_ value: JSONValue) -> JSONValue? { value[Wire.Key.job]?[Wire.Key.compareResult] }
-    static func count(_ value: JSONValue?) -> Int { if case .array(let items) = value ?? .null { return items.count } else { return 0 } }
+    static func count(_ value: JSONValue?) -> Int {
+        if case .array(let items) = value ?? .null { return items.count } else { return 0 }
+    }
     /// Counts and ids are read as ingest reads them (DRSJSON's `wholeNumber` and `textValue`): a
     /// task id sent as a number, or a count sent as "3" or 3.0, is not dropped.
     static func number(_ value: JSONValue?) -> Int? { value?.wholeNumber.flatMap { Int(exactly: $0) } }
@@ -303,29 +329,45 @@ struct FetchRun: Sendable {
         await recorder.plan(1)
         let detail = try await get([0], path: jobPath, query: [(Wire.Key.type, "detail")])
         if let error = detail.drsError, !(200..<300).contains(detail.status) {
-            throw DRSReportError.jobNotFetched(jobId: options.jobId, status: detail.status, code: error.code, message: error.message, requestId: detail.requestId)
+            throw DRSReportError.jobNotFetched(
+                jobId: options.jobId, status: detail.status, code: error.code, message: error.message,
+                requestId: detail.requestId)
         }
         let base: [(String, String)] = [(Wire.Key.type, "compare")]
         // 1. The data-level task list.
         let listPages = try await pages(
-            [1], path: jobPath, query: base + [(Wire.Key.compareType, "data_compare"), (Wire.Key.queryType, "list")], keep: true,
-            items: { Self.count(Self.compareResult($0)?[Wire.Key.dataCompareTaskList]) }, total: { Self.number($0[Wire.Key.job]?[Wire.Key.totalCount]) })
+            [1], path: jobPath, query: base + [(Wire.Key.compareType, "data_compare"), (Wire.Key.queryType, "list")],
+            keep: true,
+            items: { Self.count(Self.compareResult($0)?[Wire.Key.dataCompareTaskList]) },
+            total: { Self.number($0[Wire.Key.job]?[Wire.Key.totalCount]) })
         var tasks: [(id: String, type: String, status: String, start: String)] = []
         for page in listPages {
             if case .array(let items) = Self.compareResult(page)?[Wire.Key.dataCompareTaskList] ?? .null {
                 for item in items {
                     guard let id = Self.string(item[Wire.Key.id]) else { continue }
-                    tasks.append((id, Self.string(item[Wire.Key.type]) ?? "", Self.string(item[Wire.Key.status]) ?? "", Self.string(item[Wire.Key.startTime]) ?? ""))
+                    tasks.append(
+                        (
+                            id, Self.string(item[Wire.Key.type]) ?? "", Self.string(item[Wire.Key.status]) ?? "",
+                            Self.string(item[Wire.Key.startTime]) ?? ""
+                        ))
                 }
             }
         }
         func newest(_ kind: CompareKind) -> String? {
             tasks.enumerated().filter { CompareKind.from($0.element.type) == kind }
-                .max { a, b in a.element.start != b.element.start ? a.element.start < b.element.start : a.offset > b.offset }?.element.id
+                .max { a, b in
+                    a.element.start != b.element.start ? a.element.start < b.element.start : a.offset > b.offset
+                }?.element.id
         }
         let chosen = options.compareTaskIds
-        let lineTask = chosen.isEmpty ? newest(.line) : chosen.first { id in tasks.contains { $0.id == id && CompareKind.from($0.type) == .line } }
-        let contentTask = chosen.isEmpty ? newest(.content) : chosen.first { id in tasks.contains { $0.id == id && CompareKind.from($0.type) == .content } }
+        let lineTask =
+            chosen.isEmpty
+            ? newest(.line)
+            : chosen.first { id in tasks.contains { $0.id == id && CompareKind.from($0.type) == .line } }
+        let contentTask =
+            chosen.isEmpty
+            ? newest(.content)
+            : chosen.first { id in tasks.contains { $0.id == id && CompareKind.from($0.type) == .content } }
         let objectTask = chosen.first { id in !tasks.contains { $0.id == id } }
 
         let running = Wire.TaskStatus.inProgress
@@ -333,15 +375,23 @@ struct FetchRun: Sendable {
         try await withThrowingTaskGroup(of: String?.self) { group in
             group.addTask { try await objects(task: objectTask) }
             if let lineTask {
-                group.addTask { try await dataLevel(.line, task: lineTask, key: 3); return lineTask }
+                group.addTask {
+                    try await dataLevel(.line, task: lineTask, key: 3)
+                    return lineTask
+                }
             }
             if let contentTask {
-                group.addTask { try await dataLevel(.content, task: contentTask, key: 4); return contentTask }
+                group.addTask {
+                    try await dataLevel(.content, task: contentTask, key: 4)
+                    return contentTask
+                }
             }
-            for (index, task) in tasks.enumerated() where running.contains(task.status.uppercased()) && [lineTask, contentTask].contains(task.id) {
+            for (index, task) in tasks.enumerated()
+            where running.contains(task.status.uppercased()) && [lineTask, contentTask].contains(task.id) {
                 group.addTask {
                     await recorder.plan(1)
-                    _ = try await get([5, index], path: jobPath + "/compare-progress/\(Self.segment(task.id))", query: [])
+                    _ = try await get(
+                        [5, index], path: jobPath + "/compare-progress/\(Self.segment(task.id))", query: [])
                     return nil
                 }
             }
@@ -362,25 +412,32 @@ struct FetchRun: Sendable {
 
     /// Object comparison: overview, then details for DB, TABLE and INDEX as the overview reports them.
     func objects(task: String?) async throws -> String? {
-        var query: [(String, String)] = [(Wire.Key.type, "compare"), (Wire.Key.compareType, "object_compare"), (Wire.Key.queryType, "overview")]
+        var query: [(String, String)] = [
+            (Wire.Key.type, "compare"), (Wire.Key.compareType, "object_compare"), (Wire.Key.queryType, "overview"),
+        ]
         if let task { query.append((Wire.Key.compareTaskId, task)) }
         await recorder.plan(1)
         let overview = try await get([2, 0], path: jobPath, query: query)
         guard overview.status == 200, let value = try? JSONParser.parse(overview.body),
-              let info = Self.compareResult(value)?[Wire.Key.objectsCompareOverviewInfo]
+            let info = Self.compareResult(value)?[Wire.Key.objectsCompareOverviewInfo]
         else { return nil }
         await files.note(objectOverview: info)
         let id = Self.string(info[Wire.Key.compareJobId]) ?? task
         var types: [String] = []
         if case .array(let results) = info[Wire.Key.compareResults] ?? .null {
             for result in results {
-                if let type = Self.string(result[Wire.Key.type]), ["DB", "TABLE", "INDEX"].contains(type.uppercased()) { types.append(type) }
+                if let type = Self.string(result[Wire.Key.type]), ["DB", "TABLE", "INDEX"].contains(type.uppercased()) {
+                    types.append(type)
+                }
             }
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, type) in types.enumerated() {
                 group.addTask {
-                    var detail: [(String, String)] = [(Wire.Key.type, "compare"), (Wire.Key.compareType, "object_compare"), (Wire.Key.queryType, "detail"), (Wire.Key.objectType, type)]
+                    var detail: [(String, String)] = [
+                        (Wire.Key.type, "compare"), (Wire.Key.compareType, "object_compare"),
+                        (Wire.Key.queryType, "detail"), (Wire.Key.objectType, type),
+                    ]
                     if let id { detail.append((Wire.Key.compareTaskId, id)) }
                     _ = try await pages(
                         [2, 1, index], path: jobPath, query: detail,
@@ -396,16 +453,20 @@ struct FetchRun: Sendable {
     /// Line or content comparison: overview, then per database pair the details (compare and uncompare) and, for content, the diffs.
     func dataLevel(_ kind: CompareKind, task: String, key: Int) async throws {
         let compareType = kind == .line ? "line_compare" : "content_compare"
-        let base: [(String, String)] = [(Wire.Key.type, "compare"), (Wire.Key.compareType, compareType), (Wire.Key.compareTaskId, task)]
+        let base: [(String, String)] = [
+            (Wire.Key.type, "compare"), (Wire.Key.compareType, compareType), (Wire.Key.compareTaskId, task),
+        ]
         let overviewKey = kind == .line ? Wire.Key.lineCompareOverviewInfos : Wire.Key.contentCompareOverviewInfos
         let overviews = try await pages(
             [key, 0], path: jobPath, query: base + [(Wire.Key.queryType, "overview")], keep: true,
-            items: { Self.count(Self.compareResult($0)?[overviewKey]) }, total: { Self.number($0[Wire.Key.job]?[Wire.Key.totalCount]) })
+            items: { Self.count(Self.compareResult($0)?[overviewKey]) },
+            total: { Self.number($0[Wire.Key.job]?[Wire.Key.totalCount]) })
         var pairs: [(String, String)] = []
         for page in overviews {
             guard case .array(let items) = Self.compareResult(page)?[overviewKey] ?? .null else { continue }
             for item in items {
-                guard let source = Self.string(item[Wire.Key.sourceDbName]) ?? Self.string(item[Wire.Key.sourceDb]) else { continue }
+                guard let source = Self.string(item[Wire.Key.sourceDbName]) ?? Self.string(item[Wire.Key.sourceDb])
+                else { continue }
                 let target = Self.string(item[Wire.Key.targetDbName]) ?? Self.string(item[Wire.Key.targetDb]) ?? source
                 if !pairs.contains(where: { $0 == (source, target) }) { pairs.append((source, target)) }
             }
@@ -418,16 +479,24 @@ struct FetchRun: Sendable {
                     group.addTask {
                         _ = try await pages(
                             [key, 1, index, detailIndex], path: jobPath,
-                            query: pairQuery + [(Wire.Key.queryType, "detail"), (Wire.Key.compareDetailType, detailType)],
-                            items: { Self.count(Self.compareResult($0)?[detailKey]) }, total: { Self.number($0[Wire.Key.job]?[Wire.Key.totalCount]) })
+                            query: pairQuery + [
+                                (Wire.Key.queryType, "detail"), (Wire.Key.compareDetailType, detailType),
+                            ],
+                            items: { Self.count(Self.compareResult($0)?[detailKey]) },
+                            total: { Self.number($0[Wire.Key.job]?[Wire.Key.totalCount]) })
                     }
                 }
                 if kind == .content {
                     group.addTask {
                         _ = try await pages(
                             [key, 1, index, 2], path: jobPath, query: pairQuery + [(Wire.Key.queryType, "diff")],
-                            items: { Self.count(Self.compareResult($0)?[Wire.Key.contentDiffDetailInfo]?[Wire.Key.contentsInfos]) },
-                            total: { Self.number(Self.compareResult($0)?[Wire.Key.contentDiffDetailInfo]?[Wire.Key.count]) })
+                            items: {
+                                Self.count(
+                                    Self.compareResult($0)?[Wire.Key.contentDiffDetailInfo]?[Wire.Key.contentsInfos])
+                            },
+                            total: {
+                                Self.number(Self.compareResult($0)?[Wire.Key.contentDiffDetailInfo]?[Wire.Key.count])
+                            })
                     }
                 }
             }
@@ -439,13 +508,15 @@ struct FetchRun: Sendable {
     func downloadReports(into folder: URL, taskIds: Set<String>) async throws -> [String] {
         let candidates = await files.downloadable().filter { taskIds.contains($0.taskId) }
         guard !candidates.isEmpty else { return [] }
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("report-files"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("report-files"), withIntermediateDirectories: true)
         var saved: [String] = []
         for candidate in candidates {
             var query: [(String, String)] = [(Wire.Key.compareType, candidate.compareType)]
             if candidate.compareType != "objects_comparison" { query.append((Wire.Key.compareJobId, candidate.taskId)) }
             let response = try await client.send(
-                method: "GET", path: "/v3/\(Self.segment(client.projectId))/jobs/\(Self.segment(options.jobId))/compare/result/file",
+                method: "GET",
+                path: "/v3/\(Self.segment(client.projectId))/jobs/\(Self.segment(options.jobId))/compare/result/file",
                 query: query, expectsJSON: false)
             guard response.status == 200, response.drsError == nil, !response.body.isEmpty else { continue }
             // The task id comes from the server: reduce it to a safe name, and check where it lands.
@@ -453,12 +524,14 @@ struct FetchRun: Sendable {
             let target = folder.appendingPathComponent(name).standardizedFileURL
             guard target.path.hasPrefix(folder.standardizedFileURL.path + "/report-files/") else {
                 throw DRSReportError.unexpectedResponse(
-                    request: "GET /v3/…/compare/result/file", status: response.status, reason: "a task id that names no safe file", requestId: nil)
+                    request: "GET /v3/…/compare/result/file", status: response.status,
+                    reason: "a task id that names no safe file", requestId: nil)
             }
             try response.body.write(to: target)
-            await files.saved(ArchiveManifest.ReportFile(
-                file: name, compareType: candidate.compareType, compareJobId: candidate.taskId,
-                receivedAt: Formatting.iso(response.receivedAt), sha256: sha256Hex(response.body)))
+            await files.saved(
+                ArchiveManifest.ReportFile(
+                    file: name, compareType: candidate.compareType, compareJobId: candidate.taskId,
+                    receivedAt: Formatting.iso(response.receivedAt), sha256: sha256Hex(response.body)))
             saved.append(name)
         }
         return saved
@@ -468,11 +541,13 @@ struct FetchRun: Sendable {
     /// `_`), no leading dot, at most 100 characters, never empty; a digest suffix keeps two ids that
     /// reduce alike apart.
     static func safeName(_ value: String) -> String {
-        var name = String(value.unicodeScalars.map { scalar -> Character in
-            let ok = (scalar.value >= 0x30 && scalar.value <= 0x39) || (scalar.value >= 0x41 && scalar.value <= 0x5A)
-                || (scalar.value >= 0x61 && scalar.value <= 0x7A) || scalar == "-" || scalar == "_" || scalar == "."
-            return ok ? Character(scalar) : "_"
-        })
+        var name = String(
+            value.unicodeScalars.map { scalar -> Character in
+                let ok =
+                    (scalar.value >= 0x30 && scalar.value <= 0x39) || (scalar.value >= 0x41 && scalar.value <= 0x5A)
+                    || (scalar.value >= 0x61 && scalar.value <= 0x7A) || scalar == "-" || scalar == "_" || scalar == "."
+                return ok ? Character(scalar) : "_"
+            })
         while name.hasPrefix(".") { name = "_" + name.dropFirst() }
         if name.count > 100 { name = String(name.prefix(100)) }
         if name.isEmpty { name = "_" }
@@ -492,8 +567,9 @@ actor ReportFiles {
     private(set) var entries: [ArchiveManifest.ReportFile] = []
 
     func note(objectOverview info: JSONValue) {
-        if FetchRun.string(info[Wire.Key.exportStatus]) == Wire.ExportStatus.complete, (FetchRun.number(info[Wire.Key.reportRemainSeconds]) ?? -1) > 0,
-           let id = FetchRun.string(info[Wire.Key.compareJobId])
+        if FetchRun.string(info[Wire.Key.exportStatus]) == Wire.ExportStatus.complete,
+            (FetchRun.number(info[Wire.Key.reportRemainSeconds]) ?? -1) > 0,
+            let id = FetchRun.string(info[Wire.Key.compareJobId])
         {
             candidates.append((id, "objects_comparison"))
         }
@@ -501,8 +577,13 @@ actor ReportFiles {
 
     func note(tasks: [(String, String)], listPages: [JSONValue]) {
         for page in listPages {
-            guard case .array(let items) = FetchRun.compareResult(page)?[Wire.Key.dataCompareTaskList] ?? .null else { continue }
-            for item in items where FetchRun.string(item[Wire.Key.exportStatus]) == Wire.ExportStatus.complete && (FetchRun.number(item[Wire.Key.reportRemainSeconds]) ?? -1) > 0 {
+            guard case .array(let items) = FetchRun.compareResult(page)?[Wire.Key.dataCompareTaskList] ?? .null else {
+                continue
+            }
+            for item in items
+            where FetchRun.string(item[Wire.Key.exportStatus]) == Wire.ExportStatus.complete
+                && (FetchRun.number(item[Wire.Key.reportRemainSeconds]) ?? -1) > 0
+            {
                 guard let id = FetchRun.string(item[Wire.Key.id]) else { continue }
                 let type = FetchRun.string(item[Wire.Key.type]) ?? ""
                 candidates.append((id, type == "lines" || type == "contents" || type == "random" ? type : "contents"))

@@ -123,13 +123,17 @@ public enum SDKSigner {
         out.append(("X-Sdk-Date", dateValue))
         if !out.contains(where: { $0.0.lowercased() == "host" }) { out.append(("Host", host)) }
 
-        let (canonical, signedHeaders) = canonicalRequest(method: method, path: path, query: query, headers: out, body: body)
+        let (canonical, signedHeaders) = canonicalRequest(
+            method: method, path: path, query: query, headers: out, body: body)
         let signature = hexSignature(
-            stringToSign: stringToSign(canonicalRequest: canonical, sdkDate: dateValue), secretKey: credentials.secretKey)
-        out.append((
-            "Authorization",
-            authorizationHeader(accessKey: credentials.accessKey, signedHeaders: signedHeaders, signature: signature)
-        ))
+            stringToSign: stringToSign(canonicalRequest: canonical, sdkDate: dateValue),
+            secretKey: credentials.secretKey)
+        out.append(
+            (
+                "Authorization",
+                authorizationHeader(
+                    accessKey: credentials.accessKey, signedHeaders: signedHeaders, signature: signature)
+            ))
         return out
     }
 
@@ -175,7 +179,9 @@ public enum SDKSigner {
         }
 
         let dates = headers.filter { $0.0.lowercased() == "x-sdk-date" }.map { pythonStrip($0.1) }
-        guard dates.count == 1, let dateValue = dates.first else { return .malformed("more than one X-Sdk-Date header") }
+        guard dates.count == 1, let dateValue = dates.first else {
+            return .malformed("more than one X-Sdk-Date header")
+        }
         guard let signedAt = parseSDKDate(dateValue) else {
             return .malformed("X-Sdk-Date is not in the form yyyyMMddTHHmmssZ")
         }
@@ -189,9 +195,10 @@ public enum SDKSigner {
         let skew = abs(now.timeIntervalSince(signedAt))
         if skew > maxSkew { return .clockSkew(seconds: Int(skew.rounded())) }
 
-        guard let canonical = buildCanonicalRequest(
-            method: method, path: path, query: query, headers: headers, signedNames: auth.signedHeaders,
-            bodyHash: sha256Hex(body))
+        guard
+            let canonical = buildCanonicalRequest(
+                method: method, path: path, query: query, headers: headers, signedNames: auth.signedHeaders,
+                bodyHash: sha256Hex(body))
         else { return .malformed("signed header missing") }  // unreachable: presence was checked above
         let message = Data(stringToSign(canonicalRequest: canonical, sdkDate: dateValue).utf8)
         let key = SymmetricKey(data: Data(secret.utf8))
@@ -251,7 +258,6 @@ public enum SDKSigner {
         ].joined(separator: "\n")
     }
 
-
     /// Parses an X-Sdk-Date value strictly (`yyyyMMdd'T'HHmmss'Z'`, a real calendar date, UTC).
     static func parseSDKDate(_ value: String) -> Date? {
         let b = Array(value.utf8)
@@ -265,9 +271,9 @@ public enum SDKSigner {
             return n
         }
         guard let y = number(0..<4), let m = number(4..<6), let d = number(6..<8),
-              let hh = number(9..<11), let mm = number(11..<13), let ss = number(13..<15),
-              (1...12).contains(m), d >= 1, d <= daysInMonth(year: y, month: m),
-              hh < 24, mm < 60, ss < 60
+            let hh = number(9..<11), let mm = number(11..<13), let ss = number(13..<15),
+            (1...12).contains(m), d >= 1, d <= daysInMonth(year: y, month: m),
+            hh < 24, mm < 60, ss < 60
         else { return nil }
         let seconds = daysFromCivil(year: y, month: m, day: d) * 86_400 + hh * 3600 + mm * 60 + ss
         return Date(timeIntervalSince1970: TimeInterval(seconds))
@@ -297,7 +303,7 @@ public enum SDKSigner {
     static func pythonStrip(_ s: String) -> String {
         let scalars = s.unicodeScalars
         guard let first = scalars.firstIndex(where: { !isPythonSpace($0) }),
-              let last = scalars.lastIndex(where: { !isPythonSpace($0) })
+            let last = scalars.lastIndex(where: { !isPythonSpace($0) })
         else { return "" }
         return String(scalars[first...last])
     }
@@ -328,7 +334,9 @@ public enum SDKSigner {
             let item = pythonStrip(String(part))
             guard let eq = item.firstIndex(of: "=") else { return fail("expected name=value items") }
             let name = String(item[..<eq])
-            guard ["Access", "SignedHeaders", "Signature"].contains(name) else { return fail("unexpected item \(name)") }
+            guard ["Access", "SignedHeaders", "Signature"].contains(name) else {
+                return fail("unexpected item \(name)")
+            }
             guard fields[name] == nil else { return fail("\(name) given twice") }
             fields[name] = String(item[item.index(after: eq)...])
         }
@@ -352,8 +360,8 @@ public enum SDKSigner {
     private static func isUnreserved(_ b: UInt8) -> Bool {
         switch b {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+            UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
             return true
         default:
             return false

@@ -64,7 +64,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
         return try await Deadline.run(seconds: timeout) {
             let response: HTTPClientResponse
             do {
-                response = try await client.execute(prepared, timeout: .milliseconds(Int64(min(timeout, 86_400) * 1000)))
+                response = try await client.execute(
+                    prepared, timeout: .milliseconds(Int64(min(timeout, 86_400) * 1000)))
             } catch {
                 throw TransportError.classify(error, timeout: timeout)
             }
@@ -76,7 +77,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
             if !encoded, let expected = headers["content-length"].flatMap(Int.init), expected != buffer.readableBytes {
                 throw TransportError.truncated(expected: expected, received: buffer.readableBytes)
             }
-            return DRSHTTPResponse(status: Int(response.status.code), headers: headers, body: Data(buffer.readableBytesView))
+            return DRSHTTPResponse(
+                status: Int(response.status.code), headers: headers, body: Data(buffer.readableBytesView))
         }
     }
 
@@ -121,7 +123,9 @@ extension TransportError {
 
 /// Runs an operation with a deadline; past it the operation is cancelled and `timedOut` thrown.
 enum Deadline {
-    static func run<T: Sendable>(seconds: TimeInterval, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    static func run<T: Sendable>(seconds: TimeInterval, _ operation: @escaping @Sendable () async throws -> T)
+        async throws -> T
+    {
         let limit = seconds.isFinite && seconds > 0 ? min(seconds, 86_400) : 86_400
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await operation() }

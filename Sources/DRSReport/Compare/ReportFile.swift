@@ -1,5 +1,5 @@
-import DRSJSON
 import Crypto
+import DRSJSON
 import Foundation
 
 /// One inconsistent row of a report.json, as `diff` compares it.
@@ -41,7 +41,9 @@ struct ReportRow: Sendable {
     }
 
     func table(withJob: Bool) -> TableIdentity {
-        TableIdentity(jobId: withJob ? jobId : "", sourceDb: sourceDb, sourceTable: sourceTable, targetDb: targetDb, targetTable: targetTable)
+        TableIdentity(
+            jobId: withJob ? jobId : "", sourceDb: sourceDb, sourceTable: sourceTable, targetDb: targetDb,
+            targetTable: targetTable)
     }
 }
 
@@ -64,7 +66,9 @@ struct TableIdentity: Hashable, Comparable, Sendable {
     var targetTable: String
 
     static func < (a: TableIdentity, b: TableIdentity) -> Bool {
-        (a.jobId, a.sourceDb, a.sourceTable, a.targetDb, a.targetTable) < (b.jobId, b.sourceDb, b.sourceTable, b.targetDb, b.targetTable)
+        (a.jobId, a.sourceDb, a.sourceTable, a.targetDb, a.targetTable) < (
+            b.jobId, b.sourceDb, b.sourceTable, b.targetDb, b.targetTable
+        )
     }
 }
 
@@ -97,7 +101,9 @@ struct ReportFile {
         do {
             try LineReader.forEachLine(url, hash: &hasher) { line in
                 if inRows {
-                    if line.first == UInt8(ascii: " ") && line.count >= 3 && line[line.startIndex + 2] == UInt8(ascii: "]") {
+                    if line.first == UInt8(ascii: " ") && line.count >= 3
+                        && line[line.startIndex + 2] == UInt8(ascii: "]")
+                    {
                         inRows = false
                         headText += Array("  \"diffs\": []".utf8)
                         if line.last == UInt8(ascii: ",") { headText.append(UInt8(ascii: ",")) }
@@ -122,7 +128,9 @@ struct ReportFile {
         }
         let sha256 = hexString(hasher.finalize())
         if inRows {
-            throw .typeMismatch(file: display, path: "$.diffs", expected: "report.json as render writes it", found: "a file that ends inside its rows")
+            throw .typeMismatch(
+                file: display, path: "$.diffs", expected: "report.json as render writes it",
+                found: "a file that ends inside its rows")
         }
         var head: JSONValue
         do {
@@ -130,7 +138,9 @@ struct ReportFile {
         } catch {
             // Lines of the head before the rows are the file's own; after them, the rows and their opening and
             // closing lines (one line in the head) were left out.
-            throw .notAReport(file: display, line: error.line + (error.line > headLinesBeforeRows ? rows + 1 : 0), column: error.column, reason: error.message)
+            throw .notAReport(
+                file: display, line: error.line + (error.line > headLinesBeforeRows ? rows + 1 : 0),
+                column: error.column, reason: error.message)
         }
         var inline: [JSONValue]?
         if !sawRows, case .object(var members) = head {
@@ -154,7 +164,9 @@ struct ReportFile {
     /// Each row in file order, with its position.
     func forEachRow(_ body: (Int, ReportRow) throws -> Void) throws {
         if let inlineRows {
-            for (index, value) in inlineRows.enumerated() { try body(index, try Self.row(value, index: index, file: display)) }
+            for (index, value) in inlineRows.enumerated() {
+                try body(index, try Self.row(value, index: index, file: display))
+            }
             return
         }
         var inRows = false
@@ -174,7 +186,8 @@ struct ReportFile {
                 return
             }
             guard index < rowCount else {
-                failure = DRSReportError.unreadableFile(path: display, reason: "it changed while it was read (more rows than before)")
+                failure = DRSReportError.unreadableFile(
+                    path: display, reason: "it changed while it was read (more rows than before)")
                 return
             }
             var slice = line[...]
@@ -184,7 +197,9 @@ struct ReportFile {
                 let value = try JSONParser.parse(Data(slice))
                 try body(index, try Self.row(value, index: index, file: display))
             } catch let error as JSONSyntaxError {
-                failure = DRSReportError.notAReport(file: display, line: lineNumber, column: error.column, reason: "row \(index + 1) of diffs: " + error.message)
+                failure = DRSReportError.notAReport(
+                    file: display, line: lineNumber, column: error.column,
+                    reason: "row \(index + 1) of diffs: " + error.message)
             } catch {
                 failure = error
             }
@@ -192,7 +207,8 @@ struct ReportFile {
         }
         if let failure { throw failure }
         if index != rowCount {
-            throw DRSReportError.unreadableFile(path: display, reason: "it changed while it was read (fewer rows than before)")
+            throw DRSReportError.unreadableFile(
+                path: display, reason: "it changed while it was read (fewer rows than before)")
         }
     }
 

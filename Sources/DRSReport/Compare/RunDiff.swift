@@ -107,7 +107,8 @@ public struct TableDiff: Sendable {
     public var rowsUnverified: Int64 = 0
 
     var identity: TableIdentity {
-        TableIdentity(jobId: jobId, sourceDb: sourceDb, sourceTable: sourceTable, targetDb: targetDb, targetTable: targetTable)
+        TableIdentity(
+            jobId: jobId, sourceDb: sourceDb, sourceTable: sourceTable, targetDb: targetDb, targetTable: targetTable)
     }
 }
 
@@ -179,7 +180,8 @@ public enum RunComparison {
         if !sameJob && !allowDifferentJobs {
             let names = { (tables: [TableIdentity: LedgerFacts]) in Set(tables.keys) }
             if beforeTables.isEmpty || names(beforeTables) != names(afterTables) {
-                throw DRSReportError.differentRuns(before: beforeName, after: afterName, beforeJobs: before.jobs, afterJobs: after.jobs)
+                throw DRSReportError.differentRuns(
+                    before: beforeName, after: afterName, beforeJobs: before.jobs, afterJobs: after.jobs)
             }
         }
         var diff = RunDiff(before: before, after: after, sameJob: sameJob, tables: [], generatedAt: now)
@@ -187,7 +189,9 @@ public enum RunComparison {
         // Rows: which rows of each run the other holds.
         let matcher = try RowMatcher(counts: [beforeFile.rowCount, afterFile.rowCount])
         for (run, file) in [beforeFile, afterFile].enumerated() {
-            try file.forEachRow { position, row in try matcher.add(run: run, position: position, row.identity(withJob: sameJob)) }
+            try file.forEachRow { position, row in
+                try matcher.add(run: run, position: position, row.identity(withJob: sameJob))
+            }
         }
         let matches = try matcher.matches()
 
@@ -197,9 +201,11 @@ public enum RunComparison {
             let b = beforeTables[key]
             let a = afterTables[key]
             tables[key] = TableDiff(
-                jobId: key.jobId, sourceDb: key.sourceDb, sourceTable: key.sourceTable, targetDb: key.targetDb, targetTable: key.targetTable,
+                jobId: key.jobId, sourceDb: key.sourceDb, sourceTable: key.sourceTable, targetDb: key.targetDb,
+                targetTable: key.targetTable,
                 change: .of(before: b?.outcome, after: a?.outcome), before: b?.outcome, after: a?.outcome,
-                beforeRows: b?.diffRows ?? 0, afterRows: a?.diffRows ?? 0, beforeDRSRows: b?.drsRows, afterDRSRows: a?.drsRows)
+                beforeRows: b?.diffRows ?? 0, afterRows: a?.diffRows ?? 0, beforeDRSRows: b?.drsRows,
+                afterDRSRows: a?.drsRows)
         }
         let csv = try rowsCSV.map { try CSVFile(url: $0, bom: csvBOM) }
         try csv?.row(RowChange.columns.map(Cell.text))
@@ -211,10 +217,15 @@ public enum RunComparison {
                 let key = row.table(withJob: sameJob)
                 // A row the run after lacks is fixed only where that run compared its table's values
                 // again and holds all of the table's inconsistent rows; otherwise it is unverified.
-                let change = run == 1 ? (inBoth ? "REMAINING" : "NEW") : (afterTables[key].map(\.rechecksRows) == true ? "FIXED" : "UNVERIFIED")
-                var table = tables[key] ?? TableDiff(
-                    jobId: key.jobId, sourceDb: key.sourceDb, sourceTable: key.sourceTable, targetDb: key.targetDb,
-                    targetTable: key.targetTable, change: .unchanged, before: nil, after: nil)
+                let change =
+                    run == 1
+                    ? (inBoth ? "REMAINING" : "NEW")
+                    : (afterTables[key].map(\.rechecksRows) == true ? "FIXED" : "UNVERIFIED")
+                var table =
+                    tables[key]
+                    ?? TableDiff(
+                        jobId: key.jobId, sourceDb: key.sourceDb, sourceTable: key.sourceTable, targetDb: key.targetDb,
+                        targetTable: key.targetTable, change: .unchanged, before: nil, after: nil)
                 switch change {
                 case "FIXED":
                     table.rowsFixed += 1
@@ -231,7 +242,8 @@ public enum RunComparison {
                 }
                 tables[key] = table
                 let item = RowChange(
-                    change: change, jobId: row.jobId, sourceDb: row.sourceDb, sourceTable: row.sourceTable, targetDb: row.targetDb,
+                    change: change, jobId: row.jobId, sourceDb: row.sourceDb, sourceTable: row.sourceTable,
+                    targetDb: row.targetDb,
                     targetTable: row.targetTable, kind: row.kind, sourceKey: row.sourceKey, targetKey: row.targetKey,
                     sourceSQL: row.sourceSQL, targetSQL: row.targetSQL)
                 if change == "FIXED" && diff.fixedPreview.count < previewLimit { diff.fixedPreview.append(item) }
@@ -243,15 +255,21 @@ public enum RunComparison {
         // A table only the rows name (no ledger entry in either run) is judged by its rows.
         for (key, table) in tables where table.before == nil && table.after == nil {
             var judged = table
-            judged.change = table.rowsNew > 0 ? (table.rowsFixed + table.rowsRemaining + table.rowsUnverified > 0 ? .stillInconsistent : .newlyInconsistent)
-                : table.rowsRemaining > 0 ? .stillInconsistent : table.rowsFixed > 0 ? .fixed : table.rowsUnverified > 0 ? .changed : .unchanged
+            judged.change =
+                table.rowsNew > 0
+                ? (table.rowsFixed + table.rowsRemaining + table.rowsUnverified > 0
+                    ? .stillInconsistent : .newlyInconsistent)
+                : table.rowsRemaining > 0
+                    ? .stillInconsistent
+                    : table.rowsFixed > 0 ? .fixed : table.rowsUnverified > 0 ? .changed : .unchanged
             tables[key] = judged
         }
         let order = Dictionary(uniqueKeysWithValues: TableChange.allCases.enumerated().map { ($1, $0) })
         diff.tables = tables.values.sorted {
             order[$0.change]! != order[$1.change]! ? order[$0.change]! < order[$1.change]! : $0.identity < $1.identity
         }
-        diff.verdict = diff.improved ? (diff.regressed ? .mixed : .improved) : (diff.regressed ? .regressed : .unchanged)
+        diff.verdict =
+            diff.improved ? (diff.regressed ? .mixed : .improved) : (diff.regressed ? .regressed : .unchanged)
         return diff
     }
 
@@ -316,7 +334,8 @@ public enum RunComparison {
         let verdict = try root.object("verdict")
         return RunSide(
             path: name, reportSHA256: file.sha256, inputsDigest: inputsDigest,
-            generatedAt: try root.string("generated_at") ?? "", fetchedAt: fetched, title: try root.string("title") ?? "",
+            generatedAt: try root.string("generated_at") ?? "", fetchedAt: fetched,
+            title: try root.string("title") ?? "",
             verdict: try verdict?.string("value") ?? "", jobs: pairs.map(\.0), jobNames: pairs.map(\.1),
             inconsistentTables: try verdict?.object("counts")?.int64("inconsistent_tables") ?? 0,
             inconsistentRows: Int64(file.rowCount), language: try root.string("language") ?? "en-us")
@@ -325,12 +344,16 @@ public enum RunComparison {
 
 extension RowChange {
     static let columns = [
-        "change", "job_id", "source_db", "source_table", "target_db", "target_table", "diff_kind", "source_key", "target_key",
+        "change", "job_id", "source_db", "source_table", "target_db", "target_table", "diff_kind", "source_key",
+        "target_key",
         "source_select_sql", "target_select_sql",
     ]
 
     var cells: [Cell] {
-        [change, jobId, sourceDb, sourceTable, targetDb, targetTable, kind, DiffColumns.keyText(sourceKey), DiffColumns.keyText(targetKey),
-         sourceSQL, targetSQL].map(Cell.text)
+        [
+            change, jobId, sourceDb, sourceTable, targetDb, targetTable, kind, DiffColumns.keyText(sourceKey),
+            DiffColumns.keyText(targetKey),
+            sourceSQL, targetSQL,
+        ].map(Cell.text)
     }
 }

@@ -29,7 +29,7 @@ enum DiffExtraction {
         switch kind {
         case .v5JobDetail:
             guard let result = try root.object(Wire.Key.job)?.object(Wire.Key.compareResult),
-                  let info = try result.object(Wire.Key.contentDiffDetailInfo)
+                let info = try result.object(Wire.Key.contentDiffDetailInfo)
             else { return [] }
             let location = DiffLocation(
                 jobId: try root.object(Wire.Key.job)?.string(Wire.Key.id) ?? jobId,
@@ -39,7 +39,8 @@ enum DiffExtraction {
         case .v3ContentDifference:
             let location = DiffLocation(
                 jobId: jobId, taskId: request?.value(after: "compare"), sourceDatabase: request?.query[Wire.Key.dbName],
-                targetDatabase: request?.query[Wire.Key.targetDbName], sourceTable: request?.query[Wire.Key.tableName], targetTable: nil)
+                targetDatabase: request?.query[Wire.Key.targetDbName], sourceTable: request?.query[Wire.Key.tableName],
+                targetTable: nil)
             return [try page(root, location: location, sourceId: sourceId)]
         case .v3CompareResult:
             guard let content = try root.object(Wire.Key.contentCompareResults) else { return [] }
@@ -48,7 +49,9 @@ enum DiffExtraction {
             var targets: [String: String] = [:]
             for overview in try content.array(Wire.Key.contentCompareOverview) {
                 try overview.requireObject()
-                if let source = try overview.string(Wire.Key.sourceDbName), let target = try overview.string(Wire.Key.targetDbName) {
+                if let source = try overview.string(Wire.Key.sourceDbName),
+                    let target = try overview.string(Wire.Key.targetDbName)
+                {
                     targets[source] = target
                 }
             }
@@ -74,7 +77,9 @@ enum DiffExtraction {
         }
     }
 
-    private static func page(_ info: JSONReader, location: DiffLocation, sourceId: String) throws(DRSReportError) -> DiffPage {
+    private static func page(_ info: JSONReader, location: DiffLocation, sourceId: String) throws(DRSReportError)
+        -> DiffPage
+    {
         var page = DiffPage(location: location)
         page.reportedCount = try info.int64(Wire.Key.count)
         let items = try info.array(Wire.Key.contentsInfos)
@@ -93,7 +98,8 @@ enum DiffExtraction {
         let sourceSQL = try item.string(Wire.Key.sourceSelectSql, Wire.Key.selectSql) ?? ""
         let targetSQL = try item.string(Wire.Key.targetSelectSql) ?? ""
         // `{}` (or keys and SELECTs all empty) names no row: counting it would invent a difference.
-        if sourceKey.allSatisfy(\.isEmpty) && targetKey.allSatisfy(\.isEmpty) && sourceSQL.isEmpty && targetSQL.isEmpty {
+        if sourceKey.allSatisfy(\.isEmpty) && targetKey.allSatisfy(\.isEmpty) && sourceSQL.isEmpty && targetSQL.isEmpty
+        {
             throw .typeMismatch(
                 file: item.file, path: item.path, expected: "an inconsistent row (key values or a SELECT)",
                 found: "a row with neither key values nor a SELECT")
@@ -171,8 +177,9 @@ enum SQLLocation {
                 if b == quote { quote = 0 }
             } else if b == 0x27 || b == 0x60 || b == 0x22 {
                 quote = b
-            } else if lower(b) == 0x66, index + 4 < count, lower(bytes[index + 1]) == 0x72, lower(bytes[index + 2]) == 0x6F,
-                      lower(bytes[index + 3]) == 0x6D, isSpace(bytes[index + 4]), index == 0 || isSpace(bytes[index - 1])
+            } else if lower(b) == 0x66, index + 4 < count, lower(bytes[index + 1]) == 0x72,
+                lower(bytes[index + 2]) == 0x6F,
+                lower(bytes[index + 3]) == 0x6D, isSpace(bytes[index + 4]), index == 0 || isSpace(bytes[index - 1])
             {
                 found = index + 4
                 break
@@ -210,7 +217,8 @@ enum SQLLocation {
                 if isSpace(b) || b == 0x2E || b == 0x2C || b == 0x3B || b == 0x28 || b == 0x29 { break }
                 index += 1
             }
-            return index > start ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) : nil
+            return index > start
+                ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) : nil
         }
         guard let first = identifier() else { return nil }
         while index < count, isSpace(bytes[index]) { index += 1 }

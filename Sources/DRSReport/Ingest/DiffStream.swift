@@ -41,14 +41,16 @@ public struct DiffStream: Sendable {
         }
         var hashes = Set<Int>()
         for key in wanted.keys {
-            let db = Array(key.sourceDb.utf8), table = Array(key.sourceTable.utf8)
+            let db = Array(key.sourceDb.utf8)
+            let table = Array(key.sourceTable.utf8)
             hashes.insert(db.withUnsafeBytes { d in table.withUnsafeBytes { t in hash(d, t) } })
         }
         var found: [TableKey: [DiffRow]] = [:]
         struct Done: Error {}
         do {
             try forEachRaw { raw in
-                let h = hash(UnsafeRawBufferPointer(raw.bytes(.sourceDb)), UnsafeRawBufferPointer(raw.bytes(.sourceTable)))
+                let h = hash(
+                    UnsafeRawBufferPointer(raw.bytes(.sourceDb)), UnsafeRawBufferPointer(raw.bytes(.sourceTable)))
                 guard hashes.contains(h) else { return }
                 let row = raw.row(jobId: jobs.job(raw.index))
                 let key = TableKey(row)

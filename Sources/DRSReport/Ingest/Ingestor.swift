@@ -50,7 +50,8 @@ public enum Ingestor {
     /// Ingests into a given spool, which another thread may follow while rows arrive (see
     /// `Renderer`); the spool is sealed when ingest finishes. The caller abandons it on failure.
     static func ingest(
-        files: [ResponseFile], options: IngestOptions, spool: RowSpool?, progress: ((Int) -> Void)? = nil, threads: Int? = nil
+        files: [ResponseFile], options: IngestOptions, spool: RowSpool?, progress: ((Int) -> Void)? = nil,
+        threads: Int? = nil
     ) throws(DRSReportError) -> IngestResult {
         let builder = ReportBuilder(options: options, spool: spool)
         let prefetcher = Prefetcher(files: files, threads: threads, mask: options.mask)
@@ -71,7 +72,9 @@ public enum Ingestor {
         }
         let digest = sha256Hex(data)
         if let expected = file.expectedSHA256, expected != digest {
-            throw .checksumMismatch(archive: file.archive ?? file.userPath, file: file.archiveRelative ?? file.userPath, expected: expected, actual: digest)
+            throw .checksumMismatch(
+                archive: file.archive ?? file.userPath, file: file.archiveRelative ?? file.userPath, expected: expected,
+                actual: digest)
         }
         return (data, digest)
     }

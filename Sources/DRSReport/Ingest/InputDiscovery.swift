@@ -142,7 +142,6 @@ extension ArchiveManifest.Entry {
     }
 }
 
-
 /// Turns command-line inputs (files, folders, archives) into response files.
 public enum InputDiscovery {
     /// The file name that marks an archive folder.
@@ -203,7 +202,7 @@ public enum InputDiscovery {
         guard visited.insert(realFolder(folder)).inserted else { return }
         // A drs-report output inside an input folder (render ROOT --out ROOT/out) is never read back.
         if FileManager.default.fileExists(atPath: folder.appendingPathComponent("evidence.json").path),
-           !FileManager.default.fileExists(atPath: folder.appendingPathComponent(manifestName).path)
+            !FileManager.default.fileExists(atPath: folder.appendingPathComponent(manifestName).path)
         {
             return
         }
@@ -223,15 +222,20 @@ public enum InputDiscovery {
             _ = FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory)
             if isDirectory.boolValue {
                 try walk(
-                    child, display: display + "/" + name, inputPath: inputPath + "/" + name, observedAt: observedAt, visited: &visited,
+                    child, display: display + "/" + name, inputPath: inputPath + "/" + name, observedAt: observedAt,
+                    visited: &visited,
                     into: &files)
             } else if name.lowercased().hasSuffix(".json") {
-                files.append(try loose(child, display: display + "/" + name, userPath: inputPath + "/" + name, observedAt: observedAt))
+                files.append(
+                    try loose(
+                        child, display: display + "/" + name, userPath: inputPath + "/" + name, observedAt: observedAt))
             }
         }
     }
 
-    private static func loose(_ url: URL, display: String, userPath: String, observedAt: Date?) throws(DRSReportError) -> ResponseFile {
+    private static func loose(_ url: URL, display: String, userPath: String, observedAt: Date?) throws(DRSReportError)
+        -> ResponseFile
+    {
         var received = observedAt
         var basis = TimeBasis.observedAt
         if received == nil {
@@ -240,12 +244,15 @@ public enum InputDiscovery {
             basis = .fileModificationTime
         }
         return ResponseFile(
-            url: url, displayPath: display, userPath: userPath, archiveRelative: nil, request: nil, receivedAt: received ?? Date(timeIntervalSince1970: 0),
+            url: url, displayPath: display, userPath: userPath, archiveRelative: nil, request: nil,
+            receivedAt: received ?? Date(timeIntervalSince1970: 0),
             basis: basis, expectedSHA256: nil, archive: nil)
     }
 
     /// Reads and checks an archive's manifest. Every listed file must exist; checksums are verified when read.
-    public static func archive(_ folder: URL, display: String, inputPath: String) throws(DRSReportError) -> [ResponseFile] {
+    public static func archive(_ folder: URL, display: String, inputPath: String) throws(DRSReportError)
+        -> [ResponseFile]
+    {
         let manifestURL = folder.appendingPathComponent(manifestName)
         guard let data = FileManager.default.contents(atPath: manifestURL.path) else {
             throw .badManifest(archive: inputPath, reason: "cannot be read")
@@ -254,7 +261,8 @@ public enum InputDiscovery {
         do {
             manifest = try JSONDecoder().decode(ArchiveManifest.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
-            let path = (context.codingPath + [key]).map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            let path = (context.codingPath + [key]).map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }
+                .joined()
             throw .badManifest(archive: inputPath, reason: "missing $\(path)")
         } catch let DecodingError.typeMismatch(_, context) {
             let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
@@ -263,14 +271,18 @@ public enum InputDiscovery {
             throw .badManifest(archive: inputPath, reason: "not valid JSON of the manifest shape")
         }
         guard manifest.format == "drs-report-archive" else {
-            throw .badManifest(archive: inputPath, reason: "format is \"\(manifest.format)\", not \"drs-report-archive\"")
+            throw .badManifest(
+                archive: inputPath, reason: "format is \"\(manifest.format)\", not \"drs-report-archive\"")
         }
         guard manifest.version == 1 else {
-            throw .badManifest(archive: inputPath, reason: "version \(manifest.version) is not supported (this drs-report reads version 1)")
+            throw .badManifest(
+                archive: inputPath,
+                reason: "version \(manifest.version) is not supported (this drs-report reads version 1)")
         }
         for saved in manifest.reportFiles ?? [] {
             guard !saved.file.hasPrefix("/"), !saved.file.split(separator: "/").contains("..") else {
-                throw .badManifest(archive: inputPath, reason: "report_files entry \"\(saved.file)\" leaves the archive folder")
+                throw .badManifest(
+                    archive: inputPath, reason: "report_files entry \"\(saved.file)\" leaves the archive folder")
             }
             guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(saved.file).path) else {
                 throw .archiveFileMissing(archive: inputPath, file: saved.file)
@@ -285,19 +297,24 @@ public enum InputDiscovery {
         for (offset, entry) in manifest.responses.enumerated() {
             let relative = entry.file
             guard !relative.hasPrefix("/"), !relative.split(separator: "/").contains(".."), !relative.isEmpty else {
-                throw .badManifest(archive: inputPath, reason: "responses[\(offset)].file \"\(relative)\" leaves the archive folder")
+                throw .badManifest(
+                    archive: inputPath, reason: "responses[\(offset)].file \"\(relative)\" leaves the archive folder")
             }
             guard seen.insert(relative).inserted else {
-                throw .badManifest(archive: inputPath, reason: "responses[\(offset)].file \"\(relative)\" is listed twice")
+                throw .badManifest(
+                    archive: inputPath, reason: "responses[\(offset)].file \"\(relative)\" is listed twice")
             }
             let url = folder.appendingPathComponent(relative)
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw .archiveFileMissing(archive: inputPath, file: relative)
             }
             guard let received = TimeParsing.parse(entry.receivedAt) else {
-                throw .badManifest(archive: inputPath, reason: "responses[\(offset)].received_at \"\(entry.receivedAt)\" is not an ISO-8601 time")
+                throw .badManifest(
+                    archive: inputPath,
+                    reason: "responses[\(offset)].received_at \"\(entry.receivedAt)\" is not an ISO-8601 time")
             }
-            let request = RequestContext(method: entry.method, path: entry.path, query: entry.query ?? [:], status: entry.status)
+            let request = RequestContext(
+                method: entry.method, path: entry.path, query: entry.query ?? [:], status: entry.status)
             result.append(
                 ResponseFile(
                     url: url, displayPath: display + "/" + relative, userPath: inputPath + "/" + relative,

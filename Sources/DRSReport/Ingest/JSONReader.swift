@@ -172,7 +172,8 @@ struct JSONReader {
                 case .null: result.append("")
                 default:
                     throw DRSReportError.typeMismatch(
-                        file: file, path: "\(path).\(key)[\(offset)]", expected: "a string", found: Self.describe(element))
+                        file: file, path: "\(path).\(key)[\(offset)]", expected: "a string",
+                        found: Self.describe(element))
                 }
             }
             return result
@@ -183,7 +184,8 @@ struct JSONReader {
     /// The value itself as an object, or a type error.
     func requireObject() throws(DRSReportError) {
         guard case .object = value else {
-            throw DRSReportError.typeMismatch(file: file, path: path, expected: "an object", found: Self.describe(value))
+            throw DRSReportError.typeMismatch(
+                file: file, path: path, expected: "an object", found: Self.describe(value))
         }
     }
 }

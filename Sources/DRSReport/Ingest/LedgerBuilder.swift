@@ -28,14 +28,17 @@ struct LedgerBuilder {
     ) -> T? {
         guard var best = items.first else { return nil }
         for item in items.dropFirst() {
-            let a = status(item).outcome, b = status(best).outcome
+            let a = status(item).outcome
+            let b = status(best).outcome
             if a != b {
                 if a > b { best = item }
                 continue
             }
             let receivedItem = receivedAt[sourceId(item) ?? ""] ?? .distantPast
             let receivedBest = receivedAt[sourceId(best) ?? ""] ?? .distantPast
-            if receivedItem > receivedBest || (receivedItem == receivedBest && Self.order(sourceId(item)) > Self.order(sourceId(best))) {
+            if receivedItem > receivedBest
+                || (receivedItem == receivedBest && Self.order(sourceId(item)) > Self.order(sourceId(best)))
+            {
                 best = item
             }
         }
@@ -49,9 +52,10 @@ struct LedgerBuilder {
             }
         }
         if seen.count > 1 {
-            conflicts.append(Conflict(
-                kind: .result, subject: subject, comparison: comparison, values: values,
-                used: describe(best) + " (" + (sourceId(best) ?? "") + ")", rule: .moreSevere))
+            conflicts.append(
+                Conflict(
+                    kind: .result, subject: subject, comparison: comparison, values: values,
+                    used: describe(best) + " (" + (sourceId(best) ?? "") + ")", rule: .moreSevere))
         }
         return best
     }
@@ -95,7 +99,8 @@ struct LedgerBuilder {
         let jobless: (TableKey) -> Bool = { $0.jobId == nil }
         fold(jobless) { a, b in a.location == b.location }
         fold({ $0.sourceDb.isEmpty }) { a, b in
-            (a.jobId == nil || b.jobId == nil || a.jobId == b.jobId) && a.sourceTable == b.sourceTable && a.targetTable == b.targetTable
+            (a.jobId == nil || b.jobId == nil || a.jobId == b.jobId) && a.sourceTable == b.sourceTable
+                && a.targetTable == b.targetTable
         }
         fold(jobless) { a, b in a.location == b.location }
         return order.compactMap { key in groups[key].map { (key, $0) } }
@@ -106,12 +111,20 @@ struct LedgerBuilder {
     mutating func tables(objects: [ObjectDetail]) -> [TableEntry] {
         var keyed: [(TableKey, TableFact)] = []
         for fact in facts.lineTables {
-            keyed.append((TableKey(jobId: fact.jobId, sourceDb: fact.sourceDatabase, sourceTable: fact.sourceTable,
-                                   targetDb: fact.targetDatabase, targetTable: fact.targetTable), .line(fact)))
+            keyed.append(
+                (
+                    TableKey(
+                        jobId: fact.jobId, sourceDb: fact.sourceDatabase, sourceTable: fact.sourceTable,
+                        targetDb: fact.targetDatabase, targetTable: fact.targetTable), .line(fact)
+                ))
         }
         for fact in facts.contentTables {
-            keyed.append((TableKey(jobId: fact.jobId, sourceDb: fact.sourceDatabase, sourceTable: fact.sourceTable,
-                                   targetDb: fact.targetDatabase, targetTable: fact.targetTable), .content(fact)))
+            keyed.append(
+                (
+                    TableKey(
+                        jobId: fact.jobId, sourceDb: fact.sourceDatabase, sourceTable: fact.sourceTable,
+                        targetDb: fact.targetDatabase, targetTable: fact.targetTable), .content(fact)
+                ))
         }
         for (key, count) in rowsByTable.sorted(by: { $0.key < $1.key }) {
             keyed.append((key, .rows(count)))
@@ -130,7 +143,8 @@ struct LedgerBuilder {
                 case .line(let fact): lines.append(fact)
                 case .content(let fact): contents.append(fact)
                 case .object(let fact): objectFacts.append(fact)
-                case .rows(let count): diffRows = diffRows.addingReportingOverflow(count).overflow ? Int64.max : diffRows + count
+                case .rows(let count):
+                    diffRows = diffRows.addingReportingOverflow(count).overflow ? Int64.max : diffRows + count
                 }
             }
             let subject = Self.subject(key)
@@ -154,15 +168,19 @@ struct LedgerBuilder {
             }
             for fact in lines where fact.listedAsUncompared || fact.status.outcome == .notCompared {
                 let reason = Self.reason(
-                    .line, fact.status, listed: fact.listedAsUncompared, message: fact.message, rows: (fact.sourceRows, fact.targetRows))
+                    .line, fact.status, listed: fact.listedAsUncompared, message: fact.message,
+                    rows: (fact.sourceRows, fact.targetRows))
                 if !reasons.contains(reason) { reasons.append(reason) }
             }
             let coveredContents = contents.filter { !$0.listedAsUncompared }
             var content: ContentFacts?
             if var chosen = choose(
-                coveredContents, subject: subject, comparison: .content, status: { $0.contentStatus.merged(with: $0.lineStatus) },
+                coveredContents, subject: subject, comparison: .content,
+                status: { $0.contentStatus.merged(with: $0.lineStatus) },
                 sourceId: { $0.sourceIds.first },
-                describe: { "\($0.contentStatus.code)/\($0.lineStatus.code) \(Self.rows($0.sourceRows))/\(Self.rows($0.targetRows)) \(Self.rows($0.difference))" })
+                describe: {
+                    "\($0.contentStatus.code)/\($0.lineStatus.code) \(Self.rows($0.sourceRows))/\(Self.rows($0.targetRows)) \(Self.rows($0.difference))"
+                })
             {
                 for other in coveredContents {
                     chosen.sourceRows = chosen.sourceRows ?? other.sourceRows
@@ -183,11 +201,15 @@ struct LedgerBuilder {
                 let status = fact.contentStatus.outcome == .notCompared ? fact.contentStatus : fact.lineStatus
                 guard fact.listedAsUncompared || status.outcome == .notCompared else { continue }
                 let reason = Self.reason(
-                    .content, status, listed: fact.listedAsUncompared, message: fact.message, rows: (fact.sourceRows, fact.targetRows))
+                    .content, status, listed: fact.listedAsUncompared, message: fact.message,
+                    rows: (fact.sourceRows, fact.targetRows))
                 if !reasons.contains(reason) { reasons.append(reason) }
             }
-            let taskIds = Self.merged([lines.compactMap(\.taskId), contents.compactMap(\.taskId), objectFacts.compactMap(\.taskId)])
-            let sourceIds = Self.merged(lines.map(\.sourceIds) + contents.map(\.sourceIds) + [objectFacts.map(\.sourceId)])
+            let taskIds = Self.merged([
+                lines.compactMap(\.taskId), contents.compactMap(\.taskId), objectFacts.compactMap(\.taskId),
+            ])
+            let sourceIds = Self.merged(
+                lines.map(\.sourceIds) + contents.map(\.sourceIds) + [objectFacts.map(\.sourceId)])
             let object = presence(objectFacts, subject: subject)
             var entry = TableEntry(
                 jobId: key.jobId, sourceDb: key.sourceDb, sourceTable: key.sourceTable, targetDb: key.targetDb,
@@ -200,7 +222,9 @@ struct LedgerBuilder {
     }
 
     static func key(of entry: TableEntry) -> TableKey {
-        TableKey(jobId: entry.jobId, sourceDb: entry.sourceDb, sourceTable: entry.sourceTable, targetDb: entry.targetDb, targetTable: entry.targetTable)
+        TableKey(
+            jobId: entry.jobId, sourceDb: entry.sourceDb, sourceTable: entry.sourceTable, targetDb: entry.targetDb,
+            targetTable: entry.targetTable)
     }
 
     /// Object comparison may name a table's target differently from the row and value
@@ -215,7 +239,8 @@ struct LedgerBuilder {
         for (index, group) in groups.enumerated() where objectOnly(group.1) {
             let candidates = groups.indices.filter { other in
                 other != index && !objectOnly(groups[other].1) && groups[other].0.jobId == group.0.jobId
-                    && groups[other].0.sourceDb == group.0.sourceDb && groups[other].0.sourceTable == group.0.sourceTable
+                    && groups[other].0.sourceDb == group.0.sourceDb
+                    && groups[other].0.sourceTable == group.0.sourceTable
             }
             guard candidates.count == 1, let target = candidates.first else { continue }
             result[target].1 += group.1
@@ -237,21 +262,27 @@ struct LedgerBuilder {
         let source = (detail.sourceValue ?? "").isEmpty ? (detail.targetValue ?? "") : (detail.sourceValue ?? "")
         let target = (detail.targetValue ?? "").isEmpty ? source : (detail.targetValue ?? "")
         let sourceDb = detail.sourceDatabase ?? detail.targetDatabase ?? ""
-        return TableKey(jobId: detail.jobId, sourceDb: sourceDb, sourceTable: source, targetDb: detail.targetDatabase ?? sourceDb, targetTable: target)
+        return TableKey(
+            jobId: detail.jobId, sourceDb: sourceDb, sourceTable: source, targetDb: detail.targetDatabase ?? sourceDb,
+            targetTable: target)
     }
 
     /// Object comparison's view of a table or database: present on each side, and its status.
     mutating func presence(_ facts: [ObjectDetail], subject: String) -> ObjectPresence? {
-        guard let chosen = choose(
-            facts, subject: subject, comparison: .object, status: \.status, sourceId: { $0.sourceId },
-            describe: { "\($0.status.code) \($0.sourceValue ?? "")/\($0.targetValue ?? "")" })
+        guard
+            let chosen = choose(
+                facts, subject: subject, comparison: .object, status: \.status, sourceId: { $0.sourceId },
+                describe: { "\($0.status.code) \($0.sourceValue ?? "")/\($0.targetValue ?? "")" })
         else { return nil }
         return ObjectPresence(
-            onSource: !(chosen.sourceValue ?? "").isEmpty, onTarget: !(chosen.targetValue ?? "").isEmpty, status: chosen.status,
+            onSource: !(chosen.sourceValue ?? "").isEmpty, onTarget: !(chosen.targetValue ?? "").isEmpty,
+            status: chosen.status,
             message: chosen.errorMessage.flatMap { $0.isEmpty ? nil : $0 })
     }
 
-    static func reason(_ kind: CompareKind, _ status: CompareStatus, listed: Bool, message: String?) -> NotComparedReason {
+    static func reason(_ kind: CompareKind, _ status: CompareStatus, listed: Bool, message: String?)
+        -> NotComparedReason
+    {
         if status.outcome == .notCompared {
             return NotComparedReason(comparison: kind, code: status.code, raw: status.raw, message: message)
         }
@@ -260,7 +291,9 @@ struct LedgerBuilder {
     }
 
     /// The same, keeping the row counts DRS sent with it (an uncompared table still has a size).
-    static func reason(_ kind: CompareKind, _ status: CompareStatus, listed: Bool, message: String?, rows: (Int64?, Int64?)) -> NotComparedReason {
+    static func reason(
+        _ kind: CompareKind, _ status: CompareStatus, listed: Bool, message: String?, rows: (Int64?, Int64?)
+    ) -> NotComparedReason {
         var reason = reason(kind, status, listed: listed, message: message)
         reason.sourceRows = rows.0
         reason.targetRows = rows.1
@@ -276,27 +309,48 @@ struct LedgerBuilder {
         for detail in objects where detail.objectType.uppercased() == "DB" {
             let source = (detail.sourceValue ?? "").isEmpty ? (detail.targetValue ?? "") : (detail.sourceValue ?? "")
             let target = (detail.targetValue ?? "").isEmpty ? source : (detail.targetValue ?? "")
-            let key = TableKey(jobId: detail.jobId, sourceDb: source, sourceTable: "", targetDb: target, targetTable: "")
+            let key = TableKey(
+                jobId: detail.jobId, sourceDb: source, sourceTable: "", targetDb: target, targetTable: "")
             if objectFacts[key] == nil {
-                keyed.append((key, (.object, DatabasePairResult(
-                    jobId: detail.jobId, taskId: detail.taskId, sourceDatabase: source, targetDatabase: target, status: .missing,
-                    sourceIds: [detail.sourceId]))))
+                keyed.append(
+                    (
+                        key,
+                        (
+                            .object,
+                            DatabasePairResult(
+                                jobId: detail.jobId, taskId: detail.taskId, sourceDatabase: source,
+                                targetDatabase: target, status: .missing,
+                                sourceIds: [detail.sourceId])
+                        )
+                    ))
             }
             objectFacts[key, default: []].append(detail)
         }
         for fact in facts.lineDatabases {
-            keyed.append((TableKey(jobId: fact.jobId, sourceDb: fact.sourceDatabase, sourceTable: "", targetDb: fact.targetDatabase, targetTable: ""), (.line, fact)))
+            keyed.append(
+                (
+                    TableKey(
+                        jobId: fact.jobId, sourceDb: fact.sourceDatabase, sourceTable: "",
+                        targetDb: fact.targetDatabase, targetTable: ""), (.line, fact)
+                ))
         }
         for fact in facts.contentDatabases {
-            keyed.append((TableKey(jobId: fact.jobId, sourceDb: fact.sourceDatabase, sourceTable: "", targetDb: fact.targetDatabase, targetTable: ""), (.content, fact)))
+            keyed.append(
+                (
+                    TableKey(
+                        jobId: fact.jobId, sourceDb: fact.sourceDatabase, sourceTable: "",
+                        targetDb: fact.targetDatabase, targetTable: ""), (.content, fact)
+                ))
         }
         var entries: [DatabaseEntry] = []
         for (key, items) in Self.group(keyed) {
             func facts(_ kind: CompareKind) -> DatabaseFacts? {
                 let list = items.filter { $0.0 == kind }.map(\.1)
-                guard var chosen = choose(
-                    list, subject: Self.subject(key), comparison: kind, status: \.status, sourceId: { $0.sourceIds.first },
-                    describe: { "\($0.status.code)" })
+                guard
+                    var chosen = choose(
+                        list, subject: Self.subject(key), comparison: kind, status: \.status,
+                        sourceId: { $0.sourceIds.first },
+                        describe: { "\($0.status.code)" })
                 else { return nil }
                 for other in list {
                     chosen.tableCount = chosen.tableCount ?? other.tableCount
@@ -314,25 +368,33 @@ struct LedgerBuilder {
             var reasons: [NotComparedReason] = []
             for (kind, value) in [(CompareKind.line, line), (.content, content)] {
                 if let value, value.status.outcome == .notCompared {
-                    reasons.append(NotComparedReason(comparison: kind, code: value.status.code, raw: value.status.raw, message: nil))
+                    reasons.append(
+                        NotComparedReason(
+                            comparison: kind, code: value.status.code, raw: value.status.raw, message: nil))
                 }
             }
             let own = tables.filter {
-                ($0.jobId == key.jobId || key.jobId == nil) && $0.sourceDb == key.sourceDb && $0.targetDb == key.targetDb
+                ($0.jobId == key.jobId || key.jobId == nil) && $0.sourceDb == key.sourceDb
+                    && $0.targetDb == key.targetDb
             }
             var entry = DatabaseEntry(
-                jobId: key.jobId, sourceDb: key.sourceDb, targetDb: key.targetDb, outcome: .consistent, object: object, line: line,
+                jobId: key.jobId, sourceDb: key.sourceDb, targetDb: key.targetDb, outcome: .consistent, object: object,
+                line: line,
                 content: content,
                 tables: Int64(own.count), inconsistentTables: Int64(own.filter { $0.outcome == .inconsistent }.count),
                 notComparedTables: Int64(own.filter { !$0.notCompared.isEmpty }.count),
-                diffRows: own.reduce(0) { $0.addingReportingOverflow($1.diffRows).overflow ? Int64.max : $0 + $1.diffRows },
+                diffRows: own.reduce(0) {
+                    $0.addingReportingOverflow($1.diffRows).overflow ? Int64.max : $0 + $1.diffRows
+                },
                 notCompared: reasons, taskIds: Self.merged([items.compactMap(\.1.taskId)]),
                 sourceIds: Self.merged(items.map(\.1.sourceIds) + [(objectFacts[key] ?? []).map(\.sourceId)]))
             entry.outcome = LedgerRules.outcome(of: entry)
             entries.append(entry)
         }
         return entries.sorted {
-            [$0.jobId ?? "", $0.sourceDb, $0.targetDb].lexicographicallyPrecedes([$1.jobId ?? "", $1.sourceDb, $1.targetDb])
+            [$0.jobId ?? "", $0.sourceDb, $0.targetDb].lexicographicallyPrecedes([
+                $1.jobId ?? "", $1.sourceDb, $1.targetDb,
+            ])
         }
     }
 
@@ -348,10 +410,12 @@ struct LedgerBuilder {
             groups[key, default: []].append(summary)
         }
         return order.compactMap { key -> ObjectTypeSummary? in
-            guard let list = groups[key], var chosen = choose(
-                list, subject: (list[0].jobId.map { $0 + ": " } ?? "") + list[0].objectType, comparison: .object, status: \.status,
-                sourceId: { $0.sourceIds.first },
-                describe: { "\($0.status.code) \(Self.rows($0.sourceCount))/\(Self.rows($0.targetCount))" })
+            guard let list = groups[key],
+                var chosen = choose(
+                    list, subject: (list[0].jobId.map { $0 + ": " } ?? "") + list[0].objectType, comparison: .object,
+                    status: \.status,
+                    sourceId: { $0.sourceIds.first },
+                    describe: { "\($0.status.code) \(Self.rows($0.sourceCount))/\(Self.rows($0.targetCount))" })
             else { return nil }
             for other in list {
                 chosen.sourceCount = chosen.sourceCount ?? other.sourceCount
@@ -374,23 +438,30 @@ struct LedgerBuilder {
         // Tables and databases are ledger entries of their own; their object view is joined there.
         for detail in details where !["TABLE", "DB"].contains(detail.objectType.uppercased()) {
             let name = (detail.sourceValue ?? "").isEmpty ? (detail.targetValue ?? "") : (detail.sourceValue ?? "")
-            let key = [detail.jobId ?? "", detail.objectType.uppercased(), detail.sourceDatabase ?? "", detail.targetDatabase ?? "", name]
-                .joined(separator: "\u{1}")
+            let key = [
+                detail.jobId ?? "", detail.objectType.uppercased(), detail.sourceDatabase ?? "",
+                detail.targetDatabase ?? "", name,
+            ]
+            .joined(separator: "\u{1}")
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(detail)
         }
         var entries: [ObjectEntry] = []
         for key in order {
-            guard let list = groups[key], let chosen = choose(
-                list, subject: Self.objectSubject(list[0]), comparison: .object, status: \.status, sourceId: { $0.sourceId },
-                describe: { "\($0.status.code) \($0.sourceValue ?? "")/\($0.targetValue ?? "")" })
+            guard let list = groups[key],
+                let chosen = choose(
+                    list, subject: Self.objectSubject(list[0]), comparison: .object, status: \.status,
+                    sourceId: { $0.sourceId },
+                    describe: { "\($0.status.code) \($0.sourceValue ?? "")/\($0.targetValue ?? "")" })
             else { continue }
             let outcome = LedgerOutcome(chosen.status.outcome)
-            entries.append(ObjectEntry(
-                jobId: chosen.jobId, scope: .object, objectType: chosen.objectType, sourceDb: chosen.sourceDatabase,
-                targetDb: chosen.targetDatabase, sourceName: chosen.sourceValue, targetName: chosen.targetValue, outcome: outcome,
-                status: chosen.status, message: chosen.errorMessage.flatMap { $0.isEmpty ? nil : $0 },
-                taskIds: Self.merged([list.compactMap(\.taskId)]), sourceIds: Self.merged([list.map(\.sourceId)])))
+            entries.append(
+                ObjectEntry(
+                    jobId: chosen.jobId, scope: .object, objectType: chosen.objectType, sourceDb: chosen.sourceDatabase,
+                    targetDb: chosen.targetDatabase, sourceName: chosen.sourceValue, targetName: chosen.targetValue,
+                    outcome: outcome,
+                    status: chosen.status, message: chosen.errorMessage.flatMap { $0.isEmpty ? nil : $0 },
+                    taskIds: Self.merged([list.compactMap(\.taskId)]), sourceIds: Self.merged([list.map(\.sourceId)])))
         }
         for summary in types {
             let outcome = LedgerOutcome(summary.status.outcome)
@@ -399,23 +470,32 @@ struct LedgerBuilder {
             let explained: Bool
             switch type {
             case "TABLE":
-                explained = tables.contains { $0.jobId == summary.jobId && $0.object.map { LedgerOutcome($0.status.outcome) >= outcome } == true }
+                explained = tables.contains {
+                    $0.jobId == summary.jobId && $0.object.map { LedgerOutcome($0.status.outcome) >= outcome } == true
+                }
             case "DB":
-                explained = databases.contains { $0.jobId == summary.jobId && $0.object.map { LedgerOutcome($0.status.outcome) >= outcome } == true }
+                explained = databases.contains {
+                    $0.jobId == summary.jobId && $0.object.map { LedgerOutcome($0.status.outcome) >= outcome } == true
+                }
             default:
-                explained = entries.contains { $0.jobId == summary.jobId && $0.objectType.uppercased() == type && $0.outcome >= outcome }
+                explained = entries.contains {
+                    $0.jobId == summary.jobId && $0.objectType.uppercased() == type && $0.outcome >= outcome
+                }
             }
             guard !explained else { continue }
-            entries.append(ObjectEntry(
-                jobId: summary.jobId, scope: .type, objectType: summary.objectType, sourceDb: nil, targetDb: nil, sourceName: nil,
-                targetName: nil, outcome: outcome, status: summary.status, message: nil,
-                taskIds: summary.taskId.map { [$0] } ?? [], sourceIds: summary.sourceIds))
+            entries.append(
+                ObjectEntry(
+                    jobId: summary.jobId, scope: .type, objectType: summary.objectType, sourceDb: nil, targetDb: nil,
+                    sourceName: nil,
+                    targetName: nil, outcome: outcome, status: summary.status, message: nil,
+                    taskIds: summary.taskId.map { [$0] } ?? [], sourceIds: summary.sourceIds))
         }
         return entries
     }
 
     static func objectSubject(_ detail: ObjectDetail) -> String {
         let name = (detail.sourceValue ?? "").isEmpty ? (detail.targetValue ?? "") : (detail.sourceValue ?? "")
-        return (detail.jobId.map { $0 + ": " } ?? "") + detail.objectType + " " + qualified(detail.sourceDatabase ?? "", name)
+        return (detail.jobId.map { $0 + ": " } ?? "") + detail.objectType + " "
+            + qualified(detail.sourceDatabase ?? "", name)
     }
 }

@@ -1,5 +1,5 @@
-import DRSWire
 import DRSJSON
+import DRSWire
 import Foundation
 
 /// A response file read, hashed, parsed and, when it carries inconsistent rows, extracted,
@@ -18,7 +18,9 @@ struct PreparedFile: @unchecked Sendable {
     /// Each row's spool record, in page order.
     let encoded: [UInt8]
 
-    static func prepare(_ file: ResponseFile, sourceId: String, mask: KeyMask? = nil) throws(DRSReportError) -> PreparedFile {
+    static func prepare(_ file: ResponseFile, sourceId: String, mask: KeyMask? = nil) throws(DRSReportError)
+        -> PreparedFile
+    {
         var file = file
         let (data, digest) = try Ingestor.readBytes(file)
         var value = try Ingestor.parse(data, file: file.userPath)
@@ -34,7 +36,8 @@ struct PreparedFile: @unchecked Sendable {
             let jobId = file.archiveJobId ?? file.request?.value(after: "jobs")
             do throws(DRSReportError) {
                 var extracted = try DiffExtraction.pages(
-                    from: JSONReader(value, file: file.userPath), kind: kind, request: file.request, jobId: jobId, sourceId: sourceId)
+                    from: JSONReader(value, file: file.userPath), kind: kind, request: file.request, jobId: jobId,
+                    sourceId: sourceId)
                 for page in extracted.indices {
                     for index in extracted[page].rows.indices {
                         // The identity digest comes from the real values; only then is the row masked.
@@ -49,7 +52,8 @@ struct PreparedFile: @unchecked Sendable {
             }
         }
         return PreparedFile(
-            file: file, sourceId: sourceId, digest: digest, value: value, kind: kind, pages: pages, digests: digests, encoded: encoded)
+            file: file, sourceId: sourceId, digest: digest, value: value, kind: kind, pages: pages, digests: digests,
+            encoded: encoded)
     }
 }
 
@@ -89,7 +93,9 @@ final class Prefetcher: @unchecked Sendable {
             let index = next
             next += 1
             condition.unlock()
-            let result = Result { () throws(DRSReportError) in try PreparedFile.prepare(files[index], sourceId: "S\(index + 1)", mask: mask) }
+            let result = Result { () throws(DRSReportError) in
+                try PreparedFile.prepare(files[index], sourceId: "S\(index + 1)", mask: mask)
+            }
             condition.lock()
             ready[index] = result
             // No file after a failing one is needed: the builder stops there.

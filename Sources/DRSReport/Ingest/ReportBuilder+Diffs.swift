@@ -1,5 +1,5 @@
-import DRSWire
 import Crypto
+import DRSWire
 import Foundation
 
 /// Counting inconsistent rows without losing or doubling one.
@@ -45,8 +45,12 @@ extension ReportBuilder {
         var kept = [Bool](repeating: true, count: records.count)
         // Owners resolved: a job from the task, the only job, or the job owning the table.
         var locationJobs: [[String]: Set<String>] = [:]
-        for fact in facts.lineTables { if let job = fact.jobId { locationJobs[[fact.sourceDatabase, fact.sourceTable], default: []].insert(job) } }
-        for fact in facts.contentTables { if let job = fact.jobId { locationJobs[[fact.sourceDatabase, fact.sourceTable], default: []].insert(job) } }
+        for fact in facts.lineTables {
+            if let job = fact.jobId { locationJobs[[fact.sourceDatabase, fact.sourceTable], default: []].insert(job) }
+        }
+        for fact in facts.contentTables {
+            if let job = fact.jobId { locationJobs[[fact.sourceDatabase, fact.sourceTable], default: []].insert(job) }
+        }
         func job(of record: RowRecord) -> String? {
             let named = record.job == 0 ? nil : book.jobNames[Int(record.job) - 1]
             let task = record.task == 0 ? nil : book.taskNames[Int(record.task) - 1]
@@ -123,7 +127,9 @@ extension ReportBuilder {
             if tasks.count == 1 {
                 // The same row, delivered again by an API that does not say its task.
                 for index in sorted { kept[index] = false }
-                if let task = tasks.first, let owner = byOwner[jobKey + "\u{1}" + String(task)], let first = sorted.first, first < owner {
+                if let task = tasks.first, let owner = byOwner[jobKey + "\u{1}" + String(task)],
+                    let first = sorted.first, first < owner
+                {
                     // Keep the earliest copy, whichever API delivered it.
                     kept[owner] = false
                     kept[first] = true
@@ -139,17 +145,25 @@ extension ReportBuilder {
     private func reportedKey(_ page: DiffPage, _ pageIndex: Int, _ context: Context) -> ReportedKey {
         let location = page.location
         if let table = location.sourceTable {
-            return ReportedKey(jobId: location.jobId, key: ["T", location.sourceDatabase ?? "", table].joined(separator: "\u{1}"))
+            return ReportedKey(
+                jobId: location.jobId, key: ["T", location.sourceDatabase ?? "", table].joined(separator: "\u{1}"))
         }
         // A loose content-difference page names its table only in its rows' SQL.
         if location.sourceDatabase == nil, let first = page.rows.first, !first.sourceTable.isEmpty,
-           page.rows.allSatisfy({ $0.sourceDatabase == first.sourceDatabase && $0.sourceTable == first.sourceTable })
+            page.rows.allSatisfy({ $0.sourceDatabase == first.sourceDatabase && $0.sourceTable == first.sourceTable })
         {
-            return ReportedKey(jobId: location.jobId, key: ["T", first.sourceDatabase, first.sourceTable].joined(separator: "\u{1}"))
+            return ReportedKey(
+                jobId: location.jobId, key: ["T", first.sourceDatabase, first.sourceTable].joined(separator: "\u{1}"))
         }
-        guard let request = context.request else { return ReportedKey(jobId: nil, key: "\(context.sourceId)#\(pageIndex)") }
-        let query = request.query.filter { $0.key != Wire.Key.offset && $0.key != Wire.Key.limit }.sorted { $0.key < $1.key }
-        return ReportedKey(jobId: nil, key: "Q\u{1}" + request.path + "?" + query.map { "\($0.key)=\($0.value)" }.joined(separator: "&"))
+        guard let request = context.request else {
+            return ReportedKey(jobId: nil, key: "\(context.sourceId)#\(pageIndex)")
+        }
+        let query = request.query.filter { $0.key != Wire.Key.offset && $0.key != Wire.Key.limit }.sorted {
+            $0.key < $1.key
+        }
+        return ReportedKey(
+            jobId: nil,
+            key: "Q\u{1}" + request.path + "?" + query.map { "\($0.key)=\($0.value)" }.joined(separator: "&"))
     }
 }
 
@@ -180,7 +194,9 @@ struct TableKey: Hashable, Comparable {
     }
 
     init(_ row: DiffRow) {
-        self.init(jobId: row.jobId, sourceDb: row.sourceDatabase, sourceTable: row.sourceTable, targetDb: row.targetDatabase, targetTable: row.targetTable)
+        self.init(
+            jobId: row.jobId, sourceDb: row.sourceDatabase, sourceTable: row.sourceTable, targetDb: row.targetDatabase,
+            targetTable: row.targetTable)
     }
 
     /// The same location without its job.
@@ -263,7 +279,8 @@ struct RowBook {
 
     /// Whether the row's table is known well enough to tell it from another table's rows.
     static func locationKnown(_ row: DiffRow) -> Bool {
-        (!row.sourceTable.isEmpty && !row.sourceDatabase.isEmpty) || (!row.targetTable.isEmpty && !row.targetDatabase.isEmpty)
+        (!row.sourceTable.isEmpty && !row.sourceDatabase.isEmpty)
+            || (!row.targetTable.isEmpty && !row.targetDatabase.isEmpty)
     }
 
     /// The digest a row is recorded under (zero when its table is unknown); pure, so it can be
@@ -289,10 +306,12 @@ struct RowBook {
         }
         last = table
         let known = Self.locationKnown(row)
-        records.append(RowRecord(
-            digest: digest ?? Self.digest(row), job: index(row.jobId, &jobs, &jobNames),
-            task: index(row.taskId, &tasks, &taskNames), table: table, kind: row.kind, inferred: row.locationInferred,
-            unknownLocation: !known))
+        records.append(
+            RowRecord(
+                digest: digest ?? Self.digest(row), job: index(row.jobId, &jobs, &jobNames),
+                task: index(row.taskId, &tasks, &taskNames), table: table, kind: row.kind,
+                inferred: row.locationInferred,
+                unknownLocation: !known))
         return table
     }
 
@@ -326,7 +345,10 @@ struct RowJobs: Sendable {
         var lookup: [String: UInt32] = [:]
         index.reserveCapacity(jobs.count)
         for job in jobs {
-            guard let job else { index.append(0); continue }
+            guard let job else {
+                index.append(0)
+                continue
+            }
             if let known = lookup[job] {
                 index.append(known)
             } else {

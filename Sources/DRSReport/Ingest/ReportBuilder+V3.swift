@@ -9,21 +9,25 @@ extension ReportBuilder {
         upsertTask(try TaskFacts.reading(root, id: id, kind: .object, rawType: "object", jobId: context.jobId), context)
         for item in try root.array(Wire.Key.compareResult) {
             try item.requireObject()
-            facts.objectTypes.append(ObjectTypeSummary(
-                jobId: context.jobId, taskId: id, objectType: try item.string(Wire.Key.type) ?? "UNKNOWN",
-                sourceCount: try item.int64(Wire.Key.sourceCount), targetCount: try item.int64(Wire.Key.targetCount), diffCount: nil,
-                status: try status(item, Wire.Key.status, table: .object), sourceIds: [context.sourceId]))
+            facts.objectTypes.append(
+                ObjectTypeSummary(
+                    jobId: context.jobId, taskId: id, objectType: try item.string(Wire.Key.type) ?? "UNKNOWN",
+                    sourceCount: try item.int64(Wire.Key.sourceCount),
+                    targetCount: try item.int64(Wire.Key.targetCount), diffCount: nil,
+                    status: try status(item, Wire.Key.status, table: .object), sourceIds: [context.sourceId]))
         }
     }
 
     func v3ObjectDetail(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
-        let type = context.request?.value(after: "compare").flatMap { $0 == "compare" ? nil : $0 }
+        let type =
+            context.request?.value(after: "compare").flatMap { $0 == "compare" ? nil : $0 }
             ?? context.request?.segments.last.flatMap { $0 == "compare" ? nil : $0 }
         let taskId = context.query[Wire.Key.compareJobId]
         for item in try root.array(Wire.Key.compareDetail) {
             try item.requireObject()
-            facts.objectDetails.append(try objectDetail(
-                item, type: type ?? "UNKNOWN", taskId: taskId, jobId: context.jobId, statusTable: true, context))
+            facts.objectDetails.append(
+                try objectDetail(
+                    item, type: type ?? "UNKNOWN", taskId: taskId, jobId: context.jobId, statusTable: true, context))
         }
         // A loose body does not say its type; `finish` infers it from the body and the other inputs.
         if type == nil { facts.untypedObjectSources[context.sourceId] = try root.int64(Wire.Key.count) }
@@ -33,7 +37,10 @@ extension ReportBuilder {
         for item in try root.array(Wire.Key.compareJobs) {
             try item.requireObject()
             let type = try item.string(Wire.Key.type)
-            upsertTask(try TaskFacts.reading(item, id: try item.string(Wire.Key.id), kind: CompareKind.from(type), rawType: type, jobId: context.jobId), context)
+            upsertTask(
+                try TaskFacts.reading(
+                    item, id: try item.string(Wire.Key.id), kind: CompareKind.from(type), rawType: type,
+                    jobId: context.jobId), context)
         }
     }
 
@@ -51,9 +58,10 @@ extension ReportBuilder {
         let uncompared = Self.isUncompare(context.query[Wire.Key.type])
         for item in try root.array(Wire.Key.tableLineCompareResultInfos) {
             try item.requireObject()
-            facts.lineTables.append(try lineTable(
-                item, taskId: taskId, jobId: context.jobId, sourceDatabase: source, targetDatabase: target,
-                status: try status(item, Wire.Key.status, table: .data), uncompared: uncompared, context))
+            facts.lineTables.append(
+                try lineTable(
+                    item, taskId: taskId, jobId: context.jobId, sourceDatabase: source, targetDatabase: target,
+                    status: try status(item, Wire.Key.status, table: .data), uncompared: uncompared, context))
         }
     }
 
@@ -64,14 +72,17 @@ extension ReportBuilder {
         }
     }
 
-    private func v3DatabasePair(_ item: JSONReader, taskId: String?, _ context: Context) throws(DRSReportError) -> DatabasePairResult {
+    private func v3DatabasePair(_ item: JSONReader, taskId: String?, _ context: Context) throws(DRSReportError)
+        -> DatabasePairResult
+    {
         try item.requireObject()
         let source = try item.string(Wire.Key.sourceDb, Wire.Key.sourceDbName) ?? ""
         return DatabasePairResult(
             jobId: context.jobId, taskId: taskId, sourceDatabase: source,
             targetDatabase: try item.string(Wire.Key.targetDb, Wire.Key.targetDbName) ?? source,
             status: try status(item, Wire.Key.status, table: .data), tableCount: try item.int64(Wire.Key.compareNum),
-            finishedCount: try item.int64(Wire.Key.compareEndNum), inconsistentCount: try item.int64(Wire.Key.dataInconsistentNum),
+            finishedCount: try item.int64(Wire.Key.compareEndNum),
+            inconsistentCount: try item.int64(Wire.Key.dataInconsistentNum),
             uncomparableCount: try item.int64(Wire.Key.uncomparableNum), sourceIds: [context.sourceId])
     }
 
@@ -80,9 +91,10 @@ extension ReportBuilder {
         let uncompared = Self.isUncompare(context.query[Wire.Key.type])
         for item in try root.array(Wire.Key.contentCompareResultInfos) {
             try item.requireObject()
-            facts.contentTables.append(try contentTable(
-                item, taskId: taskId, jobId: context.jobId, sourceDatabase: context.query[Wire.Key.dbName],
-                targetDatabase: context.query[Wire.Key.targetDbName], uncompared: uncompared, context))
+            facts.contentTables.append(
+                try contentTable(
+                    item, taskId: taskId, jobId: context.jobId, sourceDatabase: context.query[Wire.Key.dbName],
+                    targetDatabase: context.query[Wire.Key.targetDbName], uncompared: uncompared, context))
         }
     }
 
@@ -90,7 +102,8 @@ extension ReportBuilder {
         let jobId = try root.string(Wire.Key.jobId) ?? context.jobId
         if let jobId { noteJob(JobInfo(id: jobId, projectId: context.request?.projectId)) }
         if let code = try root.string(Wire.Key.errorCode) {
-            report.retrievalErrors.append(retrieval(context, code: code, message: try root.string(Wire.Key.errorMsg) ?? ""))
+            report.retrievalErrors.append(
+                retrieval(context, code: code, message: try root.string(Wire.Key.errorMsg) ?? ""))
         }
         if let objects = try root.object(Wire.Key.objectLevelCompareResults) {
             let taskId = try objects.string(Wire.Key.compareTaskId)
@@ -98,17 +111,24 @@ extension ReportBuilder {
             upsertTask(TaskFacts(id: taskId, kind: .object, rawType: "object", jobId: jobId), context)
             for item in try objects.array(Wire.Key.objectCompareOverview) {
                 try item.requireObject()
-                facts.objectTypes.append(ObjectTypeSummary(
-                    jobId: jobId, taskId: taskId, objectType: try item.string(Wire.Key.objectType, Wire.Key.type) ?? "UNKNOWN",
-                    sourceCount: try item.int64(Wire.Key.sourceCount), targetCount: try item.int64(Wire.Key.targetCount),
-                    diffCount: try item.int64(Wire.Key.diffCount), status: try status(item, Wire.Key.objectCompareResult, table: .object),
-                    sourceIds: [context.sourceId]))
+                facts.objectTypes.append(
+                    ObjectTypeSummary(
+                        jobId: jobId, taskId: taskId,
+                        objectType: try item.string(Wire.Key.objectType, Wire.Key.type) ?? "UNKNOWN",
+                        sourceCount: try item.int64(Wire.Key.sourceCount),
+                        targetCount: try item.int64(Wire.Key.targetCount),
+                        diffCount: try item.int64(Wire.Key.diffCount),
+                        status: try status(item, Wire.Key.objectCompareResult, table: .object),
+                        sourceIds: [context.sourceId]))
             }
-            if let details = try objects.object(Wire.Key.objectCompareDetails), let members = details.value.objectValue {
+            if let details = try objects.object(Wire.Key.objectCompareDetails), let members = details.value.objectValue
+            {
                 for type in members.keys.sorted() {
                     for item in try details.array(type) {
                         try item.requireObject()
-                        facts.objectDetails.append(try objectDetail(item, type: type, taskId: taskId, jobId: jobId, statusTable: false, context))
+                        facts.objectDetails.append(
+                            try objectDetail(
+                                item, type: type, taskId: taskId, jobId: jobId, statusTable: false, context))
                     }
                 }
             }
@@ -118,15 +138,19 @@ extension ReportBuilder {
             try subError(lines, context, what: Wire.Key.lineCompareResults)
             upsertTask(TaskFacts(id: taskId, kind: .line, rawType: "lines", jobId: jobId), context)
             let targets = try combinedOverview(
-                lines.array(Wire.Key.lineCompareOverview), resultKey: Wire.Key.lineCompareResult, taskId: taskId, jobId: jobId, content: false, context)
+                lines.array(Wire.Key.lineCompareOverview), resultKey: Wire.Key.lineCompareResult, taskId: taskId,
+                jobId: jobId, content: false, context)
             for group in try lines.array(Wire.Key.lineCompareDetails) {
                 try group.requireObject()
                 let source = try group.string(Wire.Key.sourceDbName) ?? ""
                 for item in try group.array(Wire.Key.lineCompareDetail) {
                     try item.requireObject()
-                    facts.lineTables.append(try lineTable(
-                        item, taskId: taskId, jobId: jobId, sourceDatabase: source, targetDatabase: targets[source] ?? source,
-                        status: try status(item, Wire.Key.lineCompareResult, table: .data), uncompared: false, context))
+                    facts.lineTables.append(
+                        try lineTable(
+                            item, taskId: taskId, jobId: jobId, sourceDatabase: source,
+                            targetDatabase: targets[source] ?? source,
+                            status: try status(item, Wire.Key.lineCompareResult, table: .data), uncompared: false,
+                            context))
                 }
             }
         }
@@ -135,17 +159,22 @@ extension ReportBuilder {
             try subError(contents, context, what: Wire.Key.contentCompareResults)
             upsertTask(TaskFacts(id: taskId, kind: .content, rawType: "contents", jobId: jobId), context)
             let targets = try combinedOverview(
-                contents.array(Wire.Key.contentCompareOverview), resultKey: Wire.Key.contentCompareResult, taskId: taskId, jobId: jobId,
+                contents.array(Wire.Key.contentCompareOverview), resultKey: Wire.Key.contentCompareResult,
+                taskId: taskId, jobId: jobId,
                 content: true, context)
             for group in try contents.array(Wire.Key.contentCompareDetails) {
                 try group.requireObject()
                 let source = try group.string(Wire.Key.sourceDbName) ?? ""
-                for (key, uncompared) in [(Wire.Key.contentCompareDetail, false), (Wire.Key.contentUncompareDetail, true)] {
+                for (key, uncompared) in [
+                    (Wire.Key.contentCompareDetail, false), (Wire.Key.contentUncompareDetail, true),
+                ] {
                     for item in try group.array(key) {
                         try item.requireObject()
-                        facts.contentTables.append(try contentTable(
-                            item, taskId: taskId, jobId: jobId, sourceDatabase: source, targetDatabase: targets[source] ?? source,
-                            uncompared: uncompared, context))
+                        facts.contentTables.append(
+                            try contentTable(
+                                item, taskId: taskId, jobId: jobId, sourceDatabase: source,
+                                targetDatabase: targets[source] ?? source,
+                                uncompared: uncompared, context))
                     }
                 }
             }
@@ -156,15 +185,19 @@ extension ReportBuilder {
             for item in items {
                 try item.requireObject()
                 let type = try item.string(Wire.Key.compareType)
-                var task = TaskFacts(id: try item.string(Wire.Key.compareTaskId), kind: CompareKind.from(type), rawType: type, jobId: jobId)
+                var task = TaskFacts(
+                    id: try item.string(Wire.Key.compareTaskId), kind: CompareKind.from(type), rawType: type,
+                    jobId: jobId)
                 task.status = try item.string(Wire.Key.compareTaskStatus)
                 task.createdAt = try item.date(Wire.Key.createTime)
                 task.endedAt = try item.date(Wire.Key.endTime)
                 upsertTask(task, context)
             }
             if let total = try list.int64(Wire.Key.compareTaskListCount), total > Int64(items.count) {
-                report.notes.append(Note(
-                    code: .taskListPartial, sourceId: context.sourceId, file: context.file.displayPath, values: [total, Int64(items.count)]))
+                report.notes.append(
+                    Note(
+                        code: .taskListPartial, sourceId: context.sourceId, file: context.file.displayPath,
+                        values: [total, Int64(items.count)]))
             }
         }
     }
@@ -191,10 +224,16 @@ extension ReportBuilder {
         let jobId = try root.string(Wire.Key.jobId) ?? context.jobId
         if let jobId { noteJob(JobInfo(id: jobId, projectId: context.request?.projectId)) }
         try subError(root, context, what: "create-compare-task")
-        for (key, kind) in [(Wire.Key.objectLevelCompareCreateResult, CompareKind.object), (Wire.Key.dataLevelCompareCreateResult, .other)] {
+        for (key, kind) in [
+            (Wire.Key.objectLevelCompareCreateResult, CompareKind.object),
+            (Wire.Key.dataLevelCompareCreateResult, .other),
+        ] {
             guard let created = try root.object(key) else { continue }
             try subError(created, context, what: key)
-            upsertTask(TaskFacts(id: try created.string(Wire.Key.compareTaskId), kind: kind, rawType: kind == .object ? "object" : nil, jobId: jobId), context)
+            upsertTask(
+                TaskFacts(
+                    id: try created.string(Wire.Key.compareTaskId), kind: kind,
+                    rawType: kind == .object ? "object" : nil, jobId: jobId), context)
         }
     }
 
@@ -226,7 +265,8 @@ extension ReportBuilder {
     }
 
     func lineTable(
-        _ item: JSONReader, taskId: String?, jobId: String?, sourceDatabase: String, targetDatabase: String, status: CompareStatus,
+        _ item: JSONReader, taskId: String?, jobId: String?, sourceDatabase: String, targetDatabase: String,
+        status: CompareStatus,
         uncompared: Bool, _ context: Context
     ) throws(DRSReportError) -> TableLineResult {
         let sourceTable = try item.string(Wire.Key.sourceTableName) ?? ""
@@ -238,14 +278,18 @@ extension ReportBuilder {
             difference = overflow ? nil : value
         }
         return TableLineResult(
-            jobId: jobId, taskId: taskId, sourceDatabase: sourceDatabase, targetDatabase: targetDatabase, sourceTable: sourceTable,
-            targetTable: try item.string(Wire.Key.targetTableName) ?? sourceTable, sourceRows: sourceRows, targetRows: targetRows,
+            jobId: jobId, taskId: taskId, sourceDatabase: sourceDatabase, targetDatabase: targetDatabase,
+            sourceTable: sourceTable,
+            targetTable: try item.string(Wire.Key.targetTableName) ?? sourceTable, sourceRows: sourceRows,
+            targetRows: targetRows,
             difference: difference, status: status, message: try item.string(Wire.Key.message),
-            filter: maskedFilter(try item.string(Wire.Key.compareLineConfigFilter)), listedAsUncompared: uncompared, sourceIds: [context.sourceId])
+            filter: maskedFilter(try item.string(Wire.Key.compareLineConfigFilter)), listedAsUncompared: uncompared,
+            sourceIds: [context.sourceId])
     }
 
     func contentTable(
-        _ item: JSONReader, taskId: String?, jobId: String?, sourceDatabase: String?, targetDatabase: String?, uncompared: Bool,
+        _ item: JSONReader, taskId: String?, jobId: String?, sourceDatabase: String?, targetDatabase: String?,
+        uncompared: Bool,
         _ context: Context
     ) throws(DRSReportError) -> TableContentResult {
         let sdb = try item.string(Wire.Key.sourceDb, Wire.Key.sourceDbName) ?? sourceDatabase ?? ""
@@ -260,10 +304,14 @@ extension ReportBuilder {
         }
         return TableContentResult(
             jobId: jobId, taskId: taskId, sourceDatabase: sdb, targetDatabase: tdb, sourceTable: sourceTable,
-            targetTable: try item.string(Wire.Key.targetTableName) ?? sourceTable, sourceRows: try item.int64(Wire.Key.sourceRowNum),
-            targetRows: try item.int64(Wire.Key.targetRowNum), difference: try item.int64(Wire.Key.differenceRowNum, Wire.Key.diffRowNum),
-            lineStatus: try result(item, Wire.Key.lineCompareResult), contentStatus: contentStatus, message: try item.string(Wire.Key.message),
-            filter: maskedFilter(try item.string(Wire.Key.compareLineConfigFilter)), progress: progress, listedAsUncompared: uncompared,
+            targetTable: try item.string(Wire.Key.targetTableName) ?? sourceTable,
+            sourceRows: try item.int64(Wire.Key.sourceRowNum),
+            targetRows: try item.int64(Wire.Key.targetRowNum),
+            difference: try item.int64(Wire.Key.differenceRowNum, Wire.Key.diffRowNum),
+            lineStatus: try result(item, Wire.Key.lineCompareResult), contentStatus: contentStatus,
+            message: try item.string(Wire.Key.message),
+            filter: maskedFilter(try item.string(Wire.Key.compareLineConfigFilter)), progress: progress,
+            listedAsUncompared: uncompared,
             sourceIds: [context.sourceId])
     }
 }

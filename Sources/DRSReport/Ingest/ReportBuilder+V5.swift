@@ -11,11 +11,13 @@ extension ReportBuilder {
             noteJob(try Self.jobInfo(job, id: jobId, context))
         }
         if let error = try job.string(Wire.Key.errorCode) {
-            report.retrievalErrors.append(retrieval(context, code: error, message: try job.string(Wire.Key.errorMsg) ?? ""))
+            report.retrievalErrors.append(
+                retrieval(context, code: error, message: try job.string(Wire.Key.errorMsg) ?? ""))
         }
         guard let result = try job.object(Wire.Key.compareResult) else {
             // `type=detail` (or any job body without comparison results) names the job and nothing else.
-            report.notes.append(Note(code: .jobDetailOnly, sourceId: context.sourceId, file: context.file.displayPath, values: []))
+            report.notes.append(
+                Note(code: .jobDetailOnly, sourceId: context.sourceId, file: context.file.displayPath, values: []))
             return
         }
         let query = context.query
@@ -25,16 +27,20 @@ extension ReportBuilder {
             upsertTask(try TaskFacts.reading(overview, id: id, kind: .object, rawType: "object", jobId: jobId), context)
             for item in try overview.array(Wire.Key.compareResults) {
                 try item.requireObject()
-                facts.objectTypes.append(ObjectTypeSummary(
-                    jobId: jobId, taskId: id, objectType: try item.string(Wire.Key.type) ?? "UNKNOWN", sourceCount: try item.int64(Wire.Key.sourceCount),
-                    targetCount: try item.int64(Wire.Key.targetCount), diffCount: nil,
-                    status: try status(item, Wire.Key.status, table: .object), sourceIds: [context.sourceId]))
+                facts.objectTypes.append(
+                    ObjectTypeSummary(
+                        jobId: jobId, taskId: id, objectType: try item.string(Wire.Key.type) ?? "UNKNOWN",
+                        sourceCount: try item.int64(Wire.Key.sourceCount),
+                        targetCount: try item.int64(Wire.Key.targetCount), diffCount: nil,
+                        status: try status(item, Wire.Key.status, table: .object), sourceIds: [context.sourceId]))
             }
         }
         let detailType = query[Wire.Key.objectType]
         for item in try result.array(Wire.Key.objectsCompareDetailInfos) {
             try item.requireObject()
-            facts.objectDetails.append(try objectDetail(item, type: detailType ?? "UNKNOWN", taskId: taskId, jobId: jobId, statusTable: true, context))
+            facts.objectDetails.append(
+                try objectDetail(
+                    item, type: detailType ?? "UNKNOWN", taskId: taskId, jobId: jobId, statusTable: true, context))
         }
         if detailType == nil, result.has(Wire.Key.objectsCompareDetailInfos) {
             facts.untypedObjectSources[context.sourceId] = try job.int64(Wire.Key.totalCount)
@@ -42,44 +48,56 @@ extension ReportBuilder {
         for item in try result.array(Wire.Key.dataCompareTaskList) {
             try item.requireObject()
             let type = try item.string(Wire.Key.type)
-            upsertTask(try TaskFacts.reading(item, id: try item.string(Wire.Key.id), kind: CompareKind.from(type), rawType: type, jobId: jobId), context)
+            upsertTask(
+                try TaskFacts.reading(
+                    item, id: try item.string(Wire.Key.id), kind: CompareKind.from(type), rawType: type, jobId: jobId),
+                context)
         }
         for item in try result.array(Wire.Key.lineCompareOverviewInfos) {
             try item.requireObject()
             let source = try item.string(Wire.Key.sourceDbName) ?? ""
-            facts.lineDatabases.append(DatabasePairResult(
-                jobId: jobId, taskId: taskId, sourceDatabase: source, targetDatabase: try item.string(Wire.Key.targetDbName) ?? source,
-                status: try status(item, Wire.Key.status, table: .data), sourceIds: [context.sourceId]))
+            facts.lineDatabases.append(
+                DatabasePairResult(
+                    jobId: jobId, taskId: taskId, sourceDatabase: source,
+                    targetDatabase: try item.string(Wire.Key.targetDbName) ?? source,
+                    status: try status(item, Wire.Key.status, table: .data), sourceIds: [context.sourceId]))
         }
         let uncompared = Self.isUncompare(query[Wire.Key.compareDetailType])
         for item in try result.array(Wire.Key.lineCompareDetailInfos) {
             try item.requireObject()
             let source = try item.string(Wire.Key.sourceDbName) ?? query[Wire.Key.sourceDbName] ?? ""
-            facts.lineTables.append(try lineTable(
-                item, taskId: taskId, jobId: jobId, sourceDatabase: source,
-                targetDatabase: try item.string(Wire.Key.targetDbName) ?? query[Wire.Key.targetDbName] ?? source,
-                status: try status(item, Wire.Key.status, table: .data), uncompared: uncompared, context))
+            facts.lineTables.append(
+                try lineTable(
+                    item, taskId: taskId, jobId: jobId, sourceDatabase: source,
+                    targetDatabase: try item.string(Wire.Key.targetDbName) ?? query[Wire.Key.targetDbName] ?? source,
+                    status: try status(item, Wire.Key.status, table: .data), uncompared: uncompared, context))
         }
         for item in try result.array(Wire.Key.contentCompareOverviewInfos) {
             try item.requireObject()
             let source = try item.string(Wire.Key.sourceDb, Wire.Key.sourceDbName) ?? ""
             var pairStatus = try status(item, Wire.Key.status, table: .data)
             if pairStatus == .missing { pairStatus = try self.result(item, Wire.Key.compareResult) }
-            facts.contentDatabases.append(DatabasePairResult(
-                jobId: jobId, taskId: taskId, sourceDatabase: source, targetDatabase: try item.string(Wire.Key.targetDb, Wire.Key.targetDbName) ?? source,
-                status: pairStatus, sourceIds: [context.sourceId]))
+            facts.contentDatabases.append(
+                DatabasePairResult(
+                    jobId: jobId, taskId: taskId, sourceDatabase: source,
+                    targetDatabase: try item.string(Wire.Key.targetDb, Wire.Key.targetDbName) ?? source,
+                    status: pairStatus, sourceIds: [context.sourceId]))
         }
         for item in try result.array(Wire.Key.contentCompareDetailInfos) {
             try item.requireObject()
-            facts.contentTables.append(try contentTable(
-                item, taskId: taskId, jobId: jobId, sourceDatabase: query[Wire.Key.sourceDbName], targetDatabase: query[Wire.Key.targetDbName],
-                uncompared: uncompared, context))
+            facts.contentTables.append(
+                try contentTable(
+                    item, taskId: taskId, jobId: jobId, sourceDatabase: query[Wire.Key.sourceDbName],
+                    targetDatabase: query[Wire.Key.targetDbName],
+                    uncompared: uncompared, context))
         }
     }
 
     /// The job's own facts: name and status, and, from `type=detail`, its engines and region.
     static func jobInfo(_ job: JSONReader, id: String, _ context: Context) throws(DRSReportError) -> JobInfo {
-        var info = JobInfo(id: id, projectId: context.file.archiveProjectId ?? context.request?.projectId, endpoint: context.file.archiveEndpoint)
+        var info = JobInfo(
+            id: id, projectId: context.file.archiveProjectId ?? context.request?.projectId,
+            endpoint: context.file.archiveEndpoint)
         let base = try job.object(Wire.Key.baseInfo)
         info.name = try base?.string(Wire.Key.name).flatMap { $0.isEmpty ? nil : $0 }
         info.status = try job.string(Wire.Key.status)
@@ -123,12 +141,17 @@ extension ReportBuilder {
     func v5CompareProgress(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
         let full = try root.object(Wire.Key.fullInfo)
         let incremental = try root.object(Wire.Key.increInfo)
-        report.progress.tasks.append(TaskProgress(
-            taskId: context.request?.value(after: "compare-progress"), fullProgress: try full?.double(Wire.Key.progress),
-            fullSpeed: try full?.string(Wire.Key.srcSpeed), fullRecheckRows: try full?.int64(Wire.Key.recheckEntities),
-            incrementalDelay: try incremental?.double(Wire.Key.delay), incrementalRowsPerSecond: try incremental?.int64(Wire.Key.rps),
-            incrementalLogPoint: try incremental?.string(Wire.Key.logPoint), incrementalRecheckRows: try incremental?.int64(Wire.Key.recheckEntities),
-            sourceId: context.sourceId))
+        report.progress.tasks.append(
+            TaskProgress(
+                taskId: context.request?.value(after: "compare-progress"),
+                fullProgress: try full?.double(Wire.Key.progress),
+                fullSpeed: try full?.string(Wire.Key.srcSpeed),
+                fullRecheckRows: try full?.int64(Wire.Key.recheckEntities),
+                incrementalDelay: try incremental?.double(Wire.Key.delay),
+                incrementalRowsPerSecond: try incremental?.int64(Wire.Key.rps),
+                incrementalLogPoint: try incremental?.string(Wire.Key.logPoint),
+                incrementalRecheckRows: try incremental?.int64(Wire.Key.recheckEntities),
+                sourceId: context.sourceId))
     }
 
     func v5ProgressData(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
@@ -138,10 +161,13 @@ extension ReportBuilder {
         }
         for item in try root.array(Wire.Key.flowCompareData) {
             try item.requireObject()
-            report.progress.streaming.append(StreamingProgress(
-                sourceDatabase: try item.string(Wire.Key.srcDb) ?? "", sourceObject: try item.string(Wire.Key.srcTb) ?? "",
-                targetDatabase: try item.string(Wire.Key.dstDb) ?? "", targetObject: try item.string(Wire.Key.dstTb) ?? "",
-                progress: try item.int64(Wire.Key.progress), objectType: type))
+            report.progress.streaming.append(
+                StreamingProgress(
+                    sourceDatabase: try item.string(Wire.Key.srcDb) ?? "",
+                    sourceObject: try item.string(Wire.Key.srcTb) ?? "",
+                    targetDatabase: try item.string(Wire.Key.dstDb) ?? "",
+                    targetObject: try item.string(Wire.Key.dstTb) ?? "",
+                    progress: try item.int64(Wire.Key.progress), objectType: type))
         }
     }
 }

@@ -74,7 +74,9 @@ final class ReportBuilder {
         guard let kind = prepared.kind else {
             let keys = value.objectValue.map { $0.keys.sorted() } ?? []
             if value.objectValue == nil {
-                throw .typeMismatch(file: file.userPath, path: "$", expected: "a JSON object (a DRS response body)", found: JSONReader.describe(value))
+                throw .typeMismatch(
+                    file: file.userPath, path: "$", expected: "a JSON object (a DRS response body)",
+                    found: JSONReader.describe(value))
             }
             throw .unknownShape(file: file.userPath, topLevelKeys: keys)
         }
@@ -97,7 +99,10 @@ final class ReportBuilder {
         let jobId = file.archiveJobId ?? file.request?.value(after: "jobs")
         let context = Context(sourceId: sourceId, digest: digest, file: file, jobId: jobId)
         if let jobId {
-            noteJob(JobInfo(id: jobId, projectId: file.archiveProjectId ?? file.request?.projectId, endpoint: file.archiveEndpoint))
+            noteJob(
+                JobInfo(
+                    id: jobId, projectId: file.archiveProjectId ?? file.request?.projectId,
+                    endpoint: file.archiveEndpoint))
         }
         let root = JSONReader(value, file: file.userPath)
         switch kind {
@@ -164,7 +169,9 @@ final class ReportBuilder {
 
         /// A task as the v5 overview and task list and the v3 overview and task list all send it:
         /// the same keys, each read when present.
-        static func reading(_ item: JSONReader, id: String?, kind: CompareKind, rawType: String?, jobId: String?) throws(DRSReportError) -> TaskFacts {
+        static func reading(_ item: JSONReader, id: String?, kind: CompareKind, rawType: String?, jobId: String?)
+            throws(DRSReportError) -> TaskFacts
+        {
             var task = TaskFacts(id: id, kind: kind, rawType: rawType, jobId: jobId)
             task.status = try item.string(Wire.Key.status)
             task.createdAt = try item.date(Wire.Key.createTime)
@@ -179,9 +186,13 @@ final class ReportBuilder {
 
     func upsertTask(_ facts: TaskFacts, _ context: Context) {
         guard let id = facts.id, !id.isEmpty else { return }
-        var task = tasks[id] ?? CompareTask(
-            id: id, jobId: nil, kind: facts.kind, rawType: nil, status: nil, createdAt: nil, startedAt: nil, endedAt: nil,
-            exportStatus: nil, reportRemainSeconds: nil, expiry: Expiry(state: .unknown), errorMessage: nil, sourceIds: [])
+        var task =
+            tasks[id]
+            ?? CompareTask(
+                id: id, jobId: nil, kind: facts.kind, rawType: nil, status: nil, createdAt: nil, startedAt: nil,
+                endedAt: nil,
+                exportStatus: nil, reportRemainSeconds: nil, expiry: Expiry(state: .unknown), errorMessage: nil,
+                sourceIds: [])
         if tasks[id] == nil { taskOrder.append(id) }
         if task.kind == .other { task.kind = facts.kind }
         task.rawType = facts.rawType ?? task.rawType
@@ -216,7 +227,9 @@ final class ReportBuilder {
     // MARK: - Shared readers
 
     /// A status that may be a v3 integer code, a numeric string, a v5 word or a boolean.
-    func status(_ reader: JSONReader, _ key: String, table: CompareStatus.CodeTable) throws(DRSReportError) -> CompareStatus {
+    func status(_ reader: JSONReader, _ key: String, table: CompareStatus.CodeTable) throws(DRSReportError)
+        -> CompareStatus
+    {
         guard let member = reader.value[key] else { return .missing }
         switch member {
         case .null: return .missing
@@ -229,7 +242,9 @@ final class ReportBuilder {
         case .bool(let flag):
             return .flag(flag)
         default:
-            throw .typeMismatch(file: reader.file, path: reader.path + "." + key, expected: "a status code or word", found: JSONReader.describe(member))
+            throw .typeMismatch(
+                file: reader.file, path: reader.path + "." + key, expected: "a status code or word",
+                found: JSONReader.describe(member))
         }
     }
 
@@ -249,7 +264,8 @@ final class ReportBuilder {
 
     func subError(_ reader: JSONReader, _ context: Context, what: String) throws(DRSReportError) {
         if let code = try reader.string(Wire.Key.errorCode), !code.isEmpty {
-            report.retrievalErrors.append(retrieval(context, code: code, message: "\(what): " + (try reader.string(Wire.Key.errorMsg) ?? "")))
+            report.retrievalErrors.append(
+                retrieval(context, code: code, message: "\(what): " + (try reader.string(Wire.Key.errorMsg) ?? "")))
         }
     }
 

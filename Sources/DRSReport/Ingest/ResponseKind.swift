@@ -1,5 +1,5 @@
-import DRSWire
 import DRSJSON
+import DRSWire
 import Foundation
 
 /// Every DRS response body drs-report understands, detected from its shape.
@@ -44,15 +44,20 @@ public enum ResponseKind: String, Sendable, CaseIterable {
         if has(Wire.Key.job) { return .v5JobDetail }
         if has(Wire.Key.fullInfo) || has(Wire.Key.increInfo) || has(Wire.Key.globalInfo) { return .v5CompareProgress }
         if has(Wire.Key.flowCompareData) { return .v5ProgressData }
-        if has(Wire.Key.objectLevelCompareResults) || has(Wire.Key.lineCompareResults) || has(Wire.Key.contentCompareResults)
+        if has(Wire.Key.objectLevelCompareResults) || has(Wire.Key.lineCompareResults)
+            || has(Wire.Key.contentCompareResults)
             || has(Wire.Key.compareTaskListResults)
         {
             return .v3CompareResult
         }
-        if has(Wire.Key.objectLevelCompareCreateResult) || has(Wire.Key.dataLevelCompareCreateResult) { return .v3CreateCompareTask }
+        if has(Wire.Key.objectLevelCompareCreateResult) || has(Wire.Key.dataLevelCompareCreateResult) {
+            return .v3CreateCompareTask
+        }
         if has(Wire.Key.compareDetail) { return .v3ObjectDetail }
-        if has(Wire.Key.compareResult), has(Wire.Key.compareJobId) || has(Wire.Key.exportStatus) || has(Wire.Key.reportRemainSeconds)
-            || members[Wire.Key.compareResult].map({ if case .array = $0 { return true } else { return false } }) == true
+        if has(Wire.Key.compareResult),
+            has(Wire.Key.compareJobId) || has(Wire.Key.exportStatus) || has(Wire.Key.reportRemainSeconds)
+                || members[Wire.Key.compareResult].map({ if case .array = $0 { return true } else { return false } })
+                    == true
         {
             return .v3ObjectOverview
         }
@@ -67,12 +72,15 @@ public enum ResponseKind: String, Sendable, CaseIterable {
                 if path.hasSuffix("/content-detail") { return .v3ContentDetail }
             }
             if case .array(let items) = infos, let first = items.first {
-                return first[Wire.Key.sourceTableName] != nil || first[Wire.Key.targetTableName] != nil ? .v3ContentDetail : .v3ContentOverview
+                return first[Wire.Key.sourceTableName] != nil || first[Wire.Key.targetTableName] != nil
+                    ? .v3ContentDetail : .v3ContentOverview
             }
             return .v3ContentOverview
         }
         if has(Wire.Key.errorCode) || has("errorCode") || has(Wire.Key.errorMsg) { return .errorBody }
-        if let path = request?.path, path.hasSuffix("/create-compare-task"), has(Wire.Key.jobId) { return .v3CreateCompareTask }
+        if let path = request?.path, path.hasSuffix("/create-compare-task"), has(Wire.Key.jobId) {
+            return .v3CreateCompareTask
+        }
         return nil
     }
 }

@@ -33,7 +33,9 @@ final class RowSpool: @unchecked Sendable {
     static let fixedFields = 11
 
     enum Field: Int {
-        case job = 0, task, sourceDb, sourceTable, targetDb, targetTable, sourceKeyText, targetKeyText, sourceSQL, targetSQL, sourceId
+        case job = 0
+        case task, sourceDb, sourceTable, targetDb, targetTable, sourceKeyText, targetKeyText, sourceSQL, targetSQL,
+            sourceId
     }
 
     /// Creates the spool in `folder`, by default `TMPDIR` (or /tmp).
@@ -44,7 +46,10 @@ final class RowSpool: @unchecked Sendable {
         fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw .outputNotWritable(
-                path: folder, reason: "cannot create the row spool (\(String(cString: strerror(errno)))); set TMPDIR to a writable folder")
+                path: folder,
+                reason:
+                    "cannot create the row spool (\(String(cString: strerror(errno)))); set TMPDIR to a writable folder"
+            )
         }
         unlink(path)
         buffer.reserveCapacity(1 << 20)
@@ -133,7 +138,9 @@ final class RowSpool: @unchecked Sendable {
         if let failure {
             throw .outputNotWritable(
                 path: folder,
-                reason: "cannot write the row spool (\(String(cString: strerror(failure)))); set TMPDIR to a folder with room for the rows")
+                reason:
+                    "cannot write the row spool (\(String(cString: strerror(failure)))); set TMPDIR to a folder with room for the rows"
+            )
         }
         buffer.removeAll(keepingCapacity: true)
         condition.lock()
@@ -200,7 +207,9 @@ final class RowSpool: @unchecked Sendable {
                 let tail = filled - position
                 if need > storage.count {
                     let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: need, alignment: 16)
-                    if tail > 0 { larger.baseAddress!.copyMemory(from: storage.baseAddress! + position, byteCount: tail) }
+                    if tail > 0 {
+                        larger.baseAddress!.copyMemory(from: storage.baseAddress! + position, byteCount: tail)
+                    }
                     storage.deallocate()
                     storage = larger
                 } else if tail > 0, position > 0 {
@@ -209,10 +218,14 @@ final class RowSpool: @unchecked Sendable {
                 filled = tail
                 position = 0
                 while filled < storage.count, fileOffset < limit.bytes {
-                    let n = pread(fd, storage.baseAddress! + filled, min(storage.count - filled, Int(limit.bytes - fileOffset)), off_t(fileOffset))
+                    let n = pread(
+                        fd, storage.baseAddress! + filled, min(storage.count - filled, Int(limit.bytes - fileOffset)),
+                        off_t(fileOffset))
                     if n < 0 {
                         if errno == EINTR { continue }
-                        throw DRSReportError.unreadableFile(path: folder, reason: "the row spool cannot be read back: \(String(cString: strerror(errno)))")
+                        throw DRSReportError.unreadableFile(
+                            path: folder,
+                            reason: "the row spool cannot be read back: \(String(cString: strerror(errno)))")
                     }
                     if n == 0 { break }
                     filled += n
@@ -235,13 +248,19 @@ final class RowSpool: @unchecked Sendable {
                 at += 4 + Int(UInt32(littleEndian: (base + at).loadUnaligned(as: UInt32.self))) + 1
             }
             try offsets.withUnsafeBufferPointer { table in
-                try body(RawDiffRow(index: index, base: base, offsets: table, sourceKeys: sourceKeys, targetKeys: targetKeys))
+                try body(
+                    RawDiffRow(index: index, base: base, offsets: table, sourceKeys: sourceKeys, targetKeys: targetKeys)
+                )
             }
             position += 4 + length
             index += 1
         }
         if index != limit.records {
-            throw DRSReportError.unreadableFile(path: folder, reason: "the row spool ended after \(index) of \(limit.records) rows (was TMPDIR cleaned while drs-report ran?); run again")
+            throw DRSReportError.unreadableFile(
+                path: folder,
+                reason:
+                    "the row spool ended after \(index) of \(limit.records) rows (was TMPDIR cleaned while drs-report ran?); run again"
+            )
         }
     }
 }
@@ -294,7 +313,8 @@ struct RawDiffRow {
             jobId: jobId ?? (hasJob ? string(.job) : nil), taskId: hasTask ? string(.task) : nil,
             sourceDatabase: string(.sourceDb), targetDatabase: string(.targetDb), sourceTable: string(.sourceTable),
             targetTable: string(.targetTable), sourceKey: (0..<sourceKeys).map { string(RowSpool.fixedFields + $0) },
-            targetKey: (0..<targetKeys).map { string(RowSpool.fixedFields + sourceKeys + $0) }, sourceSQL: string(.sourceSQL),
+            targetKey: (0..<targetKeys).map { string(RowSpool.fixedFields + sourceKeys + $0) },
+            sourceSQL: string(.sourceSQL),
             targetSQL: string(.targetSQL), kind: kind, locationInferred: locationInferred, sourceId: string(.sourceId))
     }
 }

@@ -381,7 +381,8 @@ public struct VerdictReason: Sendable, Codable, Equatable {
     /// Whether it is a difference (as opposed to a gap).
     public var isInconsistency: Bool {
         switch code {
-        case .tablesInconsistent, .databasesInconsistent, .objectsInconsistent, .objectTypesInconsistent, .diffRows: return true
+        case .tablesInconsistent, .databasesInconsistent, .objectsInconsistent, .objectTypesInconsistent, .diffRows:
+            return true
         default: return false
         }
     }
@@ -423,7 +424,8 @@ public struct Verdict: Sendable, Codable, Equatable {
 // view) are always present: the synthesised encoder would leave nil members out.
 extension TableEntry {
     enum CodingKeys: String, CodingKey {
-        case jobId, sourceDb, sourceTable, targetDb, targetTable, outcome, object, line, content, diffRows, notCompared, taskIds, sourceIds
+        case jobId, sourceDb, sourceTable, targetDb, targetTable, outcome, object, line, content, diffRows, notCompared,
+            taskIds, sourceIds
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -446,7 +448,8 @@ extension TableEntry {
 
 extension DatabaseEntry {
     enum CodingKeys: String, CodingKey {
-        case jobId, sourceDb, targetDb, outcome, object, line, content, tables, inconsistentTables, notComparedTables, diffRows, notCompared
+        case jobId, sourceDb, targetDb, outcome, object, line, content, tables, inconsistentTables, notComparedTables,
+            diffRows, notCompared
         case taskIds, sourceIds
     }
 

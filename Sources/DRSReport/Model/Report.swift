@@ -94,7 +94,9 @@ public struct JobInfo: Sendable, Codable, Equatable {
     /// Region, from the job's endpoints or the API endpoint, when known.
     public var region: String?
 
-    public init(id: String, projectId: String? = nil, endpoint: String? = nil, name: String? = nil, status: String? = nil) {
+    public init(
+        id: String, projectId: String? = nil, endpoint: String? = nil, name: String? = nil, status: String? = nil
+    ) {
         self.id = id
         self.projectId = projectId
         self.endpoint = endpoint
@@ -167,12 +169,15 @@ public struct Expiry: Sendable, Codable, Equatable {
     public var secondsLeft: Int64?
 
     /// Computes the expiry of a file with `remain` seconds left at `receivedAt`.
-    public static func compute(remain: Int64?, receivedAt: Date?, basis: TimeBasis?, now: Date, window: Int64) -> Expiry {
+    public static func compute(remain: Int64?, receivedAt: Date?, basis: TimeBasis?, now: Date, window: Int64) -> Expiry
+    {
         guard let remain else {
-            return Expiry(state: .unknown, expiresAt: nil, receivedAt: receivedAt, receivedAtBasis: basis, secondsLeft: nil)
+            return Expiry(
+                state: .unknown, expiresAt: nil, receivedAt: receivedAt, receivedAtBasis: basis, secondsLeft: nil)
         }
         if remain < 0 {
-            return Expiry(state: .notGenerated, expiresAt: nil, receivedAt: receivedAt, receivedAtBasis: basis, secondsLeft: nil)
+            return Expiry(
+                state: .notGenerated, expiresAt: nil, receivedAt: receivedAt, receivedAtBasis: basis, secondsLeft: nil)
         }
         guard let receivedAt else {
             return Expiry(state: .unknown, expiresAt: nil, receivedAt: nil, receivedAtBasis: nil, secondsLeft: nil)
@@ -182,10 +187,12 @@ public struct Expiry: Sendable, Codable, Equatable {
         let (expiresSeconds, over) = receivedSeconds.addingReportingOverflow(remain)
         let expiry = over ? Int64.max : expiresSeconds
         let expiresAt = Date(timeIntervalSince1970: TimeInterval(expiry))
-        let (difference, under) = expiry.subtractingReportingOverflow(Int64(saturating: now.timeIntervalSince1970.rounded(.down)))
+        let (difference, under) = expiry.subtractingReportingOverflow(
+            Int64(saturating: now.timeIntervalSince1970.rounded(.down)))
         let left = under ? (expiry > 0 ? Int64.max : Int64.min) : difference
         let state: ExpiryState = left <= 0 ? .expired : (left <= window ? .expiringSoon : .valid)
-        return Expiry(state: state, expiresAt: expiresAt, receivedAt: receivedAt, receivedAtBasis: basis, secondsLeft: left)
+        return Expiry(
+            state: state, expiresAt: expiresAt, receivedAt: receivedAt, receivedAtBasis: basis, secondsLeft: left)
     }
 }
 

@@ -37,21 +37,27 @@ enum LedgerRules {
     static func notCompared(_ report: Report) -> [NotComparedEntry] {
         var entries: [NotComparedEntry] = []
         for object in report.objects where object.outcome == .notCompared {
-            let reason = NotComparedReason(comparison: .object, code: object.status.code, raw: object.status.raw, message: object.message)
-            entries.append(NotComparedEntry(
-                scope: .object, jobId: object.jobId, objectType: object.objectType,
-                sourceName: qualified(object.sourceDb ?? "", object.sourceName ?? ""),
-                targetName: qualified(object.targetDb ?? "", object.targetName ?? ""), reasons: [reason]))
+            let reason = NotComparedReason(
+                comparison: .object, code: object.status.code, raw: object.status.raw, message: object.message)
+            entries.append(
+                NotComparedEntry(
+                    scope: .object, jobId: object.jobId, objectType: object.objectType,
+                    sourceName: qualified(object.sourceDb ?? "", object.sourceName ?? ""),
+                    targetName: qualified(object.targetDb ?? "", object.targetName ?? ""), reasons: [reason]))
         }
         for database in report.databases where database.outcome == .notCompared {
-            entries.append(NotComparedEntry(
-                scope: .database, jobId: database.jobId, objectType: nil, sourceName: database.sourceDb, targetName: database.targetDb,
-                reasons: database.notCompared))
+            entries.append(
+                NotComparedEntry(
+                    scope: .database, jobId: database.jobId, objectType: nil, sourceName: database.sourceDb,
+                    targetName: database.targetDb,
+                    reasons: database.notCompared))
         }
         for table in report.tables where table.outcome == .notCompared {
-            entries.append(NotComparedEntry(
-                scope: .table, jobId: table.jobId, objectType: nil, sourceName: qualified(table.sourceDb, table.sourceTable),
-                targetName: qualified(table.targetDb, table.targetTable), reasons: table.notCompared))
+            entries.append(
+                NotComparedEntry(
+                    scope: .table, jobId: table.jobId, objectType: nil,
+                    sourceName: qualified(table.sourceDb, table.sourceTable),
+                    targetName: qualified(table.targetDb, table.targetTable), reasons: table.notCompared))
         }
         return entries
     }
@@ -73,39 +79,60 @@ enum VerdictRule {
         var counts = VerdictCounts()
         counts.inconsistentTables = Int64(report.tables.filter { $0.outcome == .inconsistent }.count)
         counts.inconsistentDatabases = Int64(report.databases.filter { $0.outcome == .inconsistent }.count)
-        counts.inconsistentObjects = Int64(report.objects.filter { $0.outcome == .inconsistent && $0.scope == .object }.count)
-        counts.inconsistentObjectTypes = Int64(report.objects.filter { $0.outcome == .inconsistent && $0.scope == .type }.count)
+        counts.inconsistentObjects = Int64(
+            report.objects.filter { $0.outcome == .inconsistent && $0.scope == .object }.count)
+        counts.inconsistentObjectTypes = Int64(
+            report.objects.filter { $0.outcome == .inconsistent && $0.scope == .type }.count)
         counts.notComparedTables = Int64(report.tables.filter { $0.outcome == .notCompared }.count)
         counts.notComparedDatabases = Int64(report.databases.filter { $0.outcome == .notCompared }.count)
-        counts.notComparedObjects = Int64(report.objects.filter { $0.outcome == .notCompared && $0.scope == .object }.count)
-        counts.notComparedObjectTypes = Int64(report.objects.filter { $0.outcome == .notCompared && $0.scope == .type }.count)
+        counts.notComparedObjects = Int64(
+            report.objects.filter { $0.outcome == .notCompared && $0.scope == .object }.count)
+        counts.notComparedObjectTypes = Int64(
+            report.objects.filter { $0.outcome == .notCompared && $0.scope == .type }.count)
         counts.inconsistentRows = report.diffSummary.rowsInInput
         counts.notCompared = Int64(report.notCompared.count)
         counts.notRetrieved = Int64(report.retrievalErrors.count)
         counts.incomplete = Int64(
-            report.tables.filter { $0.outcome == .incomplete }.count + report.databases.filter { $0.outcome == .incomplete }.count
+            report.tables.filter { $0.outcome == .incomplete }.count
+                + report.databases.filter { $0.outcome == .incomplete }.count
                 + report.objects.filter { $0.outcome == .incomplete }.count)
         counts.tasksUnfinished = Int64(report.tasks.filter { $0.status != nil && !$0.isFinished }.count)
         counts.compared = Int64(report.tables.count + report.databases.count + report.objects.count)
         for table in report.tables {
-            let (missing, overflow) = (table.content?.inconsistentRows ?? 0).subtractingReportingOverflow(table.diffRows)
-            if !overflow, missing > 0 { counts.rowsNotInInputs = counts.rowsNotInInputs.addingReportingOverflow(missing).overflow ? Int64.max : counts.rowsNotInInputs + missing }
+            let (missing, overflow) = (table.content?.inconsistentRows ?? 0).subtractingReportingOverflow(
+                table.diffRows)
+            if !overflow, missing > 0 {
+                counts.rowsNotInInputs =
+                    counts.rowsNotInInputs.addingReportingOverflow(missing).overflow
+                    ? Int64.max : counts.rowsNotInInputs + missing
+            }
         }
 
         var coverage = Coverage()
-        coverage.object = !report.objectTypes.isEmpty || !report.objects.isEmpty || report.tables.contains { $0.object != nil }
+        coverage.object =
+            !report.objectTypes.isEmpty || !report.objects.isEmpty || report.tables.contains { $0.object != nil }
             || report.databases.contains { $0.object != nil }
         coverage.line = report.tables.contains { $0.line != nil } || report.databases.contains { $0.line != nil }
-        coverage.content = report.tables.contains { $0.content != nil || $0.diffRows > 0 } || report.databases.contains { $0.content != nil }
+        coverage.content =
+            report.tables.contains { $0.content != nil || $0.diffRows > 0 }
+            || report.databases.contains { $0.content != nil }
 
         var verdict = Verdict()
         verdict.counts = counts
         verdict.coverage = coverage
         var reasons: [VerdictReason] = []
-        if counts.inconsistentTables > 0 { reasons.append(VerdictReason(.tablesInconsistent, counts.inconsistentTables)) }
-        if counts.inconsistentDatabases > 0 { reasons.append(VerdictReason(.databasesInconsistent, counts.inconsistentDatabases)) }
-        if counts.inconsistentObjects > 0 { reasons.append(VerdictReason(.objectsInconsistent, counts.inconsistentObjects)) }
-        if counts.inconsistentObjectTypes > 0 { reasons.append(VerdictReason(.objectTypesInconsistent, counts.inconsistentObjectTypes)) }
+        if counts.inconsistentTables > 0 {
+            reasons.append(VerdictReason(.tablesInconsistent, counts.inconsistentTables))
+        }
+        if counts.inconsistentDatabases > 0 {
+            reasons.append(VerdictReason(.databasesInconsistent, counts.inconsistentDatabases))
+        }
+        if counts.inconsistentObjects > 0 {
+            reasons.append(VerdictReason(.objectsInconsistent, counts.inconsistentObjects))
+        }
+        if counts.inconsistentObjectTypes > 0 {
+            reasons.append(VerdictReason(.objectTypesInconsistent, counts.inconsistentObjectTypes))
+        }
         if counts.inconsistentRows > 0 { reasons.append(VerdictReason(.diffRows, counts.inconsistentRows)) }
         let inconsistent = !reasons.isEmpty
         if counts.notCompared > 0 { reasons.append(VerdictReason(.notCompared, counts.notCompared)) }
@@ -120,7 +147,9 @@ enum VerdictRule {
         } else {
             for kind in coverage.missing { reasons.append(VerdictReason(.kindNotRun, kind: kind)) }
         }
-        let gaps = reasons.contains { [.notCompared, .notRetrieved, .incomplete, .tasksUnfinished, .noResults].contains($0.code) }
+        let gaps = reasons.contains {
+            [.notCompared, .notRetrieved, .incomplete, .tasksUnfinished, .noResults].contains($0.code)
+        }
         if inconsistent {
             verdict.value = .inconsistent
         } else if gaps {

@@ -14,11 +14,16 @@ public struct CSVWriter: ReportWriter {
 
     /// The files written, one per section, sorted.
     public static var files: [String] {
-        let empty = Report(title: "", generatedAt: Date(timeIntervalSince1970: 0), language: Language.enUS.rawValue, generator: "")
-        return (["summary", "diffs"] + ReportSections.all(empty, strings: Strings(.enUS)).map(\.file)).map { $0 + ".csv" }.sorted()
+        let empty = Report(
+            title: "", generatedAt: Date(timeIntervalSince1970: 0), language: Language.enUS.rawValue, generator: "")
+        return (["summary", "diffs"] + ReportSections.all(empty, strings: Strings(.enUS)).map(\.file)).map {
+            $0 + ".csv"
+        }.sorted()
     }
 
-    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws -> [String] {
+    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
+        -> [String]
+    {
         let folder = directory.appendingPathComponent("csv")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let strings = Strings(Language(rawValue: report.language) ?? .enUS)
@@ -31,7 +36,8 @@ public struct CSVWriter: ReportWriter {
             written.append("csv/" + name)
         }
         try emit("summary.csv", ["item", "value"]) { file in
-            for item in ReportSections.summary(report, strings: strings, timeZone: options.timeZone, meta: options.meta) {
+            for item in ReportSections.summary(report, strings: strings, timeZone: options.timeZone, meta: options.meta)
+            {
                 try file.row([.text(item.id), Self.cell(item.value)])
             }
         }
@@ -97,7 +103,9 @@ enum DiffColumns {
             Column("source_table", "col.source_table") { .text($0.sourceTable) },
             Column("target_db", "col.target_db") { .text($0.targetDatabase) },
             Column("target_table", "col.target_table") { .text($0.targetTable) },
-            Column("diff_kind", "col.diff_kind") { .word(code: $0.kind.rawValue, label: strings["diffkind.\($0.kind.rawValue)"], tone: .bad) },
+            Column("diff_kind", "col.diff_kind") {
+                .word(code: $0.kind.rawValue, label: strings["diffkind.\($0.kind.rawValue)"], tone: .bad)
+            },
             Column("source_key", "col.source_key") { .text(keyText($0.sourceKey)) },
             Column("target_key", "col.target_key") { .text(keyText($0.targetKey)) },
             Column("source_select_sql", "col.source_sql") { .text($0.sourceSQL) },
@@ -201,7 +209,9 @@ final class CSVFile {
 
     private func append(_ utf8: UnsafeBufferPointer<UInt8>, neutralise: Bool) {
         let apostrophe = neutralise && Self.needsApostrophe(utf8)
-        let needsQuotes = utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        let needsQuotes = utf8.contains {
+            $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
+        }
         if needsQuotes { buffer.append(UInt8(ascii: "\"")) }
         if apostrophe { buffer.append(UInt8(ascii: "'")) }
         if needsQuotes {
@@ -231,7 +241,8 @@ final class CSVFile {
             return !isPlainNumber(utf8)
         case UInt8(ascii: " "):
             guard let next = utf8.first(where: { $0 != UInt8(ascii: " ") && $0 != 0x09 }) else { return false }
-            return [UInt8(ascii: "="), UInt8(ascii: "@"), UInt8(ascii: "+"), UInt8(ascii: "-"), 0x0D, 0x0A].contains(next)
+            return [UInt8(ascii: "="), UInt8(ascii: "@"), UInt8(ascii: "+"), UInt8(ascii: "-"), 0x0D, 0x0A].contains(
+                next)
         default:
             return false
         }
@@ -242,7 +253,10 @@ final class CSVFile {
         guard !body.isEmpty else { return false }
         var dots = 0
         for byte in body {
-            if byte == UInt8(ascii: ".") { dots += 1; continue }
+            if byte == UInt8(ascii: ".") {
+                dots += 1
+                continue
+            }
             if byte < 0x30 || byte > 0x39 { return false }
         }
         return dots <= 1 && body.first != UInt8(ascii: ".")

@@ -46,7 +46,9 @@ public struct Evidence: Codable, Sendable, Equatable {
         do {
             return try JSONDecoder().decode(Evidence.self, from: data)
         } catch {
-            throw .typeMismatch(file: url.path, path: "$", expected: "drs-report evidence (format drs-report-evidence, version 1)", found: "something else")
+            throw .typeMismatch(
+                file: url.path, path: "$", expected: "drs-report evidence (format drs-report-evidence, version 1)",
+                found: "something else")
         }
     }
 
@@ -56,7 +58,8 @@ public struct Evidence: Codable, Sendable, Equatable {
         let bytes = try encoded()
         try bytes.write(to: folder.appendingPathComponent(Self.fileName))
         guard let key = signingKey else { return [Self.fileName] }
-        try Data(try EvidenceSignature.sign(bytes, with: key.key).utf8).write(to: folder.appendingPathComponent(EvidenceSignature.fileName))
+        try Data(try EvidenceSignature.sign(bytes, with: key.key).utf8).write(
+            to: folder.appendingPathComponent(EvidenceSignature.fileName))
         return [Self.fileName, EvidenceSignature.fileName]
     }
 
@@ -120,7 +123,10 @@ public struct EvidenceSummary: Codable, Sendable, Equatable {
         case nextExpiry = "next_expiry"
     }
 
-    init(jobs: [String], verdict: String, inconsistentRows: Int64, notCompared: Int, notRetrieved: Int, fetchedAt: String?, expiry: String, nextExpiry: String?) {
+    init(
+        jobs: [String], verdict: String, inconsistentRows: Int64, notCompared: Int, notRetrieved: Int,
+        fetchedAt: String?, expiry: String, nextExpiry: String?
+    ) {
         self.jobs = jobs
         self.verdict = verdict
         self.inconsistentRows = inconsistentRows

@@ -43,15 +43,19 @@ public enum EvidenceSignature {
     /// The private key in a key file; its text becomes a secret no message may show.
     public static func privateKey(file: String) throws(DRSReportError) -> Curve25519.Signing.PrivateKey {
         // A signing key others can read vouches for nothing.
-        if let mode = (try? FileManager.default.attributesOfItem(atPath: file))?[.posixPermissions] as? NSNumber, mode.intValue & 0o077 != 0 {
-            throw .invalidOption(name: "--sign-key", value: file, expected: "a private key file only its owner can read (chmod 600)")
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: file))?[.posixPermissions] as? NSNumber,
+            mode.intValue & 0o077 != 0
+        {
+            throw .invalidOption(
+                name: "--sign-key", value: file, expected: "a private key file only its owner can read (chmod 600)")
         }
         let raw = try read(file: file, label: privateLabel)
         SecretRegistry.shared.register([raw.base64EncodedString()])
         do {
             return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
         } catch {
-            throw .invalidOption(name: "--sign-key", value: file, expected: "a private key file written by drs-report keygen")
+            throw .invalidOption(
+                name: "--sign-key", value: file, expected: "a private key file written by drs-report keygen")
         }
     }
 
@@ -62,7 +66,8 @@ public enum EvidenceSignature {
         } catch let error as DRSReportError {
             throw error
         } catch {
-            throw .invalidOption(name: "--public-key", value: file, expected: "a public key file written by drs-report keygen")
+            throw .invalidOption(
+                name: "--public-key", value: file, expected: "a public key file written by drs-report keygen")
         }
     }
 
@@ -79,14 +84,21 @@ public enum EvidenceSignature {
 
     /// Whether the folder's evidence.sig is a valid signature of its evidence.json by `key`.
     public static func check(_ folder: URL, key: Curve25519.Signing.PublicKey) throws(DRSReportError) -> Bool {
-        guard let evidence = FileManager.default.contents(atPath: folder.appendingPathComponent(Evidence.fileName).path) else {
+        guard let evidence = FileManager.default.contents(atPath: folder.appendingPathComponent(Evidence.fileName).path)
+        else {
             throw .noEvidence(folder: folder.path)
         }
-        guard let text = FileManager.default.contents(atPath: folder.appendingPathComponent(fileName).path).map({ String(decoding: $0, as: UTF8.self) }) else {
+        guard
+            let text = FileManager.default.contents(atPath: folder.appendingPathComponent(fileName).path).map({
+                String(decoding: $0, as: UTF8.self)
+            })
+        else {
             return false
         }
         let lines = text.split(separator: "\n").map(String.init)
-        guard lines.count == 3, lines[0] == signatureLabel, let signature = Data(base64Encoded: lines[2]) else { return false }
+        guard lines.count == 3, lines[0] == signatureLabel, let signature = Data(base64Encoded: lines[2]) else {
+            return false
+        }
         return key.isValidSignature(signature, for: evidence)
     }
 
@@ -100,7 +112,9 @@ public enum EvidenceSignature {
         }
         let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
         guard lines.count == 2, lines[0] == label, let raw = Data(base64Encoded: lines[1]), raw.count == 32 else {
-            throw .invalidOption(name: label.contains("private") ? "--sign-key" : "--public-key", value: file, expected: "a \(label) file written by drs-report keygen")
+            throw .invalidOption(
+                name: label.contains("private") ? "--sign-key" : "--public-key", value: file,
+                expected: "a \(label) file written by drs-report keygen")
         }
         return raw
     }

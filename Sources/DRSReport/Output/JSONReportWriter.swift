@@ -8,7 +8,9 @@ public struct JSONReportWriter: ReportWriter {
 
     public init() {}
 
-    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws -> [String] {
+    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
+        -> [String]
+    {
         guard case .object(var members) = try Self.encode(report) else {
             throw DRSReportError.outputNotWritable(path: "report.json", reason: "the model did not encode as an object")
         }
@@ -116,7 +118,8 @@ public struct JSONReportWriter: ReportWriter {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(Formatting.iso(date))

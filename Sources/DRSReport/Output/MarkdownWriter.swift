@@ -20,7 +20,9 @@ public struct MarkdownWriter: ReportWriter {
     /// Inconsistent rows of one table: a ticket shows a few of several tables rather than many of one.
     static let rowsPerTable = 5
 
-    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws -> [String] {
+    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
+        -> [String]
+    {
         let text = try Self.render(report, options: options)
         try Data(text.utf8).write(to: directory.appendingPathComponent("report.md"))
         return ["report.md"]
@@ -50,7 +52,8 @@ public struct MarkdownWriter: ReportWriter {
             let text = try store.render(template, model)
             if text.utf16.count <= cap { return text }
             if rows == 0 && tables == 0 && lists == 0 {
-                return hardCut(text, cap: cap, marker: "\n\n_" + strings.format("md.cut", Formatting.grouped(Int64(cap))) + "_\n")
+                return hardCut(
+                    text, cap: cap, marker: "\n\n_" + strings.format("md.cut", Formatting.grouped(Int64(cap))) + "_\n")
             }
             shortened = true
             rows = rows * 2 / 3

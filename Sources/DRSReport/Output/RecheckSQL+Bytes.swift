@@ -70,7 +70,8 @@ extension RecheckSQL {
                 guard isPlainScalar(UInt32(c & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F)) else { return false }
                 i += 2
             } else if c >= 0xE0 && c <= 0xEF && i + 2 < n {
-                guard isPlainScalar(UInt32(c & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F)) else { return false }
+                guard isPlainScalar(UInt32(c & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F))
+                else { return false }
                 i += 3
             } else {
                 return false
@@ -81,14 +82,19 @@ extension RecheckSQL {
 
     /// The tokens of `b[range]` into `tokens`: true when read, false when the SQL is not one
     /// statement (`tokens` would say nil), nil when a byte outside quotes is not ASCII.
-    static func byteTokens(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into tokens: inout [ByteToken]) -> Bool? {
+    static func byteTokens(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into tokens: inout [ByteToken])
+        -> Bool?
+    {
         tokens.removeAll(keepingCapacity: true)
         let n = range.upperBound
         var i = range.lowerBound
         while i < n {
             let c = b[i]
             if c >= 0x80 { return nil }
-            if isSpace(c) { i += 1; continue }
+            if isSpace(c) {
+                i += 1
+                continue
+            }
             if c == 0x2D && i + 1 < n && b[i + 1] == 0x2D { return false }
             if c == 0x2F && i + 1 < n && b[i + 1] == 0x2A { return false }
             if c == 0x23 { return false }
@@ -98,7 +104,10 @@ extension RecheckSQL {
                     guard j < n else { return false }
                     if c == 0x22 && b[j] == 0x5C { return false }
                     if b[j] == c {
-                        if j + 1 < n && b[j + 1] == c { j += 2; continue }
+                        if j + 1 < n && b[j + 1] == c {
+                            j += 2
+                            continue
+                        }
                         break
                     }
                     j += 1
@@ -118,7 +127,10 @@ extension RecheckSQL {
                         continue
                     }
                     if b[j] == 0x27 {
-                        if j + 1 < n && b[j + 1] == 0x27 { j += 2; continue }
+                        if j + 1 < n && b[j + 1] == 0x27 {
+                            j += 2
+                            continue
+                        }
                         break
                     }
                     j += 1
@@ -127,7 +139,9 @@ extension RecheckSQL {
                 i = j + 1
                 continue
             }
-            if isDigit(c) || (c == 0x2D && i + 1 < n && isDigit(b[i + 1]) && !(tokens.last.map { isValue(b, $0) } ?? false)) {
+            if isDigit(c)
+                || (c == 0x2D && i + 1 < n && isDigit(b[i + 1]) && !(tokens.last.map { isValue(b, $0) } ?? false))
+            {
                 var j = i + 1
                 while j < n, isDigit(b[j]) || b[j] == 0x2E || b[j] == 0x65 || b[j] == 0x45 { j += 1 }
                 tokens.append(ByteToken(kind: .number, start: i, end: j))
@@ -254,7 +268,9 @@ extension RecheckSQL {
                 let flags = word(b, token)
                 if flags.contains(.from) { froms += 1 }
                 if flags.contains(.select) && index != 0 { return .notOneSelect }
-                if !flags.contains(.allowed), index + 1 < tokens.count, isSymbol(b, tokens[index + 1], 0x28) { return .notOneSelect }
+                if !flags.contains(.allowed), index + 1 < tokens.count, isSymbol(b, tokens[index + 1], 0x28) {
+                    return .notOneSelect
+                }
                 if flags.contains(.refused) { return .notOneSelect }
             case .symbol:
                 switch b[token.start] {
@@ -288,13 +304,16 @@ extension RecheckSQL {
         }
         guard from >= 0 else { return .select(text) }
         let table = tokens[(from + 1)..<at]
-        let tableOK = (table.count == 1 && isName(b, table[from + 1]))
-            || (table.count == 3 && isName(b, table[from + 1]) && isSymbol(b, table[from + 2], 0x2E) && isName(b, table[from + 3]))
+        let tableOK =
+            (table.count == 1 && isName(b, table[from + 1]))
+            || (table.count == 3 && isName(b, table[from + 1]) && isSymbol(b, table[from + 2], 0x2E)
+                && isName(b, table[from + 3]))
         var columnsOK = true
         for token in tokens[1..<max(1, from)] {
             switch token.kind {
             case .quotedName, .word: columnsOK = columnsOK && isName(b, token)
-            case .symbol: columnsOK = columnsOK && (b[token.start] == 0x2A || b[token.start] == 0x2C || b[token.start] == 0x2E)
+            case .symbol:
+                columnsOK = columnsOK && (b[token.start] == 0x2A || b[token.start] == 0x2C || b[token.start] == 0x2E)
             default: columnsOK = false
             }
         }
@@ -351,7 +370,9 @@ extension RecheckSQL {
             } else if c == 0x27 || c == 0x60 || c == 0x22 {
                 quote = c
             } else if c | 0x20 == 0x77, i + 5 <= n,
-                (0..<5).allSatisfy({ (b[i + $0] >= 0x61 && b[i + $0] <= 0x7A ? b[i + $0] - 0x20 : b[i + $0]) == keyword[$0] }),
+                (0..<5).allSatisfy({
+                    (b[i + $0] >= 0x61 && b[i + $0] <= 0x7A ? b[i + $0] - 0x20 : b[i + $0]) == keyword[$0]
+                }),
                 i == text.lowerBound || !isWord(b[i - 1]), i + 5 == n || !isWord(b[i + 5])
             {
                 return i

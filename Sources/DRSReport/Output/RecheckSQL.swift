@@ -34,7 +34,10 @@ enum RecheckSQL {
         var i = 0
         while i < chars.count {
             let c = chars[i]
-            if c.isWhitespace { i += 1; continue }
+            if c.isWhitespace {
+                i += 1
+                continue
+            }
             if c == "-" && i + 1 < chars.count && chars[i + 1] == "-" { return nil }
             if c == "/" && i + 1 < chars.count && chars[i + 1] == "*" { return nil }
             if c == "#" { return nil }
@@ -45,7 +48,10 @@ enum RecheckSQL {
                     // In MySQL a "…" string takes backslash escapes: refuse rather than guess which it is.
                     if c == "\"" && chars[j] == "\\" { return nil }
                     if chars[j] == c {
-                        if j + 1 < chars.count && chars[j + 1] == c { j += 2; continue }
+                        if j + 1 < chars.count && chars[j + 1] == c {
+                            j += 2
+                            continue
+                        }
                         break
                     }
                     j += 1
@@ -58,9 +64,15 @@ enum RecheckSQL {
                 var j = i + 1
                 while true {
                     guard j < chars.count else { return nil }
-                    if chars[j] == "\\" { j += 2; continue }
+                    if chars[j] == "\\" {
+                        j += 2
+                        continue
+                    }
                     if chars[j] == "'" {
-                        if j + 1 < chars.count && chars[j + 1] == "'" { j += 2; continue }
+                        if j + 1 < chars.count && chars[j + 1] == "'" {
+                            j += 2
+                            continue
+                        }
                         break
                     }
                     j += 1
@@ -69,16 +81,22 @@ enum RecheckSQL {
                 i = j + 1
                 continue
             }
-            if c.isNumber || (c == "-" && i + 1 < chars.count && chars[i + 1].isNumber && !(tokens.last.map(isValue) ?? false)) {
+            if c.isNumber
+                || (c == "-" && i + 1 < chars.count && chars[i + 1].isNumber && !(tokens.last.map(isValue) ?? false))
+            {
                 var j = i + 1
-                while j < chars.count, chars[j].isNumber || chars[j] == "." || chars[j] == "e" || chars[j] == "E" { j += 1 }
+                while j < chars.count, chars[j].isNumber || chars[j] == "." || chars[j] == "e" || chars[j] == "E" {
+                    j += 1
+                }
                 tokens.append(.number(String(chars[i..<j])))
                 i = j
                 continue
             }
             if c.isLetter || c == "_" {
                 var j = i + 1
-                while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" || chars[j] == "$" { j += 1 }
+                while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" || chars[j] == "$" {
+                    j += 1
+                }
                 tokens.append(.word(String(chars[i..<j])))
                 i = j
                 continue
@@ -101,13 +119,18 @@ enum RecheckSQL {
         func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
         func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
         func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
-        func text(_ from: Int, _ to: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[from..<to]), as: UTF8.self) }
+        func text(_ from: Int, _ to: Int) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: b[from..<to]), as: UTF8.self)
+        }
         let n = b.count
         var tokens: [Token] = []
         var i = 0
         while i < n {
             let c = b[i]
-            if isSpace(c) { i += 1; continue }
+            if isSpace(c) {
+                i += 1
+                continue
+            }
             if c == 0x2D && i + 1 < n && b[i + 1] == 0x2D { return nil }
             if c == 0x2F && i + 1 < n && b[i + 1] == 0x2A { return nil }
             if c == 0x23 { return nil }
@@ -117,7 +140,10 @@ enum RecheckSQL {
                     guard j < n else { return nil }
                     if c == 0x22 && b[j] == 0x5C { return nil }
                     if b[j] == c {
-                        if j + 1 < n && b[j + 1] == c { j += 2; continue }
+                        if j + 1 < n && b[j + 1] == c {
+                            j += 2
+                            continue
+                        }
                         break
                     }
                     j += 1
@@ -130,9 +156,15 @@ enum RecheckSQL {
                 var j = i + 1
                 while true {
                     guard j < n else { return nil }
-                    if b[j] == 0x5C { j += 2; continue }
+                    if b[j] == 0x5C {
+                        j += 2
+                        continue
+                    }
                     if b[j] == 0x27 {
-                        if j + 1 < n && b[j + 1] == 0x27 { j += 2; continue }
+                        if j + 1 < n && b[j + 1] == 0x27 {
+                            j += 2
+                            continue
+                        }
                         break
                     }
                     j += 1
@@ -171,7 +203,9 @@ enum RecheckSQL {
             guard utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
             guard utf8.count == keyword.utf8CodeUnitCount else { return false }
             let key = UnsafeBufferPointer(start: keyword.utf8Start, count: keyword.utf8CodeUnitCount)
-            for i in 0..<utf8.count where (utf8[i] >= 0x61 && utf8[i] <= 0x7A ? utf8[i] - 0x20 : utf8[i]) != key[i] { return false }
+            for i in 0..<utf8.count where (utf8[i] >= 0x61 && utf8[i] <= 0x7A ? utf8[i] - 0x20 : utf8[i]) != key[i] {
+                return false
+            }
             return true
         }
         return answer ?? (word.uppercased() == keyword.description)
@@ -181,7 +215,9 @@ enum RecheckSQL {
     static func trimmedSpaces(_ text: Substring) -> String {
         guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.trimmingCharacters(in: .whitespaces) }
         let utf8 = text.utf8
-        guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }), let last = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 }) else {
+        guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
+            let last = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })
+        else {
             return ""
         }
         return String(text[first...last])
@@ -199,7 +235,9 @@ enum RecheckSQL {
     /// Trimmed of whitespace and newlines at both ends (Foundation's rule), at once when an ASCII
     /// character that is not a space stands at each end.
     static func trimmed(_ text: String) -> String {
-        if let first = text.utf8.first, let last = text.utf8.last, first > 0x20 && first < 0x7F && last > 0x20 && last < 0x7F {
+        if let first = text.utf8.first, let last = text.utf8.last,
+            first > 0x20 && first < 0x7F && last > 0x20 && last < 0x7F
+        {
             return text
         }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -214,14 +252,18 @@ enum RecheckSQL {
 
     /// Words a re-check SELECT may hold besides names: anything else (INTO OUTFILE, FOR UPDATE,
     /// a function such as SLEEP or LOAD_FILE, a subquery) is not copied into a file meant to be run.
-    static let refusedWords: Set<String> = ["INTO", "FOR", "LOCK", "UNION", "JOIN", "PROCEDURE", "WINDOW", "HAVING", "GROUP"]
+    static let refusedWords: Set<String> = [
+        "INTO", "FOR", "LOCK", "UNION", "JOIN", "PROCEDURE", "WINDOW", "HAVING", "GROUP",
+    ]
     static let reservedWords: Set<String> = [
-        "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "NULL", "IS", "IN", "UNION", "JOIN", "ON", "LIMIT", "ORDER", "GROUP", "BY",
+        "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "NULL", "IS", "IN", "UNION", "JOIN", "ON", "LIMIT", "ORDER",
+        "GROUP", "BY",
         "HAVING", "LIKE", "BETWEEN",
     ]
 
     static let allowedWords: Set<String> = [
-        "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IS", "NULL", "IN", "BETWEEN", "LIKE", "ORDER", "BY", "ASC", "DESC",
+        "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IS", "NULL", "IN", "BETWEEN", "LIKE", "ORDER", "BY", "ASC",
+        "DESC",
         "LIMIT", "OFFSET", "TRUE", "FALSE",
     ]
 
@@ -248,19 +290,28 @@ enum RecheckSQL {
 
     static func parse(_ sql: String) -> Shape {
         let trimmed = Self.trimmed(sql)
-        guard let tokens = tokens(trimmed), case .word(let first)? = tokens.first, upper(first) == "SELECT", isPlainSelect(tokens)
+        guard let tokens = tokens(trimmed), case .word(let first)? = tokens.first, upper(first) == "SELECT",
+            isPlainSelect(tokens)
         else { return .notOneSelect }
         // The statement without its trailing semicolons.
         var text = trimmed
         while text.hasSuffix(";") { text = String(text.dropLast()).trimmingCharacters(in: .whitespaces) }
-        let whereIndices = tokens.indices.filter { if case .word(let w) = tokens[$0], isKeyword(w, "WHERE") { return true }; return false }
+        let whereIndices = tokens.indices.filter {
+            if case .word(let w) = tokens[$0], isKeyword(w, "WHERE") { return true }
+            return false
+        }
         guard whereIndices.count == 1, let at = whereIndices.first else { return .select(text) }
         // Before WHERE: SELECT … FROM name(.name) only, no joins or subqueries.
         let head = tokens[..<at]
-        let fromIndices = head.indices.filter { if case .word(let w) = head[$0], isKeyword(w, "FROM") { return true }; return false }
+        let fromIndices = head.indices.filter {
+            if case .word(let w) = head[$0], isKeyword(w, "FROM") { return true }
+            return false
+        }
         guard fromIndices.count == 1, let from = fromIndices.first else { return .select(text) }
         let table = Array(head[(from + 1)...])
-        let tableOK = (table.count == 1 && isName(table[0])) || (table.count == 3 && isName(table[0]) && table[1] == .symbol(".") && isName(table[2]))
+        let tableOK =
+            (table.count == 1 && isName(table[0]))
+            || (table.count == 3 && isName(table[0]) && table[1] == .symbol(".") && isName(table[2]))
         let columnsOK = head[1..<from].allSatisfy { token in
             switch token {
             case .quotedName, .word: return isName(token)
@@ -274,8 +325,9 @@ enum RecheckSQL {
         var values: [String] = []
         var i = at + 1
         while i < tokens.count {
-            guard i + 2 < tokens.count, isName(tokens[i]), tokens[i + 1] == .symbol("="), let value = literal(tokens[i + 2]),
-                  let column = name(tokens[i])
+            guard i + 2 < tokens.count, isName(tokens[i]), tokens[i + 1] == .symbol("="),
+                let value = literal(tokens[i + 2]),
+                let column = name(tokens[i])
             else { return .select(text) }
             columns.append(column)
             values.append(value)
@@ -299,7 +351,9 @@ enum RecheckSQL {
     /// inside '…', and WHERE counts only between non-word characters).
     private static func asciiWhereRange(in text: String) -> Range<String.Index>? {
         let utf8 = Array(text.utf8)
-        func isWord(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || (c >= 0x30 && c <= 0x39) || c == 0x5F }
+        func isWord(_ c: UInt8) -> Bool {
+            (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || (c >= 0x30 && c <= 0x39) || c == 0x5F
+        }
         let keyword = Array("WHERE".utf8)
         var quote: UInt8 = 0
         var i = 0
@@ -314,8 +368,10 @@ enum RecheckSQL {
             } else if c == 0x27 || c == 0x60 || c == 0x22 {
                 quote = c
             } else if c | 0x20 == 0x77, i + 5 <= utf8.count,
-                      (0..<5).allSatisfy({ (utf8[i + $0] >= 0x61 && utf8[i + $0] <= 0x7A ? utf8[i + $0] - 0x20 : utf8[i + $0]) == keyword[$0] }),
-                      i == 0 || !isWord(utf8[i - 1]), i + 5 == utf8.count || !isWord(utf8[i + 5])
+                (0..<5).allSatisfy({
+                    (utf8[i + $0] >= 0x61 && utf8[i + $0] <= 0x7A ? utf8[i + $0] - 0x20 : utf8[i + $0]) == keyword[$0]
+                }),
+                i == 0 || !isWord(utf8[i - 1]), i + 5 == utf8.count || !isWord(utf8[i + 5])
             {
                 let start = text.utf8.index(text.startIndex, offsetBy: i)
                 return start..<text.utf8.index(start, offsetBy: 5)
@@ -363,7 +419,9 @@ enum RecheckSQL {
                 let before = index == text.startIndex ? " " : text[text.index(before: index)]
                 let afterIndex = text.index(index, offsetBy: 5)
                 let after = afterIndex < text.endIndex ? text[afterIndex] : " "
-                if !(before.isLetter || before.isNumber || before == "_"), !(after.isLetter || after.isNumber || after == "_") {
+                if !(before.isLetter || before.isNumber || before == "_"),
+                    !(after.isLetter || after.isNumber || after == "_")
+                {
                     return index..<afterIndex
                 }
             }

@@ -32,7 +32,9 @@ public struct RecheckWriter: ReportWriter {
     /// Bytes of finished text waiting (all files) before they are appended to their files.
     static let pendingBytesLimit = 8 << 20
 
-    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws -> [String] {
+    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
+        -> [String]
+    {
         let folder = directory.appendingPathComponent("recheck")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var files = RecheckFiles(folder: folder)
@@ -110,7 +112,9 @@ struct RecheckFiles {
             for (index, field) in fields.enumerated() where index < 4 || own {
                 let bytes = raw.bytes(field)
                 let known = last.fields[index]
-                if bytes.count != known.count || (bytes.count > 0 && memcmp(bytes.baseAddress!, known, bytes.count) != 0) {
+                if bytes.count != known.count
+                    || (bytes.count > 0 && memcmp(bytes.baseAddress!, known, bytes.count) != 0)
+                {
                     same = false
                     break
                 }
@@ -141,13 +145,15 @@ struct RecheckFiles {
         func safe(_ text: String) -> String {
             var out = ""
             for scalar in text.unicodeScalars {
-                let ok = scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-"
+                let ok =
+                    scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-"
                 out.unicodeScalars.append(ok && scalar.properties.generalCategory != .control ? scalar : "_")
             }
             if out.isEmpty { out = "_" }
             return String(out.prefix(100))
         }
-        let stem = safe(row.sourceDatabase.isEmpty ? row.targetDatabase : row.sourceDatabase) + "."
+        let stem =
+            safe(row.sourceDatabase.isEmpty ? row.targetDatabase : row.sourceDatabase) + "."
             + safe(row.sourceTable.isEmpty ? row.targetTable : row.sourceTable)
         var name = stem
         var n = 2
@@ -187,7 +193,9 @@ struct RecheckFiles {
                     buffer += part.utf8
                 }
                 buffer.withUnsafeBufferPointer { bytes in
-                    addKeyed(bytes, 0..<prefix.utf8.count, Array(ranges[..<columns.count]), Array(ranges[columns.count...]), to: state)
+                    addKeyed(
+                        bytes, 0..<prefix.utf8.count, Array(ranges[..<columns.count]), Array(ranges[columns.count...]),
+                        to: state)
                 }
             case .select(let text):
                 Array(text.utf8).withUnsafeBufferPointer { addSelect($0, to: state) }
@@ -204,13 +212,16 @@ struct RecheckFiles {
     }
 
     private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ known: [UInt8]) -> Bool {
-        range.count == known.count && (range.isEmpty || memcmp(bytes.baseAddress! + range.lowerBound, known, range.count) == 0)
+        range.count == known.count
+            && (range.isEmpty || memcmp(bytes.baseAddress! + range.lowerBound, known, range.count) == 0)
     }
 
     private mutating func addKeyed(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ prefix: Range<Int>, _ columns: [Range<Int>], _ values: [Range<Int>], to state: TableState
+        _ bytes: UnsafeBufferPointer<UInt8>, _ prefix: Range<Int>, _ columns: [Range<Int>], _ values: [Range<Int>],
+        to state: TableState
     ) {
-        let sameList = Self.equal(bytes, prefix, state.prefix) && columns.count == state.columns.count
+        let sameList =
+            Self.equal(bytes, prefix, state.prefix) && columns.count == state.columns.count
             && zip(columns, state.columns).allSatisfy { Self.equal(bytes, $0.0, $0.1) }
         if !sameList {
             flushKeys(state)
@@ -338,7 +349,8 @@ struct RecheckFiles {
         let path = folder.appendingPathComponent(state.name).path
         let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (state.created ? O_APPEND : O_TRUNC), 0o666)
         guard fd >= 0 else {
-            throw DRSReportError.outputNotWritable(path: "recheck/" + state.name, reason: String(cString: strerror(errno)))
+            throw DRSReportError.outputNotWritable(
+                path: "recheck/" + state.name, reason: String(cString: strerror(errno)))
         }
         defer { close(fd) }
         state.created = true
@@ -348,7 +360,8 @@ struct RecheckFiles {
                 let wrote = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
                 if wrote < 0 && errno == EINTR { continue }
                 guard wrote > 0 else {
-                    throw DRSReportError.outputNotWritable(path: "recheck/" + state.name, reason: String(cString: strerror(errno)))
+                    throw DRSReportError.outputNotWritable(
+                        path: "recheck/" + state.name, reason: String(cString: strerror(errno)))
                 }
                 done += wrote
             }
@@ -362,7 +375,8 @@ struct RecheckFiles {
         for state in order {
             flushKeys(state)
             flushUnions(state)
-            let closing = "-- \(state.rows) inconsistent \(state.rows == 1 ? "row" : "rows") in \(state.statements) \(state.statements == 1 ? "statement" : "statements")\n"
+            let closing =
+                "-- \(state.rows) inconsistent \(state.rows == 1 ? "row" : "rows") in \(state.statements) \(state.statements == 1 ? "statement" : "statements")\n"
             state.out += closing.utf8
             pendingBytes += closing.utf8.count
             try append(state)

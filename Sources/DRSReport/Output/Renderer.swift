@@ -14,7 +14,9 @@ public enum Renderer {
     /// elsewhere two renames with a recorded rollback). After any exit `outDirectory` holds the whole
     /// old set or the whole new set, and `verify` passes on it. Staging folders left by killed runs
     /// are removed on the next run.
-    public static func render(_ result: IngestResult, to outDirectory: URL, options: RenderOptions) throws -> RenderSummary {
+    public static func render(_ result: IngestResult, to outDirectory: URL, options: RenderOptions) throws
+        -> RenderSummary
+    {
         let staging = try Staging(outDirectory)
         defer { staging.end() }
         return try write(result, staging: staging, options: options, early: nil)
@@ -87,7 +89,9 @@ public enum Renderer {
                     throw DRSReportError.outputNotWritable(path: out.path, reason: "it is a file, not a folder")
                 }
                 // The whole folder is replaced: refuse to replace one holding anything drs-report does not write.
-                let names = ((try? manager.contentsOfDirectory(atPath: out.path)) ?? []).filter { !$0.hasPrefix(".drs-report-staging-") }
+                let names = ((try? manager.contentsOfDirectory(atPath: out.path)) ?? []).filter {
+                    !$0.hasPrefix(".drs-report-staging-")
+                }
                 if names.contains(where: { !ownNames.contains($0) }) {
                     throw DRSReportError.outputNotOurs(path: out.path)
                 }
@@ -109,7 +113,9 @@ public enum Renderer {
         }
     }
 
-    private static func write(_ result: IngestResult, staging: Staging, options: RenderOptions, early: EarlyWorkbook?) throws -> RenderSummary {
+    private static func write(_ result: IngestResult, staging: Staging, options: RenderOptions, early: EarlyWorkbook?)
+        throws -> RenderSummary
+    {
         let out = staging.out
         let writers = options.formats.map(\.writer)
         let outcomes = WriterOutcomes(count: writers.count)
@@ -151,8 +157,11 @@ public enum Renderer {
         }
         var written = digests.map(\.path)
         do {
-            let evidence = Self.evidence(for: result.report, outputs: digests.sorted { $0.path < $1.path }, options: options)
-            written += try evidence.write(into: staging.folder, signingKey: options.signingKey).filter { $0 != Evidence.fileName }
+            let evidence = Self.evidence(
+                for: result.report, outputs: digests.sorted { $0.path < $1.path }, options: options)
+            written += try evidence.write(into: staging.folder, signingKey: options.signingKey).filter {
+                $0 != Evidence.fileName
+            }
         } catch {
             throw OutputSwap.plain(error, path: out.path)
         }
@@ -162,7 +171,9 @@ public enum Renderer {
     }
 
     /// Every name a render writes at the top of its folder.
-    static let ownNames: Set<String> = ["report.html", "report.md", "report.json", "report.xlsx", "csv", "recheck", Evidence.fileName, "evidence.sig"]
+    static let ownNames: Set<String> = [
+        "report.html", "report.md", "report.json", "report.xlsx", "csv", "recheck", Evidence.fileName, "evidence.sig",
+    ]
 
     /// The options evidence.json records: what the CLI passed, the formats and time zone, and the
     /// templates by content (a custom template changes the output; its path must not leak).
@@ -174,7 +185,9 @@ public enum Renderer {
         if let templates = options.templatesDirectory {
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: templates.path)) ?? []).sorted()
             let digests = names.compactMap { name in
-                FileManager.default.contents(atPath: templates.appendingPathComponent(name).path).map { "\(name)=\(sha256Hex($0))" }
+                FileManager.default.contents(atPath: templates.appendingPathComponent(name).path).map {
+                    "\(name)=\(sha256Hex($0))"
+                }
             }
             recorded["templates"] = "custom: " + digests.joined(separator: " ")
         } else {
@@ -195,7 +208,8 @@ public enum Renderer {
     static func evidence(for report: Report, outputs: [FileDigest], options: RenderOptions) -> Evidence {
         let recorded = recordedOptions(options)
         var evidence = Evidence(
-            tool: report.generator, clock: Formatting.iso(report.generatedAt), clockSource: options.clockSource, options: recorded,
+            tool: report.generator, clock: Formatting.iso(report.generatedAt), clockSource: options.clockSource,
+            options: recorded,
             inputs: report.sources.map { FileDigest(path: $0.file, sha256: $0.sha256, bytes: nil) },
             inputsDigest: report.inputsDigest, outputs: outputs, summary: EvidenceSummary(report))
         if !options.meta.isEmpty { evidence.meta = options.meta }
@@ -230,7 +244,8 @@ enum OutputSwap {
     /// `PARENT/.NAME.drs-report-staging-PID-RANDOM`: beside the output, on the same file system.
     static func stagingFolder(for out: URL) -> URL {
         out.deletingLastPathComponent().appendingPathComponent(
-            ".\(out.lastPathComponent)\(stagingMarker)\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
+            ".\(out.lastPathComponent)\(stagingMarker)\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        )
     }
 
     /// Swaps `staging` into `out`; the old set, now at `staging`, is removed.
@@ -250,7 +265,8 @@ enum OutputSwap {
         // new one in, and put the old one back if that fails. The old set's name says what it is, so
         // the next run restores it if this one is killed in between.
         let old = out.deletingLastPathComponent().appendingPathComponent(
-            ".\(out.lastPathComponent)\(oldMarker)\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
+            ".\(out.lastPathComponent)\(oldMarker)\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        )
         guard rename(out.path, old.path) == 0 else {
             throw DRSReportError.outputNotWritable(path: out.path, reason: String(cString: strerror(errno)))
         }
@@ -272,7 +288,8 @@ enum OutputSwap {
             let rest = name.dropFirst(prefix.count)
             for marker in [stagingMarker, oldMarker] where rest.hasPrefix(marker) {
                 let pid = Int32(rest.dropFirst(marker.count).split(separator: "-").first ?? "") ?? 0
-                guard pid > 0, pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) != 0, errno == ESRCH else { continue }
+                guard pid > 0, pid != ProcessInfo.processInfo.processIdentifier, kill(pid, 0) != 0, errno == ESRCH
+                else { continue }
                 let path = parent.appendingPathComponent(name)
                 if marker == oldMarker, !manager.fileExists(atPath: out.path) {
                     _ = rename(path.path, out.path)
@@ -325,9 +342,12 @@ enum OutputSwap {
             return DRSReportError.outputNotWritable(path: path, reason: String(cString: strerror(Int32(ns.code))))
         }
         switch ns.code {
-        case NSFileWriteOutOfSpaceError: return DRSReportError.outputNotWritable(path: path, reason: "no space left on device")
-        case NSFileWriteNoPermissionError: return DRSReportError.outputNotWritable(path: path, reason: "permission denied")
-        case NSFileWriteInapplicableStringEncodingError: return DRSReportError.outputNotWritable(path: path, reason: "a value cannot be encoded")
+        case NSFileWriteOutOfSpaceError:
+            return DRSReportError.outputNotWritable(path: path, reason: "no space left on device")
+        case NSFileWriteNoPermissionError:
+            return DRSReportError.outputNotWritable(path: path, reason: "permission denied")
+        case NSFileWriteInapplicableStringEncodingError:
+            return DRSReportError.outputNotWritable(path: path, reason: "a value cannot be encoded")
         default: return DRSReportError.outputNotWritable(path: path, reason: "writing failed (\(ns.domain) \(ns.code))")
         }
     }

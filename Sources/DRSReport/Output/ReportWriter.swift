@@ -31,12 +31,19 @@ public enum OutputFormat: String, CaseIterable, Sendable, Codable {
     /// One line saying what the format is.
     public var summary: String {
         switch self {
-        case .html: return "report.html: self-contained page, summary and verdict first (templates/report.html.mustache)"
+        case .html:
+            return "report.html: self-contained page, summary and verdict first (templates/report.html.mustache)"
         case .md: return "report.md: GitHub-flavoured Markdown for tickets, size-capped (templates/report.md.mustache)"
-        case .csv: return "csv/*.csv: one RFC 4180 file per section; csv/tables.csv is the table ledger, csv/diffs.csv every inconsistent row"
-        case .xlsx: return "report.xlsx: workbook with Summary, Jobs, Tasks, Tables, Database pairs, Objects, Diffs, Not compared, Conflicts"
+        case .csv:
+            return
+                "csv/*.csv: one RFC 4180 file per section; csv/tables.csv is the table ledger, csv/diffs.csv every inconsistent row"
+        case .xlsx:
+            return
+                "report.xlsx: workbook with Summary, Jobs, Tasks, Tables, Database pairs, Objects, Diffs, Not compared, Conflicts"
         case .json: return "report.json: the normalised model with sorted keys, for automation"
-        case .sql: return "recheck/*.sql: per table, SELECTs that re-check every inconsistent row on source and target (IN lists of up to 1,000 keys)"
+        case .sql:
+            return
+                "recheck/*.sql: per table, SELECTs that re-check every inconsistent row on source and target (IN lists of up to 1,000 keys)"
         }
     }
 
@@ -49,12 +56,15 @@ public enum OutputFormat: String, CaseIterable, Sendable, Codable {
             let alias = name == "markdown" ? "md" : name
             guard let format = OutputFormat(rawValue: alias) else {
                 throw .invalidOption(
-                    name: "--format", value: String(part), expected: "a comma-separated list of " + allCases.map(\.rawValue).joined(separator: ","))
+                    name: "--format", value: String(part),
+                    expected: "a comma-separated list of " + allCases.map(\.rawValue).joined(separator: ","))
             }
             if !result.contains(format) { result.append(format) }
         }
         if result.isEmpty {
-            throw .invalidOption(name: "--format", value: text, expected: "at least one of " + allCases.map(\.rawValue).joined(separator: ","))
+            throw .invalidOption(
+                name: "--format", value: text,
+                expected: "at least one of " + allCases.map(\.rawValue).joined(separator: ","))
         }
         return result
     }
@@ -121,13 +131,21 @@ public struct MetaField: Sendable, Equatable, Codable {
     /// Parses `KEY=VALUE`: a key of 1 to 64 letters, digits, `_`, `-` or `.`, and a value of at most
     /// 1,000 characters without control characters.
     public static func parse(_ text: String) throws(DRSReportError) -> MetaField {
-        let expected = "KEY=VALUE, a key of 1 to 64 letters, digits, _ - or ., and a value of at most 1,000 characters without control characters"
-        guard let equals = text.firstIndex(of: "=") else { throw .invalidOption(name: "--meta", value: text, expected: expected) }
-        let key = String(text[..<equals]), value = String(text[text.index(after: equals)...])
-        let keyOK = (1...64).contains(key.count) && key.unicodeScalars.allSatisfy {
-            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0))
+        let expected =
+            "KEY=VALUE, a key of 1 to 64 letters, digits, _ - or ., and a value of at most 1,000 characters without control characters"
+        guard let equals = text.firstIndex(of: "=") else {
+            throw .invalidOption(name: "--meta", value: text, expected: expected)
         }
-        let valueOK = value.count <= 1_000 && !value.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        let key = String(text[..<equals])
+        let value = String(text[text.index(after: equals)...])
+        let keyOK =
+            (1...64).contains(key.count)
+            && key.unicodeScalars.allSatisfy {
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0))
+            }
+        let valueOK =
+            value.count <= 1_000 && !value.unicodeScalars.contains { $0.properties.generalCategory == .control }
         guard keyOK, valueOK else { throw .invalidOption(name: "--meta", value: text, expected: expected) }
         return MetaField(key: key, value: value)
     }

@@ -9,14 +9,16 @@ struct TemplateStore {
         if let overrideDirectory {
             let url = overrideDirectory.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: url.path) {
-                guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+                guard let data = FileManager.default.contents(atPath: url.path),
+                    let text = String(data: data, encoding: .utf8)
+                else {
                     throw .badTemplate(name: url.path, reason: "cannot be read as UTF-8")
                 }
                 return text
             }
         }
         guard let encoded = EmbeddedTemplates.base64[name], let data = Data(base64Encoded: encoded),
-              let text = String(data: data, encoding: .utf8)
+            let text = String(data: data, encoding: .utf8)
         else {
             throw .badTemplate(name: name, reason: "is not built into this binary")
         }
@@ -117,7 +119,11 @@ enum MarkdownEscaping {
         guard code.unicodeScalars.contains(where: { isHidden($0) }) else { return code }
         var out = ""
         for scalar in code.unicodeScalars {
-            if isHidden(scalar) { out += String(format: "⟨U+%04X⟩", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            if isHidden(scalar) {
+                out += String(format: "⟨U+%04X⟩", scalar.value)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
         }
         return out
     }

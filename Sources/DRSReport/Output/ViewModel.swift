@@ -26,11 +26,14 @@ struct ViewModel {
     /// Inconsistent tables, most rows first, then the largest row-count difference.
     static func rankedInconsistent(_ report: Report) -> [TableEntry] {
         report.tables.enumerated().filter { $0.element.outcome == .inconsistent }.sorted { a, b in
-            let x = a.element, y = b.element
+            let x = a.element
+            let y = b.element
             if x.diffRows != y.diffRows { return x.diffRows > y.diffRows }
-            let dx = (x.line?.difference ?? 0).magnitude, dy = (y.line?.difference ?? 0).magnitude
+            let dx = (x.line?.difference ?? 0).magnitude
+            let dy = (y.line?.difference ?? 0).magnitude
             if dx != dy { return dx > dy }
-            let cx = x.content?.inconsistentRows ?? 0, cy = y.content?.inconsistentRows ?? 0
+            let cx = x.content?.inconsistentRows ?? 0
+            let cy = y.content?.inconsistentRows ?? 0
             if cx != cy { return cx > cy }
             return a.offset < b.offset
         }.map(\.element)
@@ -58,7 +61,9 @@ struct ViewModel {
         func capped<T>(_ items: [T], limit: Int? = nil, file: String, _ map: (T) -> [String: Any]) -> [String: Any] {
             let cap = limit ?? rowLimit
             let shown = items.prefix(cap).map(map)
-            var result: [String: Any] = ["rows": Array(shown), "any": !items.isEmpty, "count": Formatting.grouped(Int64(items.count))]
+            var result: [String: Any] = [
+                "rows": Array(shown), "any": !items.isEmpty, "count": Formatting.grouped(Int64(items.count)),
+            ]
             if items.count > cap {
                 result["more"] = s.format("more_rows", Formatting.grouped(items.count - cap), file)
                 if linkedFiles.contains(file) { result["more_file"] = file }
@@ -66,7 +71,9 @@ struct ViewModel {
             return result
         }
         // Anchors by position in the report's lists: stable, and never made of data.
-        let tableIndex = Dictionary(report.tables.enumerated().map { (LedgerBuilder.key(of: $0.element), $0.offset + 1) }, uniquingKeysWith: { a, _ in a })
+        let tableIndex = Dictionary(
+            report.tables.enumerated().map { (LedgerBuilder.key(of: $0.element), $0.offset + 1) },
+            uniquingKeysWith: { a, _ in a })
 
         let verdict = report.verdict
         let text = VerdictText(report: report, strings: s, grouped: true)
@@ -85,35 +92,61 @@ struct ViewModel {
         let counts = verdict.counts
         let differences = verdict.reasons.filter(\.isInconsistency).map(text.sentence)
         let gaps = verdict.reasons.filter { !$0.isInconsistency && $0.code != .allConsistent }.map(text.sentence)
-        model["verdict"] = [
-            "value": verdict.value.rawValue,
-            "label": s["verdict.\(verdict.value.rawValue)"],
-            "class": verdict.value.rawValue.lowercased(),
-            "rule": s["verdict.rule"],
-            "reasons": text.reasons,
-            "differences": differences,
-            "gaps": gaps,
-            "any_gaps": !gaps.isEmpty,
-            "coverage": text.coverage,
-            "counts": [
-                ["label": s["count.inconsistent_tables"], "value": Formatting.grouped(counts.inconsistentTables), "id": "inconsistent_tables"],
-                ["label": s["count.inconsistent_databases"], "value": Formatting.grouped(counts.inconsistentDatabases), "id": "inconsistent_databases"],
-                ["label": s["count.inconsistent_objects"], "value": Formatting.grouped(counts.inconsistentObjects), "id": "inconsistent_objects"],
-                ["label": s["count.inconsistent_rows"], "value": Formatting.grouped(counts.inconsistentRows), "id": "inconsistent_rows"],
-                ["label": s["count.not_compared"], "value": Formatting.grouped(counts.notCompared), "id": "not_compared"],
-                ["label": s["count.not_retrieved"], "value": Formatting.grouped(counts.notRetrieved), "id": "not_retrieved"],
-            ],
-        ] as [String: Any]
+        model["verdict"] =
+            [
+                "value": verdict.value.rawValue,
+                "label": s["verdict.\(verdict.value.rawValue)"],
+                "class": verdict.value.rawValue.lowercased(),
+                "rule": s["verdict.rule"],
+                "reasons": text.reasons,
+                "differences": differences,
+                "gaps": gaps,
+                "any_gaps": !gaps.isEmpty,
+                "coverage": text.coverage,
+                "counts": [
+                    [
+                        "label": s["count.inconsistent_tables"], "value": Formatting.grouped(counts.inconsistentTables),
+                        "id": "inconsistent_tables",
+                    ],
+                    [
+                        "label": s["count.inconsistent_databases"],
+                        "value": Formatting.grouped(counts.inconsistentDatabases), "id": "inconsistent_databases",
+                    ],
+                    [
+                        "label": s["count.inconsistent_objects"],
+                        "value": Formatting.grouped(counts.inconsistentObjects), "id": "inconsistent_objects",
+                    ],
+                    [
+                        "label": s["count.inconsistent_rows"], "value": Formatting.grouped(counts.inconsistentRows),
+                        "id": "inconsistent_rows",
+                    ],
+                    [
+                        "label": s["count.not_compared"], "value": Formatting.grouped(counts.notCompared),
+                        "id": "not_compared",
+                    ],
+                    [
+                        "label": s["count.not_retrieved"], "value": Formatting.grouped(counts.notRetrieved),
+                        "id": "not_retrieved",
+                    ],
+                ],
+            ] as [String: Any]
         if let reason = verdict.reasons.first(where: { $0.code == .allConsistent }) {
             var box = model["verdict"] as? [String: Any] ?? [:]
             box["consistent_reason"] = text.sentence(reason)
             model["verdict"] = box
         }
-        model["meta"] = ["any": !options.meta.isEmpty, "rows": options.meta.map { ["key": $0.key, "value": $0.value] }]
+        model["meta"] = [
+            "any": !options.meta.isEmpty, "rows": options.meta.map { ["key": $0.key, "value": $0.value] },
+        ]
         model["sign_off"] = ["any": !options.signOff.isEmpty, "rows": options.signOff.map { ["role": $0] }]
         model["summary"] = ReportSections.summary(report, strings: s, timeZone: options.timeZone)
             .filter { !$0.id.hasPrefix("meta.") }
-            .filter { !["title", "verdict", "verdict_reasons", "verdict_rule", "job", "inputs_digest", "generated_at", "generator", "time_zone"].contains($0.id) }
+            .filter {
+                ![
+                    "title", "verdict", "verdict_reasons", "verdict_rule", "job", "inputs_digest", "generated_at",
+                    "generator", "time_zone",
+                ].contains($0.id)
+            }
             .map { item -> [String: Any] in ["label": item.label, "value": Self.text(item.value, f), "id": item.id] }
         model["jobs"] = capped(report.jobs, file: "csv/jobs.csv") { job in
             // Optional facts are present only when known: a Mustache section on "" would still render.
@@ -131,13 +164,15 @@ struct ViewModel {
         }
         model["tasks"] = capped(report.tasks, file: "csv/tasks.csv") { task in
             [
-                "id": task.id, "job_id": task.jobId ?? "", "kind": s["kind.\(task.kind.rawValue)"], "type": task.rawType ?? "",
+                "id": task.id, "job_id": task.jobId ?? "", "kind": s["kind.\(task.kind.rawValue)"],
+                "type": task.rawType ?? "",
                 "status": task.status ?? "", "created": f.time(task.createdAt), "started": f.time(task.startedAt),
                 "ended": f.time(task.endedAt), "export_status": task.exportStatus ?? "",
                 "remain": Formatting.grouped(task.reportRemainSeconds), "received": f.time(task.expiry.receivedAt),
                 "basis": task.expiry.receivedAtBasis.map { s["basis.\($0.rawValue)"] } ?? "",
                 "expires": f.time(task.expiry.expiresAt), "expiry_state": s["expiry.\(task.expiry.state.rawValue)"],
-                "expiry_class": task.expiry.state.rawValue.lowercased(), "time_left": Formatting.duration(task.expiry.secondsLeft),
+                "expiry_class": task.expiry.state.rawValue.lowercased(),
+                "time_left": Formatting.duration(task.expiry.secondsLeft),
                 "seconds_left": task.expiry.secondsLeft.map(String.init) ?? "",
                 "error": task.errorMessage ?? "", "has_error": !(task.errorMessage ?? "").isEmpty,
             ]
@@ -148,7 +183,8 @@ struct ViewModel {
             let number = tableIndex[LedgerBuilder.key(of: item)] ?? 0
             var row: [String: Any] = [
                 "anchor": "t-\(number)", "outcome_code": item.outcome.rawValue,
-                "job_id": item.jobId ?? "", "source_db": item.sourceDb, "source_table": item.sourceTable, "target_db": item.targetDb,
+                "job_id": item.jobId ?? "", "source_db": item.sourceDb, "source_table": item.sourceTable,
+                "target_db": item.targetDb,
                 "target_table": item.targetTable, "outcome": outcome(item.outcome),
                 "source_name": LedgerRules.qualified(item.sourceDb, item.sourceTable),
                 "target_name": LedgerRules.qualified(item.targetDb, item.targetTable),
@@ -157,7 +193,8 @@ struct ViewModel {
                 "source_rows": Formatting.grouped(item.line?.sourceRows ?? item.content?.sourceRows),
                 "target_rows": Formatting.grouped(item.line?.targetRows ?? item.content?.targetRows),
                 "difference": Formatting.grouped(item.line?.difference),
-                "drs_rows": Formatting.grouped(item.content?.inconsistentRows), "diff_rows": Formatting.grouped(item.diffRows),
+                "drs_rows": Formatting.grouped(item.content?.inconsistentRows),
+                "diff_rows": Formatting.grouped(item.diffRows),
                 "not_compared": w.reasons(item.notCompared), "progress": Formatting.percent(item.content?.progress),
                 "message": item.line?.message ?? item.content?.message ?? "",
             ]
@@ -174,7 +211,9 @@ struct ViewModel {
         let problems = ranked.count + others.filter { $0.outcome != .consistent }.count
         model["tables"] = capped(ranked + others, limit: max(rowLimit, problems), file: "csv/tables.csv", table)
         var top = capped(ranked, limit: tableLimit, file: "csv/tables.csv", table)
-        if ranked.count > tableLimit { top["more"] = s.format("more_tables", Formatting.grouped(ranked.count - tableLimit), "csv/tables.csv") }
+        if ranked.count > tableLimit {
+            top["more"] = s.format("more_tables", Formatting.grouped(ranked.count - tableLimit), "csv/tables.csv")
+        }
         model["top_tables"] = top
         let databases = report.databases.enumerated().sorted { a, b in
             a.element.outcome != b.element.outcome ? a.element.outcome > b.element.outcome : a.offset < b.offset
@@ -184,15 +223,18 @@ struct ViewModel {
             let item = pair.element
             return [
                 "anchor": "db-\(pair.offset + 1)", "outcome_code": item.outcome.rawValue,
-                "job_id": item.jobId ?? "", "source_db": item.sourceDb, "target_db": item.targetDb, "outcome": outcome(item.outcome),
+                "job_id": item.jobId ?? "", "source_db": item.sourceDb, "target_db": item.targetDb,
+                "outcome": outcome(item.outcome),
                 "line_status": status(item.line?.status), "content_status": status(item.content?.status),
                 "tables": Formatting.grouped(item.tables), "inconsistent": Formatting.grouped(item.inconsistentTables),
-                "not_compared": Formatting.grouped(item.notComparedTables), "diff_rows": Formatting.grouped(item.diffRows),
+                "not_compared": Formatting.grouped(item.notComparedTables),
+                "diff_rows": Formatting.grouped(item.diffRows),
             ]
         }
         model["object_types"] = capped(report.objectTypes, file: "csv/object_types.csv") { item in
             [
-                "job_id": item.jobId ?? "", "type": item.objectType, "source_count": Formatting.grouped(item.sourceCount),
+                "job_id": item.jobId ?? "", "type": item.objectType,
+                "source_count": Formatting.grouped(item.sourceCount),
                 "target_count": Formatting.grouped(item.targetCount), "diff_count": Formatting.grouped(item.diffCount),
                 "status": status(item.status),
             ]
@@ -206,18 +248,24 @@ struct ViewModel {
             return [
                 "anchor": "o-\(pair.offset + 1)", "outcome_code": item.outcome.rawValue,
                 "job_id": item.jobId ?? "", "scope": s["scope.\(item.scope.rawValue)"], "type": item.objectType,
-                "source_db": item.sourceDb ?? "", "target_db": item.targetDb ?? "", "source_name": item.sourceName ?? "",
+                "source_db": item.sourceDb ?? "", "target_db": item.targetDb ?? "",
+                "source_name": item.sourceName ?? "",
                 "target_name": item.targetName ?? "", "outcome": outcome(item.outcome), "status": status(item.status),
                 "message": item.message ?? "",
             ]
         }
         model["diffs"] = diffModel
-        model["not_compared"] = capped(Array(report.notCompared.enumerated()), limit: max(rowLimit, report.notCompared.count), file: "csv/not_compared.csv") { pair in
+        model["not_compared"] = capped(
+            Array(report.notCompared.enumerated()), limit: max(rowLimit, report.notCompared.count),
+            file: "csv/not_compared.csv"
+        ) { pair in
             let item = pair.element
             var row: [String: Any] = [
                 "anchor": "nc-\(pair.offset + 1)", "outcome_code": LedgerOutcome.notCompared.rawValue,
                 "job_id": item.jobId ?? "", "scope": s["scope.\(item.scope.rawValue)"], "source": item.sourceName,
-                "target": item.targetName, "comparisons": Words.unique(item.reasons.map(\.comparison)).map { s["kind.\($0.rawValue)"] }.joined(separator: ", "),
+                "target": item.targetName,
+                "comparisons": Words.unique(item.reasons.map(\.comparison)).map { s["kind.\($0.rawValue)"] }.joined(
+                    separator: ", "),
                 "codes": item.reasons.map(\.code).joined(separator: ", "), "reasons": w.reasons(item.reasons),
             ]
             if let type = item.objectType { row["object_type"] = type }
@@ -228,7 +276,8 @@ struct ViewModel {
         }
         model["progress"] = capped(report.progress.tasks, file: "csv/progress.csv") { item in
             [
-                "task_id": item.taskId ?? "", "full_progress": Formatting.percent(item.fullProgress), "full_speed": item.fullSpeed ?? "",
+                "task_id": item.taskId ?? "", "full_progress": Formatting.percent(item.fullProgress),
+                "full_speed": item.fullSpeed ?? "",
                 "full_recheck": Formatting.grouped(item.fullRecheckRows),
                 "delay": item.incrementalDelay.map { String(format: "%.2f", $0) } ?? "",
                 "incremental_recheck": Formatting.grouped(item.incrementalRecheckRows),
@@ -250,7 +299,8 @@ struct ViewModel {
             [
                 "id": item.id, "file": item.file, "kind": item.kind, "received": f.time(item.receivedAt),
                 "basis": s["basis.\(item.receivedAtBasis.rawValue)"], "sha256": item.sha256,
-                "duplicate": item.duplicateOf.map { s.format("duplicate_of", $0) } ?? "", "has_duplicate": item.duplicateOf != nil,
+                "duplicate": item.duplicateOf.map { s.format("duplicate_of", $0) } ?? "",
+                "has_duplicate": item.duplicateOf != nil,
             ]
         }
         model["notes"] = capped(report.notes, file: "csv/notes.csv") { ["text": w.note($0), "file": $0.file] }
@@ -265,7 +315,8 @@ struct ViewModel {
         let total = report.diffSummary.rowsInInput
         var order: [TableKey] = []
         var groups: [TableKey: [DiffRow]] = [:]
-        let rank = Dictionary(ranked.enumerated().map { (LedgerBuilder.key(of: $0.element), $0.offset) }, uniquingKeysWith: { a, _ in a })
+        let rank = Dictionary(
+            ranked.enumerated().map { (LedgerBuilder.key(of: $0.element), $0.offset) }, uniquingKeysWith: { a, _ in a })
         if let rowsByTable {
             for entry in ranked {
                 let key = LedgerBuilder.key(of: entry)
@@ -284,7 +335,8 @@ struct ViewModel {
             groups[key, default: []].append(row)
         }
         order = order.enumerated().sorted { a, b in
-            let x = rank[a.element] ?? Int.max, y = rank[b.element] ?? Int.max
+            let x = rank[a.element] ?? Int.max
+            let y = rank[b.element] ?? Int.max
             return x != y ? x < y : a.offset < b.offset
         }.map(\.element)
         // The most inconsistent tables first, each with its first rows, until the overall cap.
@@ -297,7 +349,8 @@ struct ViewModel {
             shownCount += take
         }
         order = order.filter { !(groups[$0] ?? []).isEmpty }
-        let tableRows = Dictionary(report.tables.map { (LedgerBuilder.key(of: $0), $0.diffRows) }, uniquingKeysWith: { a, _ in a })
+        let tableRows = Dictionary(
+            report.tables.map { (LedgerBuilder.key(of: $0), $0.diffRows) }, uniquingKeysWith: { a, _ in a })
         var shownTables = Set<Int>()
         let list: [[String: Any]] = order.map { key in
             let rows = groups[key] ?? []
@@ -307,21 +360,25 @@ struct ViewModel {
             let inTable = tableRows[key] ?? Int64(rows.count)
             // One block of SELECTs per table, ready to paste into a SQL client: one statement per line.
             func block(_ statements: [String]) -> String {
-                MarkdownEscaping.visibleControls(statements.map { sql in sql.hasSuffix(";") ? sql : sql + ";" }.joined(separator: "\n"))
+                MarkdownEscaping.visibleControls(
+                    statements.map { sql in sql.hasSuffix(";") ? sql : sql + ";" }.joined(separator: "\n"))
             }
             let sourceBlock = block(rows.map { $0.sourceSQL.isEmpty ? $0.targetSQL : $0.sourceSQL })
             let targetBlock = block(rows.map(\.targetSQL))
             var group: [String: Any] = [
                 "source_sql_block": sourceBlock, "target_sql_block": targetBlock,
                 "sql_fence": MarkdownEscaping.fence(for: sourceBlock + "\n" + targetBlock),
-                "job_id": key.jobId ?? "", "source_db": key.sourceDb, "source_table": key.sourceTable, "target_db": key.targetDb,
+                "job_id": key.jobId ?? "", "source_db": key.sourceDb, "source_table": key.sourceTable,
+                "target_db": key.targetDb,
                 "target_table": key.targetTable, "name": LedgerRules.qualified(key.sourceDb, key.sourceTable),
                 "same_sql": sameSQL, "count": Formatting.grouped(inTable),
                 "kinds": Words.unique(rows.map(\.kind.rawValue)).joined(separator: " "),
                 "rows": rows.map { row -> [String: Any] in
                     [
-                        "kind": s["diffkind.\(row.kind.rawValue)"], "kind_class": row.kind.rawValue.lowercased(), "kind_code": row.kind.rawValue,
-                        "source_key": DiffColumns.keyText(row.sourceKey), "target_key": DiffColumns.keyText(row.targetKey),
+                        "kind": s["diffkind.\(row.kind.rawValue)"], "kind_class": row.kind.rawValue.lowercased(),
+                        "kind_code": row.kind.rawValue,
+                        "source_key": DiffColumns.keyText(row.sourceKey),
+                        "target_key": DiffColumns.keyText(row.targetKey),
                         "source_sql": row.sourceSQL, "target_sql": row.targetSQL,
                         "sql": row.sourceSQL.isEmpty ? row.targetSQL : row.sourceSQL,
                     ]
@@ -332,7 +389,8 @@ struct ViewModel {
                 group["table_anchor"] = "#t-\(number)"
             }
             if inTable > Int64(rows.count) {
-                group["table_more"] = s.format("more_rows_table", Formatting.grouped(inTable - Int64(rows.count)), "csv/diffs.csv")
+                group["table_more"] = s.format(
+                    "more_rows_table", Formatting.grouped(inTable - Int64(rows.count)), "csv/diffs.csv")
                 if linkedFiles.contains("csv/diffs.csv") { group["table_more_file"] = "csv/diffs.csv" }
             }
             return group

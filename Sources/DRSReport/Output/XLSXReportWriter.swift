@@ -15,14 +15,19 @@ public struct XLSXReportWriter: ReportWriter {
     /// Data rows per Diffs sheet (Excel's limit less the header row). Tests lower it to exercise continuation.
     var rowsPerSheet = Worksheet.maxRows - 1
 
-    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws -> [String] {
+    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
+        -> [String]
+    {
         try XLSXBuild.mapped {
             let build = try XLSXBuild(
-                directory: directory, language: Language(rawValue: report.language) ?? .enUS, created: report.generatedAt,
-                generator: report.generator, diffCount: diffs.count, rowsPerSheet: rowsPerSheet, timeZone: options.timeZone)
+                directory: directory, language: Language(rawValue: report.language) ?? .enUS,
+                created: report.generatedAt,
+                generator: report.generator, diffCount: diffs.count, rowsPerSheet: rowsPerSheet,
+                timeZone: options.timeZone)
             do {
                 guard try build.writeDiffs(diffs) else {
-                    throw DRSReportError.xlsx(reason: "the rows outgrew the Diffs sheets made for them; report this as a bug")
+                    throw DRSReportError.xlsx(
+                        reason: "the rows outgrew the Diffs sheets made for them; report this as a bug")
                 }
                 try build.finish(report, meta: options.meta, signOff: options.signOff)
             } catch {
@@ -59,7 +64,8 @@ final class XLSXBuild {
     static let beforeDiffs = ["jobs", "tasks", "tables", "databases", "object_types", "objects"]
 
     init(
-        directory: URL, language: Language, created: Date, generator: String, diffCount: Int64, rowsPerSheet: Int, timeZone: TimeZone
+        directory: URL, language: Language, created: Date, generator: String, diffCount: Int64, rowsPerSheet: Int,
+        timeZone: TimeZone
     ) throws {
         self.directory = directory
         self.timeZone = timeZone
@@ -99,9 +105,11 @@ final class XLSXBuild {
         for section in sheetSections where !Self.beforeDiffs.contains(section.file) {
             pending.append((section.file, name(strings[section.sheet!])))
         }
-        summary = try SheetWriter(workbook.addWorksheet(name: summaryName), formats: formats, marker: marker, timeZone: timeZone)
+        summary = try SheetWriter(
+            workbook.addWorksheet(name: summaryName), formats: formats, marker: marker, timeZone: timeZone)
         for (file, sheetName) in pending {
-            let writer = try SheetWriter(workbook.addWorksheet(name: sheetName), formats: formats, marker: marker, timeZone: timeZone)
+            let writer = try SheetWriter(
+                workbook.addWorksheet(name: sheetName), formats: formats, marker: marker, timeZone: timeZone)
             if file.isEmpty {
                 diffSheets.append(writer)
                 diffSheetNames.append(sheetName)
@@ -165,7 +173,10 @@ final class XLSXBuild {
                         try current.utf8(column, row, .job, measure: measure)
                     }
                 case .field(let field): try current.utf8(column, row, field, measure: measure)
-                case .kind: try current.text(column, kinds[DiffKind.allCases.firstIndex(of: row.kind) ?? 0], format: .inconsistent, measure: measure)
+                case .kind:
+                    try current.text(
+                        column, kinds[DiffKind.allCases.firstIndex(of: row.kind) ?? 0], format: .inconsistent,
+                        measure: measure)
                 case .inferred: try current.text(column, row.locationInferred ? CText.yes : CText.no, measure: measure)
                 }
             }
@@ -191,9 +202,10 @@ final class XLSXBuild {
         defer { try? FileManager.default.removeItem(at: tmp) }
         // The title can carry a job's name or id from the data; XML cannot hold a control character,
         // so it is shown as ⟨U+0001⟩ rather than failing the workbook (the fuzzer found this).
-        try workbook.setProperties(DocumentProperties(
-            title: Redact.control(report.title), subject: "DRS comparison report", author: generator,
-            comments: "Verdict: \(report.verdict.value.rawValue)", created: created))
+        try workbook.setProperties(
+            DocumentProperties(
+                title: Redact.control(report.title), subject: "DRS comparison report", author: generator,
+                comments: "Verdict: \(report.verdict.value.rawValue)", created: created))
         try summary.header([strings["col.item"], strings["col.value"]])
         for item in ReportSections.summary(report, strings: strings, timeZone: timeZone, meta: meta) {
             try summary.row([.text(item.label), XLSXReportWriter.value(item.value)])
@@ -289,9 +301,9 @@ final class EarlyWorkbook: @unchecked Sendable {
     }
 }
 
-private extension Report {
+extension Report {
     /// A report with nothing in it: the sections' shape (their sheets) without their rows.
-    static func empty(_ language: Language) -> Report {
+    fileprivate static func empty(_ language: Language) -> Report {
         Report(title: "", generatedAt: Date(timeIntervalSince1970: 0), language: language.rawValue, generator: "")
     }
 }
@@ -365,7 +377,9 @@ final class SheetWriter {
     /// Widest column, in Excel character units.
     static let maxWidth = 60.0
 
-    init(_ sheet: Worksheet, formats: Formats, marker: String, timeZone: TimeZone, footer: String = "&C&A · &P / &N") throws {
+    init(_ sheet: Worksheet, formats: Formats, marker: String, timeZone: TimeZone, footer: String = "&C&A · &P / &N")
+        throws
+    {
         self.sheet = sheet
         self.formats = formats
         self.marker = marker
@@ -416,11 +430,12 @@ final class SheetWriter {
             case .optionalTime(let date):
                 if let date { try time(date, column) }
             case .status(let label, let outcome):
-                let format: Format = switch outcome {
-                case .consistent: formats.consistent
-                case .inconsistent: formats.inconsistent
-                default: formats.attention
-                }
+                let format: Format =
+                    switch outcome {
+                    case .consistent: formats.consistent
+                    case .inconsistent: formats.inconsistent
+                    default: formats.attention
+                    }
                 try sheet.writeString(row: row, col: column, label, format: format, truncateWithMarker: marker)
                 note(column, label)
             }
@@ -465,14 +480,17 @@ final class SheetWriter {
 
     /// A text cell the writer made once (a label, a job id).
     func text(_ column: Int, _ text: CText, format tone: CompareOutcome? = nil, measure: Bool) throws {
-        let format: Format? = switch tone {
-        case .consistent: formats.consistent
-        case .inconsistent: formats.inconsistent
-        case nil: nil
-        default: formats.attention
-        }
+        let format: Format? =
+            switch tone {
+            case .consistent: formats.consistent
+            case .inconsistent: formats.inconsistent
+            case nil: nil
+            default: formats.attention
+            }
         if text.plain {
-            try text.bytes.withUnsafeBufferPointer { try sheet.writeStoredUTF8(row: row, col: column, $0.baseAddress!, format: format) }
+            try text.bytes.withUnsafeBufferPointer {
+                try sheet.writeStoredUTF8(row: row, col: column, $0.baseAddress!, format: format)
+            }
         } else {
             try sheet.writeString(row: row, col: column, text.string, format: format, truncateWithMarker: marker)
         }

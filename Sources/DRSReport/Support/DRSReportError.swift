@@ -71,8 +71,10 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
         case .notJSON(let file, let line, let column, let reason):
             return "\(file):\(line):\(column): not valid JSON: \(reason); pass the raw response body that DRS returned."
         case .unknownShape(let file, let keys):
-            let shown = keys.isEmpty ? "no members" : "members " + keys.prefix(8).map { "\"\($0)\"" }.joined(separator: ", ")
-            return "\(file): JSON of no known DRS response shape (it has \(shown)); expected a DRS comparison response such as {\"job\": {\"compare_result\": …}}, a v3 comparison body, compare-progress, progress-data or an error body (see docs/inputs.md)."
+            let shown =
+                keys.isEmpty ? "no members" : "members " + keys.prefix(8).map { "\"\($0)\"" }.joined(separator: ", ")
+            return
+                "\(file): JSON of no known DRS response shape (it has \(shown)); expected a DRS comparison response such as {\"job\": {\"compare_result\": …}}, a v3 comparison body, compare-progress, progress-data or an error body (see docs/inputs.md)."
         case .typeMismatch(let file, let path, let expected, let found):
             return "\(file): at \(path): expected \(expected) but found \(found); fix or re-fetch this response."
         case .badManifest(let archive, let reason):
@@ -80,7 +82,8 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
         case .archiveFileMissing(let archive, let file):
             return "\(archive): the manifest lists \(file) but it is missing; re-fetch the archive."
         case .checksumMismatch(let archive, let file, let expected, let actual):
-            return "\(archive)/\(file): sha256 is \(actual) but the manifest says \(expected); the archive was altered, so re-fetch it rather than trust it."
+            return
+                "\(archive)/\(file): sha256 is \(actual) but the manifest says \(expected); the archive was altered, so re-fetch it rather than trust it."
         case .emptyInput(let path):
             return "\(path): holds no .json files; pass a folder of DRS responses or an archive."
         case .invalidOption(let name, let value, let expected):
@@ -94,30 +97,40 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
         case .credentials(let reason):
             return "credentials: \(reason)."
         case .authenticationFailed(let request, let status, let code, let message, let requestId):
-            return "\(request): HTTP \(status) \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); check the AK/SK or token, the project id and the clock (within 15 minutes of real time). Not retried, so the AK is not locked."
+            return
+                "\(request): HTTP \(status) \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); check the AK/SK or token, the project id and the clock (within 15 minutes of real time). Not retried, so the AK is not locked."
         case .requestFailed(let request, let reason, let attempts):
-            return "\(request): \(reason) after \(attempts) attempts; check the endpoint and the network, or raise --retries/--timeout."
+            return
+                "\(request): \(reason) after \(attempts) attempts; check the endpoint and the network, or raise --retries/--timeout."
         case .jobNotFetched(let jobId, let status, let code, let message, let requestId):
-            return "job \(jobId): HTTP \(status), DRS error \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); check --job-id and --project-id (the job must exist in that project and region), then run again."
+            return
+                "job \(jobId): HTTP \(status), DRS error \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); check --job-id and --project-id (the job must exist in that project and region), then run again."
         case .unexpectedResponse(let request, let status, let reason, let requestId):
-            return "\(request): HTTP \(status), \(reason)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); this is not a DRS answer: check --endpoint (a proxy or portal in between?) and run again."
+            return
+                "\(request): HTTP \(status), \(reason)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); this is not a DRS answer: check --endpoint (a proxy or portal in between?) and run again."
         case .outputNotOurs(let path):
-            return "\(path): holds files a render does not write, and a render replaces the whole folder; pass a new or empty folder, or a previous render's folder."
+            return
+                "\(path): holds files a render does not write, and a render replaces the whole folder; pass a new or empty folder, or a previous render's folder."
         case .outputIsWorkingDirectory(let path):
-            return "--out \(path) is the current folder (or holds it), and a render replaces its output folder whole; pass a subfolder such as out/report."
+            return
+                "--out \(path) is the current folder (or holds it), and a render replaces its output folder whole; pass a subfolder such as out/report."
         case .inputInsideOutput(let input, let output):
             return "\(input) lies inside --out \(output), which a render replaces; put the output elsewhere."
         case .drsError(let request, let code, let message, let requestId):
-            return "\(request): DRS error \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); fix the request or the job's state and run again."
+            return
+                "\(request): DRS error \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); fix the request or the job's state and run again."
         case .archiveExists(let path):
             return "\(path): already exists; choose a new --out folder (an archive is never overwritten)."
         case .notAReport(let file, let line, let column, let reason):
-            return "\(file):\(line):\(column): not a report.json as drs-report writes it: \(reason); render that side again, or pass its inputs instead."
+            return
+                "\(file):\(line):\(column): not a report.json as drs-report writes it: \(reason); render that side again, or pass its inputs instead."
         case .differentRuns(let before, let after, let beforeJobs, let afterJobs):
             func jobs(_ ids: [String]) -> String { ids.isEmpty ? "no job id" : "job " + ids.joined(separator: ", ") }
-            return "\(before) (\(jobs(beforeJobs))) and \(after) (\(jobs(afterJobs))) are not runs of the same job and do not hold the same tables; compare two runs of one job, or pass --allow-different-jobs to compare them anyway."
+            return
+                "\(before) (\(jobs(beforeJobs))) and \(after) (\(jobs(afterJobs))) are not runs of the same job and do not hold the same tables; compare two runs of one job, or pass --allow-different-jobs to compare them anyway."
         case .waitTimedOut(let taskIds, let seconds):
-            return "comparison tasks \(taskIds.joined(separator: ", ")) did not finish within \(seconds) s; raise --wait-timeout, or fetch later with --compare-task-id."
+            return
+                "comparison tasks \(taskIds.joined(separator: ", ")) did not finish within \(seconds) s; raise --wait-timeout, or fetch later with --compare-task-id."
         case .noEvidence(let folder):
             return "\(folder): has no evidence.json; pass a folder written by render or batch."
         case .shards(let reason):

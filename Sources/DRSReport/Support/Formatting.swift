@@ -21,7 +21,8 @@ struct Formatting: Sendable {
             let minutes = abs(offset) / 60
             zone = String(format: "%@%02d:%02d", sign, minutes / 60, minutes % 60)
         }
-        return Self.year(c.year) + String(format: "-%02d-%02d %02d:%02d:%02d ", c.month, c.day, c.hour, c.minute, c.second) + zone
+        return Self.year(c.year)
+            + String(format: "-%02d-%02d %02d:%02d:%02d ", c.month, c.day, c.hour, c.minute, c.second) + zone
     }
 
     /// ISO-8601 UTC with seconds, for machine-readable outputs.
@@ -65,7 +66,9 @@ struct Formatting: Sendable {
     /// The zone's name as the times show it: `UTC` for UTC (Foundation calls it GMT), else its identifier.
     static func zoneLabel(_ zone: TimeZone) -> String {
         let identifier = zone.identifier
-        if ["GMT", "UTC", "Etc/UTC", "Etc/GMT", "UCT", "Zulu"].contains(identifier) || (zone.secondsFromGMT() == 0 && identifier.hasPrefix("GMT")) {
+        if ["GMT", "UTC", "Etc/UTC", "Etc/GMT", "UCT", "Zulu"].contains(identifier)
+            || (zone.secondsFromGMT() == 0 && identifier.hasPrefix("GMT"))
+        {
             return "UTC"
         }
         // A fixed offset is named as the times show it: +08:00, not GMT+0800.

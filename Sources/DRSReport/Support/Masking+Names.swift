@@ -35,12 +35,16 @@ extension KeyMask {
         "src_tb", "dst_tb", "source_table_name", "target_table_name", "source_db_value", "target_db_value",
     ]
     /// Members holding a row's SELECT, or DRS's row filter (a WHERE predicate: only known names in it are masked).
-    static let sqlMembers: Set<String> = ["source_select_sql", "target_select_sql", "select_sql", "compare_line_config_filter"]
+    static let sqlMembers: Set<String> = [
+        "source_select_sql", "target_select_sql", "select_sql", "compare_line_config_filter",
+    ]
     /// Members holding DRS's own words, which may repeat a name ("Table crm.orders does not exist").
     static let messageMembers: Set<String> = ["message", "error_message", "error_msg", "errorMsg"]
 
     /// The response and its request with every name masked; unchanged when names are not masked.
-    func maskingNames(_ value: JSONValue, request: RequestContext?) throws(DRSReportError) -> (JSONValue, RequestContext?) {
+    func maskingNames(_ value: JSONValue, request: RequestContext?) throws(DRSReportError) -> (
+        JSONValue, RequestContext?
+    ) {
         guard masksNames else { return (value, request) }
         var known = Set<String>()
         collectNames(value, member: nil, into: &known)
@@ -63,7 +67,9 @@ extension KeyMask {
             if Self.nameMembers.contains(member) {
                 known.insert(text)
             } else if Self.sqlMembers.contains(member), let parsed = SQLLocation.parse(text) {
-                for name in [parsed.database, parsed.table].compactMap({ $0 }) where !name.isEmpty { known.insert(name) }
+                for name in [parsed.database, parsed.table].compactMap({ $0 }) where !name.isEmpty {
+                    known.insert(name)
+                }
             }
         case .array(let items):
             for item in items { collectNames(item, member: member, into: &known) }
@@ -74,7 +80,9 @@ extension KeyMask {
         }
     }
 
-    private func maskNames(_ value: JSONValue, member: String?, _ finder: NameFinder) throws(DRSReportError) -> JSONValue {
+    private func maskNames(_ value: JSONValue, member: String?, _ finder: NameFinder) throws(DRSReportError)
+        -> JSONValue
+    {
         switch value {
         case .string(let text):
             guard let member, !text.isEmpty else { return value }
@@ -118,9 +126,15 @@ extension KeyMask {
             if c == "'" {
                 var j = i + 1
                 while j < n {
-                    if chars[j] == "\\" { j += 2; continue }
+                    if chars[j] == "\\" {
+                        j += 2
+                        continue
+                    }
                     if chars[j] == "'" {
-                        if j + 1 < n && chars[j + 1] == "'" { j += 2; continue }
+                        if j + 1 < n && chars[j + 1] == "'" {
+                            j += 2
+                            continue
+                        }
                         break
                     }
                     j += 1
@@ -173,7 +187,9 @@ extension KeyMask {
                     expectingTable = false
                 }
                 i = j
-            } else if (c == "-" && i + 1 < n && chars[i + 1] == "-") || c == "#" || (c == "/" && i + 1 < n && chars[i + 1] == "*") {
+            } else if (c == "-" && i + 1 < n && chars[i + 1] == "-") || c == "#"
+                || (c == "/" && i + 1 < n && chars[i + 1] == "*")
+            {
                 var j = i + 1
                 if c == "/" {
                     j = i + 2
@@ -216,7 +232,9 @@ struct NameFinder {
         c.isASCII && (c.isLetter || c.isNumber || c == "_")
     }
 
-    func replace(in text: String, with token: (String) throws(DRSReportError) -> String) throws(DRSReportError) -> String {
+    func replace(in text: String, with token: (String) throws(DRSReportError) -> String) throws(DRSReportError)
+        -> String
+    {
         guard !byFirst.isEmpty, !text.isEmpty else { return text }
         let chars = Array(text)
         var out = ""
@@ -224,10 +242,13 @@ struct NameFinder {
         while i < chars.count {
             var matched: [Character]?
             if let candidates = byFirst[chars[i]] {
-                for name in candidates where i + name.count <= chars.count && Array(chars[i..<(i + name.count)]) == name {
+                for name in candidates where i + name.count <= chars.count && Array(chars[i..<(i + name.count)]) == name
+                {
                     let end = i + name.count
                     if Self.isASCIIWord(name[0]), i > 0, Self.isASCIIWord(chars[i - 1]) { continue }
-                    if Self.isASCIIWord(name[name.count - 1]), end < chars.count, Self.isASCIIWord(chars[end]) { continue }
+                    if Self.isASCIIWord(name[name.count - 1]), end < chars.count, Self.isASCIIWord(chars[end]) {
+                        continue
+                    }
                     matched = name
                     break
                 }

@@ -25,7 +25,9 @@ public struct KeyMask: Sendable {
     /// At least 16 bytes of secret (a passphrase or random bytes).
     public init(secret: Data, keys: Bool = true, names: Bool = false) throws(DRSReportError) {
         guard secret.count >= 16 else {
-            throw .invalidOption(name: "--mask", value: "keys", expected: "a masking secret of at least 16 bytes (DRS_REPORT_MASK_KEY or --mask-key-file)")
+            throw .invalidOption(
+                name: "--mask", value: "keys",
+                expected: "a masking secret of at least 16 bytes (DRS_REPORT_MASK_KEY or --mask-key-file)")
         }
         self.secret = Array(secret)
         masksKeys = keys
@@ -116,7 +118,9 @@ public struct KeyMask: Sendable {
                 i = min(chars.count, j + 2)
             } else if c.isNumber && !previousIsWordCharacter() {
                 var j = i
-                while j < chars.count, chars[j].isNumber || chars[j] == "." || chars[j] == "e" || chars[j] == "E" { j += 1 }
+                while j < chars.count, chars[j].isNumber || chars[j] == "." || chars[j] == "e" || chars[j] == "E" {
+                    j += 1
+                }
                 out += "'" + token(String(chars[i..<j])) + "'"
                 i = j
             } else {

@@ -11,7 +11,9 @@ public enum Redact {
 
     /// Control characters (C0 but tab and line breaks when kept, DEL, C1, bidi controls) as `⟨U+XXXX⟩`.
     public static func control(_ text: String, keepLineBreaks: Bool = false) -> String {
-        guard text.unicodeScalars.contains(where: { isControl($0, keepLineBreaks: keepLineBreaks) }) else { return text }
+        guard text.unicodeScalars.contains(where: { isControl($0, keepLineBreaks: keepLineBreaks) }) else {
+            return text
+        }
         var out = ""
         for scalar in text.unicodeScalars {
             if isControl(scalar, keepLineBreaks: keepLineBreaks) {
@@ -76,7 +78,9 @@ public final class SecretRegistry: @unchecked Sendable {
             out.reserveCapacity(bytes.count)
             var index = 0
             while index < bytes.count {
-                if index + needle.count <= bytes.count, bytes[index] == needle[0], Array(bytes[index..<index + needle.count]) == needle {
+                if index + needle.count <= bytes.count, bytes[index] == needle[0],
+                    Array(bytes[index..<index + needle.count]) == needle
+                {
                     out += Array("[REDACTED]".utf8)
                     index += needle.count
                     changed = true

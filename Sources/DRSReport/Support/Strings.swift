@@ -98,13 +98,26 @@ public struct Strings: Sendable {
         "reason.diff_rows.one": ("1 inconsistent row is present", "存在 1 行不一致数据"),
         "reason.not_compared.one": ("1 was not compared: {1}", "1 项未对比：{1}"),
         "reason.not_retrieved.one": ("1 response could not be retrieved", "1 个响应未能获取"),
-        "reason.incomplete.one": ("1 table, database pair or object is still being compared or has no known status", "1 个表、库对或对象仍在对比或状态未知"),
-        "reason.rows_not_in_inputs": ("{0} inconsistent rows that DRS counts are not in the inputs (see csv/tables.csv)", "DRS 统计的不一致行中有 {0} 行不在输入中（见 csv/tables.csv）"),
-        "reason.rows_not_in_inputs.one": ("1 inconsistent row that DRS counts is not in the inputs (see csv/tables.csv)", "DRS 统计的不一致行中有 1 行不在输入中（见 csv/tables.csv）"),
+        "reason.incomplete.one": (
+            "1 table, database pair or object is still being compared or has no known status", "1 个表、库对或对象仍在对比或状态未知"
+        ),
+        "reason.rows_not_in_inputs": (
+            "{0} inconsistent rows that DRS counts are not in the inputs (see csv/tables.csv)",
+            "DRS 统计的不一致行中有 {0} 行不在输入中（见 csv/tables.csv）"
+        ),
+        "reason.rows_not_in_inputs.one": (
+            "1 inconsistent row that DRS counts is not in the inputs (see csv/tables.csv)",
+            "DRS 统计的不一致行中有 1 行不在输入中（见 csv/tables.csv）"
+        ),
         "count.rows_not_in_inputs": ("Inconsistent rows DRS counts, not in the inputs", "DRS 统计但不在输入中的不一致行"),
         "list.and": (" and ", "和"),
-        "reason.object_types_inconsistent": ("{0} object types are inconsistent (DRS lists none of their objects in the inputs)", "{0} 个对象类型不一致（输入中没有其对象的列表）"),
-        "reason.object_types_inconsistent.one": ("1 object type is inconsistent (DRS lists none of its objects in the inputs)", "1 个对象类型不一致（输入中没有其对象的列表）"),
+        "reason.object_types_inconsistent": (
+            "{0} object types are inconsistent (DRS lists none of their objects in the inputs)",
+            "{0} 个对象类型不一致（输入中没有其对象的列表）"
+        ),
+        "reason.object_types_inconsistent.one": (
+            "1 object type is inconsistent (DRS lists none of its objects in the inputs)", "1 个对象类型不一致（输入中没有其对象的列表）"
+        ),
         "part.tables": ("{0} tables", "{0} 张表"),
         "part.tables.one": ("1 table", "1 张表"),
         "part.databases": ("{0} database pairs", "{0} 个库对"),
@@ -116,7 +129,9 @@ public struct Strings: Sendable {
         "rows_pair": ("rows {0} / {1}", "行数 {0} / {1}"),
         "more_rows.one": ("1 more row in {1}", "另有 1 行，见 {1}"),
         "reason.tasks_unfinished.one": ("1 comparison task did not finish successfully", "1 个对比任务未成功完成"),
-        "reason.all_consistent.one": ("1 table, database pair or object is consistent and nothing is missing", "1 个表、库对或对象一致且无缺失"),
+        "reason.all_consistent.one": (
+            "1 table, database pair or object is consistent and nothing is missing", "1 个表、库对或对象一致且无缺失"
+        ),
         "more_rows_table": ("{0} more rows of this table in {1}", "该表另有 {0} 行，见 {1}"),
         "more_rows_table.one": ("1 more row of this table in {1}", "该表另有 1 行，见 {1}"),
         "reason.databases_inconsistent": ("{0} database pairs are inconsistent", "{0} 个库对不一致"),
@@ -124,11 +139,16 @@ public struct Strings: Sendable {
         "reason.diff_rows": ("{0} inconsistent rows are present", "存在 {0} 行不一致数据"),
         "reason.not_compared": ("{0} were not compared: {1}", "{0} 项未对比：{1}"),
         "reason.not_retrieved": ("{0} responses could not be retrieved", "{0} 个响应未能获取"),
-        "reason.incomplete": ("{0} tables, database pairs or objects are still being compared or have no known status", "{0} 个表、库对或对象仍在对比或状态未知"),
+        "reason.incomplete": (
+            "{0} tables, database pairs or objects are still being compared or have no known status",
+            "{0} 个表、库对或对象仍在对比或状态未知"
+        ),
         "reason.tasks_unfinished": ("{0} comparison tasks did not finish successfully", "{0} 个对比任务未成功完成"),
         "reason.kind_not_run": ("no {0} result is in the inputs: it did not run", "输入中没有{0}结果：该对比未运行"),
         "reason.no_results": ("the inputs hold no comparison result", "输入中没有任何对比结果"),
-        "reason.all_consistent": ("{0} tables, database pairs and objects are consistent and nothing is missing", "{0} 个表、库对和对象均一致且无缺失"),
+        "reason.all_consistent": (
+            "{0} tables, database pairs and objects are consistent and nothing is missing", "{0} 个表、库对和对象均一致且无缺失"
+        ),
         "coverage.ran": ("Comparisons that ran", "已运行的对比"),
         "coverage.not_run": ("Comparisons that did not run", "未运行的对比"),
         "coverage.none": ("No comparison result is in the inputs.", "输入中没有任何对比结果。"),
@@ -157,11 +177,20 @@ public struct Strings: Sendable {
         "note.empty_response": ("an empty response ({}); it holds no comparison result", "空响应（{}），不含对比结果"),
         "note.task_list_partial": ("{0} comparison tasks exist, {1} in this response", "共有 {0} 个对比任务，本响应含 {1} 个"),
         "note.job_detail_only": ("the job's own detail, without comparison results", "任务自身详情，不含对比结果"),
-        "note.object_type_inferred": ("the body does not say its object type; read as {subject} from the other inputs", "响应未说明对象类型；根据其他输入判断为 {subject}"),
-        "conflict.task_job": ("Task {0} is claimed by several jobs: {1}; the report uses {2}.", "对比任务 {0} 属于多个任务：{1}；报告采用 {2}。"),
-        "conflict.result": ("{0} has different results in the inputs: {1}; the report uses {2}.", "{0} 在输入中结果不同：{1}；报告采用 {2}。"),
+        "note.object_type_inferred": (
+            "the body does not say its object type; read as {subject} from the other inputs",
+            "响应未说明对象类型；根据其他输入判断为 {subject}"
+        ),
+        "conflict.task_job": (
+            "Task {0} is claimed by several jobs: {1}; the report uses {2}.", "对比任务 {0} 属于多个任务：{1}；报告采用 {2}。"
+        ),
+        "conflict.result": (
+            "{0} has different results in the inputs: {1}; the report uses {2}.", "{0} 在输入中结果不同：{1}；报告采用 {2}。"
+        ),
         "conflict.rule.first_seen": ("(Rule: the first input that named it.)", "（规则：首个提及它的输入。）"),
-        "conflict.rule.more_severe_then_latest": ("(Rule: the more severe result, then the most recently received response.)", "（规则：取更严重的结果，其次取最近获取的响应。）"),
+        "conflict.rule.more_severe_then_latest": (
+            "(Rule: the more severe result, then the most recently received response.)", "（规则：取更严重的结果，其次取最近获取的响应。）"
+        ),
         "col.job_id": ("Job", "任务 ID"),
         "col.job_name": ("Name", "名称"),
         "col.project_id": ("Project", "项目 ID"),
@@ -288,10 +317,18 @@ public struct Strings: Sendable {
         "top_diffs": ("Top inconsistent rows", "主要不一致数据"),
         "top_tables": ("Top inconsistent tables", "主要不一致的表"),
         "more_tables": ("{0} more tables in {1}", "另有 {0} 张表，见 {1}"),
-        "md.shortened": ("Shortened to fit {0} characters: {1} of {2} inconsistent tables and {3} of {4} inconsistent rows are shown; every one is in csv/tables.csv and csv/diffs.csv.", "为不超过 {0} 个字符已缩减：显示 {2} 张不一致表中的 {1} 张、{4} 行不一致数据中的 {3} 行；全部见 csv/tables.csv 与 csv/diffs.csv。"),
-        "md.cut": ("Cut here to fit {0} characters; the rest is in report.html, report.xlsx and csv/.", "为不超过 {0} 个字符在此截断；其余内容见 report.html、report.xlsx 与 csv/。"),
+        "md.shortened": (
+            "Shortened to fit {0} characters: {1} of {2} inconsistent tables and {3} of {4} inconsistent rows are shown; every one is in csv/tables.csv and csv/diffs.csv.",
+            "为不超过 {0} 个字符已缩减：显示 {2} 张不一致表中的 {1} 张、{4} 行不一致数据中的 {3} 行；全部见 csv/tables.csv 与 csv/diffs.csv。"
+        ),
+        "md.cut": (
+            "Cut here to fit {0} characters; the rest is in report.html, report.xlsx and csv/.",
+            "为不超过 {0} 个字符在此截断；其余内容见 report.html、report.xlsx 与 csv/。"
+        ),
         "footer.inputs_digest": ("Inputs digest (sha256 of the input sha256s)", "输入摘要（各输入 sha256 的 sha256）"),
-        "footer.note": ("Every inconsistent row is in csv/diffs.csv and report.xlsx.", "全部不一致数据见 csv/diffs.csv 与 report.xlsx。"),
+        "footer.note": (
+            "Every inconsistent row is in csv/diffs.csv and report.xlsx.", "全部不一致数据见 csv/diffs.csv 与 report.xlsx。"
+        ),
         "batch.title": ("DRS comparison reports", "DRS 对比报告汇总"),
         "batch.path": ("Input", "输入"),
         "batch.status": ("Run", "处理"),
@@ -322,18 +359,27 @@ public struct Strings: Sendable {
         "filter.shown_reports": ("Reports shown: {0}", "显示的报告：{0}"),
         "filter.sort_hint": ("Select a column header to sort.", "点击列标题排序。"),
         "chart.kinds": ("Outcome by comparison kind", "各对比类型的结果"),
-        "chart.kinds_title": ("Bars: consistent, inconsistent, incomplete and not-compared shares of each comparison kind", "条形图：各对比类型中一致、不一致、未完成与未对比的占比"),
+        "chart.kinds_title": (
+            "Bars: consistent, inconsistent, incomplete and not-compared shares of each comparison kind",
+            "条形图：各对比类型中一致、不一致、未完成与未对比的占比"
+        ),
         "chart.top": ("Top {0} tables by inconsistent rows", "不一致行数最多的 {0} 张表"),
         "chart.top_title": ("Bars: inconsistent rows of the tables with the most", "条形图：不一致行数最多的表"),
         "chart.mix": ("Inconsistent rows by kind of difference", "不一致数据的差异类型"),
-        "chart.mix_title": ("Bar: missing on source, missing on target and values differ shares of the inconsistent rows", "条形图：源库缺失、目标库缺失与值不同的占比"),
+        "chart.mix_title": (
+            "Bar: missing on source, missing on target and values differ shares of the inconsistent rows",
+            "条形图：源库缺失、目标库缺失与值不同的占比"
+        ),
         "print.page": ("page", "页"),
         "signoff.heading": ("Sign-off", "签核"),
         "signoff.role": ("Role", "角色"),
         "signoff.name": ("Name", "姓名"),
         "signoff.date": ("Date", "日期"),
         "signoff.signature": ("Signature", "签名"),
-        "signoff.line": ("Name: ____________________   Date: ____________   Signature: ____________________", "姓名：____________________   日期：____________   签名：____________________"),
+        "signoff.line": (
+            "Name: ____________________   Date: ____________   Signature: ____________________",
+            "姓名：____________________   日期：____________   签名：____________________"
+        ),
         "col.drill": ("Rows", "数据行"),
         "link.rows": ("rows", "行"),
         "sheet.summary": ("Summary", "概要"),
@@ -348,7 +394,10 @@ public struct Strings: Sendable {
         "sheet.diffs": ("Diffs", "不一致数据"),
         "sheet.not_compared": ("Not compared", "未对比"),
         "sheet.sources": ("Sources", "数据来源"),
-        "xlsx.diffs_continued": ("Diffs exceed Excel's 1,048,576 rows per sheet; they continue on: {0}", "不一致数据超过 Excel 单表 1,048,576 行上限，续表：{0}"),
+        "xlsx.diffs_continued": (
+            "Diffs exceed Excel's 1,048,576 rows per sheet; they continue on: {0}",
+            "不一致数据超过 Excel 单表 1,048,576 行上限，续表：{0}"
+        ),
         "diff.title": ("Did the fix work? {0}", "修复是否有效？{0}"),
         "diff.title_plain": ("Comparison of two runs", "两次运行的对比"),
         "diff.before": ("Before", "之前"),
@@ -362,8 +411,14 @@ public struct Strings: Sendable {
         "diff.verdict.UNCHANGED": ("UNCHANGED", "无变化"),
         "diff.verdict.REGRESSED": ("REGRESSED", "退化"),
         "diff.verdict.MIXED": ("MIXED", "有改善也有退化"),
-        "diff.rule": ("IMPROVED when something got better and nothing got worse; REGRESSED when something got worse and nothing got better; MIXED when both; UNCHANGED when neither. Worse: a table newly inconsistent, newly not compared or no longer compared, or an inconsistent row that the run before did not have. Better: a table fixed (inconsistent before, consistent now), or an inconsistent row of the run before that is gone from a table whose values the run after compared again, with all its inconsistent rows present (a row gone otherwise is listed as UNVERIFIED, neither better nor worse). Rows are the same row when their table, difference kind and key values are equal (and their job, for two runs of one job).", "有改善且无退化为“改善”；有退化且无改善为“退化”；两者都有为“有改善也有退化”；两者都没有为“无变化”。退化：表新增不一致、新增未对比或不再对比，或出现之前没有的不一致行。改善：表已修复（之前不一致、现在一致），或之前的不一致行已消失，且其表在本次运行中再次进行了值对比、所有不一致行都在（否则该行记为“未复核”，不算改善也不算退化）。表、差异类型与主键值都相同（同一任务的两次运行还需任务相同）即为同一行。"),
-        "diff.different_jobs": ("The two runs are of different jobs; tables and rows are matched by their names only.", "两次运行属于不同任务；表和行仅按名称匹配。"),
+        "diff.rule": (
+            "IMPROVED when something got better and nothing got worse; REGRESSED when something got worse and nothing got better; MIXED when both; UNCHANGED when neither. Worse: a table newly inconsistent, newly not compared or no longer compared, or an inconsistent row that the run before did not have. Better: a table fixed (inconsistent before, consistent now), or an inconsistent row of the run before that is gone from a table whose values the run after compared again, with all its inconsistent rows present (a row gone otherwise is listed as UNVERIFIED, neither better nor worse). Rows are the same row when their table, difference kind and key values are equal (and their job, for two runs of one job).",
+            "有改善且无退化为“改善”；有退化且无改善为“退化”；两者都有为“有改善也有退化”；两者都没有为“无变化”。退化：表新增不一致、新增未对比或不再对比，或出现之前没有的不一致行。改善：表已修复（之前不一致、现在一致），或之前的不一致行已消失，且其表在本次运行中再次进行了值对比、所有不一致行都在（否则该行记为“未复核”，不算改善也不算退化）。表、差异类型与主键值都相同（同一任务的两次运行还需任务相同）即为同一行。"
+        ),
+        "diff.different_jobs": (
+            "The two runs are of different jobs; tables and rows are matched by their names only.",
+            "两次运行属于不同任务；表和行仅按名称匹配。"
+        ),
         "diff.count.tables_fixed": ("tables fixed", "张表已修复"),
         "diff.count.tables_still": ("tables still inconsistent", "张表仍不一致"),
         "diff.count.tables_new": ("tables newly inconsistent", "张表新增不一致"),
@@ -372,12 +427,16 @@ public struct Strings: Sendable {
         "diff.count.rows_fixed": ("rows fixed", "行已修复"),
         "diff.count.rows_remaining": ("rows remaining", "行仍不一致"),
         "diff.count.rows_new": ("rows new", "行新增不一致"),
-        "diff.count.rows_unverified": ("rows gone without a re-check of their table (not counted as fixed)", "行已消失但其表未再次完整对比（不计为已修复）"),
+        "diff.count.rows_unverified": (
+            "rows gone without a re-check of their table (not counted as fixed)", "行已消失但其表未再次完整对比（不计为已修复）"
+        ),
         "diff.section.tables": ("Tables that changed", "有变化的表"),
         "diff.section.fixed_rows": ("Fixed rows", "已修复的行"),
         "diff.section.new_rows": ("New inconsistent rows", "新增的不一致行"),
         "diff.section.runs": ("The two runs", "两次运行"),
-        "diff.unchanged_tables": ("Tables that did not change: {0}; every table is in diff.csv.", "无变化的表：{0}；所有表见 diff.csv。"),
+        "diff.unchanged_tables": (
+            "Tables that did not change: {0}; every table is in diff.csv.", "无变化的表：{0}；所有表见 diff.csv。"
+        ),
         "diff.unchanged_tables_plain": ("Tables that did not change: {0}.", "无变化的表：{0}。"),
         "diff.no_changes": ("No table changed.", "没有表发生变化。"),
         "diff.no_rows": ("None.", "无。"),
@@ -386,8 +445,14 @@ public struct Strings: Sendable {
         "diff.first_rows": ("The first {0} of {1}", "前 {0} 行，共 {1} 行"),
         "diff.filter_change": ("Change", "变化"),
         "diff.filter_shown": ("Tables shown: {0}", "显示的表：{0}"),
-        "diff.md_cut": ("Shortened to fit {0} characters; every table is in diff.csv and every row in diff_rows.csv.", "为适应 {0} 个字符的上限已截短；所有表见 diff.csv，所有行见 diff_rows.csv。"),
-        "diff.md_cut_plain": ("Shortened to fit {0} characters; write csv too for every table and row.", "为适应 {0} 个字符的上限已截短；如需所有表和行，请同时输出 csv。"),
+        "diff.md_cut": (
+            "Shortened to fit {0} characters; every table is in diff.csv and every row in diff_rows.csv.",
+            "为适应 {0} 个字符的上限已截短；所有表见 diff.csv，所有行见 diff_rows.csv。"
+        ),
+        "diff.md_cut_plain": (
+            "Shortened to fit {0} characters; write csv too for every table and row.",
+            "为适应 {0} 个字符的上限已截短；如需所有表和行，请同时输出 csv。"
+        ),
         "diff.col.title": ("Title", "标题"),
         "diff.col.table": ("Source table", "源表"),
         "diff.col.target": ("Target table", "目标表"),

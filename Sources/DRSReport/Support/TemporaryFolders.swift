@@ -16,4 +16,3 @@ public final class TemporaryFolders: @unchecked Sendable {
         for folder in lock.withLock({ folders }) { try? FileManager.default.removeItem(at: folder) }
     }
 }
-

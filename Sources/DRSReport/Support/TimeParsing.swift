@@ -31,10 +31,10 @@ public enum TimeParsing {
             return value
         }
         guard let year = digits(0, 4), scalars.count >= 19, scalars[4] == 0x2D,
-              let month = digits(5, 2), scalars[7] == 0x2D, let day = digits(8, 2),
-              scalars[10] == 0x54 || scalars[10] == 0x20 || scalars[10] == 0x74,
-              let hour = digits(11, 2), scalars[13] == 0x3A, let minute = digits(14, 2),
-              scalars[16] == 0x3A, let second = digits(17, 2)
+            let month = digits(5, 2), scalars[7] == 0x2D, let day = digits(8, 2),
+            scalars[10] == 0x54 || scalars[10] == 0x20 || scalars[10] == 0x74,
+            let hour = digits(11, 2), scalars[13] == 0x3A, let minute = digits(14, 2),
+            scalars[16] == 0x3A, let second = digits(17, 2)
         else { return nil }
         var index = 19
         var fraction = 0.0
@@ -68,12 +68,16 @@ public enum TimeParsing {
                 return nil
             }
         }
-        guard index == scalars.count, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else {
+        guard index == scalars.count, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
+            second < 61
+        else {
             return nil
         }
         // Proleptic Gregorian, as Formatting writes times: Foundation's calendar turns Julian before
         // 1582 and would read 0001-01-01 as two days earlier.
-        let daysInMonth = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        let daysInMonth = [
+            31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+        ]
         guard day <= daysInMonth[month - 1] else { return nil }
         let days = Self.daysFromCivil(Int64(year), Int64(month), Int64(day))
         let base = Date(timeIntervalSince1970: TimeInterval(days * 86_400 + Int64(hour * 3_600 + minute * 60 + second)))
