@@ -98,7 +98,8 @@ struct LedgerBuilder {
         // that entry does not look like a second candidate).
         let jobless: (TableKey) -> Bool = { $0.jobId == nil }
         fold(jobless) { a, b in a.location == b.location }
-        fold({ $0.sourceDb.isEmpty }) { a, b in
+        let dbless: (TableKey) -> Bool = { $0.sourceDb.isEmpty }
+        fold(dbless) { a, b in
             (a.jobId == nil || b.jobId == nil || a.jobId == b.jobId) && a.sourceTable == b.sourceTable
                 && a.targetTable == b.targetTable
         }

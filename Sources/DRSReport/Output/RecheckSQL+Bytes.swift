@@ -170,15 +170,15 @@ extension RecheckSQL {
     }
 
     /// Keywords the rule looks at, by their uppercased letters (at most 9).
-    private struct Word: OptionSet {
+    private struct WordKind: OptionSet {
         let rawValue: UInt8
-        static let allowed = Word(rawValue: 1)
-        static let refused = Word(rawValue: 2)
-        static let reserved = Word(rawValue: 4)
-        static let select = Word(rawValue: 8)
-        static let from = Word(rawValue: 16)
-        static let whereWord = Word(rawValue: 32)
-        static let and = Word(rawValue: 64)
+        static let allowed = WordKind(rawValue: 1)
+        static let refused = WordKind(rawValue: 2)
+        static let reserved = WordKind(rawValue: 4)
+        static let select = WordKind(rawValue: 8)
+        static let from = WordKind(rawValue: 16)
+        static let whereWord = WordKind(rawValue: 32)
+        static let and = WordKind(rawValue: 64)
     }
 
     /// The uppercased word packed into two integers (words over 16 bytes are no keyword).
@@ -200,9 +200,9 @@ extension RecheckSQL {
         let high: UInt64
     }
 
-    private static let words: [PackedWord: Word] = {
-        var table: [PackedWord: Word] = [:]
-        func add(_ set: Set<String>, _ flag: Word) {
+    private static let words: [PackedWord: WordKind] = {
+        var table: [PackedWord: WordKind] = [:]
+        func add(_ set: Set<String>, _ flag: WordKind) {
             for word in set {
                 let bytes = Array(word.utf8)
                 let key = bytes.withUnsafeBufferPointer { packed($0, 0, bytes.count)! }
@@ -219,7 +219,7 @@ extension RecheckSQL {
         return table
     }()
 
-    private static func word(_ b: UnsafeBufferPointer<UInt8>, _ token: ByteToken) -> Word {
+    private static func word(_ b: UnsafeBufferPointer<UInt8>, _ token: ByteToken) -> WordKind {
         guard token.kind == .word, let key = packed(b, token.start, token.end) else { return [] }
         return words[PackedWord(low: key.0, high: key.1)] ?? []
     }
