@@ -91,9 +91,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Helpers both test targets share (temporary folders, zip entries, a seeded generator).
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "XLSXWriterTests",
             dependencies: [
+                "TestSupport",
                 "XLSXWriter",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
@@ -106,6 +114,7 @@ let package = Package(
                 "DRSReport",
                 "DRSWire",
                 "DRSEmulator",
+                "TestSupport",
                 "drs-report",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

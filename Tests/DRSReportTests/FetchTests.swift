@@ -1,6 +1,7 @@
 import DRSEmulator
 import DRSJSON
 import Foundation
+import TestSupport
 import Testing
 
 @testable import DRSReport

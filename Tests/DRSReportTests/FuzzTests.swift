@@ -1,5 +1,6 @@
 import DRSJSON
 import Foundation
+import TestSupport
 import Testing
 
 @testable import DRSReport
@@ -18,20 +19,8 @@ import Testing
     static var iterations: Int { Int(environment["DRS_FUZZ_ITERATIONS"] ?? "") ?? 120 }
     static var seed: UInt64 { UInt64(environment["DRS_FUZZ_SEED"] ?? "") ?? 20_261_201 }
 
-    /// SplitMix64, so a seed gives the same inputs on every machine.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { bound <= 1 ? 0 : Int(next() % UInt64(bound)) }
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-    }
+    /// SplitMix64 (TestSupport), so a seed gives the same inputs on every machine.
+    typealias Random = SplitMix64
 
     static let numbers = [
         "9223372036854775807", "-9223372036854775808", "9223372036854775808", "1e19", "1e308", "-1e308", "1e-320", "0",
@@ -183,7 +172,7 @@ import Testing
         let seeds = try Self.seeds()
         let parsed = seeds.compactMap { seed in (try? JSONParser.parse(seed.body)).map { (seed.name, $0) } }
         #expect(parsed.count > 40)
-        var random = Random(state: Self.seed)
+        var random = Random(seed: Self.seed)
         let folder = try temporaryFolder("fuzz")
         defer { try? FileManager.default.removeItem(at: folder) }
         var rendered = 0

@@ -1,5 +1,6 @@
 import DRSJSON
 import Foundation
+import TestSupport
 import Testing
 
 @testable import DRSReport

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import ZIPFoundation
 
@@ -18,13 +19,6 @@ enum Repo {
 let testNow = TimeParsing.parse("2026-11-21T00:00:00Z")!
 /// The response time given to loose files in golden tests.
 let testObservedAt = TimeParsing.parse("2026-11-20T09:00:00Z")!
-
-/// A fresh temporary folder, removed by the caller with `cleanup`.
-func temporaryFolder(_ name: String = "drs-report-test") throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
 
 /// Writes `text` to a file in `folder` and returns its path.
 @discardableResult
@@ -79,18 +73,6 @@ func filesUnder(_ folder: URL) -> [String] {
         if !isDirectory.boolValue { files.append(next) }
     }
     return files.sorted()
-}
-
-/// The entries of a zip file as text, by path.
-func unzipText(_ url: URL) throws -> [String: String] {
-    let archive = try Archive(url: url, accessMode: .read)
-    var result: [String: String] = [:]
-    for entry in archive where entry.type == .file {
-        var data = Data()
-        _ = try archive.extract(entry) { data.append($0) }
-        result[entry.path] = String(decoding: data, as: UTF8.self)
-    }
-    return result
 }
 
 /// Golden-file comparison. `DRS_REPORT_RECORD=1` rewrites the golden file and fails on purpose,

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import ZIPFoundation
 
 @testable import XLSXWriter
@@ -9,23 +10,7 @@ import FoundationXML
 
 /// A fresh, uniquely named temporary folder.
 func makeTempDir(_ label: String = #function) throws -> URL {
-    let safe = label.filter { $0.isLetter || $0.isNumber }
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("xlsxwriter-tests-\(safe)-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
-
-/// All entries of a zip file, by path.
-func unzip(_ url: URL) throws -> [String: Data] {
-    let archive = try Archive(url: url, accessMode: .read)
-    var result: [String: Data] = [:]
-    for entry in archive {
-        var data = Data()
-        _ = try archive.extract(entry) { data.append($0) }
-        result[entry.path] = data
-    }
-    return result
+    try temporaryFolder("xlsxwriter-tests-\(label.filter { $0.isLetter || $0.isNumber })")
 }
 
 /// One `<c>` element of a sheet.
