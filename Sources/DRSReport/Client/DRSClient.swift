@@ -240,26 +240,19 @@ public struct DRSClient: Sendable {
         return false
     }
 
+    /// The reason a request failed, by the transport error's case (an error the transport did not
+    /// classify is classified here, by type, never by its text).
     static func describe(_ error: Error) -> String {
-        if let transport = error as? TransportError {
-            switch transport {
-            case .truncated(let expected, let received):
-                return "the response was cut short (\(received) of \(expected) bytes)"
-            case .timedOut(let seconds): return "timed out (no complete response within \(Formatting.seconds(seconds)))"
-            case .cannotConnect: return "cannot connect"
-            case .connectionClosed: return "the connection was closed before a complete response"
-            case .other(let text): return "network error (\(Redact.control(String(text.prefix(120)))))"
-            }
+        switch (error as? TransportError) ?? (TransportError.classify(error, timeout: 0) as? TransportError) {
+        case .truncated(let expected, let received)?:
+            return "the response was cut short (\(received) of \(expected) bytes)"
+        case .timedOut(let seconds)?:
+            return seconds > 0 ? "timed out (no complete response within \(Formatting.seconds(seconds)))" : "timed out"
+        case .cannotConnect?: return "cannot connect"
+        case .connectionClosed?: return "the connection was closed before a complete response"
+        case .other(let text)?: return "network error (\(Redact.control(String(text.prefix(120)))))"
+        case nil: return "network error (\(Redact.control(String(describing: type(of: error)))))"
         }
-        let text = String(describing: error)
-        if text.contains("timeout") || text.contains("deadlineExceeded") { return "timed out" }
-        if text.contains("remoteConnectionClosed") || text.contains("connectionReset") || text.contains("closed") {
-            return "the connection was closed before a response"
-        }
-        if text.contains("connectTimeout") || text.contains("connectionRefused") || text.contains("Connection refused")
-        {
-            return "cannot connect"
-        }
-        return "network error (\(text.prefix(120)))"
     }
+
 }
