@@ -50,9 +50,22 @@ let package = Package(
         .target(name: "DRSJSON", swiftSettings: strict),
         // DRS's own names: body keys, task and export status words, v3 integer codes.
         .target(name: "DRSWire", swiftSettings: strict),
+        // The report model and the ledger rules (Model), with errors, labels and helpers beneath
+        // them (Support): the layer everything else stands on; it imports nothing of the project
+        // above DRSJSON and DRSWire.
+        .target(
+            name: "DRSCore",
+            dependencies: [
+                "DRSJSON",
+                "DRSWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "DRSReport",
             dependencies: [
+                "DRSCore",
                 "DRSJSON",
                 "DRSWire",
                 "XLSXWriter",

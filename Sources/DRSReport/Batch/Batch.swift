@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// One job to convert in a batch: an archive folder, or a folder's loose response files.

@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// Runs of one job on a shelf (same job id, different fetch times), oldest first, for the batch

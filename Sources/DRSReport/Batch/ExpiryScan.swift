@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// One DRS result file and when it expires, for `drs-report expiry`.

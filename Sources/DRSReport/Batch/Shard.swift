@@ -1,4 +1,5 @@
 import Crypto
+import DRSCore
 import Foundation
 
 /// One share of a batch: `K/N` renders the inputs whose relative path hashes to K (1…N).

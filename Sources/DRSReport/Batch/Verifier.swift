@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// The result of checking a folder against its evidence.json.

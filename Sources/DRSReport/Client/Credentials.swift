@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// How requests are authenticated. `description` never shows a secret.

@@ -1,3 +1,4 @@
+import DRSCore
 import DRSJSON
 import DRSWire
 import Foundation

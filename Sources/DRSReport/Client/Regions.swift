@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// DRS endpoints by region, from the official SDK's region table (docs: ../shared/reference/sdk).

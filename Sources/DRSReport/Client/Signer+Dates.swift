@@ -1,4 +1,5 @@
 import Crypto
+import DRSCore
 import Foundation
 
 /// The signer's date arithmetic: `X-Sdk-Date` (`yyyyMMdd'T'HHmmss'Z'`) written and read without

@@ -1,4 +1,5 @@
 import Crypto
+import DRSCore
 import Foundation
 
 /// The signer's encoders: percent-encoding, the canonical URI and query, hex, and Python's

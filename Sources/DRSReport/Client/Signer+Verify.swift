@@ -1,4 +1,5 @@
 import Crypto
+import DRSCore
 import Foundation
 
 /// The server side of `SDK-HMAC-SHA256`: the emulator checks a request's Authorization header as

@@ -1,4 +1,5 @@
 import Crypto
+import DRSCore
 import Foundation
 
 // Huawei Cloud API request signing, algorithm SDK-HMAC-SHA256, as implemented by the official SDKs

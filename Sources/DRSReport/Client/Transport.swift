@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import DRSCore
 import Foundation
 import NIOCore
 import NIOHTTP1

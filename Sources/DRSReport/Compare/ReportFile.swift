@@ -1,4 +1,5 @@
 import Crypto
+import DRSCore
 import DRSJSON
 import Foundation
 

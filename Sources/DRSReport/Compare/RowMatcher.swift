@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// Which rows of each run the other run also holds, in memory that does not grow with the rows'

@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// What happened to one table between two runs of a comparison.

@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// Every distinct inconsistent row of the inputs, in input order.

@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 // The facts one response says about one thing, before the ledger joins them. They stay inside

@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// Joins the facts of every response into one ledger entry per table pair, database pair and

@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// Joins the collected facts into the ledger, names the job and judges the report.

@@ -1,3 +1,4 @@
+import DRSCore
 import DRSWire
 import Foundation
 

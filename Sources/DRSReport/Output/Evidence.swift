@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// evidence.json: what a render read and wrote, so its integrity can be checked later

@@ -1,4 +1,5 @@
 import Crypto
+import DRSCore
 import Foundation
 
 /// A private key to sign evidence.json with (`--sign-key`).

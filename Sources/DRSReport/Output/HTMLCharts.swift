@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// report.html's pictures: inline SVG drawn here, with no library and no script. Each has a

@@ -1,4 +1,5 @@
 import Crypto
+import DRSCore
 import Foundation
 
 /// report.html: one self-contained page from templates/report.html.mustache. Values are

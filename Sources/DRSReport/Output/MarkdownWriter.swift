@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// report.md: GitHub-flavoured Markdown for tickets from templates/report.md.mustache. The

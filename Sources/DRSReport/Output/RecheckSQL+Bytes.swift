@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// `RecheckSQL.parse` over the UTF-8 bytes of a row's SQL, as the recheck writer reads the row

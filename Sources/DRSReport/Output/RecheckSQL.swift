@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// Reads a DRS row SELECT far enough to combine it safely.

@@ -1,4 +1,5 @@
 import CSystemShims
+import DRSCore
 import Foundation
 
 /// What a render wrote.

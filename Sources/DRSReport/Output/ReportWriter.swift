@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// The output formats. The exhaustive `switch` in `writer` is the one registry: a new case does

@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// One cell of a section, as a fact; each writer renders it its own way (CSV: machine text,

@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 
 /// The values templates see. Everything is preformatted text in the report language; templates

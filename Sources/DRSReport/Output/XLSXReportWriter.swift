@@ -1,3 +1,4 @@
+import DRSCore
 import Foundation
 import XLSXWriter
 

@@ -26,7 +26,7 @@ public enum LedgerOutcome: String, Codable, Sendable, CaseIterable, Comparable {
     }
 
     /// The ledger outcome a DRS status alone implies.
-    init(_ outcome: CompareOutcome) {
+    package init(_ outcome: CompareOutcome) {
         switch outcome {
         case .consistent: self = .consistent
         case .inconsistent: self = .inconsistent
@@ -46,6 +46,14 @@ public struct ObjectPresence: Sendable, Codable, Equatable {
     public var status: CompareStatus
     /// DRS's message, when sent.
     public var message: String?
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(onSource: Bool, onTarget: Bool, status: CompareStatus, message: String? = nil) {
+        self.onSource = onSource
+        self.onTarget = onTarget
+        self.status = status
+        self.message = message
+    }
 }
 
 /// Row-count comparison of one table.
@@ -62,6 +70,19 @@ public struct LineFacts: Sendable, Codable, Equatable {
     public var message: String?
     /// Row filter DRS applied.
     public var filter: String?
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        sourceRows: Int64? = nil, targetRows: Int64? = nil, difference: Int64? = nil, status: CompareStatus,
+        message: String? = nil, filter: String? = nil
+    ) {
+        self.sourceRows = sourceRows
+        self.targetRows = targetRows
+        self.difference = difference
+        self.status = status
+        self.message = message
+        self.filter = filter
+    }
 }
 
 /// Value comparison of one table.
@@ -82,6 +103,21 @@ public struct ContentFacts: Sendable, Codable, Equatable {
     public var message: String?
     /// Row filter DRS applied.
     public var filter: String?
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        sourceRows: Int64? = nil, targetRows: Int64? = nil, inconsistentRows: Int64? = nil, status: CompareStatus,
+        lineStatus: CompareStatus, progress: Double? = nil, message: String? = nil, filter: String? = nil
+    ) {
+        self.sourceRows = sourceRows
+        self.targetRows = targetRows
+        self.inconsistentRows = inconsistentRows
+        self.status = status
+        self.lineStatus = lineStatus
+        self.progress = progress
+        self.message = message
+        self.filter = filter
+    }
 }
 
 /// Why something was not compared, by which comparison.
@@ -98,6 +134,19 @@ public struct NotComparedReason: Sendable, Codable, Equatable {
     public var sourceRows: Int64? = nil
     /// Rows on the target, when DRS sent them with the reason.
     public var targetRows: Int64? = nil
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        comparison: CompareKind, code: String, raw: String, message: String? = nil, sourceRows: Int64? = nil,
+        targetRows: Int64? = nil
+    ) {
+        self.comparison = comparison
+        self.code = code
+        self.raw = raw
+        self.message = message
+        self.sourceRows = sourceRows
+        self.targetRows = targetRows
+    }
 }
 
 /// One compared table pair, joining everything the inputs say about it.
@@ -128,6 +177,27 @@ public struct TableEntry: Sendable, Codable, Equatable {
     public var taskIds: [String]
     /// Inputs that reported on it.
     public var sourceIds: [String]
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        jobId: String? = nil, sourceDb: String, sourceTable: String, targetDb: String, targetTable: String,
+        outcome: LedgerOutcome, object: ObjectPresence? = nil, line: LineFacts? = nil, content: ContentFacts? = nil,
+        diffRows: Int64, notCompared: [NotComparedReason], taskIds: [String], sourceIds: [String]
+    ) {
+        self.jobId = jobId
+        self.sourceDb = sourceDb
+        self.sourceTable = sourceTable
+        self.targetDb = targetDb
+        self.targetTable = targetTable
+        self.outcome = outcome
+        self.object = object
+        self.line = line
+        self.content = content
+        self.diffRows = diffRows
+        self.notCompared = notCompared
+        self.taskIds = taskIds
+        self.sourceIds = sourceIds
+    }
 }
 
 /// Database-level results of one comparison.
@@ -142,6 +212,18 @@ public struct DatabaseFacts: Sendable, Codable, Equatable {
     public var inconsistentCount: Int64?
     /// Tables that could not be compared, when sent.
     public var uncomparableCount: Int64?
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        status: CompareStatus, tableCount: Int64? = nil, finishedCount: Int64? = nil, inconsistentCount: Int64? = nil,
+        uncomparableCount: Int64? = nil
+    ) {
+        self.status = status
+        self.tableCount = tableCount
+        self.finishedCount = finishedCount
+        self.inconsistentCount = inconsistentCount
+        self.uncomparableCount = uncomparableCount
+    }
 }
 
 /// One database pair, joining its database-level results and its tables.
@@ -174,6 +256,29 @@ public struct DatabaseEntry: Sendable, Codable, Equatable {
     public var taskIds: [String]
     /// Inputs that reported on it.
     public var sourceIds: [String]
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        jobId: String? = nil, sourceDb: String, targetDb: String, outcome: LedgerOutcome, object: ObjectPresence? = nil,
+        line: DatabaseFacts? = nil, content: DatabaseFacts? = nil, tables: Int64, inconsistentTables: Int64,
+        notComparedTables: Int64, diffRows: Int64, notCompared: [NotComparedReason], taskIds: [String],
+        sourceIds: [String]
+    ) {
+        self.jobId = jobId
+        self.sourceDb = sourceDb
+        self.targetDb = targetDb
+        self.outcome = outcome
+        self.object = object
+        self.line = line
+        self.content = content
+        self.tables = tables
+        self.inconsistentTables = inconsistentTables
+        self.notComparedTables = notComparedTables
+        self.diffRows = diffRows
+        self.notCompared = notCompared
+        self.taskIds = taskIds
+        self.sourceIds = sourceIds
+    }
 }
 
 /// What an object entry stands for.
@@ -210,6 +315,26 @@ public struct ObjectEntry: Sendable, Codable, Equatable {
     public var taskIds: [String]
     /// Inputs that reported on it.
     public var sourceIds: [String]
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        jobId: String? = nil, scope: ObjectScope, objectType: String, sourceDb: String? = nil, targetDb: String? = nil,
+        sourceName: String? = nil, targetName: String? = nil, outcome: LedgerOutcome, status: CompareStatus,
+        message: String? = nil, taskIds: [String], sourceIds: [String]
+    ) {
+        self.jobId = jobId
+        self.scope = scope
+        self.objectType = objectType
+        self.sourceDb = sourceDb
+        self.targetDb = targetDb
+        self.sourceName = sourceName
+        self.targetName = targetName
+        self.outcome = outcome
+        self.status = status
+        self.message = message
+        self.taskIds = taskIds
+        self.sourceIds = sourceIds
+    }
 }
 
 /// Something that could not be compared: one entry per thing, with every comparison's reason.
@@ -226,6 +351,19 @@ public struct NotComparedEntry: Sendable, Codable, Equatable {
     public var targetName: String
     /// Each comparison's reason.
     public var reasons: [NotComparedReason]
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        scope: NotComparedScope, jobId: String? = nil, objectType: String? = nil, sourceName: String,
+        targetName: String, reasons: [NotComparedReason]
+    ) {
+        self.scope = scope
+        self.jobId = jobId
+        self.objectType = objectType
+        self.sourceName = sourceName
+        self.targetName = targetName
+        self.reasons = reasons
+    }
 }
 
 /// The kinds of thing the ledger holds.
@@ -250,6 +388,15 @@ public struct Note: Sendable, Codable, Equatable {
     public var values: [Int64]
     /// A word the note states (an inferred object type).
     public var subject: String? = nil
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(code: NoteCode, sourceId: String, file: String, values: [Int64], subject: String? = nil) {
+        self.code = code
+        self.sourceId = sourceId
+        self.file = file
+        self.values = values
+        self.subject = subject
+    }
 }
 
 /// The notes drs-report makes.
@@ -278,6 +425,19 @@ public struct Conflict: Sendable, Codable, Equatable {
     public var used: String
     /// The rule that chose it.
     public var rule: ConflictRule
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        kind: ConflictKind, subject: String, comparison: CompareKind? = nil, values: [String], used: String,
+        rule: ConflictRule
+    ) {
+        self.kind = kind
+        self.subject = subject
+        self.comparison = comparison
+        self.values = values
+        self.used = used
+        self.rule = rule
+    }
 }
 
 /// Kinds of disagreement.
@@ -341,6 +501,31 @@ public struct VerdictCounts: Sendable, Codable, Equatable {
     /// Inconsistent rows DRS counts for a table beyond the rows of it the inputs hold (a diff page
     /// not fetched or not retrieved), summed over tables.
     public var rowsNotInInputs: Int64 = 0
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        inconsistentTables: Int64 = 0, inconsistentDatabases: Int64 = 0, inconsistentObjects: Int64 = 0,
+        inconsistentRows: Int64 = 0, inconsistentObjectTypes: Int64 = 0, notCompared: Int64 = 0,
+        notComparedTables: Int64 = 0, notComparedDatabases: Int64 = 0, notComparedObjects: Int64 = 0,
+        notComparedObjectTypes: Int64 = 0, notRetrieved: Int64 = 0, incomplete: Int64 = 0, tasksUnfinished: Int64 = 0,
+        compared: Int64 = 0, rowsNotInInputs: Int64 = 0
+    ) {
+        self.inconsistentTables = inconsistentTables
+        self.inconsistentDatabases = inconsistentDatabases
+        self.inconsistentObjects = inconsistentObjects
+        self.inconsistentRows = inconsistentRows
+        self.inconsistentObjectTypes = inconsistentObjectTypes
+        self.notCompared = notCompared
+        self.notComparedTables = notComparedTables
+        self.notComparedDatabases = notComparedDatabases
+        self.notComparedObjects = notComparedObjects
+        self.notComparedObjectTypes = notComparedObjectTypes
+        self.notRetrieved = notRetrieved
+        self.incomplete = incomplete
+        self.tasksUnfinished = tasksUnfinished
+        self.compared = compared
+        self.rowsNotInInputs = rowsNotInInputs
+    }
 }
 
 /// Which comparison kinds the inputs hold results of.
@@ -423,7 +608,7 @@ public struct Verdict: Sendable, Codable, Equatable {
 // report.json states "not covered" as an explicit null, so `line` and `content` (and the object
 // view) are always present: the synthesised encoder would leave nil members out.
 extension TableEntry {
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case jobId, sourceDb, sourceTable, targetDb, targetTable, outcome, object, line, content, diffRows, notCompared,
             taskIds, sourceIds
     }
@@ -447,7 +632,7 @@ extension TableEntry {
 }
 
 extension DatabaseEntry {
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case jobId, sourceDb, targetDb, outcome, object, line, content, tables, inconsistentTables, notComparedTables,
             diffRows, notCompared
         case taskIds, sourceIds

@@ -8,8 +8,8 @@ public final class TemporaryFolders: @unchecked Sendable {
     private let lock = NSLock()
     private var folders: [URL] = []
 
-    func add(_ folder: URL) { lock.withLock { folders.append(folder) } }
-    func remove(_ folder: URL) { lock.withLock { folders.removeAll { $0 == folder } } }
+    package func add(_ folder: URL) { lock.withLock { folders.append(folder) } }
+    package func remove(_ folder: URL) { lock.withLock { folders.removeAll { $0 == folder } } }
 
     /// Removes every folder still listed.
     public func removeAll() {

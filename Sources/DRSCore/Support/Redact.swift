@@ -25,7 +25,7 @@ public enum Redact {
         return out
     }
 
-    static func isControl(_ scalar: Unicode.Scalar, keepLineBreaks: Bool) -> Bool {
+    package static func isControl(_ scalar: Unicode.Scalar, keepLineBreaks: Bool) -> Bool {
         switch scalar.value {
         case 0x0A, 0x09: return !keepLineBreaks
         case 0x00...0x1F, 0x7F...0x9F: return true
@@ -58,7 +58,7 @@ public final class SecretRegistry: @unchecked Sendable {
         }
     }
 
-    func redact(_ text: String) -> String {
+    package func redact(_ text: String) -> String {
         let current = lock.withLock { secrets }
         var text = text
         for secret in current where text.contains(secret) {
@@ -67,7 +67,7 @@ public final class SecretRegistry: @unchecked Sendable {
         return text
     }
 
-    func redact(_ data: Data) -> Data? {
+    package func redact(_ data: Data) -> Data? {
         let current = lock.withLock { secrets }
         var bytes = [UInt8](data)
         var changed = false
@@ -97,8 +97,8 @@ public final class SecretRegistry: @unchecked Sendable {
 
 /// HTTP header values as RFC 9110 allows them: no control characters at all (CR, LF and NUL would
 /// split or cut the header; the HTTP stack would then echo the whole value in its error).
-enum HeaderValue {
-    static func isValid(_ value: String) -> Bool {
+package enum HeaderValue {
+    package static func isValid(_ value: String) -> Bool {
         !value.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
     }
 }

@@ -94,7 +94,7 @@ public struct CompareStatus: Codable, Sendable, Equatable, Hashable {
     /// The outcome of every word a v3 code stands for. One side empty and the other not is a
     /// difference; both empty agree. A finished content detail (COMPLETED) is consistent as far as
     /// its progress says.
-    static let v3Outcomes: [String: CompareOutcome] = [
+    package static let v3Outcomes: [String: CompareOutcome] = [
         "INCONSISTENT": .inconsistent, "CONSISTENT": .consistent, "UNFINISHED": .pending, "COMPARING": .pending,
         "COMPLETED": .consistent, "WAITING_FOR_COMPARISON": .pending, "CANCELLED": .notCompared,
         "TARGET_TABLE_NOT_EXIST": .notCompared, "FAILED_TO_COMPARE": .notCompared, "SOURCE_EMPTY": .inconsistent,

@@ -46,13 +46,13 @@ public struct Strings: Sendable {
     public static var keys: [String] { table.keys.sorted() }
 
     /// Every label as templates see it: `l.<key>`, dots made underscores.
-    var templateLabels: [String: String] {
+    package var templateLabels: [String: String] {
         var labels: [String: String] = [:]
         for key in Self.keys { labels[key.replacingOccurrences(of: ".", with: "_")] = self[key] }
         return labels
     }
 
-    static let table: [String: (String, String)] = [
+    package static let table: [String: (String, String)] = [
         "report.default_title": ("DRS comparison report", "DRS 对比报告"),
         "report.title_named": ("DRS comparison: {0} ({1})", "DRS 对比：{0}（{1}）"),
         "report.title_job": ("DRS comparison: {0}", "DRS 对比：{0}"),

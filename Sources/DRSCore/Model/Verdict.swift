@@ -1,11 +1,11 @@
 import Foundation
 
 /// How a ledger entry's outcome follows from its facts. docs/report-json.md states the same rules.
-enum LedgerRules {
+package enum LedgerRules {
     /// A table is INCONSISTENT if its row counts or values differ, or a row of it is present;
     /// otherwise NOT_COMPARED if any comparison could not compare it; otherwise INCOMPLETE if a
     /// comparison of it is unfinished or of unknown status; otherwise CONSISTENT.
-    static func outcome(of table: TableEntry) -> LedgerOutcome {
+    package static func outcome(of table: TableEntry) -> LedgerOutcome {
         var outcomes: [LedgerOutcome] = []
         if let object = table.object { outcomes.append(LedgerOutcome(object.status.outcome)) }
         if let line = table.line { outcomes.append(LedgerOutcome(line.status.outcome)) }
@@ -21,7 +21,7 @@ enum LedgerRules {
 
     /// A database pair is INCONSISTENT if a comparison says so or one of its tables is; the rest
     /// follows its own database-level statuses as for a table.
-    static func outcome(of database: DatabaseEntry) -> LedgerOutcome {
+    package static func outcome(of database: DatabaseEntry) -> LedgerOutcome {
         var outcomes: [LedgerOutcome] = []
         if let object = database.object { outcomes.append(LedgerOutcome(object.status.outcome)) }
         for facts in [database.line, database.content].compactMap({ $0 }) {
@@ -34,7 +34,7 @@ enum LedgerRules {
 
     /// Every ledger entry whose outcome is NOT_COMPARED, one entry per thing, with every reason.
     /// (An inconsistent entry keeps its not-compared reasons in its own row of the ledger.)
-    static func notCompared(_ report: Report) -> [NotComparedEntry] {
+    package static func notCompared(_ report: Report) -> [NotComparedEntry] {
         var entries: [NotComparedEntry] = []
         for object in report.objects where object.outcome == .notCompared {
             let reason = NotComparedReason(
@@ -62,7 +62,7 @@ enum LedgerRules {
         return entries
     }
 
-    static func qualified(_ database: String, _ name: String) -> String {
+    package static func qualified(_ database: String, _ name: String) -> String {
         database.isEmpty ? name : name.isEmpty ? database : database + "." + name
     }
 }
@@ -74,8 +74,8 @@ enum LedgerRules {
 /// status, could not be retrieved, if a task did not finish successfully, or if the inputs hold
 /// no comparison result; otherwise CONSISTENT, resting on the comparison kinds that ran. A kind
 /// that did not run is always listed; it does not by itself change the verdict.
-enum VerdictRule {
-    static func judge(_ report: Report) -> Verdict {
+package enum VerdictRule {
+    package static func judge(_ report: Report) -> Verdict {
         var counts = VerdictCounts()
         counts.inconsistentTables = Int64(report.tables.filter { $0.outcome == .inconsistent }.count)
         counts.inconsistentDatabases = Int64(report.databases.filter { $0.outcome == .inconsistent }.count)

@@ -1,12 +1,12 @@
 import Foundation
 
 /// Deterministic text for times, counts and durations, in the report's time zone.
-struct Formatting: Sendable {
-    let timeZone: TimeZone
+package struct Formatting: Sendable {
+    package let timeZone: TimeZone
 
     /// `2026-11-20 08:00:00 UTC` or `2026-11-20 16:00:00 +08:00`. Any date a response can carry is
     /// shown, year 0001 or 292277026596 alike: the arithmetic is on whole seconds, never a trap.
-    func time(_ date: Date?) -> String {
+    package func time(_ date: Date?) -> String {
         guard let date else { return "" }
         // The zone's offset is asked for a date it can know; beyond the years 1...9999 UTC is as good as any.
         let seconds = Self.epochSeconds(date)
@@ -26,25 +26,27 @@ struct Formatting: Sendable {
     }
 
     /// ISO-8601 UTC with seconds, for machine-readable outputs.
-    static func iso(_ date: Date?) -> String {
+    package static func iso(_ date: Date?) -> String {
         guard let date else { return "" }
         let c = civil(epochSeconds(date))
         return year(c.year) + String(format: "-%02d-%02dT%02d:%02d:%02dZ", c.month, c.day, c.hour, c.minute, c.second)
     }
 
     /// Whole seconds since 1970, rounded down, saturating at Int64's range.
-    static func epochSeconds(_ date: Date) -> Int64 {
+    package static func epochSeconds(_ date: Date) -> Int64 {
         Int64(saturating: date.timeIntervalSince1970.rounded(.down))
     }
 
     /// Four digits for 0000–9999, ISO 8601's expanded form (`+292277026596`, `-0044`) beyond.
-    static func year(_ year: Int64) -> String {
+    package static func year(_ year: Int64) -> String {
         if (0...9999).contains(year) { return String(format: "%04lld", year) }
         return year < 0 ? "-" + String(format: "%04llu", year.magnitude) : "+" + String(year)
     }
 
     /// The proleptic Gregorian date and time of `seconds` since 1970 (H. Hinnant's civil_from_days).
-    static func civil(_ seconds: Int64) -> (year: Int64, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+    package static func civil(_ seconds: Int64) -> (
+        year: Int64, month: Int, day: Int, hour: Int, minute: Int, second: Int
+    ) {
         // Floor division without a product that could overflow at Int64.min.
         var (days, rest) = seconds.quotientAndRemainder(dividingBy: 86_400)
         if rest < 0 {
@@ -64,7 +66,7 @@ struct Formatting: Sendable {
     }
 
     /// The zone's name as the times show it: `UTC` for UTC (Foundation calls it GMT), else its identifier.
-    static func zoneLabel(_ zone: TimeZone) -> String {
+    package static func zoneLabel(_ zone: TimeZone) -> String {
         let identifier = zone.identifier
         if ["GMT", "UTC", "Etc/UTC", "Etc/GMT", "UCT", "Zulu"].contains(identifier)
             || (zone.secondsFromGMT() == 0 && identifier.hasPrefix("GMT"))
@@ -80,17 +82,17 @@ struct Formatting: Sendable {
     }
 
     /// `2 s`, `1.5 s`.
-    static func seconds(_ value: TimeInterval) -> String {
+    package static func seconds(_ value: TimeInterval) -> String {
         guard value.isFinite else { return "\(value) s" }
         return value.rounded() == value && abs(value) < 1e15 ? "\(Int64(value)) s" : String(format: "%.1f s", value)
     }
 
-    static func count(_ value: Int64?) -> String {
+    package static func count(_ value: Int64?) -> String {
         value.map(String.init) ?? ""
     }
 
     /// `1,234,567`: a count as HTML and Markdown show it (the same in both languages).
-    static func grouped(_ value: Int64?) -> String {
+    package static func grouped(_ value: Int64?) -> String {
         guard let value else { return "" }
         let digits = String(value.magnitude)
         var out = value < 0 ? "-" : ""
@@ -101,9 +103,9 @@ struct Formatting: Sendable {
         return out
     }
 
-    static func grouped(_ value: Int) -> String { grouped(Int64(value)) }
+    package static func grouped(_ value: Int) -> String { grouped(Int64(value)) }
 
-    static func percent(_ value: Double?) -> String {
+    package static func percent(_ value: Double?) -> String {
         guard let value else { return "" }
         guard value.isFinite else { return "\(value)%" }
         if value.rounded() == value, abs(value) < 1e15 { return "\(Int64(value))%" }
@@ -111,7 +113,7 @@ struct Formatting: Sendable {
     }
 
     /// `3d 4h 5m`, or `-2h 10m` once past.
-    static func duration(_ seconds: Int64?) -> String {
+    package static func duration(_ seconds: Int64?) -> String {
         guard let seconds else { return "" }
         let sign = seconds < 0 ? "-" : ""
         var rest = seconds.magnitude
@@ -125,14 +127,19 @@ struct Formatting: Sendable {
         return "\(sign)\(minutes)m \(rest % 60)s"
     }
 
-    static func key(_ values: [String]) -> String {
+    package static func key(_ values: [String]) -> String {
         values.joined(separator: ", ")
+    }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(timeZone: TimeZone) {
+        self.timeZone = timeZone
     }
 }
 
 extension Int64 {
     /// The nearest Int64 to a Double: NaN is 0, and beyond the range the bound.
-    init(saturating value: Double) {
+    package init(saturating value: Double) {
         if value.isNaN {
             self = 0
         } else if value >= 9_223_372_036_854_775_807.0 {
@@ -147,7 +154,7 @@ extension Int64 {
 
 extension Array where Element: Equatable {
     /// The elements in order, each once.
-    func uniqued() -> [Element] {
+    package func uniqued() -> [Element] {
         var result: [Element] = []
         for item in self where !result.contains(item) { result.append(item) }
         return result

@@ -139,6 +139,25 @@ public struct SourceRecord: Sendable, Codable, Equatable {
     public var sha256: String
     /// Set when the same bytes were already read from another file.
     public var duplicateOf: String?
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        id: String, file: String, kind: String, method: String? = nil, requestPath: String? = nil,
+        query: [String: String]? = nil, httpStatus: Int? = nil, receivedAt: Date, receivedAtBasis: TimeBasis,
+        sha256: String, duplicateOf: String? = nil
+    ) {
+        self.id = id
+        self.file = file
+        self.kind = kind
+        self.method = method
+        self.requestPath = requestPath
+        self.query = query
+        self.httpStatus = httpStatus
+        self.receivedAt = receivedAt
+        self.receivedAtBasis = receivedAtBasis
+        self.sha256 = sha256
+        self.duplicateOf = duplicateOf
+    }
 }
 
 /// The life of DRS's own exported result file.
@@ -193,6 +212,18 @@ public struct Expiry: Sendable, Codable, Equatable {
         let state: ExpiryState = left <= 0 ? .expired : (left <= window ? .expiringSoon : .valid)
         return Expiry(
             state: state, expiresAt: expiresAt, receivedAt: receivedAt, receivedAtBasis: basis, secondsLeft: left)
+    }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        state: ExpiryState, expiresAt: Date? = nil, receivedAt: Date? = nil, receivedAtBasis: TimeBasis? = nil,
+        secondsLeft: Int64? = nil
+    ) {
+        self.state = state
+        self.expiresAt = expiresAt
+        self.receivedAt = receivedAt
+        self.receivedAtBasis = receivedAtBasis
+        self.secondsLeft = secondsLeft
     }
 }
 
@@ -254,6 +285,27 @@ public struct CompareTask: Sendable, Codable, Equatable {
     public var isFinished: Bool {
         (status ?? "").uppercased() == Wire.TaskStatus.successful
     }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        id: String, jobId: String? = nil, kind: CompareKind, rawType: String? = nil, status: String? = nil,
+        createdAt: Date? = nil, startedAt: Date? = nil, endedAt: Date? = nil, exportStatus: String? = nil,
+        reportRemainSeconds: Int64? = nil, expiry: Expiry, errorMessage: String? = nil, sourceIds: [String]
+    ) {
+        self.id = id
+        self.jobId = jobId
+        self.kind = kind
+        self.rawType = rawType
+        self.status = status
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.exportStatus = exportStatus
+        self.reportRemainSeconds = reportRemainSeconds
+        self.expiry = expiry
+        self.errorMessage = errorMessage
+        self.sourceIds = sourceIds
+    }
 }
 
 /// Object comparison counts of one object type.
@@ -274,6 +326,21 @@ public struct ObjectTypeSummary: Sendable, Codable, Equatable {
     public var status: CompareStatus
     /// Source ids.
     public var sourceIds: [String]
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        jobId: String? = nil, taskId: String? = nil, objectType: String, sourceCount: Int64? = nil,
+        targetCount: Int64? = nil, diffCount: Int64? = nil, status: CompareStatus, sourceIds: [String]
+    ) {
+        self.jobId = jobId
+        self.taskId = taskId
+        self.objectType = objectType
+        self.sourceCount = sourceCount
+        self.targetCount = targetCount
+        self.diffCount = diffCount
+        self.status = status
+        self.sourceIds = sourceIds
+    }
 }
 
 /// Where an inconsistent row is missing, if anywhere.
@@ -314,6 +381,27 @@ public struct DiffRow: Sendable, Codable, Equatable {
     public var locationInferred: Bool
     /// Source id of the response.
     public var sourceId: String
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        jobId: String? = nil, taskId: String? = nil, sourceDatabase: String, targetDatabase: String,
+        sourceTable: String, targetTable: String, sourceKey: [String], targetKey: [String], sourceSQL: String,
+        targetSQL: String, kind: DiffKind, locationInferred: Bool, sourceId: String
+    ) {
+        self.jobId = jobId
+        self.taskId = taskId
+        self.sourceDatabase = sourceDatabase
+        self.targetDatabase = targetDatabase
+        self.sourceTable = sourceTable
+        self.targetTable = targetTable
+        self.sourceKey = sourceKey
+        self.targetKey = targetKey
+        self.sourceSQL = sourceSQL
+        self.targetSQL = targetSQL
+        self.kind = kind
+        self.locationInferred = locationInferred
+        self.sourceId = sourceId
+    }
 }
 
 /// Totals of inconsistent rows.
@@ -331,6 +419,19 @@ public struct DiffSummary: Sendable, Codable, Equatable {
     /// Exact duplicates (same job, task, table, kind and keys) delivered again, counted once:
     /// the same page fetched twice, or the same rows from content-difference and query-compare-result.
     public var duplicateRows: Int64 = 0
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        rowsInInput: Int64 = 0, byKind: [String: Int64] = [:], rowsReportedByDRS: Int64? = nil,
+        rowsWithInferredLocation: Int64 = 0, rowsWithUnknownLocation: Int64 = 0, duplicateRows: Int64 = 0
+    ) {
+        self.rowsInInput = rowsInInput
+        self.byKind = byKind
+        self.rowsReportedByDRS = rowsReportedByDRS
+        self.rowsWithInferredLocation = rowsWithInferredLocation
+        self.rowsWithUnknownLocation = rowsWithUnknownLocation
+        self.duplicateRows = duplicateRows
+    }
 }
 
 /// Progress of comparisons still running.
@@ -341,6 +442,13 @@ public struct ProgressInfo: Sendable, Codable, Equatable {
     public var streaming: [StreamingProgress] = []
     /// Total streaming rows DRS reports.
     public var streamingTotal: Int64?
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(tasks: [TaskProgress] = [], streaming: [StreamingProgress] = [], streamingTotal: Int64? = nil) {
+        self.tasks = tasks
+        self.streaming = streaming
+        self.streamingTotal = streamingTotal
+    }
 }
 
 /// A compare-progress response.
@@ -363,6 +471,23 @@ public struct TaskProgress: Sendable, Codable, Equatable {
     public var incrementalRecheckRows: Int64?
     /// Source id.
     public var sourceId: String
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        taskId: String? = nil, fullProgress: Double? = nil, fullSpeed: String? = nil, fullRecheckRows: Int64? = nil,
+        incrementalDelay: Double? = nil, incrementalRowsPerSecond: Int64? = nil, incrementalLogPoint: String? = nil,
+        incrementalRecheckRows: Int64? = nil, sourceId: String
+    ) {
+        self.taskId = taskId
+        self.fullProgress = fullProgress
+        self.fullSpeed = fullSpeed
+        self.fullRecheckRows = fullRecheckRows
+        self.incrementalDelay = incrementalDelay
+        self.incrementalRowsPerSecond = incrementalRowsPerSecond
+        self.incrementalLogPoint = incrementalLogPoint
+        self.incrementalRecheckRows = incrementalRecheckRows
+        self.sourceId = sourceId
+    }
 }
 
 /// One row of progress-data.
@@ -379,6 +504,19 @@ public struct StreamingProgress: Sendable, Codable, Equatable {
     public var progress: Int64?
     /// Object type from the request (`table`…).
     public var objectType: String?
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        sourceDatabase: String, sourceObject: String, targetDatabase: String, targetObject: String,
+        progress: Int64? = nil, objectType: String? = nil
+    ) {
+        self.sourceDatabase = sourceDatabase
+        self.sourceObject = sourceObject
+        self.targetDatabase = targetDatabase
+        self.targetObject = targetObject
+        self.progress = progress
+        self.objectType = objectType
+    }
 }
 
 /// A response that was a DRS error body.
@@ -395,4 +533,17 @@ public struct RetrievalError: Sendable, Codable, Equatable {
     public var errorCode: String
     /// DRS error message.
     public var errorMessage: String
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        sourceId: String, file: String, request: String? = nil, httpStatus: Int? = nil, errorCode: String,
+        errorMessage: String
+    ) {
+        self.sourceId = sourceId
+        self.file = file
+        self.request = request
+        self.httpStatus = httpStatus
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+    }
 }

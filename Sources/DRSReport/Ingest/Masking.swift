@@ -1,4 +1,5 @@
 import Crypto
+import DRSCore
 import Foundation
 
 /// `--mask keys[,names]`: key values, and the literals of the SELECT SQL, replaced by a keyed token

@@ -7,7 +7,7 @@ public func sha256Hex(_ data: Data) -> String {
 }
 
 /// Lowercase hex of bytes.
-func hexString<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+package func hexString<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
     let digits = Array("0123456789abcdef".utf8)
     var out = [UInt8]()
     out.reserveCapacity(64)
@@ -20,7 +20,7 @@ func hexString<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
 
 /// sha256 and size of a file, read 1 MB at a time so a 500 MB output costs 1 MB of memory, not 500.
 /// Nil when the file cannot be read.
-func sha256OfFile(_ url: URL) -> (hex: String, bytes: Int64)? {
+package func sha256OfFile(_ url: URL) -> (hex: String, bytes: Int64)? {
     let fd = open(url.path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
