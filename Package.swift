@@ -62,9 +62,23 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The DRS API client: credentials, the AK/SK signer, transport with retries, fetch and
+        // compare-task runs. It writes archives (DRSCore's manifest) and knows nothing of reports.
+        .target(
+            name: "DRSClient",
+            dependencies: [
+                "DRSCore",
+                "DRSJSON",
+                "DRSWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "DRSReport",
             dependencies: [
+                "DRSClient",
                 "DRSCore",
                 "DRSJSON",
                 "DRSWire",

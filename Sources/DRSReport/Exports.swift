@@ -1,3 +1,5 @@
-/// `import DRSReport` also brings the report model (DRSCore): a library user reads the `Report`
-/// that `Ingestor` and `Renderer` return without importing a second module.
+/// `import DRSReport` also brings the report model (DRSCore) and the API client (DRSClient): a
+/// library user reads the `Report` that `Ingestor` and `Renderer` return, or fetches an archive,
+/// without importing further modules.
+@_exported import DRSClient
 @_exported import DRSCore

@@ -65,88 +65,10 @@ public struct ResponseFile: Sendable {
     public var archiveEndpoint: String?
 }
 
-/// The archive manifest, format version 1 (docs/archive-format.md).
-public struct ArchiveManifest: Sendable, Codable, Equatable {
-    /// Always `drs-report-archive`.
-    public var format: String
-    /// Format version.
-    public var version: Int
-    /// Creation time.
-    public var createdAt: String?
-    /// Tool that wrote it.
-    public var generator: String?
-    /// API endpoint.
-    public var endpoint: String?
-    /// Project id.
-    public var projectId: String?
-    /// Job id.
-    public var jobId: String?
-    /// Language of the responses.
-    public var language: String?
-    /// The responses.
-    public var responses: [Entry]
-    /// DRS's own exported result files saved with `--download-report`.
-    public var reportFiles: [ReportFile]?
-
-    /// A DRS result file saved in the archive.
-    public struct ReportFile: Sendable, Codable, Equatable {
-        /// Path inside the archive (`report-files/…`).
-        public var file: String
-        /// `compare_type` of the download request.
-        public var compareType: String
-        /// The comparison task.
-        public var compareJobId: String
-        /// When it was downloaded.
-        public var receivedAt: String
-        /// sha256 of its bytes.
-        public var sha256: String
-
-        enum CodingKeys: String, CodingKey {
-            case file, sha256
-            case compareType = "compare_type"
-            case compareJobId = "compare_job_id"
-            case receivedAt = "received_at"
-        }
-    }
-
-    /// One response in the archive.
-    public struct Entry: Sendable, Codable, Equatable {
-        /// Path relative to the archive.
-        public var file: String
-        /// HTTP method.
-        public var method: String
-        /// Request path.
-        public var path: String
-        /// Query parameters.
-        public var query: [String: String]?
-        /// HTTP status.
-        public var status: Int?
-        /// Receive time.
-        public var receivedAt: String
-        /// sha256 of the file's bytes.
-        public var sha256: String
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case format, version, generator, endpoint, language, responses
-        case reportFiles = "report_files"
-        case createdAt = "created_at"
-        case projectId = "project_id"
-        case jobId = "job_id"
-    }
-}
-
-extension ArchiveManifest.Entry {
-    enum CodingKeys: String, CodingKey {
-        case file, method, path, query, status, sha256
-        case receivedAt = "received_at"
-    }
-}
-
 /// Turns command-line inputs (files, folders, archives) into response files.
 public enum InputDiscovery {
     /// The file name that marks an archive folder.
-    public static let manifestName = "manifest.json"
+    public static let manifestName = ArchiveManifest.fileName
 
     /// Expands inputs in the order given; folders are walked in sorted order.
     public static func discover(_ inputs: [String], observedAt: Date?) throws(DRSReportError) -> [ResponseFile] {

@@ -16,7 +16,7 @@ extension SDKSigner {
     }
 
     /// Parses an X-Sdk-Date value strictly (`yyyyMMdd'T'HHmmss'Z'`, a real calendar date, UTC).
-    static func parseSDKDate(_ value: String) -> Date? {
+    package static func parseSDKDate(_ value: String) -> Date? {
         let b = Array(value.utf8)
         guard b.count == 16, b[8] == UInt8(ascii: "T"), b[15] == UInt8(ascii: "Z") else { return nil }
         func number(_ range: Range<Int>) -> Int64? {
@@ -36,14 +36,14 @@ extension SDKSigner {
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
-    static func pad(_ n: Int64, _ width: Int) -> String {
+    package static func pad(_ n: Int64, _ width: Int) -> String {
         let digits = String(n)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
-    static func isLeapYear(_ y: Int64) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+    package static func isLeapYear(_ y: Int64) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
-    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+    package static func daysInMonth(year: Int64, month: Int64) -> Int64 {
         switch month {
         case 2: return isLeapYear(year) ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -52,7 +52,7 @@ extension SDKSigner {
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+    package static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -63,7 +63,7 @@ extension SDKSigner {
     }
 
     /// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
-    static func civilDate(fromDays days: Int64) -> (Int64, Int64, Int64) {
+    package static func civilDate(fromDays days: Int64) -> (Int64, Int64, Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

@@ -15,6 +15,14 @@ public struct DRSHTTPRequest: Sendable {
     public var headers: [(String, String)]
     /// Body bytes (empty for GET).
     public var body: Data
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(method: String, url: String, headers: [(String, String)], body: Data) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
 }
 
 /// One HTTP response.
@@ -25,6 +33,13 @@ public struct DRSHTTPResponse: Sendable {
     public var headers: [String: String]
     /// Body bytes.
     public var body: Data
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(status: Int, headers: [String: String], body: Data) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
 }
 
 /// Sends requests. A protocol so unit tests can inject responses; end-to-end tests use real loopback HTTP.
@@ -104,7 +119,7 @@ public enum TransportError: Error, Sendable, Equatable {
 
 extension TransportError {
     /// The HTTP stack's errors, by case.
-    static func classify(_ error: Error, timeout: TimeInterval) -> Error {
+    package static func classify(_ error: Error, timeout: TimeInterval) -> Error {
         if error is CancellationError || error is TransportError { return error }
         if let http = error as? HTTPClientError {
             switch http {
@@ -123,8 +138,8 @@ extension TransportError {
 }
 
 /// Runs an operation with a deadline; past it the operation is cancelled and `timedOut` thrown.
-enum Deadline {
-    static func run<T: Sendable>(seconds: TimeInterval, _ operation: @escaping @Sendable () async throws -> T)
+package enum Deadline {
+    package static func run<T: Sendable>(seconds: TimeInterval, _ operation: @escaping @Sendable () async throws -> T)
         async throws -> T
     {
         let limit = seconds.isFinite && seconds > 0 ? min(seconds, 86_400) : 86_400

@@ -46,11 +46,11 @@ extension SDKSigner {
             .joined(separator: "&")
     }
 
-    static let upperHexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+    package static let upperHexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
-    static let lowerHexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    package static let lowerHexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    static func isUnreserved(_ b: UInt8) -> Bool {
+    package static func isUnreserved(_ b: UInt8) -> Bool {
         switch b {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
             UInt8(ascii: "0")...UInt8(ascii: "9"),
@@ -61,7 +61,7 @@ extension SDKSigner {
         }
     }
 
-    static func hexValue(_ b: UInt8) -> UInt8? {
+    package static func hexValue(_ b: UInt8) -> UInt8? {
         switch b {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return b - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): return b - UInt8(ascii: "a") + 10
@@ -70,12 +70,12 @@ extension SDKSigner {
         }
     }
 
-    static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+    package static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         hexString(bytes)
     }
 
     /// `%XX` → byte where XX is hex; anything else (including a stray `%`) stays as its UTF-8 bytes.
-    static func lenientPercentDecode(_ s: String) -> [UInt8] {
+    package static func lenientPercentDecode(_ s: String) -> [UInt8] {
         let b = Array(s.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
@@ -93,7 +93,7 @@ extension SDKSigner {
     }
 
     /// `%XX` → byte, `+` stays `+`; nil for a malformed escape or bytes that are not UTF-8.
-    static func strictPercentDecode(_ s: Substring) -> String? {
+    package static func strictPercentDecode(_ s: Substring) -> String? {
         let b = Array(s.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
@@ -112,7 +112,7 @@ extension SDKSigner {
     }
 
     /// Python `str.strip()` with no argument: trims Unicode whitespace (including U+001C–U+001F) at both ends.
-    static func pythonStrip(_ s: String) -> String {
+    package static func pythonStrip(_ s: String) -> String {
         let scalars = s.unicodeScalars
         guard let first = scalars.firstIndex(where: { !isPythonSpace($0) }),
             let last = scalars.lastIndex(where: { !isPythonSpace($0) })
@@ -120,7 +120,7 @@ extension SDKSigner {
         return String(scalars[first...last])
     }
 
-    static func isPythonSpace(_ u: Unicode.Scalar) -> Bool {
+    package static func isPythonSpace(_ u: Unicode.Scalar) -> Bool {
         switch u.value {
         case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
             return true

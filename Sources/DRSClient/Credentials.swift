@@ -27,7 +27,7 @@ public enum DRSAuth: Sendable, CustomStringConvertible {
     }
 
     /// A value as a shell gives it: `$(cat file)` of a Windows file keeps the final carriage return.
-    static func trimmed(_ value: String) -> String {
+    package static func trimmed(_ value: String) -> String {
         var value = value
         while let last = value.unicodeScalars.last, last == "\r" || last == "\n" { value.unicodeScalars.removeLast() }
         return value
@@ -62,7 +62,7 @@ public enum DRSAuth: Sendable, CustomStringConvertible {
     }
 
     /// Header values that are not secret but must be valid too (the access key id).
-    var identifiers: [String] {
+    package var identifiers: [String] {
         switch self {
         case .token: return []
         case .aksk(let credentials): return [credentials.accessKey]

@@ -63,18 +63,30 @@ extension SDKSigner {
         return .valid(accessKey: auth.accessKey)
     }
 
-    struct ParsedAuthorization {
-        var accessKey: String
-        var signedHeaders: [String]
-        var signature: Data
+    package struct ParsedAuthorization {
+        package var accessKey: String
+        package var signedHeaders: [String]
+        package var signature: Data
+
+        /// Memberwise, for the modules above DRSCore.
+        package init(accessKey: String, signedHeaders: [String], signature: Data) {
+            self.accessKey = accessKey
+            self.signedHeaders = signedHeaders
+            self.signature = signature
+        }
     }
 
-    struct AuthorizationProblem: Error {
-        var reason: String
+    package struct AuthorizationProblem: Error {
+        package var reason: String
+
+        /// Memberwise, for the modules above DRSCore.
+        package init(reason: String) {
+            self.reason = reason
+        }
     }
 
     /// Parses `SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex` (spaces after commas optional).
-    static func parseAuthorization(_ raw: String) -> Result<ParsedAuthorization, AuthorizationProblem> {
+    package static func parseAuthorization(_ raw: String) -> Result<ParsedAuthorization, AuthorizationProblem> {
         func fail(_ reason: String) -> Result<ParsedAuthorization, AuthorizationProblem> {
             .failure(AuthorizationProblem(reason: "Authorization: " + reason))
         }
@@ -108,7 +120,7 @@ extension SDKSigner {
     }
 
     /// Splits a raw query string into decoded pairs (`+` stays a plus); nil if an escape or the UTF-8 is invalid.
-    static func parseRawQuery(_ rawQuery: String?) -> [(String, String)]? {
+    package static func parseRawQuery(_ rawQuery: String?) -> [(String, String)]? {
         guard let rawQuery, !rawQuery.isEmpty else { return [] }
         var pairs: [(String, String)] = []
         for component in rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
@@ -127,7 +139,7 @@ extension SDKSigner {
         return pairs
     }
 
-    static func decodeHex(_ s: String) -> Data? {
+    package static func decodeHex(_ s: String) -> Data? {
         let b = Array(s.utf8)
         guard b.count % 2 == 0 else { return nil }
         var out = Data(capacity: b.count / 2)

@@ -7,7 +7,7 @@ import Foundation
 /// overviews and details, progress), in the order they are planned and paged.
 extension FetchRun {
     /// Runs the whole plan; returns the task ids fetched.
-    func all() async throws -> [String] {
+    package func all() async throws -> [String] {
         // 0. The job itself: its name, status, engines and region name the report. A job DRS does not
         // know (a mistyped id) fails the fetch here, instead of archiving "not found" for every query.
         await recorder.plan(1)
@@ -95,7 +95,7 @@ extension FetchRun {
     }
 
     /// Object comparison: overview, then details for DB, TABLE and INDEX as the overview reports them.
-    func objects(task: String?) async throws -> String? {
+    package func objects(task: String?) async throws -> String? {
         var query: [(String, String)] = [
             (Wire.Key.type, "compare"), (Wire.Key.compareType, "object_compare"), (Wire.Key.queryType, "overview"),
         ]
@@ -135,7 +135,7 @@ extension FetchRun {
     }
 
     /// Line or content comparison: overview, then per database pair the details (compare and uncompare) and, for content, the diffs.
-    func dataLevel(_ kind: CompareKind, task: String, key: Int) async throws {
+    package func dataLevel(_ kind: CompareKind, task: String, key: Int) async throws {
         let compareType = kind == .line ? "line_compare" : "content_compare"
         let base: [(String, String)] = [
             (Wire.Key.type, "compare"), (Wire.Key.compareType, compareType), (Wire.Key.compareTaskId, task),

@@ -17,7 +17,7 @@ public struct CompareTaskRequest: Sendable {
     public init() {}
 
     /// The request body of `POST /v3/{project_id}/jobs/create-compare-task`.
-    func body(jobId: String) -> Data {
+    package func body(jobId: String) -> Data {
         var members: JSONObject = [Wire.Key.jobId: .string(jobId)]
         if objectLevel { members[Wire.Key.objectLevelCompareType] = .string(Wire.Key.objects) }
         if let dataLevel {
@@ -52,6 +52,13 @@ public struct CompareWaitProgress: Sendable {
     public var status: String
     /// Percent, when DRS reports it.
     public var percent: Double?
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(taskId: String, status: String, percent: Double? = nil) {
+        self.taskId = taskId
+        self.status = status
+        self.percent = percent
+    }
 }
 
 /// Creates comparison tasks and waits for them (`drs-report run`).

@@ -7,7 +7,7 @@ import Foundation
 /// still valid, with names made safe.
 extension FetchRun {
     /// Saves DRS's exported result files while they are still valid (`--download-report`).
-    func downloadReports(into folder: URL, taskIds: Set<String>) async throws -> [String] {
+    package func downloadReports(into folder: URL, taskIds: Set<String>) async throws -> [String] {
         let candidates = await files.downloadable().filter { taskIds.contains($0.taskId) }
         guard !candidates.isEmpty else { return [] }
         try FileManager.default.createDirectory(
@@ -42,7 +42,7 @@ extension FetchRun {
     /// A server-given string as a file name: letters, digits, `-`, `_` and `.` only (others become
     /// `_`), no leading dot, at most 100 characters, never empty; a digest suffix keeps two ids that
     /// reduce alike apart.
-    static func safeName(_ value: String) -> String {
+    package static func safeName(_ value: String) -> String {
         var name = String(
             value.unicodeScalars.map { scalar -> Character in
                 let ok =
@@ -57,18 +57,18 @@ extension FetchRun {
         return name
     }
 
-    func reportFileEntries() async -> [ArchiveManifest.ReportFile]? {
+    package func reportFileEntries() async -> [ArchiveManifest.ReportFile]? {
         let entries = await files.entries
         return entries.isEmpty ? nil : entries
     }
 }
 
 /// Export states seen during the fetch, and the result files saved.
-actor ReportFiles {
-    var candidates: [(taskId: String, compareType: String)] = []
-    private(set) var entries: [ArchiveManifest.ReportFile] = []
+package actor ReportFiles {
+    package var candidates: [(taskId: String, compareType: String)] = []
+    package private(set) var entries: [ArchiveManifest.ReportFile] = []
 
-    func note(objectOverview info: JSONValue) {
+    package func note(objectOverview info: JSONValue) {
         if FetchRun.string(info[Wire.Key.exportStatus]) == Wire.ExportStatus.complete,
             (FetchRun.number(info[Wire.Key.reportRemainSeconds]) ?? -1) > 0,
             let id = FetchRun.string(info[Wire.Key.compareJobId])
@@ -77,7 +77,7 @@ actor ReportFiles {
         }
     }
 
-    func note(tasks: [(String, String)], listPages: [JSONValue]) {
+    package func note(tasks: [(String, String)], listPages: [JSONValue]) {
         for page in listPages {
             guard case .array(let items) = FetchRun.compareResult(page)?[Wire.Key.dataCompareTaskList] ?? .null else {
                 continue
@@ -93,12 +93,12 @@ actor ReportFiles {
         }
     }
 
-    func downloadable() -> [(taskId: String, compareType: String)] {
+    package func downloadable() -> [(taskId: String, compareType: String)] {
         var seen = Set<String>()
         return candidates.filter { seen.insert($0.taskId).inserted }.sorted { $0.taskId < $1.taskId }
     }
 
-    func saved(_ entry: ArchiveManifest.ReportFile) {
+    package func saved(_ entry: ArchiveManifest.ReportFile) {
         entries.append(entry)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// DRS endpoints by region, from the official SDK's region table (docs: ../shared/reference/sdk).
 public enum DRSRegions {
     /// Regions whose endpoint is not `https://drs.<region>.myhuaweicloud.com`.
-    static let exceptions: [String: String] = [
+    package static let exceptions: [String: String] = [
         "eu-west-101": "https://drs.eu-west-101.myhuaweicloud.eu"
     ]
 

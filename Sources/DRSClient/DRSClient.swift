@@ -37,6 +37,13 @@ public struct ClientEvent: Sendable {
     public var kind: Kind
     /// X-Request-Id of the response, when there was one.
     public var requestId: String?
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(request: String, kind: Kind, requestId: String? = nil) {
+        self.request = request
+        self.kind = kind
+        self.requestId = requestId
+    }
 }
 
 /// A response with when it arrived.
@@ -51,6 +58,18 @@ public struct ReceivedResponse: Sendable {
     public var requestId: String?
     /// The DRS error in the body, if any.
     public var drsError: (code: String, message: String)?
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        status: Int, body: Data, receivedAt: Date, requestId: String? = nil,
+        drsError: (code: String, message: String)? = nil
+    ) {
+        self.status = status
+        self.body = body
+        self.receivedAt = receivedAt
+        self.requestId = requestId
+        self.drsError = drsError
+    }
 }
 
 /// Talks to the DRS API: authentication, timeouts, retries with backoff and jitter.
@@ -179,7 +198,7 @@ public struct DRSClient: Sendable {
     }
 
     /// Builds the request with authentication headers.
-    func build(method: String, path: String, query: [(String, String)], body: Data) throws -> DRSHTTPRequest {
+    package func build(method: String, path: String, query: [(String, String)], body: Data) throws -> DRSHTTPRequest {
         guard let base = URL(string: endpoint), let host = base.host else {
             throw DRSReportError.invalidOption(
                 name: "--endpoint", value: endpoint, expected: "a URL such as https://drs.cn-north-4.myhuaweicloud.com")
@@ -213,7 +232,7 @@ public struct DRSClient: Sendable {
     }
 
     /// A DRS or API-gateway error in a body, searched like the SDK does (also nested, also camelCase).
-    static func drsError(in body: Data) -> (code: String, message: String)? {
+    package static func drsError(in body: Data) -> (code: String, message: String)? {
         guard let value = try? JSONParser.parse(body) else { return nil }
         func search(_ value: JSONValue, depth: Int) -> (String, String)? {
             guard depth < 4, case .object(let members) = value else { return nil }
@@ -232,7 +251,7 @@ public struct DRSClient: Sendable {
     }
 
     /// API Gateway's authentication failures (APIG.0301–0307 and the APIGW spelling); 0308 is throttling.
-    static func isAuthenticationFailure(_ code: String) -> Bool {
+    package static func isAuthenticationFailure(_ code: String) -> Bool {
         let upper = code.uppercased()
         for prefix in ["APIG.", "APIGW."] where upper.hasPrefix(prefix) {
             let number = upper.dropFirst(prefix.count)
@@ -243,7 +262,7 @@ public struct DRSClient: Sendable {
 
     /// The reason a request failed, by the transport error's case (an error the transport did not
     /// classify is classified here, by type, never by its text).
-    static func describe(_ error: Error) -> String {
+    package static func describe(_ error: Error) -> String {
         switch (error as? TransportError) ?? (TransportError.classify(error, timeout: 0) as? TransportError) {
         case .truncated(let expected, let received)?:
             return "the response was cut short (\(received) of \(expected) bytes)"

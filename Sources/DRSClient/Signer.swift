@@ -45,7 +45,7 @@ public enum SDKSigner {
     public static let algorithm = "SDK-HMAC-SHA256"
 
     /// Hex SHA-256 of an empty body.
-    static let emptyBodyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    package static let emptyBodyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
     // MARK: - Client side (encoders, dates and verification are in Signer+*.swift)
 
@@ -100,24 +100,24 @@ public enum SDKSigner {
     // MARK: - Helpers shared by signing and verification (also used by the tests)
 
     /// The string to sign for a canonical request and the exact X-Sdk-Date header value.
-    static func stringToSign(canonicalRequest: String, sdkDate: String) -> String {
+    package static func stringToSign(canonicalRequest: String, sdkDate: String) -> String {
         algorithm + "\n" + sdkDate + "\n" + sha256Hex(Data(canonicalRequest.utf8))
     }
 
     /// Lower-case hex HMAC-SHA256 of the string to sign, keyed with the UTF-8 bytes of the SK.
-    static func hexSignature(stringToSign: String, secretKey: String) -> String {
+    package static func hexSignature(stringToSign: String, secretKey: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(
             for: Data(stringToSign.utf8), using: SymmetricKey(data: Data(secretKey.utf8)))
         return hex(mac)
     }
 
     /// The Authorization header value, exactly as the SDK formats it.
-    static func authorizationHeader(accessKey: String, signedHeaders: String, signature: String) -> String {
+    package static func authorizationHeader(accessKey: String, signedHeaders: String, signature: String) -> String {
         "\(algorithm) Access=\(accessKey), SignedHeaders=\(signedHeaders), Signature=\(signature)"
     }
 
     /// Lower-cased names of the headers the Python SDK signs (no `_` in the name), sorted, without duplicates.
-    static func signableHeaderNames(_ headers: [(String, String)]) -> [String] {
+    package static func signableHeaderNames(_ headers: [(String, String)]) -> [String] {
         Set(headers.map { $0.0.lowercased() }.filter { !$0.contains("_") })
             .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
@@ -126,7 +126,7 @@ public enum SDKSigner {
     ///
     /// A header given more than once contributes its trimmed values joined with `,` (the SDK's
     /// dictionary cannot hold duplicates, so there is no SDK behaviour to copy).
-    static func buildCanonicalRequest(
+    package static func buildCanonicalRequest(
         method: String, path: String, query: [(String, String)], headers: [(String, String)], signedNames: [String],
         bodyHash: String
     ) -> String? {

@@ -27,6 +27,12 @@ public struct FetchProgress: Sendable {
     public var done: Int
     /// Requests known so far (grows as overviews reveal details).
     public var planned: Int
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(done: Int, planned: Int) {
+        self.done = done
+        self.planned = planned
+    }
 }
 
 /// What a fetch wrote.
@@ -41,6 +47,15 @@ public struct FetchSummary: Sendable {
     public var taskIds: [String]
     /// Result files saved.
     public var reportFiles: [String]
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(archive: URL, responses: Int, drsErrors: Int, taskIds: [String], reportFiles: [String]) {
+        self.archive = archive
+        self.responses = responses
+        self.drsErrors = drsErrors
+        self.taskIds = taskIds
+        self.reportFiles = reportFiles
+    }
 }
 
 /// Fetches every comparison result of a job into an archive (docs/archive-format.md).
@@ -98,7 +113,7 @@ public struct Fetcher: Sendable {
             reportFiles: await run.reportFileEntries())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        try encoder.encode(manifest).write(to: partial.appendingPathComponent(InputDiscovery.manifestName))
+        try encoder.encode(manifest).write(to: partial.appendingPathComponent(ArchiveManifest.fileName))
         if rename(partial.path, archive.path) != 0 {
             throw DRSReportError.outputNotWritable(path: archive.path, reason: String(cString: strerror(errno)))
         }
@@ -111,7 +126,7 @@ public struct Fetcher: Sendable {
 
 extension Fetcher {
     /// Partial archives of fetches that are no longer running (killed with -9) are removed.
-    static func removeStalePartials(for archive: URL) {
+    package static func removeStalePartials(for archive: URL) {
         let parent = archive.deletingLastPathComponent()
         let prefix = ".\(archive.lastPathComponent).partial-"
         for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
@@ -126,16 +141,16 @@ extension Fetcher {
 }
 
 /// Bounds requests in flight.
-actor Limiter {
-    let limit: Int
-    var inFlight = 0
-    var waiting: [CheckedContinuation<Void, Never>] = []
+package actor Limiter {
+    package let limit: Int
+    package var inFlight = 0
+    package var waiting: [CheckedContinuation<Void, Never>] = []
 
-    init(limit: Int) {
+    package init(limit: Int) {
         self.limit = limit
     }
 
-    func acquire() async {
+    package func acquire() async {
         if inFlight < limit {
             inFlight += 1
             return
@@ -143,7 +158,7 @@ actor Limiter {
         await withCheckedContinuation { waiting.append($0) }
     }
 
-    func release() {
+    package func release() {
         if waiting.isEmpty {
             inFlight -= 1
         } else {
@@ -154,25 +169,26 @@ actor Limiter {
 
 /// Writes each response to disk as it arrives and orders the manifest by plan position, so the
 /// archive is the same whatever order concurrent responses arrived in.
-actor Recorder {
-    let folder: URL
-    let progress: @Sendable (FetchProgress) -> Void
-    var recorded: [(key: [Int], temp: String, entry: ArchiveManifest.Entry)] = []
-    var planned = 0
-    var done = 0
-    private(set) var drsErrors = 0
+package actor Recorder {
+    package let folder: URL
+    package let progress: @Sendable (FetchProgress) -> Void
+    package var recorded: [(key: [Int], temp: String, entry: ArchiveManifest.Entry)] = []
+    package var planned = 0
+    package var done = 0
+    package private(set) var drsErrors = 0
 
-    init(folder: URL, progress: @escaping @Sendable (FetchProgress) -> Void) {
+    package init(folder: URL, progress: @escaping @Sendable (FetchProgress) -> Void) {
         self.folder = folder
         self.progress = progress
     }
 
-    func plan(_ count: Int) {
+    package func plan(_ count: Int) {
         planned += count
         progress(FetchProgress(done: done, planned: planned))
     }
 
-    func record(key: [Int], method: String, path: String, query: [(String, String)], response: ReceivedResponse) throws
+    package func record(key: [Int], method: String, path: String, query: [(String, String)], response: ReceivedResponse)
+        throws
     {
         let temp = "responses/.r\(recorded.count).json"
         // A server that echoes a credential must not put it into the archive.
@@ -190,7 +206,7 @@ actor Recorder {
         progress(FetchProgress(done: done, planned: max(planned, done)))
     }
 
-    func finish() -> [ArchiveManifest.Entry] {
+    package func finish() -> [ArchiveManifest.Entry] {
         let ordered = recorded.sorted { $0.key.lexicographicallyPrecedes($1.key) }
         var entries: [ArchiveManifest.Entry] = []
         for (index, item) in ordered.enumerated() {
@@ -206,14 +222,14 @@ actor Recorder {
 }
 
 /// The fetch plan (issue: "What it fetches").
-struct FetchRun: Sendable {
-    let client: DRSClient
-    let options: FetchOptions
-    let recorder: Recorder
-    let limiter: Limiter
-    let files = ReportFiles()
+package struct FetchRun: Sendable {
+    package let client: DRSClient
+    package let options: FetchOptions
+    package let recorder: Recorder
+    package let limiter: Limiter
+    package let files = ReportFiles()
 
-    init(client: DRSClient, options: FetchOptions, recorder: Recorder, limiter: Limiter) {
+    package init(client: DRSClient, options: FetchOptions, recorder: Recorder, limiter: Limiter) {
         self.client = client
         self.options = options
         self.recorder = recorder
@@ -221,16 +237,16 @@ struct FetchRun: Sendable {
     }
 
     /// Path segments are percent-encoded: ids come from the user and from the server.
-    var jobPath: String { "/v5/\(Self.segment(client.projectId))/jobs/\(Self.segment(options.jobId))" }
+    package var jobPath: String { "/v5/\(Self.segment(client.projectId))/jobs/\(Self.segment(options.jobId))" }
 
-    static func segment(_ value: String) -> String { SDKSigner.percentEncode(value) }
+    package static func segment(_ value: String) -> String { SDKSigner.percentEncode(value) }
 
     /// Pages of one query at most: 100,000 pages of 1,000 rows is a hundred million rows. A `total_count`
     /// beyond it is not believed; paging also ends at the first short or empty page.
-    static let maxPages = 100_000
+    package static let maxPages = 100_000
 
     /// One request through the limiter, recorded under its plan key.
-    func get(_ key: [Int], path: String, query: [(String, String)]) async throws -> ReceivedResponse {
+    package func get(_ key: [Int], path: String, query: [(String, String)]) async throws -> ReceivedResponse {
         await limiter.acquire()
         let response: ReceivedResponse
         do {
@@ -251,7 +267,7 @@ struct FetchRun: Sendable {
     /// Every body goes to its file as it arrives; the parsed pages are returned only with `keep`
     /// (task lists and overviews, which plan further requests), so a million diff rows are never
     /// held: fetch memory stays flat in the size of the archive.
-    func pages(
+    package func pages(
         _ key: [Int], path: String, query: [(String, String)], keep: Bool = false,
         items: @escaping @Sendable (JSONValue) -> Int,
         total: @escaping @Sendable (JSONValue) -> Int?
@@ -314,13 +330,13 @@ struct FetchRun: Sendable {
         return values
     }
 
-    static func compareResult(_ value: JSONValue) -> JSONValue? { value[Wire.Key.job]?[Wire.Key.compareResult] }
-    static func count(_ value: JSONValue?) -> Int {
+    package static func compareResult(_ value: JSONValue) -> JSONValue? { value[Wire.Key.job]?[Wire.Key.compareResult] }
+    package static func count(_ value: JSONValue?) -> Int {
         if case .array(let items) = value ?? .null { return items.count } else { return 0 }
     }
     /// Counts and ids are read as ingest reads them (DRSJSON's `wholeNumber` and `textValue`): a
     /// task id sent as a number, or a count sent as "3" or 3.0, is not dropped.
-    static func number(_ value: JSONValue?) -> Int? { value?.wholeNumber.flatMap { Int(exactly: $0) } }
-    static func string(_ value: JSONValue?) -> String? { value?.textValue }
+    package static func number(_ value: JSONValue?) -> Int? { value?.wholeNumber.flatMap { Int(exactly: $0) } }
+    package static func string(_ value: JSONValue?) -> String? { value?.textValue }
 
 }
