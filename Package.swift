@@ -75,10 +75,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Ingest: inputs and archives found, responses read (two prefetch threads), facts folded
+        // into the ledger, and every inconsistent row spooled once for the writers.
+        .target(
+            name: "DRSIngest",
+            dependencies: [
+                "DRSCore",
+                "DRSJSON",
+                "DRSWire",
+                "XLSXWriter",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "DRSReport",
             dependencies: [
                 "DRSClient",
+                "DRSIngest",
                 "DRSCore",
                 "DRSJSON",
                 "DRSWire",

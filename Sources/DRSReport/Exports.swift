@@ -1,5 +1,6 @@
-/// `import DRSReport` also brings the report model (DRSCore) and the API client (DRSClient): a
+/// `import DRSReport` also brings the report model (DRSCore), ingest (DRSIngest) and the API client (DRSClient): a
 /// library user reads the `Report` that `Ingestor` and `Renderer` return, or fetches an archive,
 /// without importing further modules.
 @_exported import DRSClient
 @_exported import DRSCore
+@_exported import DRSIngest

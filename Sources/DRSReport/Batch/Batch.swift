@@ -1,4 +1,5 @@
 import DRSCore
+import DRSIngest
 import Foundation
 
 /// One job to convert in a batch: an archive folder, or a folder's loose response files.

@@ -1,4 +1,5 @@
 import DRSCore
+import DRSIngest
 import Foundation
 
 /// Runs of one job on a shelf (same job id, different fetch times), oldest first, for the batch

@@ -1,4 +1,5 @@
 import DRSCore
+import DRSIngest
 import Foundation
 
 /// One DRS result file and when it expires, for `drs-report expiry`.

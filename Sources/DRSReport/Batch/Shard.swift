@@ -1,5 +1,6 @@
 import Crypto
 import DRSCore
+import DRSIngest
 import Foundation
 
 /// One share of a batch: `K/N` renders the inputs whose relative path hashes to K (1…N).

@@ -1,5 +1,6 @@
 import Crypto
 import DRSCore
+import DRSIngest
 import DRSJSON
 import Foundation
 

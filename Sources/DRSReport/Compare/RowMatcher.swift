@@ -1,4 +1,5 @@
 import DRSCore
+import DRSIngest
 import Foundation
 
 /// Which rows of each run the other run also holds, in memory that does not grow with the rows'

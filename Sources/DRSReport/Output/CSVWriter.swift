@@ -1,4 +1,5 @@
 import DRSCore
+import DRSIngest
 import DRSJSON
 import Foundation
 
@@ -137,16 +138,8 @@ enum DiffColumns {
         }
     }
 
-    /// A single key value as it is; several joined by ", ", or a JSON array when a value itself
-    /// holds a comma or a quote, so a composite key is never ambiguous.
-    static func keyText(_ values: [String]) -> String {
-        if values.count == 1 { return values[0] }
-        // Over bytes: String.contains(String) goes through Foundation and cost a sixth of ingest.
-        if values.contains(where: { $0.utf8.contains(UInt8(ascii: ",")) || $0.utf8.contains(UInt8(ascii: "\"")) }) {
-            return "[" + values.map { JSONWriter.quote($0) }.joined(separator: ",") + "]"
-        }
-        return values.joined(separator: ", ")
-    }
+    /// A key as one cell: `DiffRow.keyText`.
+    static func keyText(_ values: [String]) -> String { DiffRow.keyText(values) }
 }
 
 /// A diff column over a spooled row.

@@ -1,4 +1,5 @@
 import DRSCore
+import DRSIngest
 import Foundation
 
 /// evidence.json: what a render read and wrote, so its integrity can be checked later

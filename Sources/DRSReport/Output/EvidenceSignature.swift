@@ -1,5 +1,6 @@
 import Crypto
 import DRSCore
+import DRSIngest
 import Foundation
 
 /// A private key to sign evidence.json with (`--sign-key`).

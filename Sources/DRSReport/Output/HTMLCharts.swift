@@ -1,4 +1,5 @@
 import DRSCore
+import DRSIngest
 import Foundation
 
 /// report.html's pictures: inline SVG drawn here, with no library and no script. Each has a

@@ -1,5 +1,6 @@
 import Crypto
 import DRSCore
+import DRSIngest
 import Foundation
 
 /// report.html: one self-contained page from templates/report.html.mustache. Values are

@@ -1,4 +1,5 @@
 import DRSCore
+import DRSIngest
 import Foundation
 
 /// report.md: GitHub-flavoured Markdown for tickets from templates/report.md.mustache. The

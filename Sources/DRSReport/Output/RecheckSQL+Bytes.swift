@@ -1,4 +1,5 @@
 import DRSCore
+import DRSIngest
 import Foundation
 
 /// `RecheckSQL.parse` over the UTF-8 bytes of a row's SQL, as the recheck writer reads the row

@@ -1,4 +1,5 @@
 import DRSCore
+import DRSIngest
 import Foundation
 
 /// Reads a DRS row SELECT far enough to combine it safely.

@@ -1,5 +1,6 @@
 import CSystemShims
 import DRSCore
+import DRSIngest
 import Foundation
 
 /// What a render wrote.

@@ -1,4 +1,5 @@
 import DRSCore
+import DRSIngest
 import Foundation
 
 /// The output formats. The exhaustive `switch` in `writer` is the one registry: a new case does

@@ -1,4 +1,5 @@
 import DRSCore
+import DRSIngest
 import Foundation
 
 /// One cell of a section, as a fact; each writer renders it its own way (CSV: machine text,

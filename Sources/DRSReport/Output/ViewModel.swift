@@ -1,4 +1,5 @@
 import DRSCore
+import DRSIngest
 import Foundation
 
 /// The values templates see. Everything is preformatted text in the report language; templates

@@ -1,4 +1,5 @@
 import DRSCore
+import DRSIngest
 import Foundation
 import XLSXWriter
 

@@ -33,6 +33,12 @@ public struct IngestResult: Sendable {
     public var report: Report
     /// Every inconsistent row, read again from the inputs on demand.
     public var diffs: DiffStream
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(report: Report, diffs: DiffStream) {
+        self.report = report
+        self.diffs = diffs
+    }
 }
 
 /// Reads DRS responses (files, folders, archives) into one report.
@@ -50,7 +56,7 @@ public enum Ingestor {
 
     /// Ingests into a given spool, which another thread may follow while rows arrive (see
     /// `Renderer`); the spool is sealed when ingest finishes. The caller abandons it on failure.
-    static func ingest(
+    package static func ingest(
         files: [ResponseFile], options: IngestOptions, spool: RowSpool?, progress: ((Int) -> Void)? = nil,
         threads: Int? = nil
     ) throws(DRSReportError) -> IngestResult {
@@ -67,7 +73,7 @@ public enum Ingestor {
     }
 
     /// Reads a file's bytes, checking an archive checksum when there is one.
-    static func readBytes(_ file: ResponseFile) throws(DRSReportError) -> (Data, String) {
+    package static func readBytes(_ file: ResponseFile) throws(DRSReportError) -> (Data, String) {
         guard let data = FileManager.default.contents(atPath: file.url.path) else {
             throw .unreadableFile(path: file.userPath, reason: "permission denied or not a regular file")
         }
@@ -81,7 +87,7 @@ public enum Ingestor {
     }
 
     /// Parses bytes as JSON, mapping syntax errors to a user-facing error.
-    static func parse(_ data: Data, file: String) throws(DRSReportError) -> JSONValue {
+    package static func parse(_ data: Data, file: String) throws(DRSReportError) -> JSONValue {
         do {
             return try JSONParser.parse(data)
         } catch {

@@ -38,7 +38,7 @@ public enum ResponseKind: String, Sendable, CaseIterable {
     case empty
 
     /// Detects the kind of a body from its members; the request path breaks ties.
-    static func detect(_ root: JSONValue, request: RequestContext?) -> ResponseKind? {
+    package static func detect(_ root: JSONValue, request: RequestContext?) -> ResponseKind? {
         guard let members = root.objectValue else { return nil }
         func has(_ key: String) -> Bool { members[key] != nil }
         if members.isEmpty { return .empty }

@@ -12,7 +12,7 @@ import Foundation
 /// unknown never merges with another. Exact duplicates are counted once, and their number is
 /// reported; the stream skips exactly the rows found to be duplicates.
 extension ReportBuilder {
-    func collectDiffs(_ prepared: PreparedFile, _ context: Context) throws(DRSReportError) {
+    package func collectDiffs(_ prepared: PreparedFile, _ context: Context) throws(DRSReportError) {
         let pages = try prepared.pages.get()
         guard !pages.isEmpty else { return }
         if spool == nil { spool = try RowSpool() }
@@ -35,13 +35,13 @@ extension ReportBuilder {
     }
 
     /// Rows of an input skipped as a copy of an earlier one (same bytes, same request): counted, and said.
-    func countCopiedRows(_ prepared: PreparedFile) {
+    package func countCopiedRows(_ prepared: PreparedFile) {
         guard case .success(let pages) = prepared.pages else { return }
         copiedRows += pages.reduce(0) { $0 + Int64($1.rows.count) }
     }
 
     /// Decides the duplicates once every input is read, and fills the row counts of the report.
-    func settleRows(_ resolver: JobResolver) {
+    package func settleRows(_ resolver: JobResolver) {
         let records = book.records
         var kept = [Bool](repeating: true, count: records.count)
         // Owners resolved: a job from the task, the only job, or the job owning the table.
@@ -102,7 +102,7 @@ extension ReportBuilder {
     /// One digest group: rows alike in location, kind and keys. Rows with the same job and task are
     /// one row; a row whose task is unknown is a copy of the row of its job's only task, and
     /// otherwise one row of its own. The first row of each kept identity (in input order) is kept.
-    static func decide(_ group: [Int], records: [RowRecord], jobs: [String?], kept: inout [Bool]) {
+    package static func decide(_ group: [Int], records: [RowRecord], jobs: [String?], kept: inout [Bool]) {
         var byOwner: [String: Int] = [:]
         var tasksOfJob: [String: Set<UInt32>] = [:]
         var unknownTask: [String: [Int]] = [:]
@@ -169,24 +169,30 @@ extension ReportBuilder {
 }
 
 /// What one DRS `count` is about; its job is resolved (as rows' are) before counts are summed.
-struct ReportedKey: Hashable, Comparable {
-    var jobId: String?
-    var key: String
+package struct ReportedKey: Hashable, Comparable {
+    package var jobId: String?
+    package var key: String
 
-    static func < (lhs: ReportedKey, rhs: ReportedKey) -> Bool {
+    package static func < (lhs: ReportedKey, rhs: ReportedKey) -> Bool {
         [lhs.jobId ?? "", lhs.key].lexicographicallyPrecedes([rhs.jobId ?? "", rhs.key])
+    }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(jobId: String? = nil, key: String) {
+        self.jobId = jobId
+        self.key = key
     }
 }
 
 /// A table location with its job, as rows and ledger entries name it.
-struct TableKey: Hashable, Comparable {
-    var jobId: String?
-    var sourceDb: String
-    var sourceTable: String
-    var targetDb: String
-    var targetTable: String
+package struct TableKey: Hashable, Comparable {
+    package var jobId: String?
+    package var sourceDb: String
+    package var sourceTable: String
+    package var targetDb: String
+    package var targetTable: String
 
-    init(jobId: String?, sourceDb: String, sourceTable: String, targetDb: String, targetTable: String) {
+    package init(jobId: String?, sourceDb: String, sourceTable: String, targetDb: String, targetTable: String) {
         self.jobId = jobId
         self.sourceDb = sourceDb
         self.sourceTable = sourceTable
@@ -194,16 +200,16 @@ struct TableKey: Hashable, Comparable {
         self.targetTable = targetTable
     }
 
-    init(_ row: DiffRow) {
+    package init(_ row: DiffRow) {
         self.init(
             jobId: row.jobId, sourceDb: row.sourceDatabase, sourceTable: row.sourceTable, targetDb: row.targetDatabase,
             targetTable: row.targetTable)
     }
 
     /// The same location without its job.
-    var location: [String] { [sourceDb, sourceTable, targetDb, targetTable] }
+    package var location: [String] { [sourceDb, sourceTable, targetDb, targetTable] }
 
-    static func < (lhs: TableKey, rhs: TableKey) -> Bool {
+    package static func < (lhs: TableKey, rhs: TableKey) -> Bool {
         let a = [lhs.jobId ?? ""] + lhs.location
         let b = [rhs.jobId ?? ""] + rhs.location
         return a.lexicographicallyPrecedes(b)
@@ -211,29 +217,43 @@ struct TableKey: Hashable, Comparable {
 }
 
 /// One inconsistent row as the count needs it: 32 bytes, so a million rows cost 32 MB, not the rows.
-struct RowRecord {
-    var digest: RowDigest
+package struct RowRecord {
+    package var digest: RowDigest
     /// Index + 1 into the job names (0: the response did not say).
-    var job: UInt32
+    package var job: UInt32
     /// Index + 1 into the task names (0: the response did not say).
-    var task: UInt32
+    package var task: UInt32
     /// Index into the table locations.
-    var table: UInt32
-    var kind: DiffKind
-    var inferred: Bool
-    var unknownLocation: Bool
+    package var table: UInt32
+    package var kind: DiffKind
+    package var inferred: Bool
+    package var unknownLocation: Bool
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        digest: RowDigest, job: UInt32, task: UInt32, table: UInt32, kind: DiffKind, inferred: Bool,
+        unknownLocation: Bool
+    ) {
+        self.digest = digest
+        self.job = job
+        self.task = task
+        self.table = table
+        self.kind = kind
+        self.inferred = inferred
+        self.unknownLocation = unknownLocation
+    }
 }
 
 /// 128 bits of sha256 over a row's location, kind and keys.
-struct RowDigest: Hashable, Comparable {
-    var high: UInt64
-    var low: UInt64
+package struct RowDigest: Hashable, Comparable {
+    package var high: UInt64
+    package var low: UInt64
 
-    static func < (lhs: RowDigest, rhs: RowDigest) -> Bool {
+    package static func < (lhs: RowDigest, rhs: RowDigest) -> Bool {
         lhs.high != rhs.high ? lhs.high < rhs.high : lhs.low < rhs.low
     }
 
-    init(_ row: DiffRow) {
+    package init(_ row: DiffRow) {
         // One buffer of length-prefixed fields, hashed in one call (a call per field cost more than the hash).
         var buffer: [UInt8] = []
         buffer.reserveCapacity(256)
@@ -266,32 +286,32 @@ struct RowDigest: Hashable, Comparable {
 }
 
 /// Every row seen, in input order, and the names its records point to.
-struct RowBook {
-    var records: [RowRecord] = []
-    var jobNames: [String] = []
-    var taskNames: [String] = []
-    var tableKeys: [TableKey] = []
+package struct RowBook {
+    package var records: [RowRecord] = []
+    package var jobNames: [String] = []
+    package var taskNames: [String] = []
+    package var tableKeys: [TableKey] = []
     private var jobs: [String: UInt32] = [:]
     private var tasks: [String: UInt32] = [:]
     private var tables: [TableKey: UInt32] = [:]
     private var last: UInt32?
     /// Preview rows taken per table.
-    var sampled: [UInt32: Int] = [:]
+    package var sampled: [UInt32: Int] = [:]
 
     /// Whether the row's table is known well enough to tell it from another table's rows.
-    static func locationKnown(_ row: DiffRow) -> Bool {
+    package static func locationKnown(_ row: DiffRow) -> Bool {
         (!row.sourceTable.isEmpty && !row.sourceDatabase.isEmpty)
             || (!row.targetTable.isEmpty && !row.targetDatabase.isEmpty)
     }
 
     /// The digest a row is recorded under (zero when its table is unknown); pure, so it can be
     /// computed ahead, off the ingest thread.
-    static func digest(_ row: DiffRow) -> RowDigest {
+    package static func digest(_ row: DiffRow) -> RowDigest {
         locationKnown(row) ? RowDigest(row) : RowDigest(high: 0, low: 0)
     }
 
     /// Records a row; returns its table's index.
-    mutating func add(_ row: DiffRow, digest: RowDigest? = nil) -> UInt32 {
+    package mutating func add(_ row: DiffRow, digest: RowDigest? = nil) -> UInt32 {
         var location = TableKey(row)
         location.jobId = nil
         let table: UInt32
@@ -324,10 +344,27 @@ struct RowBook {
         table[value] = next
         return next
     }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        records: [RowRecord] = [], jobNames: [String] = [], taskNames: [String] = [], tableKeys: [TableKey] = [],
+        jobs: [String: UInt32] = [:], tasks: [String: UInt32] = [:], tables: [TableKey: UInt32] = [:],
+        last: UInt32? = nil, sampled: [UInt32: Int] = [:]
+    ) {
+        self.records = records
+        self.jobNames = jobNames
+        self.taskNames = taskNames
+        self.tableKeys = tableKeys
+        self.jobs = jobs
+        self.tasks = tasks
+        self.tables = tables
+        self.last = last
+        self.sampled = sampled
+    }
 }
 
 extension RowDigest {
-    init(high: UInt64, low: UInt64) {
+    package init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
     }
@@ -335,14 +372,14 @@ extension RowDigest {
 
 /// The resolved job of every recorded row, for the stream (which reads the rows again in order):
 /// 4 bytes a row.
-struct RowJobs: Sendable {
-    var names: [String] = []
+package struct RowJobs: Sendable {
+    package var names: [String] = []
     /// Index + 1 into `names` per record (0: unknown).
-    var index: [UInt32] = []
+    package var index: [UInt32] = []
 
-    init() {}
+    package init() {}
 
-    init(jobs: [String?]) {
+    package init(jobs: [String?]) {
         var lookup: [String: UInt32] = [:]
         index.reserveCapacity(jobs.count)
         for job in jobs {
@@ -360,12 +397,12 @@ struct RowJobs: Sendable {
         }
     }
 
-    func job(_ record: Int) -> String? {
+    package func job(_ record: Int) -> String? {
         nameIndex(record).map { names[$0] }
     }
 
     /// Index into `names` of a record's resolved job.
-    func nameIndex(_ record: Int) -> Int? {
+    package func nameIndex(_ record: Int) -> Int? {
         guard record < index.count, index[record] > 0 else { return nil }
         return Int(index[record]) - 1
     }

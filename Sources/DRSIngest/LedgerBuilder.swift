@@ -4,14 +4,14 @@ import Foundation
 /// Joins the facts of every response into one ledger entry per table pair, database pair and
 /// object. Where inputs disagree it keeps the more severe result, then the most recently
 /// received one, and records a `Conflict` saying so.
-struct LedgerBuilder {
-    let facts: FactStore
-    let rowsByTable: [TableKey: Int64]
+package struct LedgerBuilder {
+    package let facts: FactStore
+    package let rowsByTable: [TableKey: Int64]
     /// When each source was received, for "most recently received".
-    let receivedAt: [String: Date]
-    var conflicts: [Conflict] = []
+    package let receivedAt: [String: Date]
+    package var conflicts: [Conflict] = []
 
-    init(facts: FactStore, rowsByTable: [TableKey: Int64], receivedAt: [String: Date]) {
+    package init(facts: FactStore, rowsByTable: [TableKey: Int64], receivedAt: [String: Date]) {
         self.facts = facts
         self.rowsByTable = rowsByTable
         self.receivedAt = receivedAt
@@ -20,10 +20,10 @@ struct LedgerBuilder {
     // MARK: - Choosing among disagreeing facts
 
     /// Input order of a source id (`S12` → 12).
-    static func order(_ sourceId: String?) -> Int { Int((sourceId ?? "").dropFirst()) ?? Int.max }
+    package static func order(_ sourceId: String?) -> Int { Int((sourceId ?? "").dropFirst()) ?? Int.max }
 
     /// The fact the report uses, and the values when they disagree.
-    mutating func choose<T>(
+    package mutating func choose<T>(
         _ items: [T], subject: String, comparison: CompareKind?, status: (T) -> CompareStatus, sourceId: (T) -> String?,
         describe: (T) -> String
     ) -> T? {
@@ -61,24 +61,26 @@ struct LedgerBuilder {
         return best
     }
 
-    static func rows(_ value: Int64?) -> String { value.map(String.init) ?? "?" }
+    package static func rows(_ value: Int64?) -> String { value.map(String.init) ?? "?" }
 
-    static func qualified(_ database: String, _ table: String) -> String { LedgerRules.qualified(database, table) }
+    package static func qualified(_ database: String, _ table: String) -> String {
+        LedgerRules.qualified(database, table)
+    }
 
-    static func subject(_ key: TableKey) -> String {
+    package static func subject(_ key: TableKey) -> String {
         let source = qualified(key.sourceDb, key.sourceTable)
         let target = qualified(key.targetDb, key.targetTable)
         let name = source == target ? source : source + " → " + target
         return key.jobId.map { $0 + ": " + name } ?? name
     }
 
-    static func merged(_ lists: [[String]]) -> [String] { lists.flatMap { $0 }.uniqued() }
+    package static func merged(_ lists: [[String]]) -> [String] { lists.flatMap { $0 }.uniqued() }
 
     // MARK: - Grouping
 
     /// Groups keyed facts, then folds in groups that lack a database or a job when exactly one
     /// group matches them otherwise (a loose v3 detail file names neither).
-    static func group<T>(_ items: [(TableKey, T)]) -> [(TableKey, [T])] {
+    package static func group<T>(_ items: [(TableKey, T)]) -> [(TableKey, [T])] {
         var order: [TableKey] = []
         var groups: [TableKey: [T]] = [:]
         for (key, item) in items {
@@ -110,7 +112,7 @@ struct LedgerBuilder {
 
     // MARK: - Tables
 
-    mutating func tables(objects: [ObjectDetail]) -> [TableEntry] {
+    package mutating func tables(objects: [ObjectDetail]) -> [TableEntry] {
         var keyed: [(TableKey, TableFact)] = []
         for fact in facts.lineTables {
             keyed.append(
@@ -223,7 +225,7 @@ struct LedgerBuilder {
         return entries.sorted { Self.key(of: $0) < Self.key(of: $1) }
     }
 
-    static func key(of entry: TableEntry) -> TableKey {
+    package static func key(of entry: TableEntry) -> TableKey {
         TableKey(
             jobId: entry.jobId, sourceDb: entry.sourceDb, sourceTable: entry.sourceTable, targetDb: entry.targetDb,
             targetTable: entry.targetTable)
@@ -260,7 +262,7 @@ struct LedgerBuilder {
 
     /// A TABLE object detail names the table by its values: the source's name, or the target's
     /// when the table is missing on the source.
-    static func tableKey(_ detail: ObjectDetail) -> TableKey {
+    package static func tableKey(_ detail: ObjectDetail) -> TableKey {
         let source = (detail.sourceValue ?? "").isEmpty ? (detail.targetValue ?? "") : (detail.sourceValue ?? "")
         let target = (detail.targetValue ?? "").isEmpty ? source : (detail.targetValue ?? "")
         let sourceDb = detail.sourceDatabase ?? detail.targetDatabase ?? ""
@@ -270,7 +272,7 @@ struct LedgerBuilder {
     }
 
     /// Object comparison's view of a table or database: present on each side, and its status.
-    mutating func presence(_ facts: [ObjectDetail], subject: String) -> ObjectPresence? {
+    package mutating func presence(_ facts: [ObjectDetail], subject: String) -> ObjectPresence? {
         guard
             let chosen = choose(
                 facts, subject: subject, comparison: .object, status: \.status, sourceId: { $0.sourceId },
@@ -282,7 +284,7 @@ struct LedgerBuilder {
             message: chosen.errorMessage.flatMap { $0.isEmpty ? nil : $0 })
     }
 
-    static func reason(_ kind: CompareKind, _ status: CompareStatus, listed: Bool, message: String?)
+    package static func reason(_ kind: CompareKind, _ status: CompareStatus, listed: Bool, message: String?)
         -> NotComparedReason
     {
         if status.outcome == .notCompared {
@@ -293,7 +295,7 @@ struct LedgerBuilder {
     }
 
     /// The same, keeping the row counts DRS sent with it (an uncompared table still has a size).
-    static func reason(
+    package static func reason(
         _ kind: CompareKind, _ status: CompareStatus, listed: Bool, message: String?, rows: (Int64?, Int64?)
     ) -> NotComparedReason {
         var reason = reason(kind, status, listed: listed, message: message)
@@ -304,7 +306,7 @@ struct LedgerBuilder {
 
     // MARK: - Database pairs
 
-    mutating func databases(tables: [TableEntry], objects: [ObjectDetail]) -> [DatabaseEntry] {
+    package mutating func databases(tables: [TableEntry], objects: [ObjectDetail]) -> [DatabaseEntry] {
         var keyed: [(TableKey, (CompareKind, DatabasePairResult))] = []
         // A DB object detail is object comparison's view of a database pair.
         var objectFacts: [TableKey: [ObjectDetail]] = [:]
@@ -403,7 +405,7 @@ struct LedgerBuilder {
     // MARK: - Objects
 
     /// Object types merged per job and type.
-    mutating func objectTypes() -> [ObjectTypeSummary] {
+    package mutating func objectTypes() -> [ObjectTypeSummary] {
         var order: [String] = []
         var groups: [String: [ObjectTypeSummary]] = [:]
         for summary in facts.objectTypes {
@@ -432,7 +434,7 @@ struct LedgerBuilder {
 
     /// One entry per object; and one per object type DRS judged not consistent without listing
     /// an object of that type that explains it.
-    mutating func objects(
+    package mutating func objects(
         details: [ObjectDetail], types: [ObjectTypeSummary], tables: [TableEntry], databases: [DatabaseEntry]
     ) -> [ObjectEntry] {
         var order: [String] = []
@@ -495,7 +497,7 @@ struct LedgerBuilder {
         return entries
     }
 
-    static func objectSubject(_ detail: ObjectDetail) -> String {
+    package static func objectSubject(_ detail: ObjectDetail) -> String {
         let name = (detail.sourceValue ?? "").isEmpty ? (detail.targetValue ?? "") : (detail.sourceValue ?? "")
         return (detail.jobId.map { $0 + ": " } ?? "") + detail.objectType + " "
             + qualified(detail.sourceDatabase ?? "", name)

@@ -5,7 +5,7 @@ import Foundation
 /// The v3 shapes: object, line and content APIs, query-compare-result and create-compare-task;
 /// and the per-item readers both generations share.
 extension ReportBuilder {
-    func v3ObjectOverview(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
+    package func v3ObjectOverview(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
         let id = try root.string(Wire.Key.compareJobId) ?? context.query[Wire.Key.compareJobId]
         upsertTask(try TaskFacts.reading(root, id: id, kind: .object, rawType: "object", jobId: context.jobId), context)
         for item in try root.array(Wire.Key.compareResult) {
@@ -19,7 +19,7 @@ extension ReportBuilder {
         }
     }
 
-    func v3ObjectDetail(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
+    package func v3ObjectDetail(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
         let type =
             context.request?.value(after: "compare").flatMap { $0 == "compare" ? nil : $0 }
             ?? context.request?.segments.last.flatMap { $0 == "compare" ? nil : $0 }
@@ -34,7 +34,7 @@ extension ReportBuilder {
         if type == nil { facts.untypedObjectSources[context.sourceId] = try root.int64(Wire.Key.count) }
     }
 
-    func v3CompareJobs(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
+    package func v3CompareJobs(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
         for item in try root.array(Wire.Key.compareJobs) {
             try item.requireObject()
             let type = try item.string(Wire.Key.type)
@@ -45,14 +45,14 @@ extension ReportBuilder {
         }
     }
 
-    func v3LineOverview(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
+    package func v3LineOverview(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
         let taskId = context.request?.value(after: "compare")
         for item in try root.array(Wire.Key.dataCompareOverviewInfos) {
             facts.lineDatabases.append(try v3DatabasePair(item, taskId: taskId, context))
         }
     }
 
-    func v3LineDetail(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
+    package func v3LineDetail(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
         let taskId = context.request?.value(after: "compare")
         let source = context.query[Wire.Key.dbName] ?? ""
         let target = context.query[Wire.Key.targetDbName] ?? source
@@ -66,7 +66,7 @@ extension ReportBuilder {
         }
     }
 
-    func v3ContentOverview(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
+    package func v3ContentOverview(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
         let taskId = context.request?.value(after: "compare")
         for item in try root.array(Wire.Key.contentCompareResultInfos) {
             facts.contentDatabases.append(try v3DatabasePair(item, taskId: taskId, context))
@@ -87,7 +87,7 @@ extension ReportBuilder {
             uncomparableCount: try item.int64(Wire.Key.uncomparableNum), sourceIds: [context.sourceId])
     }
 
-    func v3ContentDetail(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
+    package func v3ContentDetail(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
         let taskId = context.request?.value(after: "compare")
         let uncompared = Self.isUncompare(context.query[Wire.Key.type])
         for item in try root.array(Wire.Key.contentCompareResultInfos) {
@@ -99,7 +99,7 @@ extension ReportBuilder {
         }
     }
 
-    func v3CompareResult(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
+    package func v3CompareResult(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
         let jobId = try root.string(Wire.Key.jobId) ?? context.jobId
         if let jobId { noteJob(JobInfo(id: jobId, projectId: context.request?.projectId)) }
         if let code = try root.string(Wire.Key.errorCode) {
@@ -221,7 +221,7 @@ extension ReportBuilder {
         return targets
     }
 
-    func v3CreateCompareTask(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
+    package func v3CreateCompareTask(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
         let jobId = try root.string(Wire.Key.jobId) ?? context.jobId
         if let jobId { noteJob(JobInfo(id: jobId, projectId: context.request?.projectId)) }
         try subError(root, context, what: "create-compare-task")
@@ -240,7 +240,7 @@ extension ReportBuilder {
 
     // MARK: - Items both generations share
 
-    func objectDetail(
+    package func objectDetail(
         _ item: JSONReader, type: String, taskId: String?, jobId: String?, statusTable: Bool, _ context: Context
     ) throws(DRSReportError) -> ObjectDetail {
         let sourceValue = try item.string(Wire.Key.sourceDbValue)
@@ -265,7 +265,7 @@ extension ReportBuilder {
             status: status, errorMessage: error, sourceId: context.sourceId)
     }
 
-    func lineTable(
+    package func lineTable(
         _ item: JSONReader, taskId: String?, jobId: String?, sourceDatabase: String, targetDatabase: String,
         status: CompareStatus,
         uncompared: Bool, _ context: Context
@@ -288,7 +288,7 @@ extension ReportBuilder {
             sourceIds: [context.sourceId])
     }
 
-    func contentTable(
+    package func contentTable(
         _ item: JSONReader, taskId: String?, jobId: String?, sourceDatabase: String?, targetDatabase: String?,
         uncompared: Bool,
         _ context: Context

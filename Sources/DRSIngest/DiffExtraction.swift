@@ -3,28 +3,48 @@ import DRSWire
 import Foundation
 
 /// Where an inconsistent row belongs, from the request or the enclosing response.
-struct DiffLocation: Sendable, Equatable {
-    var jobId: String?
-    var taskId: String?
-    var sourceDatabase: String?
-    var targetDatabase: String?
-    var sourceTable: String?
-    var targetTable: String?
+package struct DiffLocation: Sendable, Equatable {
+    package var jobId: String?
+    package var taskId: String?
+    package var sourceDatabase: String?
+    package var targetDatabase: String?
+    package var sourceTable: String?
+    package var targetTable: String?
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        jobId: String? = nil, taskId: String? = nil, sourceDatabase: String? = nil, targetDatabase: String? = nil,
+        sourceTable: String? = nil, targetTable: String? = nil
+    ) {
+        self.jobId = jobId
+        self.taskId = taskId
+        self.sourceDatabase = sourceDatabase
+        self.targetDatabase = targetDatabase
+        self.sourceTable = sourceTable
+        self.targetTable = targetTable
+    }
 }
 
 /// A page of inconsistent rows with the totals DRS sent alongside.
-struct DiffPage {
-    var rows: [DiffRow] = []
+package struct DiffPage {
+    package var rows: [DiffRow] = []
     /// `count` as DRS sent it.
-    var reportedCount: Int64?
+    package var reportedCount: Int64?
     /// Where the page's rows belong, as the request or the enclosing response says.
-    var location = DiffLocation()
+    package var location = DiffLocation()
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(rows: [DiffRow] = [], reportedCount: Int64? = nil, location: DiffLocation = DiffLocation()) {
+        self.location = location
+        self.rows = rows
+        self.reportedCount = reportedCount
+    }
 }
 
 /// Extracts inconsistent rows from the three response kinds that carry them. Used by the first
 /// pass (to count) and by `DiffStream` (to stream), so both see exactly the same rows.
-enum DiffExtraction {
-    static func pages(
+package enum DiffExtraction {
+    package static func pages(
         from root: JSONReader, kind: ResponseKind, request: RequestContext?, jobId: String?, sourceId: String
     ) throws(DRSReportError) -> [DiffPage] {
         switch kind {
@@ -93,7 +113,9 @@ enum DiffExtraction {
         return page
     }
 
-    static func row(_ item: JSONReader, location: DiffLocation, sourceId: String) throws(DRSReportError) -> DiffRow {
+    package static func row(_ item: JSONReader, location: DiffLocation, sourceId: String) throws(DRSReportError)
+        -> DiffRow
+    {
         let sourceKey = try item.strings(Wire.Key.sourceKeyValue)
         let targetKey = try item.strings(Wire.Key.targetKeyValue)
         let sourceSQL = try item.string(Wire.Key.sourceSelectSql, Wire.Key.selectSql) ?? ""
@@ -157,8 +179,8 @@ enum DiffExtraction {
 
 /// Reads `db.table` from the FROM clause of a DRS re-check SELECT, for responses that do not say
 /// which table a row belongs to (v5 diff pages, loose v3 content-difference files).
-enum SQLLocation {
-    static func parse(_ sql: String) -> (database: String?, table: String?)? {
+package enum SQLLocation {
+    package static func parse(_ sql: String) -> (database: String?, table: String?)? {
         var sql = sql
         return sql.withUTF8 { parse(bytes: $0) }
     }

@@ -8,17 +8,17 @@ import Foundation
 /// strings, booleans as strings, times as ISO-8601 or epoch milliseconds, and any member may be
 /// missing or null. These accessors accept all of those and throw a `typeMismatch` naming the
 /// file and JSON path only for values that cannot mean what the field means.
-struct JSONReader {
-    let value: JSONValue
-    let file: String
+package struct JSONReader {
+    package let value: JSONValue
+    package let file: String
     /// Where this value is; turned into text (`$.a[3].b`) only for an error message, because
     /// formatting a path for each of a million rows would cost more than parsing them.
     private let location: JSONPath?
 
     /// The JSON path of this value, e.g. `$.table_line_compare_result_infos[1]`.
-    var path: String { location?.description ?? "$" }
+    package var path: String { location?.description ?? "$" }
 
-    init(_ value: JSONValue, file: String) {
+    package init(_ value: JSONValue, file: String) {
         self.value = value
         self.file = file
         self.location = nil
@@ -30,19 +30,19 @@ struct JSONReader {
         self.location = location
     }
 
-    func child(_ key: String) -> JSONReader? {
+    package func child(_ key: String) -> JSONReader? {
         guard let member = value[key] else { return nil }
         if case .null = member { return nil }
         return JSONReader(member, file: file, location: JSONPath(location, key: key))
     }
 
-    func has(_ key: String) -> Bool { child(key) != nil }
+    package func has(_ key: String) -> Bool { child(key) != nil }
 
     private func mismatch(_ key: String, _ expected: String, _ found: JSONValue) -> DRSReportError {
         .typeMismatch(file: file, path: path + "." + key, expected: expected, found: Self.describe(found))
     }
 
-    static func describe(_ value: JSONValue) -> String {
+    package static func describe(_ value: JSONValue) -> String {
         switch value {
         case .string(let text):
             let short = text.count > 40 ? String(text.prefix(40)) + "…" : text
@@ -52,7 +52,7 @@ struct JSONReader {
         }
     }
 
-    func string(_ key: String) throws(DRSReportError) -> String? {
+    package func string(_ key: String) throws(DRSReportError) -> String? {
         guard let member = value[key] else { return nil }
         if case .null = member { return nil }
         guard let text = member.textValue else { throw mismatch(key, "a string", member) }
@@ -60,14 +60,14 @@ struct JSONReader {
     }
 
     /// First non-nil string among several keys that mean the same thing in different API versions.
-    func string(_ keys: String...) throws(DRSReportError) -> String? {
+    package func string(_ keys: String...) throws(DRSReportError) -> String? {
         for key in keys {
             if let text = try string(key) { return text }
         }
         return nil
     }
 
-    func int64(_ key: String) throws(DRSReportError) -> Int64? {
+    package func int64(_ key: String) throws(DRSReportError) -> Int64? {
         guard let member = value[key] else { return nil }
         if case .null = member { return nil }
         if let number = member.wholeNumber { return number }
@@ -76,14 +76,14 @@ struct JSONReader {
         throw mismatch(key, "a whole number (or a numeric string)", member)
     }
 
-    func int64(_ keys: String...) throws(DRSReportError) -> Int64? {
+    package func int64(_ keys: String...) throws(DRSReportError) -> Int64? {
         for key in keys {
             if let number = try int64(key) { return number }
         }
         return nil
     }
 
-    func double(_ key: String) throws(DRSReportError) -> Double? {
+    package func double(_ key: String) throws(DRSReportError) -> Double? {
         guard let member = value[key] else { return nil }
         switch member {
         case .null: return nil
@@ -101,7 +101,7 @@ struct JSONReader {
         }
     }
 
-    func bool(_ key: String) throws(DRSReportError) -> Bool? {
+    package func bool(_ key: String) throws(DRSReportError) -> Bool? {
         guard let member = value[key] else { return nil }
         switch member {
         case .null: return nil
@@ -121,7 +121,7 @@ struct JSONReader {
         throw mismatch(key, "a boolean (true/false, or \"true\"/\"false\")", member)
     }
 
-    func date(_ key: String) throws(DRSReportError) -> Date? {
+    package func date(_ key: String) throws(DRSReportError) -> Date? {
         guard let member = value[key] else { return nil }
         switch member {
         case .null: return nil
@@ -136,7 +136,7 @@ struct JSONReader {
         throw mismatch(key, "a time (ISO-8601 or epoch milliseconds)", member)
     }
 
-    func array(_ key: String) throws(DRSReportError) -> [JSONReader] {
+    package func array(_ key: String) throws(DRSReportError) -> [JSONReader] {
         guard let member = value[key] else { return [] }
         switch member {
         case .null: return []
@@ -147,7 +147,7 @@ struct JSONReader {
         }
     }
 
-    func object(_ key: String) throws(DRSReportError) -> JSONReader? {
+    package func object(_ key: String) throws(DRSReportError) -> JSONReader? {
         guard let member = value[key] else { return nil }
         switch member {
         case .null: return nil
@@ -157,7 +157,7 @@ struct JSONReader {
     }
 
     /// A list of strings; a lone string counts as a one-element list.
-    func strings(_ key: String) throws(DRSReportError) -> [String] {
+    package func strings(_ key: String) throws(DRSReportError) -> [String] {
         guard let member = value[key] else { return [] }
         switch member {
         case .null: return []
@@ -183,7 +183,7 @@ struct JSONReader {
     }
 
     /// The value itself as an object, or a type error.
-    func requireObject() throws(DRSReportError) {
+    package func requireObject() throws(DRSReportError) {
         guard case .object = value else {
             throw DRSReportError.typeMismatch(
                 file: file, path: path, expected: "an object", found: Self.describe(value))

@@ -5,21 +5,21 @@ import Foundation
 
 /// A response file read, hashed, parsed and, when it carries inconsistent rows, extracted,
 /// digested and encoded for the spool: the pure part of ingest, done ahead of the builder.
-struct PreparedFile: @unchecked Sendable {
-    let file: ResponseFile
-    let sourceId: String
-    let digest: String
-    let value: JSONValue
-    let kind: ResponseKind?
+package struct PreparedFile: @unchecked Sendable {
+    package let file: ResponseFile
+    package let sourceId: String
+    package let digest: String
+    package let value: JSONValue
+    package let kind: ResponseKind?
     /// The pages of rows, or the error extracting them raised; the builder throws it where it
     /// would have met it (after the kind's own reading), so errors do not change with the pipeline.
-    let pages: Result<[DiffPage], DRSReportError>
+    package let pages: Result<[DiffPage], DRSReportError>
     /// Each row's digest, in page order.
-    let digests: [RowDigest]
+    package let digests: [RowDigest]
     /// Each row's spool record, in page order.
-    let encoded: [UInt8]
+    package let encoded: [UInt8]
 
-    static func prepare(_ file: ResponseFile, sourceId: String, mask: KeyMask? = nil) throws(DRSReportError)
+    package static func prepare(_ file: ResponseFile, sourceId: String, mask: KeyMask? = nil) throws(DRSReportError)
         -> PreparedFile
     {
         var file = file
@@ -56,11 +56,26 @@ struct PreparedFile: @unchecked Sendable {
             file: file, sourceId: sourceId, digest: digest, value: value, kind: kind, pages: pages, digests: digests,
             encoded: encoded)
     }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        file: ResponseFile, sourceId: String, digest: String, value: JSONValue, kind: ResponseKind?,
+        pages: Result<[DiffPage], DRSReportError>, digests: [RowDigest], encoded: [UInt8]
+    ) {
+        self.file = file
+        self.sourceId = sourceId
+        self.digest = digest
+        self.value = value
+        self.kind = kind
+        self.pages = pages
+        self.digests = digests
+        self.encoded = encoded
+    }
 }
 
 /// Prepares files on background threads (one per core, at most two), a few ahead of the builder,
 /// so reading and parsing run on every core while the builder counts. Files are handed over in order.
-final class Prefetcher: @unchecked Sendable {
+package final class Prefetcher: @unchecked Sendable {
     private let files: [ResponseFile]
     private let mask: KeyMask?
     private let condition = NSCondition()
@@ -69,10 +84,10 @@ final class Prefetcher: @unchecked Sendable {
     private var taken = 0
     private var stopped = false
     /// Files prepared ahead at most (each holds its parsed tree and rows until the builder takes it).
-    static let ahead = 4
+    package static let ahead = 4
 
     /// `threads`: preparing threads (default: one per core, at most two).
-    init(files: [ResponseFile], threads: Int? = nil, mask: KeyMask? = nil) {
+    package init(files: [ResponseFile], threads: Int? = nil, mask: KeyMask? = nil) {
         self.files = files
         self.mask = mask
         guard files.count > 1 else { return }
@@ -107,7 +122,7 @@ final class Prefetcher: @unchecked Sendable {
     }
 
     /// The prepared file at `index` (taken in order, each once).
-    func take(_ index: Int) throws(DRSReportError) -> PreparedFile {
+    package func take(_ index: Int) throws(DRSReportError) -> PreparedFile {
         if files.count <= 1 { return try PreparedFile.prepare(files[index], sourceId: "S\(index + 1)", mask: mask) }
         condition.lock()
         while ready[index] == nil { condition.wait() }
@@ -119,7 +134,7 @@ final class Prefetcher: @unchecked Sendable {
     }
 
     /// Stops the thread (after an error, or when done).
-    func stop() {
+    package func stop() {
         condition.lock()
         stopped = true
         condition.broadcast()

@@ -4,12 +4,12 @@ import Foundation
 
 /// Every name given a token in this run, so that two names sharing a token are refused rather
 /// than merged, and so that each name's HMAC is computed once (a million rows repeat a few names).
-final class NameTokens: @unchecked Sendable {
+package final class NameTokens: @unchecked Sendable {
     private let lock = NSLock()
     private var tokens: [String: String] = [:]
     private var owners: [String: String] = [:]
 
-    func token(_ name: String, make: (String) -> String) throws(DRSReportError) -> String {
+    package func token(_ name: String, make: (String) -> String) throws(DRSReportError) -> String {
         lock.lock()
         defer { lock.unlock() }
         if let known = tokens[name] { return known }
@@ -31,19 +31,19 @@ final class NameTokens: @unchecked Sendable {
 // DRS message repeats them, so nothing downstream (ledger, rows, every writer) sees a real name.
 extension KeyMask {
     /// Members whose string value names a database, a table or a compared object.
-    static let nameMembers: Set<String> = [
+    package static let nameMembers: Set<String> = [
         "db_name", "table_name", "source_db", "target_db", "source_db_name", "target_db_name", "src_db", "dst_db",
         "src_tb", "dst_tb", "source_table_name", "target_table_name", "source_db_value", "target_db_value",
     ]
     /// Members holding a row's SELECT, or DRS's row filter (a WHERE predicate: only known names in it are masked).
-    static let sqlMembers: Set<String> = [
+    package static let sqlMembers: Set<String> = [
         "source_select_sql", "target_select_sql", "select_sql", "compare_line_config_filter",
     ]
     /// Members holding DRS's own words, which may repeat a name ("Table crm.orders does not exist").
-    static let messageMembers: Set<String> = ["message", "error_message", "error_msg", "errorMsg"]
+    package static let messageMembers: Set<String> = ["message", "error_message", "error_msg", "errorMsg"]
 
     /// The response and its request with every name masked; unchanged when names are not masked.
-    func maskingNames(_ value: JSONValue, request: RequestContext?) throws(DRSReportError) -> (
+    package func maskingNames(_ value: JSONValue, request: RequestContext?) throws(DRSReportError) -> (
         JSONValue, RequestContext?
     ) {
         guard masksNames else { return (value, request) }
@@ -108,7 +108,7 @@ extension KeyMask {
     /// A SELECT with the table it reads (`FROM db.table`, `JOIN …`) and every identifier that is a
     /// known name replaced by its token, quoted as the name was (unquoted names get backticks);
     /// comments have known names replaced. Literals are left to `sql(_:)` (keys).
-    func sqlNames(_ text: String, _ finder: NameFinder) throws(DRSReportError) -> String {
+    package func sqlNames(_ text: String, _ finder: NameFinder) throws(DRSReportError) -> String {
         let chars = Array(text)
         let n = chars.count
         var out = ""
@@ -214,11 +214,11 @@ extension KeyMask {
 /// Finds known names in free text: at word boundaries where the name starts or ends with an ASCII
 /// letter or digit, anywhere for other scripts (Chinese text has no spaces between words).
 /// Longer names win, so `orders_2024` is not read as `orders`.
-struct NameFinder {
-    let names: Set<String>
+package struct NameFinder {
+    package let names: Set<String>
     private let byFirst: [Character: [[Character]]]
 
-    init(_ names: Set<String>) {
+    package init(_ names: Set<String>) {
         self.names = names
         var byFirst: [Character: [[Character]]] = [:]
         for name in names.sorted(by: { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }) {
@@ -233,7 +233,7 @@ struct NameFinder {
         c.isASCII && (c.isLetter || c.isNumber || c == "_")
     }
 
-    func replace(in text: String, with token: (String) throws(DRSReportError) -> String) throws(DRSReportError)
+    package func replace(in text: String, with token: (String) throws(DRSReportError) -> String) throws(DRSReportError)
         -> String
     {
         guard !byFirst.isEmpty, !text.isEmpty else { return text }

@@ -7,14 +7,14 @@ import Foundation
 /// `RowSpool`; each `forEach` reads the spool again through a small window, so a writer sees a
 /// million rows with the memory of that window. Writers iterate independently, on their own threads.
 public struct DiffStream: Sendable {
-    let spool: RowSpool?
+    package let spool: RowSpool?
     /// Rows recorded that are exact duplicates of a kept row (sorted record indices).
-    let skipped: [Int]
+    package let skipped: [Int]
     /// The job of every row, resolved once all inputs were read.
-    let jobs: RowJobs
+    package let jobs: RowJobs
     /// True when the stream is the spool exactly as it was appended (no row skipped, every job as
     /// its response said): what a writer that followed the spool during ingest wrote is then right.
-    var asRead = true
+    package var asRead = true
 
     /// Distinct rows.
     public var count: Int64 { Int64((spool?.records ?? 0) - skipped.count) }
@@ -30,7 +30,7 @@ public struct DiffStream: Sendable {
     /// The first rows of each table in `limits` (at most its limit), in input order, from one pass
     /// over the spool that decodes only rows whose source table may match; it stops once every
     /// table has its rows.
-    func firstRows(of limits: [TableKey: Int]) throws -> [TableKey: [DiffRow]] {
+    package func firstRows(of limits: [TableKey: Int]) throws -> [TableKey: [DiffRow]] {
         var wanted = limits.filter { $0.value > 0 }
         guard !wanted.isEmpty else { return [:] }
         func hash(_ db: UnsafeRawBufferPointer, _ table: UnsafeRawBufferPointer) -> Int {
@@ -70,7 +70,7 @@ public struct DiffStream: Sendable {
 
     /// Calls `body` for every distinct row as bytes (the writers' fast path). The job of a row is
     /// `jobs.job(raw.index)` when resolved, else the row's own.
-    func forEachRaw(_ body: (RawDiffRow) throws -> Void) throws {
+    package func forEachRaw(_ body: (RawDiffRow) throws -> Void) throws {
         guard let spool else { return }
         var nextSkip = 0
         try spool.read { raw in
@@ -81,17 +81,31 @@ public struct DiffStream: Sendable {
             try body(raw)
         }
     }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(spool: RowSpool?, skipped: [Int], jobs: RowJobs, asRead: Bool = true) {
+        self.asRead = asRead
+        self.spool = spool
+        self.skipped = skipped
+        self.jobs = jobs
+    }
 }
 
 /// Which job a fact belongs to when its response does not say: its task's job, or, when the
 /// inputs name exactly one job, that one.
-struct JobResolver: Sendable {
-    var taskJobs: [String: String] = [:]
-    var onlyJob: String?
+package struct JobResolver: Sendable {
+    package var taskJobs: [String: String] = [:]
+    package var onlyJob: String?
 
-    func resolve(_ job: String?, task: String?) -> String? {
+    package func resolve(_ job: String?, task: String?) -> String? {
         if let job, !job.isEmpty { return job }
         if let task, let known = taskJobs[task] { return known }
         return onlyJob
+    }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(taskJobs: [String: String] = [:], onlyJob: String? = nil) {
+        self.taskJobs = taskJobs
+        self.onlyJob = onlyJob
     }
 }

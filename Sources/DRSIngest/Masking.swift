@@ -54,7 +54,7 @@ public struct KeyMask: Sendable {
     }
 
     /// The row with its keys and SQL literals masked (names were masked in the response already).
-    func apply(_ row: DiffRow) -> DiffRow {
+    package func apply(_ row: DiffRow) -> DiffRow {
         guard masksKeys else { return row }
         var masked = row
         masked.sourceKey = row.sourceKey.map { $0.isEmpty ? $0 : token($0) }

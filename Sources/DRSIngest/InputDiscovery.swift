@@ -14,26 +14,34 @@ public struct RequestContext: Sendable, Equatable {
     public var status: Int?
 
     /// Path segments, without empty ones.
-    var segments: [String] { path.split(separator: "/").map(String.init) }
+    package var segments: [String] { path.split(separator: "/").map(String.init) }
 
     /// The value after a path segment, e.g. `value(after: "jobs")`.
-    func value(after segment: String) -> String? {
+    package func value(after segment: String) -> String? {
         let parts = segments
         guard let index = parts.firstIndex(of: segment), index + 1 < parts.count else { return nil }
         return parts[index + 1]
     }
 
     /// Project id from `/v3/{project_id}/…` or `/v5/{project_id}/…`.
-    var projectId: String? {
+    package var projectId: String? {
         let parts = segments
         guard parts.count >= 2, parts[0].hasPrefix("v") else { return nil }
         return parts[1]
     }
 
     /// A one-line description for reports: `GET /v5/…?a=b`.
-    var summary: String {
+    package var summary: String {
         let query = self.query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
         return "\(method) \(path)" + (query.isEmpty ? "" : "?" + query)
+    }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(method: String, path: String, query: [String: String], status: Int? = nil) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.status = status
     }
 }
 
@@ -63,6 +71,26 @@ public struct ResponseFile: Sendable {
     public var archiveProjectId: String?
     /// Archive-level endpoint.
     public var archiveEndpoint: String?
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        url: URL, displayPath: String, userPath: String, archiveRelative: String? = nil, request: RequestContext? = nil,
+        receivedAt: Date, basis: TimeBasis, expectedSHA256: String? = nil, archive: String? = nil,
+        archiveJobId: String? = nil, archiveProjectId: String? = nil, archiveEndpoint: String? = nil
+    ) {
+        self.url = url
+        self.displayPath = displayPath
+        self.userPath = userPath
+        self.archiveRelative = archiveRelative
+        self.request = request
+        self.receivedAt = receivedAt
+        self.basis = basis
+        self.expectedSHA256 = expectedSHA256
+        self.archive = archive
+        self.archiveJobId = archiveJobId
+        self.archiveProjectId = archiveProjectId
+        self.archiveEndpoint = archiveEndpoint
+    }
 }
 
 /// Turns command-line inputs (files, folders, archives) into response files.
@@ -104,7 +132,7 @@ public enum InputDiscovery {
     }
 
     /// The last path component of an input, so reports never show the machine's absolute paths.
-    static func displayBase(_ input: String) -> String {
+    package static func displayBase(_ input: String) -> String {
         let trimmed = input.hasSuffix("/") && input.count > 1 ? String(input.dropLast()) : input
         let name = URL(fileURLWithPath: trimmed).lastPathComponent
         return name.isEmpty || name == "." ? "." : name
@@ -112,7 +140,7 @@ public enum InputDiscovery {
 
     /// The folder's real path (symbolic links resolved), so a walk visits each folder once: a folder
     /// of links to itself must not make render, expiry or batch walk forever.
-    static func realFolder(_ url: URL) -> String {
+    package static func realFolder(_ url: URL) -> String {
         guard let resolved = realpath(url.path, nil) else { return url.standardizedFileURL.path }
         defer { free(resolved) }
         return String(cString: resolved)

@@ -15,12 +15,12 @@ import XLSXWriter
 /// then fields, each `u32 length · bytes · NUL`: job, task, source db, source table, target db,
 /// target table, source key text, target key text, source SQL, target SQL, source id, source keys…,
 /// target keys….
-final class RowSpool: @unchecked Sendable {
+package final class RowSpool: @unchecked Sendable {
     private let fd: Int32
     private var buffer: [UInt8] = []
     /// Bytes and records written to the file (appends are from one thread; readers may follow).
     private var bytes: Int64 = 0
-    private(set) var records = 0
+    package private(set) var records = 0
     private var committedRecords = 0
     private let folder: String
     /// Guards what followers read: committed bytes and records, sealed, abandoned.
@@ -29,18 +29,18 @@ final class RowSpool: @unchecked Sendable {
     private var abandoned = false
 
     /// Fixed header bytes after the length.
-    static let headerBytes = 12
+    package static let headerBytes = 12
     /// Fields before the keys.
-    static let fixedFields = 11
+    package static let fixedFields = 11
 
-    enum Field: Int {
+    package enum Field: Int {
         case job = 0
         case task, sourceDb, sourceTable, targetDb, targetTable, sourceKeyText, targetKeyText, sourceSQL, targetSQL,
             sourceId
     }
 
     /// Creates the spool in `folder`, by default `TMPDIR` (or /tmp).
-    init(folder: String? = nil) throws(DRSReportError) {
+    package init(folder: String? = nil) throws(DRSReportError) {
         let folder = folder ?? ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         self.folder = folder
         let path = folder + "/.drs-report-rows-\(getpid())-\(UUID().uuidString.prefix(8))"
@@ -59,21 +59,21 @@ final class RowSpool: @unchecked Sendable {
     deinit { close(fd) }
 
     /// Appends a row.
-    func append(_ row: DiffRow) throws(DRSReportError) {
+    package func append(_ row: DiffRow) throws(DRSReportError) {
         Self.encode(row, into: &buffer)
         records += 1
         if buffer.count >= 1 << 20 { try flush() }
     }
 
     /// Appends rows `encode` made (on another thread).
-    func append(encoded: [UInt8], records count: Int) throws(DRSReportError) {
+    package func append(encoded: [UInt8], records count: Int) throws(DRSReportError) {
         buffer.append(contentsOf: encoded)
         records += count
         if buffer.count >= 1 << 20 { try flush() }
     }
 
     /// One record, appended to `out`.
-    static func encode(_ row: DiffRow, into out: inout [UInt8]) {
+    package static func encode(_ row: DiffRow, into out: inout [UInt8]) {
         func put16(_ value: UInt16) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
         func put32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
         /// Appends a field; returns whether XLSX stores it as it is.
@@ -108,8 +108,8 @@ final class RowSpool: @unchecked Sendable {
         field(.sourceTable, row.sourceTable)
         field(.targetDb, row.targetDatabase)
         field(.targetTable, row.targetTable)
-        field(.sourceKeyText, DiffColumns.keyText(row.sourceKey))
-        field(.targetKeyText, DiffColumns.keyText(row.targetKey))
+        field(.sourceKeyText, DiffRow.keyText(row.sourceKey))
+        field(.targetKeyText, DiffRow.keyText(row.targetKey))
         field(.sourceSQL, row.sourceSQL)
         field(.targetSQL, row.targetSQL)
         field(.sourceId, row.sourceId)
@@ -121,7 +121,7 @@ final class RowSpool: @unchecked Sendable {
     }
 
     /// Writes what is buffered; call before reading.
-    func flush() throws(DRSReportError) {
+    package func flush() throws(DRSReportError) {
         guard !buffer.isEmpty else { return }
         let count = buffer.count
         let failure: Int32? = buffer.withUnsafeBytes { raw in
@@ -152,7 +152,7 @@ final class RowSpool: @unchecked Sendable {
     }
 
     /// No more rows come: followers finish.
-    func seal() throws(DRSReportError) {
+    package func seal() throws(DRSReportError) {
         try flush()
         condition.lock()
         sealed = true
@@ -161,7 +161,7 @@ final class RowSpool: @unchecked Sendable {
     }
 
     /// Ingest failed: followers stop at once.
-    func abandon() {
+    package func abandon() {
         condition.lock()
         sealed = true
         abandoned = true
@@ -180,12 +180,12 @@ final class RowSpool: @unchecked Sendable {
     }
 
     /// Thrown to a follower when ingest failed.
-    struct Abandoned: Error {}
+    package struct Abandoned: Error {}
 
     /// Reads every record in order; `body` gets each with its index. The view is valid only during
     /// the call. With `follow`, reads rows while they are still being appended, until `seal`
     /// (throws `Abandoned` after `abandon`).
-    func read(follow: Bool = false, _ body: (RawDiffRow) throws -> Void) throws {
+    package func read(follow: Bool = false, _ body: (RawDiffRow) throws -> Void) throws {
         let window = 4 << 20
         var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: window, alignment: 16)
         defer { storage.deallocate() }
@@ -267,49 +267,49 @@ final class RowSpool: @unchecked Sendable {
 }
 
 /// One spooled row as bytes, valid only inside `RowSpool.read`'s callback.
-struct RawDiffRow {
+package struct RawDiffRow {
     /// Its index among all recorded rows.
-    let index: Int
-    let base: UnsafeRawPointer
-    let offsets: UnsafeBufferPointer<Int>
-    let sourceKeys: Int
-    let targetKeys: Int
+    package let index: Int
+    package let base: UnsafeRawPointer
+    package let offsets: UnsafeBufferPointer<Int>
+    package let sourceKeys: Int
+    package let targetKeys: Int
 
-    var kind: DiffKind { DiffKind.allCases[Int(base.load(as: UInt8.self)) % DiffKind.allCases.count] }
-    var flags: UInt8 { (base + 1).load(as: UInt8.self) }
-    var hasJob: Bool { flags & 1 != 0 }
-    var hasTask: Bool { flags & 2 != 0 }
-    var locationInferred: Bool { flags & 4 != 0 }
+    package var kind: DiffKind { DiffKind.allCases[Int(base.load(as: UInt8.self)) % DiffKind.allCases.count] }
+    package var flags: UInt8 { (base + 1).load(as: UInt8.self) }
+    package var hasJob: Bool { flags & 1 != 0 }
+    package var hasTask: Bool { flags & 2 != 0 }
+    package var locationInferred: Bool { flags & 4 != 0 }
 
     /// Whether XLSX stores the field as it is (no escape, within Excel's cell limit).
-    func plain(_ field: RowSpool.Field) -> Bool {
+    package func plain(_ field: RowSpool.Field) -> Bool {
         UInt16(littleEndian: (base + 2).loadUnaligned(as: UInt16.self)) & (1 << UInt16(field.rawValue)) != 0
     }
 
     /// The bytes of field `n` (no NUL).
-    func bytes(_ n: Int) -> UnsafeBufferPointer<UInt8> {
+    package func bytes(_ n: Int) -> UnsafeBufferPointer<UInt8> {
         let at = offsets[n]
         let length = Int(UInt32(littleEndian: (base + at).loadUnaligned(as: UInt32.self)))
         return UnsafeBufferPointer(start: (base + at + 4).assumingMemoryBound(to: UInt8.self), count: length)
     }
 
-    func bytes(_ field: RowSpool.Field) -> UnsafeBufferPointer<UInt8> { bytes(field.rawValue) }
+    package func bytes(_ field: RowSpool.Field) -> UnsafeBufferPointer<UInt8> { bytes(field.rawValue) }
 
     /// Field `field` as a NUL-terminated C string.
-    func cString(_ field: RowSpool.Field) -> UnsafePointer<CChar> {
+    package func cString(_ field: RowSpool.Field) -> UnsafePointer<CChar> {
         (base + offsets[field.rawValue] + 4).assumingMemoryBound(to: CChar.self)
     }
 
-    func string(_ n: Int) -> String { String(decoding: bytes(n), as: UTF8.self) }
-    func string(_ field: RowSpool.Field) -> String { string(field.rawValue) }
+    package func string(_ n: Int) -> String { String(decoding: bytes(n), as: UTF8.self) }
+    package func string(_ field: RowSpool.Field) -> String { string(field.rawValue) }
 
     /// Source key values, in order.
-    func sourceKey(_ i: Int) -> UnsafeBufferPointer<UInt8> { bytes(RowSpool.fixedFields + i) }
+    package func sourceKey(_ i: Int) -> UnsafeBufferPointer<UInt8> { bytes(RowSpool.fixedFields + i) }
     /// Target key values, in order.
-    func targetKey(_ i: Int) -> UnsafeBufferPointer<UInt8> { bytes(RowSpool.fixedFields + sourceKeys + i) }
+    package func targetKey(_ i: Int) -> UnsafeBufferPointer<UInt8> { bytes(RowSpool.fixedFields + sourceKeys + i) }
 
     /// The row as the model has it.
-    func row(jobId: String?) -> DiffRow {
+    package func row(jobId: String?) -> DiffRow {
         DiffRow(
             jobId: jobId ?? (hasJob ? string(.job) : nil), taskId: hasTask ? string(.task) : nil,
             sourceDatabase: string(.sourceDb), targetDatabase: string(.targetDb), sourceTable: string(.sourceTable),
@@ -317,5 +317,16 @@ struct RawDiffRow {
             targetKey: (0..<targetKeys).map { string(RowSpool.fixedFields + sourceKeys + $0) },
             sourceSQL: string(.sourceSQL),
             targetSQL: string(.targetSQL), kind: kind, locationInferred: locationInferred, sourceId: string(.sourceId))
+    }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        index: Int, base: UnsafeRawPointer, offsets: UnsafeBufferPointer<Int>, sourceKeys: Int, targetKeys: Int
+    ) {
+        self.index = index
+        self.base = base
+        self.offsets = offsets
+        self.sourceKeys = sourceKeys
+        self.targetKeys = targetKeys
     }
 }

@@ -7,40 +7,40 @@ import Foundation
 /// The builder is split by responsibility: this file reads a file and dispatches on its kind;
 /// `+V5` and `+V3` map each API generation's shapes to facts; `+Diffs` counts and de-duplicates
 /// inconsistent rows; `+Finish` joins facts into the ledger (see `LedgerBuilder`) and judges.
-final class ReportBuilder {
-    let options: IngestOptions
-    var report: Report
-    var facts = FactStore()
+package final class ReportBuilder {
+    package let options: IngestOptions
+    package var report: Report
+    package var facts = FactStore()
     /// Every row read, once, for the writers.
-    var spool: RowSpool?
+    package var spool: RowSpool?
     /// Record indices of rows that duplicate a kept row.
-    var skippedRows: [Int] = []
+    package var skippedRows: [Int] = []
     /// Whether the stream is the spool exactly as read: no row skipped, no job resolved afterwards.
-    var rowsAsRead = true
+    package var rowsAsRead = true
     /// Digest and request context of every input read: identical bytes are the same input only
     /// when they also answered the same request.
-    var seenInputs: [String: String] = [:]
-    var jobs: [String: JobInfo] = [:]
-    var jobOrder: [String] = []
-    var tasks: [String: CompareTask] = [:]
-    var taskOrder: [String] = []
-    var taskReceived: [String: Date] = [:]
+    package var seenInputs: [String: String] = [:]
+    package var jobs: [String: JobInfo] = [:]
+    package var jobOrder: [String] = []
+    package var tasks: [String: CompareTask] = [:]
+    package var taskOrder: [String] = []
+    package var taskReceived: [String: Date] = [:]
     /// Every job id a task was claimed by, with the source that claimed it, in input order.
-    var taskJobClaims: [String: [(job: String, sourceId: String)]] = [:]
-    var receivedAt: [String: Date] = [:]
-    var nextSource = 1
-    var book = RowBook()
+    package var taskJobClaims: [String: [(job: String, sourceId: String)]] = [:]
+    package var receivedAt: [String: Date] = [:]
+    package var nextSource = 1
+    package var book = RowBook()
     /// Preview candidates with their record index, filtered once duplicates are decided.
-    var preview: [(index: Int, row: DiffRow)] = []
+    package var preview: [(index: Int, row: DiffRow)] = []
     /// Rows in inputs skipped as copies of an earlier input.
-    var copiedRows: Int64 = 0
-    var rowJobs = RowJobs()
+    package var copiedRows: Int64 = 0
+    package var rowJobs = RowJobs()
     /// Distinct inconsistent rows per table location, attached to the ledger by `finish`.
-    var rowsByTable: [TableKey: Int64] = [:]
+    package var rowsByTable: [TableKey: Int64] = [:]
     /// DRS's own `count` per diff query or table, counted once.
-    var reportedCounts: [ReportedKey: Int64] = [:]
+    package var reportedCounts: [ReportedKey: Int64] = [:]
 
-    init(options: IngestOptions, spool: RowSpool? = nil) {
+    package init(options: IngestOptions, spool: RowSpool? = nil) {
         self.options = options
         self.spool = spool
         report = Report(
@@ -50,23 +50,31 @@ final class ReportBuilder {
     }
 
     /// DRS's row filter (a WHERE predicate) with its literals masked under `--mask keys`.
-    func maskedFilter(_ filter: String?) -> String? {
+    package func maskedFilter(_ filter: String?) -> String? {
         guard let filter, let mask = options.mask, mask.masksKeys else { return filter }
         return mask.sql(filter)
     }
 
     /// What the current response is, and the request it answered.
-    struct Context {
-        var sourceId: String
-        var digest: String
-        var file: ResponseFile
+    package struct Context {
+        package var sourceId: String
+        package var digest: String
+        package var file: ResponseFile
         /// The job the archive or the request path names.
-        var jobId: String?
-        var request: RequestContext? { file.request }
-        var query: [String: String] { file.request?.query ?? [:] }
+        package var jobId: String?
+        package var request: RequestContext? { file.request }
+        package var query: [String: String] { file.request?.query ?? [:] }
+
+        /// Memberwise, for the modules above DRSCore.
+        package init(sourceId: String, digest: String, file: ResponseFile, jobId: String? = nil) {
+            self.sourceId = sourceId
+            self.digest = digest
+            self.file = file
+            self.jobId = jobId
+        }
     }
 
-    func add(_ prepared: PreparedFile) throws(DRSReportError) {
+    package func add(_ prepared: PreparedFile) throws(DRSReportError) {
         let file = prepared.file
         let digest = prepared.digest
         let sourceId = prepared.sourceId
@@ -131,7 +139,7 @@ final class ReportBuilder {
 
     /// Records what a response says about a job; the first value seen of each field is kept,
     /// except name and status, which the job's own detail states best.
-    func noteJob(_ info: JobInfo) {
+    package func noteJob(_ info: JobInfo) {
         guard !info.id.isEmpty else { return }
         var job = jobs[info.id] ?? JobInfo(id: info.id)
         if jobs[info.id] == nil { jobOrder.append(info.id) }
@@ -148,20 +156,20 @@ final class ReportBuilder {
     }
 
     /// What one response says about a comparison task.
-    struct TaskFacts {
-        var id: String?
-        var kind: CompareKind
-        var rawType: String?
-        var status: String?
-        var createdAt: Date?
-        var startedAt: Date?
-        var endedAt: Date?
-        var exportStatus: String?
-        var remain: Int64?
-        var errorMessage: String?
-        var jobId: String?
+    package struct TaskFacts {
+        package var id: String?
+        package var kind: CompareKind
+        package var rawType: String?
+        package var status: String?
+        package var createdAt: Date?
+        package var startedAt: Date?
+        package var endedAt: Date?
+        package var exportStatus: String?
+        package var remain: Int64?
+        package var errorMessage: String?
+        package var jobId: String?
 
-        init(id: String?, kind: CompareKind, rawType: String? = nil, jobId: String?) {
+        package init(id: String?, kind: CompareKind, rawType: String? = nil, jobId: String?) {
             self.id = id
             self.kind = kind
             self.rawType = rawType
@@ -170,7 +178,9 @@ final class ReportBuilder {
 
         /// A task as the v5 overview and task list and the v3 overview and task list all send it:
         /// the same keys, each read when present.
-        static func reading(_ item: JSONReader, id: String?, kind: CompareKind, rawType: String?, jobId: String?)
+        package static func reading(
+            _ item: JSONReader, id: String?, kind: CompareKind, rawType: String?, jobId: String?
+        )
             throws(DRSReportError) -> TaskFacts
         {
             var task = TaskFacts(id: id, kind: kind, rawType: rawType, jobId: jobId)
@@ -185,7 +195,7 @@ final class ReportBuilder {
         }
     }
 
-    func upsertTask(_ facts: TaskFacts, _ context: Context) {
+    package func upsertTask(_ facts: TaskFacts, _ context: Context) {
         guard let id = facts.id, !id.isEmpty else { return }
         var task =
             tasks[id]
@@ -228,7 +238,7 @@ final class ReportBuilder {
     // MARK: - Shared readers
 
     /// A status that may be a v3 integer code, a numeric string, a v5 word or a boolean.
-    func status(_ reader: JSONReader, _ key: String, table: CompareStatus.CodeTable) throws(DRSReportError)
+    package func status(_ reader: JSONReader, _ key: String, table: CompareStatus.CodeTable) throws(DRSReportError)
         -> CompareStatus
     {
         guard let member = reader.value[key] else { return .missing }
@@ -250,7 +260,7 @@ final class ReportBuilder {
     }
 
     /// A `true`/`false` consistency result that may also be a word (query-compare-result).
-    func result(_ reader: JSONReader, _ key: String) throws(DRSReportError) -> CompareStatus {
+    package func result(_ reader: JSONReader, _ key: String) throws(DRSReportError) -> CompareStatus {
         guard let member = reader.value[key] else { return .missing }
         if case .string(let text) = member, !["true", "false", "1", "0", ""].contains(text.lowercased()) {
             return .word(text)
@@ -259,24 +269,24 @@ final class ReportBuilder {
         return .flag(flag)
     }
 
-    static func isUncompare(_ value: String?) -> Bool {
+    package static func isUncompare(_ value: String?) -> Bool {
         (value ?? "").lowercased() == "uncompare"
     }
 
-    func subError(_ reader: JSONReader, _ context: Context, what: String) throws(DRSReportError) {
+    package func subError(_ reader: JSONReader, _ context: Context, what: String) throws(DRSReportError) {
         if let code = try reader.string(Wire.Key.errorCode), !code.isEmpty {
             report.retrievalErrors.append(
                 retrieval(context, code: code, message: "\(what): " + (try reader.string(Wire.Key.errorMsg) ?? "")))
         }
     }
 
-    func errorBody(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
+    package func errorBody(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
         let code = try root.string(Wire.Key.errorCode, "errorCode", Wire.Key.code) ?? "UNKNOWN"
         let message = try root.string(Wire.Key.errorMsg, "errorMsg", Wire.Key.message) ?? ""
         report.retrievalErrors.append(retrieval(context, code: code, message: message))
     }
 
-    func retrieval(_ context: Context, code: String, message: String) -> RetrievalError {
+    package func retrieval(_ context: Context, code: String, message: String) -> RetrievalError {
         RetrievalError(
             sourceId: context.sourceId, file: context.file.displayPath, request: context.request?.summary,
             httpStatus: context.request?.status, errorCode: code, errorMessage: message)

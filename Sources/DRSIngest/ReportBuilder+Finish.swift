@@ -3,7 +3,7 @@ import Foundation
 
 /// Joins the collected facts into the ledger, names the job and judges the report.
 extension ReportBuilder {
-    func finish() throws(DRSReportError) -> IngestResult {
+    package func finish() throws(DRSReportError) -> IngestResult {
         // Jobs, and tasks claimed by more than one.
         report.jobs = jobOrder.compactMap { jobs[$0] }
         for id in taskOrder {
@@ -52,7 +52,7 @@ extension ReportBuilder {
     }
 
     /// "DRS comparison: <job name> (<job id>)"; the job id alone without a name; a count of jobs when several.
-    static func defaultTitle(_ jobs: [JobInfo], strings: Strings) -> String {
+    package static func defaultTitle(_ jobs: [JobInfo], strings: Strings) -> String {
         guard let job = jobs.first else { return strings["report.default_title"] }
         if jobs.count > 1 { return strings.format("report.title_jobs", jobs.count) }
         if let name = job.name { return strings.format("report.title_named", name, job.id) }

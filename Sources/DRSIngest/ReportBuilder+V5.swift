@@ -5,7 +5,7 @@ import Foundation
 /// The v5 shapes: job detail (the job itself and every `type=compare` query), compare-progress
 /// and progress-data.
 extension ReportBuilder {
-    func v5JobDetail(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
+    package func v5JobDetail(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
         guard let job = try root.object(Wire.Key.job) else { return }
         let jobId = try job.string(Wire.Key.id) ?? context.jobId
         if let jobId {
@@ -95,7 +95,7 @@ extension ReportBuilder {
     }
 
     /// The job's own facts: name and status, and, from `type=detail`, its engines and region.
-    static func jobInfo(_ job: JSONReader, id: String, _ context: Context) throws(DRSReportError) -> JobInfo {
+    package static func jobInfo(_ job: JSONReader, id: String, _ context: Context) throws(DRSReportError) -> JobInfo {
         var info = JobInfo(
             id: id, projectId: context.file.archiveProjectId ?? context.request?.projectId,
             endpoint: context.file.archiveEndpoint)
@@ -132,14 +132,14 @@ extension ReportBuilder {
     }
 
     /// `cn-north-4` from `https://drs.cn-north-4.myhuaweicloud.com`.
-    static func region(fromEndpoint endpoint: String) -> String? {
+    package static func region(fromEndpoint endpoint: String) -> String? {
         guard let host = URLComponents(string: endpoint)?.host else { return nil }
         let labels = host.split(separator: ".").map(String.init)
         guard labels.count >= 3, labels[0].lowercased() == "drs" else { return nil }
         return labels[1]
     }
 
-    func v5CompareProgress(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
+    package func v5CompareProgress(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
         let full = try root.object(Wire.Key.fullInfo)
         let incremental = try root.object(Wire.Key.increInfo)
         report.progress.tasks.append(
@@ -155,7 +155,7 @@ extension ReportBuilder {
                 sourceId: context.sourceId))
     }
 
-    func v5ProgressData(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
+    package func v5ProgressData(_ root: JSONReader, _ context: Context) throws(DRSReportError) {
         let type = context.request?.value(after: "progress-data")
         if let count = try root.int64(Wire.Key.count) {
             report.progress.streamingTotal = max(report.progress.streamingTotal ?? 0, count)
