@@ -88,22 +88,36 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Output: one writer per format (HTML, Markdown, CSV, XLSX, JSON, recheck SQL), templates
+        // (embedded at build time), evidence, the renderer and the atomic swap of the output folder.
         .target(
-            name: "DRSReport",
+            name: "DRSOutput",
             dependencies: [
-                "DRSClient",
-                "DRSIngest",
                 "DRSCore",
+                "DRSIngest",
                 "DRSJSON",
-                "DRSWire",
                 "XLSXWriter",
                 "CSystemShims",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict,
             plugins: ["EmbedTemplates"]
+        ),
+        // The library's top: `drs-report diff` (Compare) and batch, expiry and verify (Batch), over
+        // every layer below, which it re-exports for library users.
+        .target(
+            name: "DRSReport",
+            dependencies: [
+                "DRSClient",
+                "DRSCore",
+                "DRSIngest",
+                "DRSJSON",
+                "DRSOutput",
+                "DRSWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
         ),
         // A DRS-compatible HTTP server for tests and demos.
         .target(

@@ -1,5 +1,6 @@
 import DRSCore
 import DRSIngest
+import DRSOutput
 import Foundation
 
 /// One job to convert in a batch: an archive folder, or a folder's loose response files.

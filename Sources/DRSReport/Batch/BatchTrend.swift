@@ -1,5 +1,6 @@
 import DRSCore
 import DRSIngest
+import DRSOutput
 import Foundation
 
 /// Runs of one job on a shelf (same job id, different fetch times), oldest first, for the batch

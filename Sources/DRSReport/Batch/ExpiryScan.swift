@@ -1,5 +1,6 @@
 import DRSCore
 import DRSIngest
+import DRSOutput
 import Foundation
 
 /// One DRS result file and when it expires, for `drs-report expiry`.

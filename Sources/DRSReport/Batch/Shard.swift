@@ -1,6 +1,7 @@
 import Crypto
 import DRSCore
 import DRSIngest
+import DRSOutput
 import Foundation
 
 /// One share of a batch: `K/N` renders the inputs whose relative path hashes to K (1…N).

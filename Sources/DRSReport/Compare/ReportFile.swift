@@ -2,6 +2,7 @@ import Crypto
 import DRSCore
 import DRSIngest
 import DRSJSON
+import DRSOutput
 import Foundation
 
 /// One inconsistent row of a report.json, as `diff` compares it.

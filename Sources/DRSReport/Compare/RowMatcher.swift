@@ -1,5 +1,6 @@
 import DRSCore
 import DRSIngest
+import DRSOutput
 import Foundation
 
 /// Which rows of each run the other run also holds, in memory that does not grow with the rows'

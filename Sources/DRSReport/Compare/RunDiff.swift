@@ -1,5 +1,6 @@
 import DRSCore
 import DRSIngest
+import DRSOutput
 import Foundation
 
 /// What happened to one table between two runs of a comparison.

@@ -1,6 +1,7 @@
 import DRSCore
 import DRSIngest
 import DRSJSON
+import DRSOutput
 import Foundation
 
 /// The files `diff` can write.

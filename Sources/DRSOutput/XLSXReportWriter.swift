@@ -15,7 +15,7 @@ public struct XLSXReportWriter: ReportWriter {
     public init() {}
 
     /// Data rows per Diffs sheet (Excel's limit less the header row). Tests lower it to exercise continuation.
-    var rowsPerSheet = Worksheet.maxRows - 1
+    package var rowsPerSheet = Worksheet.maxRows - 1
 
     public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
         -> [String]
@@ -45,7 +45,7 @@ public struct XLSXReportWriter: ReportWriter {
 /// write the ledger sheets and close. The steps let `Renderer` write Diffs while ingest still reads
 /// (`EarlyWorkbook`): libxlsxwriter's constant-memory mode keeps each sheet in its own file, so
 /// the Summary can be written after Diffs and still come first.
-final class XLSXBuild {
+package final class XLSXBuild {
     private let workbook: Workbook
     private let directory: URL
     private let tmp: URL
@@ -63,9 +63,9 @@ final class XLSXBuild {
     private let header: [String]
     private let columns: [Column<DiffRow>]
     /// Sections shown before the Diffs sheets; the rest come after.
-    static let beforeDiffs = ["jobs", "tasks", "tables", "databases", "object_types", "objects"]
+    package static let beforeDiffs = ["jobs", "tasks", "tables", "databases", "object_types", "objects"]
 
-    init(
+    package init(
         directory: URL, language: Language, created: Date, generator: String, diffCount: Int64, rowsPerSheet: Int,
         timeZone: TimeZone
     ) throws {
@@ -122,7 +122,7 @@ final class XLSXBuild {
     }
 
     /// Runs `body`, mapping workbook errors to the report's.
-    static func mapped(_ body: () throws -> Void) throws {
+    package static func mapped(_ body: () throws -> Void) throws {
         do {
             try body()
         } catch let error as XLSXError {
@@ -133,7 +133,7 @@ final class XLSXBuild {
     /// Writes every row of the stream. With `follow`, reads the spool while ingest still appends,
     /// as the rows were read; returns false (and stops) when they need more sheets than were added.
     @discardableResult
-    func writeDiffs(_ diffs: DiffStream, follow spool: RowSpool? = nil) throws -> Bool {
+    package func writeDiffs(_ diffs: DiffStream, follow spool: RowSpool? = nil) throws -> Bool {
         var sheetIndex = 0
         var current = diffSheets[0]
         try current.header(header)
@@ -200,7 +200,7 @@ final class XLSXBuild {
     }
 
     /// Writes the Summary and ledger sheets and closes the workbook.
-    func finish(_ report: Report, meta: [MetaField] = [], signOff: [String] = []) throws {
+    package func finish(_ report: Report, meta: [MetaField] = [], signOff: [String] = []) throws {
         defer { try? FileManager.default.removeItem(at: tmp) }
         // The title can carry a job's name or id from the data; XML cannot hold a control character,
         // so it is shown as ⟨U+0001⟩ rather than failing the workbook (the fuzzer found this).
@@ -234,7 +234,7 @@ final class XLSXBuild {
     }
 
     /// Abandons the workbook without writing it: nothing of it is left.
-    func discard() {
+    package func discard() {
         workbook.abandon()
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("report.xlsx"))
         try? FileManager.default.removeItem(at: tmp)
@@ -244,12 +244,14 @@ final class XLSXBuild {
 /// The Diffs sheet written while ingest still reads: on its own thread, following the row spool.
 /// Right when the stream turns out to be the spool as read (`DiffStream.asRead`) and fits one
 /// sheet; otherwise `complete` says no and the ordinary writer runs.
-final class EarlyWorkbook: @unchecked Sendable {
+package final class EarlyWorkbook: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var build: XLSXBuild?
     private var outcome: Result<Bool, Error> = .success(false)
 
-    init(spool: RowSpool, directory: URL, language: Language, created: Date, generator: String, timeZone: TimeZone) {
+    package init(
+        spool: RowSpool, directory: URL, language: Language, created: Date, generator: String, timeZone: TimeZone
+    ) {
         let thread = Thread { [self] in
             defer { done.signal() }
             do {
@@ -270,12 +272,12 @@ final class EarlyWorkbook: @unchecked Sendable {
     }
 
     /// Workbooks begun early and kept (for tests: the early path must really be taken).
-    nonisolated(unsafe) static var kept = 0
+    package nonisolated(unsafe) static var kept = 0
     private static let keptLock = NSLock()
 
     /// Waits for the Diffs sheet; when it is right for `result`, writes the rest and returns true.
     /// Otherwise discards the workbook and returns false. Workbook errors are thrown.
-    func complete(_ result: IngestResult, options: RenderOptions) throws -> Bool {
+    package func complete(_ result: IngestResult, options: RenderOptions) throws -> Bool {
         done.wait()
         guard let build else {
             if case .failure(let error) = outcome, !(error is RowSpool.Abandoned) { throw error }
@@ -297,7 +299,7 @@ final class EarlyWorkbook: @unchecked Sendable {
     }
 
     /// Waits for the thread and removes what it wrote (ingest failed).
-    func cancel() {
+    package func cancel() {
         done.wait()
         build?.discard()
     }
@@ -313,10 +315,10 @@ extension Report {
 extension XLSXReportWriter {
     /// Rows of the Diffs sheet whose text sizes its columns; a wider value further down is shown
     /// whole in its cell when selected, as any cell over the width is.
-    static let widthSample = 10_000
+    package static let widthSample = 10_000
 
     /// A section cell as a typed workbook cell.
-    static func value(_ value: CellValue) -> SheetWriter.Value {
+    package static func value(_ value: CellValue) -> SheetWriter.Value {
         switch value {
         case .text(let text): return .text(text)
         case .count(let number): return .optionalCount(number)
@@ -336,18 +338,18 @@ extension XLSXReportWriter {
 
 /// Writes one table sheet row by row (constant-memory mode needs rows in order), tracks column
 /// widths, and on `finish` adds the frozen header, the autofilter and the widths.
-final class SheetWriter {
+package final class SheetWriter {
     /// Formats shared by every sheet of a workbook.
-    struct Formats {
-        let header: Format
-        let time: Format
-        let count: Format
-        let decimal: Format
-        let consistent: Format
-        let inconsistent: Format
-        let attention: Format
+    package struct Formats {
+        package let header: Format
+        package let time: Format
+        package let count: Format
+        package let decimal: Format
+        package let consistent: Format
+        package let inconsistent: Format
+        package let attention: Format
 
-        init(workbook: Workbook) throws {
+        package init(workbook: Workbook) throws {
             header = try workbook.addFormat(FormatSpec(bold: true, backgroundColor: 0xD9E1F2, border: .thin))
             time = try workbook.addFormat(FormatSpec(numberFormat: Workbook.defaultDateTimeFormat))
             count = try workbook.addFormat(FormatSpec(numberFormat: "#,##0"))
@@ -359,7 +361,7 @@ final class SheetWriter {
     }
 
     /// A cell value.
-    enum Value {
+    package enum Value {
         case text(String)
         case count(Int64)
         case optionalCount(Int64?)
@@ -377,9 +379,11 @@ final class SheetWriter {
     private var columns = 0
     private var widths: [Double] = []
     /// Widest column, in Excel character units.
-    static let maxWidth = 60.0
+    package static let maxWidth = 60.0
 
-    init(_ sheet: Worksheet, formats: Formats, marker: String, timeZone: TimeZone, footer: String = "&C&A · &P / &N")
+    package init(
+        _ sheet: Worksheet, formats: Formats, marker: String, timeZone: TimeZone, footer: String = "&C&A · &P / &N"
+    )
         throws
     {
         self.sheet = sheet
@@ -395,7 +399,7 @@ final class SheetWriter {
         try sheet.setFooter(footer)
     }
 
-    func header(_ titles: [String]) throws {
+    package func header(_ titles: [String]) throws {
         columns = titles.count
         widths = Array(repeating: 8, count: titles.count)
         for (column, title) in titles.enumerated() {
@@ -405,7 +409,7 @@ final class SheetWriter {
         row += 1
     }
 
-    func row(_ values: [Value]) throws {
+    package func row(_ values: [Value]) throws {
         for (column, value) in values.enumerated() {
             switch value {
             case .text(let text):
@@ -471,7 +475,7 @@ final class SheetWriter {
 
     /// A text cell from a spooled row: handed over as it lies when XLSX stores it as it is,
     /// through `writeString` (escapes, the cell limit) otherwise.
-    func utf8(_ column: Int, _ raw: RawDiffRow, _ field: RowSpool.Field, measure: Bool) throws {
+    package func utf8(_ column: Int, _ raw: RawDiffRow, _ field: RowSpool.Field, measure: Bool) throws {
         if raw.plain(field) {
             try sheet.writeStoredUTF8(row: row, col: column, raw.cString(field))
         } else {
@@ -481,7 +485,7 @@ final class SheetWriter {
     }
 
     /// A text cell the writer made once (a label, a job id).
-    func text(_ column: Int, _ text: CText, format tone: CompareOutcome? = nil, measure: Bool) throws {
+    package func text(_ column: Int, _ text: CText, format tone: CompareOutcome? = nil, measure: Bool) throws {
         let format: Format? =
             switch tone {
             case .consistent: formats.consistent
@@ -499,7 +503,7 @@ final class SheetWriter {
         if measure { note(column, text.string) }
     }
 
-    func endRow() {
+    package func endRow() {
         row += 1
     }
 
@@ -509,7 +513,7 @@ final class SheetWriter {
         note(column, String(decoding: UnsafeBufferPointer(rebasing: bytes.prefix(320)), as: UTF8.self))
     }
 
-    func finish(filter: Bool = true) throws {
+    package func finish(filter: Bool = true) throws {
         try sheet.freezePanes(row: 1, col: 0)
         if filter && columns > 0 {
             try sheet.autofilter(firstRow: 0, firstCol: 0, lastRow: max(0, row - 1), lastCol: columns - 1)
@@ -521,12 +525,12 @@ final class SheetWriter {
 }
 
 /// Text made once and written many times: its NUL-terminated UTF-8, and whether XLSX stores it as it is.
-struct CText {
-    let string: String
-    let bytes: [CChar]
-    let plain: Bool
+package struct CText {
+    package let string: String
+    package let bytes: [CChar]
+    package let plain: Bool
 
-    init(_ string: String) {
+    package init(_ string: String) {
         self.string = string
         var utf8 = Array(string.utf8)
         plain = utf8.withUnsafeBufferPointer { Worksheet.storedAsIs($0) }
@@ -534,6 +538,6 @@ struct CText {
         bytes = utf8.map { CChar(bitPattern: $0) }
     }
 
-    static let yes = CText("true")
-    static let no = CText("false")
+    package static let yes = CText("true")
+    package static let no = CText("false")
 }

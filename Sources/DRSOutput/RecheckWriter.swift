@@ -26,13 +26,13 @@ public struct RecheckWriter: ReportWriter {
     public init() {}
 
     /// Keys per `IN` list.
-    static let keysPerStatement = 1_000
+    package static let keysPerStatement = 1_000
     /// SELECTs per `UNION ALL`.
-    static let selectsPerUnion = 100
+    package static let selectsPerUnion = 100
     /// Keys waiting in partial lists (all tables) before they are written out.
-    static let pendingLimit = 100_000
+    package static let pendingLimit = 100_000
     /// Bytes of finished text waiting (all files) before they are appended to their files.
-    static let pendingBytesLimit = 8 << 20
+    package static let pendingBytesLimit = 8 << 20
 
     public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
         -> [String]
@@ -55,8 +55,8 @@ public struct RecheckWriter: ReportWriter {
 
 /// The open state of every recheck file. Rows come as the spool's bytes: a row's SQL is read by
 /// `RecheckSQL.shape` without making a String, and the text of each file is kept as bytes.
-struct RecheckFiles {
-    let folder: URL
+package struct RecheckFiles {
+    package let folder: URL
     /// File base name per table location, in order of first appearance.
     private var bases: [[String]: String] = [:]
     private var taken: Set<String> = []
@@ -71,33 +71,33 @@ struct RecheckFiles {
     /// rows come table by table, so most rows find their files here without a String.
     private var last: (job: Int?, fields: [[UInt8]], source: TableState, target: TableState)?
 
-    init(folder: URL) {
+    package init(folder: URL) {
         self.folder = folder
     }
 
     /// A statement being built for one file. A class: a struct taken out of the dictionary and put
     /// back copied its key set and text on every row (copy on write), 100 s for a million rows.
-    final class TableState {
-        let name: String
+    package final class TableState {
+        package let name: String
         /// `SELECT … FROM …` text of the current IN list, and its key columns.
-        var prefix: [UInt8] = []
-        var columns: [[UInt8]] = []
+        package var prefix: [UInt8] = []
+        package var columns: [[UInt8]] = []
         /// FNV-1a of the prefix and columns (with their separators), where each key's hash starts.
-        var listHash: UInt64 = RecheckFiles.fnvBasis
+        package var listHash: UInt64 = RecheckFiles.fnvBasis
         /// The keys of the current list, joined by ", ".
-        var keys: [UInt8] = []
-        var keyCount = 0
+        package var keys: [UInt8] = []
+        package var keyCount = 0
         /// 64-bit FNV-1a of every key and SELECT taken (a million rows cost 16 MB, not their text).
-        var seen: Set<UInt64> = []
-        var unions: [[UInt8]] = []
+        package var seen: Set<UInt64> = []
+        package var unions: [[UInt8]] = []
         /// Text ready to append to the file.
-        var out: [UInt8] = []
-        var rows: Int64 = 0
-        var statements = 0
+        package var out: [UInt8] = []
+        package var rows: Int64 = 0
+        package var statements = 0
         /// Whether the file exists yet.
-        var created = false
+        package var created = false
 
-        init(name: String) {
+        package init(name: String) {
             self.name = name
         }
     }
@@ -105,7 +105,7 @@ struct RecheckFiles {
     private static let locationFields: [RowSpool.Field] = [.sourceDb, .sourceTable, .targetDb, .targetTable, .job]
 
     /// The source and target files of `raw`'s table.
-    mutating func states(for raw: RawDiffRow, jobs: RowJobs) -> (TableState, TableState) {
+    package mutating func states(for raw: RawDiffRow, jobs: RowJobs) -> (TableState, TableState) {
         let job = jobs.nameIndex(raw.index)
         let fields = Self.locationFields
         let own = job == nil && raw.hasJob
@@ -131,7 +131,7 @@ struct RecheckFiles {
     }
 
     /// The state of `file`, made on first use.
-    mutating func state(_ file: String) -> TableState {
+    package mutating func state(_ file: String) -> TableState {
         if let known = tables[file] { return known }
         let created = TableState(name: file)
         tables[file] = created
@@ -141,7 +141,7 @@ struct RecheckFiles {
 
     /// `db.table` made safe as a file name (letters, digits, `_ - .`, up to 100 characters per
     /// part), made unique with `~2`, `~3`… when two tables would share it.
-    mutating func base(for row: DiffRow) -> String {
+    package mutating func base(for row: DiffRow) -> String {
         let key = [row.jobId ?? "", row.sourceDatabase, row.sourceTable, row.targetDatabase, row.targetTable]
         if let known = bases[key] { return known }
         func safe(_ text: String) -> String {
@@ -169,13 +169,13 @@ struct RecheckFiles {
     }
 
     /// Adds one row's SQL to `file` (tests; the writer passes bytes and states).
-    mutating func add(_ sql: String, to file: String, row: Int64) throws {
+    package mutating func add(_ sql: String, to file: String, row: Int64) throws {
         let state = state(file)
         var sql = sql
         try sql.withUTF8 { try add($0, to: state, row: row) }
     }
 
-    mutating func add(_ sql: UnsafeBufferPointer<UInt8>, to state: TableState, row: Int64) throws {
+    package mutating func add(_ sql: UnsafeBufferPointer<UInt8>, to state: TableState, row: Int64) throws {
         state.rows += 1
         switch RecheckSQL.shape(sql, &scratch) {
         case .keyed:
@@ -277,17 +277,17 @@ struct RecheckFiles {
     }
 
     /// 64-bit FNV-1a: the same on every run, so the files are too.
-    static let fnvBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    package static let fnvBasis: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    static func fnv(_ text: String) -> UInt64 { fnv(Array(text.utf8), fnvBasis) }
+    package static func fnv(_ text: String) -> UInt64 { fnv(Array(text.utf8), fnvBasis) }
 
-    static func fnv(_ bytes: some Sequence<UInt8>, _ start: UInt64) -> UInt64 {
+    package static func fnv(_ bytes: some Sequence<UInt8>, _ start: UInt64) -> UInt64 {
         var hash = start
         for byte in bytes { hash = fnv(byte, hash) }
         return hash
     }
 
-    @inline(__always) static func fnv(_ byte: UInt8, _ hash: UInt64) -> UInt64 {
+    @inline(__always) package static func fnv(_ byte: UInt8, _ hash: UInt64) -> UInt64 {
         (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
     }
 
@@ -373,7 +373,7 @@ struct RecheckFiles {
     }
 
     /// Writes every partial statement and a closing line per file; returns the files, sorted.
-    mutating func finish() throws -> [String] {
+    package mutating func finish() throws -> [String] {
         for state in order {
             flushKeys(state)
             flushUnions(state)

@@ -5,14 +5,14 @@ import Foundation
 /// report.html's pictures: inline SVG drawn here, with no library and no script. Each has a
 /// `<title>`, and its numbers are written beside it as text. Every label from the data is
 /// HTML-escaped; colours come from the page's CSS classes, so dark mode and print apply.
-enum HTMLCharts {
-    static let width = 720
-    static let labelWidth = 230
-    static let barWidth = 380
-    static let rowHeight = 26
+package enum HTMLCharts {
+    package static let width = 720
+    package static let labelWidth = 230
+    package static let barWidth = 380
+    package static let rowHeight = 26
 
     /// The `charts` template variable.
-    static func model(_ report: Report, strings: Strings, ranked: [TableEntry]) -> [String: Any] {
+    package static func model(_ report: Report, strings: Strings, ranked: [TableEntry]) -> [String: Any] {
         var model: [String: Any] = [:]
         let words = Words(strings: strings)
         // One bar per comparison kind: the shares of its ledger entries by outcome.
@@ -77,22 +77,29 @@ enum HTMLCharts {
         return model
     }
 
-    struct Bar {
-        let label: String
+    package struct Bar {
+        package let label: String
         /// (length, CSS class): shares of the bar when scaled to its total, else fractions of the full width.
-        let segments: [(Double, String)]
+        package let segments: [(Double, String)]
         /// The number written at the end of the bar.
-        let value: String
+        package let value: String
+
+        /// Memberwise, for the modules above DRSCore.
+        package init(label: String, segments: [(Double, String)], value: String) {
+            self.label = label
+            self.segments = segments
+            self.value = value
+        }
     }
 
-    static func percent(_ part: Int64, of total: Int64) -> String {
+    package static func percent(_ part: Int64, of total: Int64) -> String {
         guard total > 0 else { return "0%" }
         let value = Double(part) * 100 / Double(total)
         return value > 0 && value < 0.1 ? "<0.1%" : String(format: "%.1f%%", value)
     }
 
     /// Horizontal bars, one per row: label, bar, value.
-    static func svg(title: String, bars: [Bar], scaleToTotal: Bool) -> String {
+    package static func svg(title: String, bars: [Bar], scaleToTotal: Bool) -> String {
         let height = bars.count * rowHeight + 8
         var out =
             "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" xmlns=\"http://www.w3.org/2000/svg\">"
@@ -123,7 +130,7 @@ enum HTMLCharts {
     }
 
     /// Bidi and control characters as `⟨U+202E⟩`, as HTMLEscaping shows them.
-    static func visibleControls(_ text: String) -> String {
+    package static func visibleControls(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             let bidi =
@@ -139,7 +146,7 @@ enum HTMLCharts {
     }
 
     /// Two decimals at most, the same on every machine.
-    static func format(_ value: Double) -> String {
+    package static func format(_ value: Double) -> String {
         let rounded = (value * 100).rounded() / 100
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.2f", rounded)
     }

@@ -18,9 +18,9 @@ public struct MarkdownWriter: ReportWriter {
     public static let template = "report.md.mustache"
 
     /// Rows of each list (tasks, not compared, errors…) shown before "N more rows in …".
-    static let listRows = 50
+    package static let listRows = 50
     /// Inconsistent rows of one table: a ticket shows a few of several tables rather than many of one.
-    static let rowsPerTable = 5
+    package static let rowsPerTable = 5
 
     public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
         -> [String]
@@ -30,7 +30,7 @@ public struct MarkdownWriter: ReportWriter {
         return ["report.md"]
     }
 
-    static func render(_ report: Report, options: RenderOptions) throws -> String {
+    package static func render(_ report: Report, options: RenderOptions) throws -> String {
         let strings = Strings(Language(rawValue: report.language) ?? .enUS)
         let store = TemplateStore(overrideDirectory: options.templatesDirectory)
         let cap = max(1_000, options.maxMarkdownChars)
@@ -65,7 +65,7 @@ public struct MarkdownWriter: ReportWriter {
     }
 
     /// Cuts at the last line break that leaves room for the marker, outside a code fence.
-    static func hardCut(_ text: String, cap: Int, marker: String) -> String {
+    package static func hardCut(_ text: String, cap: Int, marker: String) -> String {
         let budget = cap - marker.utf16.count
         var kept = ""
         var used = 0

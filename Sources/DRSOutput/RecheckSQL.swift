@@ -3,8 +3,8 @@ import DRSIngest
 import Foundation
 
 /// Reads a DRS row SELECT far enough to combine it safely.
-enum RecheckSQL {
-    enum Shape: Equatable {
+package enum RecheckSQL {
+    package enum Shape: Equatable {
         /// `prefix WHERE c1 = v1 AND c2 = v2`: the text before WHERE, the columns and the literals, as written.
         case keyed(prefix: String, columns: [String], values: [String])
         /// One SELECT statement of another shape, without a trailing `;`.
@@ -13,7 +13,7 @@ enum RecheckSQL {
         case notOneSelect
     }
 
-    enum Token: Equatable {
+    package enum Token: Equatable {
         case word(String)
         case quotedName(String)
         case string(String)
@@ -22,7 +22,7 @@ enum RecheckSQL {
     }
 
     /// The tokens of `sql`, or nil when it holds a comment, an unterminated quote or a `;` before its end.
-    static func tokens(_ sql: String) -> [Token]? {
+    package static func tokens(_ sql: String) -> [Token]? {
         var sql = sql
         if sql.withUTF8({ $0.allSatisfy { $0 < 0x80 } }) { return sql.withUTF8 { asciiTokens($0) } }
         return unicodeTokens(sql)
@@ -30,7 +30,7 @@ enum RecheckSQL {
 
     /// `tokens` over Characters: the rule itself, for text that is not all ASCII (and for tests,
     /// which check that the ASCII reader agrees with it).
-    static func unicodeTokens(_ sql: String) -> [Token]? {
+    package static func unicodeTokens(_ sql: String) -> [Token]? {
         let chars = Array(sql)
         var tokens: [Token] = []
         var i = 0
@@ -117,7 +117,7 @@ enum RecheckSQL {
     /// `tokens` over ASCII bytes: the same tokens as over Characters (in ASCII a Character is a
     /// byte, but for CR LF, which is whitespace either way), without Unicode property look-ups,
     /// which took most of the time of a million rows.
-    static func asciiTokens(_ b: UnsafeBufferPointer<UInt8>) -> [Token]? {
+    package static func asciiTokens(_ b: UnsafeBufferPointer<UInt8>) -> [Token]? {
         func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
         func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
         func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
@@ -199,7 +199,7 @@ enum RecheckSQL {
     }
 
     /// Whether `word` uppercased is `keyword` (an ASCII keyword), without making the uppercased word.
-    static func isKeyword(_ word: String, _ keyword: StaticString) -> Bool {
+    package static func isKeyword(_ word: String, _ keyword: StaticString) -> Bool {
         var word = word
         let answer: Bool? = word.withUTF8 { utf8 in
             guard utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
@@ -214,7 +214,7 @@ enum RecheckSQL {
     }
 
     /// Trimmed of spaces and tabs at both ends (Foundation's `.whitespaces`), over bytes for ASCII text.
-    static func trimmedSpaces(_ text: Substring) -> String {
+    package static func trimmedSpaces(_ text: Substring) -> String {
         guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.trimmingCharacters(in: .whitespaces) }
         let utf8 = text.utf8
         guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
@@ -226,7 +226,7 @@ enum RecheckSQL {
     }
 
     /// `uppercased()`, without its Unicode tables for ASCII words.
-    static func upper(_ word: String) -> String {
+    package static func upper(_ word: String) -> String {
         var word = word
         return word.withUTF8 { utf8 in
             guard utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
@@ -236,7 +236,7 @@ enum RecheckSQL {
 
     /// Trimmed of whitespace and newlines at both ends (Foundation's rule), at once when an ASCII
     /// character that is not a space stands at each end.
-    static func trimmed(_ text: String) -> String {
+    package static func trimmed(_ text: String) -> String {
         if let first = text.utf8.first, let last = text.utf8.last,
             first > 0x20 && first < 0x7F && last > 0x20 && last < 0x7F
         {
@@ -254,16 +254,16 @@ enum RecheckSQL {
 
     /// Words a re-check SELECT may hold besides names: anything else (INTO OUTFILE, FOR UPDATE,
     /// a function such as SLEEP or LOAD_FILE, a subquery) is not copied into a file meant to be run.
-    static let refusedWords: Set<String> = [
+    package static let refusedWords: Set<String> = [
         "INTO", "FOR", "LOCK", "UNION", "JOIN", "PROCEDURE", "WINDOW", "HAVING", "GROUP",
     ]
-    static let reservedWords: Set<String> = [
+    package static let reservedWords: Set<String> = [
         "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "NULL", "IS", "IN", "UNION", "JOIN", "ON", "LIMIT", "ORDER",
         "GROUP", "BY",
         "HAVING", "LIKE", "BETWEEN",
     ]
 
-    static let allowedWords: Set<String> = [
+    package static let allowedWords: Set<String> = [
         "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IS", "NULL", "IN", "BETWEEN", "LIKE", "ORDER", "BY", "ASC",
         "DESC",
         "LIMIT", "OFFSET", "TRUE", "FALSE",
@@ -271,7 +271,7 @@ enum RecheckSQL {
 
     /// Whether every token is a name, a literal, an operator or an allowed word, with no call:
     /// one plain SELECT from one table.
-    static func isPlainSelect(_ tokens: [Token]) -> Bool {
+    package static func isPlainSelect(_ tokens: [Token]) -> Bool {
         var froms = 0
         for (index, token) in tokens.enumerated() {
             switch token {
@@ -290,7 +290,7 @@ enum RecheckSQL {
         return froms == 1
     }
 
-    static func parse(_ sql: String) -> Shape {
+    package static func parse(_ sql: String) -> Shape {
         let trimmed = Self.trimmed(sql)
         guard let tokens = tokens(trimmed), case .word(let first)? = tokens.first, upper(first) == "SELECT",
             isPlainSelect(tokens)
@@ -402,7 +402,7 @@ enum RecheckSQL {
     }
 
     /// Where the one WHERE keyword is in `text`, outside quotes.
-    static func whereRange(in text: String, unicode: Bool = false) -> Range<String.Index>? {
+    package static func whereRange(in text: String, unicode: Bool = false) -> Range<String.Index>? {
         if !unicode, text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiWhereRange(in: text) }
         var quote: Character?
         var index = text.startIndex

@@ -30,7 +30,7 @@ public struct Evidence: Codable, Sendable, Equatable {
     /// Whether, and what, `--mask` replaced with keyed tokens (never the key); absent when off.
     public var masking: [String]?
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case format, version, tool, clock, options, inputs, outputs, summary, meta, masking
         case clockSource = "clock_source"
         case inputsDigest = "inputs_digest"
@@ -56,7 +56,7 @@ public struct Evidence: Codable, Sendable, Equatable {
 
     /// Writes evidence.json into `folder`, and evidence.sig when a signing key is given; returns the
     /// names written.
-    func write(into folder: URL, signingKey: EvidenceSigningKey?) throws -> [String] {
+    package func write(into folder: URL, signingKey: EvidenceSigningKey?) throws -> [String] {
         let bytes = try encoded()
         try bytes.write(to: folder.appendingPathComponent(Self.fileName))
         guard let key = signingKey else { return [Self.fileName] }
@@ -73,6 +73,24 @@ public struct Evidence: Codable, Sendable, Equatable {
         data.append(0x0A)
         return data
     }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        tool: String, clock: String, clockSource: String, options: [String: String], inputs: [FileDigest],
+        inputsDigest: String, outputs: [FileDigest], summary: EvidenceSummary, meta: [MetaField]? = nil,
+        masking: [String]? = nil
+    ) {
+        self.tool = tool
+        self.clock = clock
+        self.clockSource = clockSource
+        self.options = options
+        self.inputs = inputs
+        self.inputsDigest = inputsDigest
+        self.outputs = outputs
+        self.summary = summary
+        self.meta = meta
+        self.masking = masking
+    }
 }
 
 /// A file and its digest.
@@ -83,6 +101,13 @@ public struct FileDigest: Codable, Sendable, Equatable {
     public var sha256: String
     /// Size in bytes (outputs only).
     public var bytes: Int64?
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(path: String, sha256: String, bytes: Int64? = nil) {
+        self.path = path
+        self.sha256 = sha256
+        self.bytes = bytes
+    }
 }
 
 /// What an index needs to know about one render.
@@ -112,7 +137,7 @@ public struct EvidenceSummary: Codable, Sendable, Equatable {
     /// The job's name, when one job was rendered and its detail was fetched.
     public var jobName: String?
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case jobs, verdict, expiry
         case inconsistentTables = "inconsistent_tables"
         case inconsistentDatabases = "inconsistent_databases"
@@ -125,7 +150,7 @@ public struct EvidenceSummary: Codable, Sendable, Equatable {
         case nextExpiry = "next_expiry"
     }
 
-    init(
+    package init(
         jobs: [String], verdict: String, inconsistentRows: Int64, notCompared: Int, notRetrieved: Int,
         fetchedAt: String?, expiry: String, nextExpiry: String?
     ) {
@@ -139,7 +164,7 @@ public struct EvidenceSummary: Codable, Sendable, Equatable {
         self.nextExpiry = nextExpiry
     }
 
-    init(_ report: Report) {
+    package init(_ report: Report) {
         jobs = report.jobs.map(\.id)
         verdict = report.verdict.value.rawValue
         inconsistentRows = report.diffSummary.rowsInInput

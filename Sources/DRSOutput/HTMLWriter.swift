@@ -54,7 +54,7 @@ public struct HTMLWriter: ReportWriter {
     }
 
     /// The page's one script and its `sha256-…` for the CSP (report.html and the batch index).
-    static func pageScript(_ store: TemplateStore) throws(DRSReportError) -> (String, String) {
+    package static func pageScript(_ store: TemplateStore) throws(DRSReportError) -> (String, String) {
         let script = try store.text(named: Self.script)
         if script.range(of: "</script", options: .caseInsensitive) != nil || script.range(of: "<!--") != nil {
             throw .badTemplate(
@@ -64,7 +64,7 @@ public struct HTMLWriter: ReportWriter {
     }
 
     /// The files beside the page that it links to, when this render writes them.
-    static func linkedFiles(_ formats: [OutputFormat]) -> Set<String> {
+    package static func linkedFiles(_ formats: [OutputFormat]) -> Set<String> {
         var files: Set<String> = []
         if formats.contains(.csv) { files.formUnion(CSVWriter.files.map { "csv/" + $0 }) }
         if formats.contains(.xlsx) { files.insert("report.xlsx") }
@@ -74,7 +74,7 @@ public struct HTMLWriter: ReportWriter {
     }
 
     /// The table of contents: every section, with its count where it has one.
-    static func contents(_ report: Report, strings: Strings) -> [[String: Any]] {
+    package static func contents(_ report: Report, strings: Strings) -> [[String: Any]] {
         func entry(_ id: String, _ key: String, _ count: Int? = nil) -> [String: Any] {
             var item: [String: Any] = ["id": id, "label": strings[key]]
             if let count { item["count"] = Formatting.grouped(Int64(count)) }
@@ -103,7 +103,8 @@ public struct HTMLWriter: ReportWriter {
     /// The rows previewed per table: the first `maxRowsPerTable` of each inconsistent table, most
     /// rows first, until `maxHTMLRows`. From the sample ingest kept when it holds them, else from
     /// one pass over the row stream (ingest samples in input order, not by rank).
-    static func previewRows(_ report: Report, diffs: DiffStream, options: RenderOptions) throws -> [TableKey: [DiffRow]]
+    package static func previewRows(_ report: Report, diffs: DiffStream, options: RenderOptions) throws -> [TableKey:
+        [DiffRow]]
     {
         var budget = options.maxHTMLRows
         var limits: [TableKey: Int] = [:]

@@ -14,15 +14,22 @@ import Foundation
 /// agree on every sample and on random text.
 extension RecheckSQL {
     /// A token's kind and bytes (`start..<end` of the buffer read).
-    struct ByteToken {
-        enum Kind: UInt8 { case word, quotedName, string, number, symbol }
-        var kind: Kind
-        var start: Int
-        var end: Int
+    package struct ByteToken {
+        package enum Kind: UInt8 { case word, quotedName, string, number, symbol }
+        package var kind: Kind
+        package var start: Int
+        package var end: Int
+
+        /// Memberwise, for the modules above DRSCore.
+        package init(kind: Kind, start: Int, end: Int) {
+            self.kind = kind
+            self.start = start
+            self.end = end
+        }
     }
 
     /// What `shape` found. For `.keyed`, the parts are in the scratch's ranges.
-    enum ByteShape: Equatable {
+    package enum ByteShape: Equatable {
         /// `prefix WHERE c1 = v1 AND …`: `Scratch.prefix`, `columns` and `values` (sorted by column).
         case keyed
         /// One SELECT of another shape: the range of its text, without a trailing `;`.
@@ -33,20 +40,20 @@ extension RecheckSQL {
     }
 
     /// Buffers reused from row to row.
-    struct Scratch {
-        var tokens: [ByteToken] = []
-        var prefix: Range<Int> = 0..<0
-        var columns: [Range<Int>] = []
-        var values: [Range<Int>] = []
+    package struct Scratch {
+        package var tokens: [ByteToken] = []
+        package var prefix: Range<Int> = 0..<0
+        package var columns: [Range<Int>] = []
+        package var values: [Range<Int>] = []
         fileprivate var pairs: [(Range<Int>, Range<Int>)] = []
 
-        init() {}
+        package init() {}
     }
 
     /// Whether `scalar` is always a Character of its own next to ASCII and to every other such
     /// scalar (Grapheme_Cluster_Break Other, or Hangul LV/LVT syllables, which join only jamo),
     /// is in NFC and has no canonical singleton: byte equality and byte order are then String's.
-    static func isPlainScalar(_ scalar: UInt32) -> Bool {
+    package static func isPlainScalar(_ scalar: UInt32) -> Bool {
         switch scalar {
         case 0x00A0...0x024F, 0x0400...0x0482, 0x3000...0x3029, 0x3041...0x3096, 0x30A1...0x30FA, 0x3400...0x4DBF,
             0x4E00...0x9FFF, 0xAC00...0xD7A3, 0xFF01...0xFF5E:
@@ -61,7 +68,7 @@ extension RecheckSQL {
     private static func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
 
     /// Whether every scalar that is not ASCII is plain (`isPlainScalar`), for valid UTF-8.
-    static func onlyPlainScalars(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func onlyPlainScalars(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         let n = b.count
         while i < n {
@@ -84,7 +91,7 @@ extension RecheckSQL {
 
     /// The tokens of `b[range]` into `tokens`: true when read, false when the SQL is not one
     /// statement (`tokens` would say nil), nil when a byte outside quotes is not ASCII.
-    static func byteTokens(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into tokens: inout [ByteToken])
+    package static func byteTokens(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into tokens: inout [ByteToken])
         -> Bool?
     {
         tokens.removeAll(keepingCapacity: true)
@@ -173,14 +180,19 @@ extension RecheckSQL {
 
     /// Keywords the rule looks at, by their uppercased letters (at most 9).
     private struct WordKind: OptionSet {
-        let rawValue: UInt8
-        static let allowed = WordKind(rawValue: 1)
-        static let refused = WordKind(rawValue: 2)
-        static let reserved = WordKind(rawValue: 4)
-        static let select = WordKind(rawValue: 8)
-        static let from = WordKind(rawValue: 16)
-        static let whereWord = WordKind(rawValue: 32)
-        static let and = WordKind(rawValue: 64)
+        package let rawValue: UInt8
+        package static let allowed = WordKind(rawValue: 1)
+        package static let refused = WordKind(rawValue: 2)
+        package static let reserved = WordKind(rawValue: 4)
+        package static let select = WordKind(rawValue: 8)
+        package static let from = WordKind(rawValue: 16)
+        package static let whereWord = WordKind(rawValue: 32)
+        package static let and = WordKind(rawValue: 64)
+
+        /// Memberwise, for the modules above DRSCore.
+        package init(rawValue: UInt8) {
+            self.rawValue = rawValue
+        }
     }
 
     /// The uppercased word packed into two integers (words over 16 bytes are no keyword).
@@ -198,8 +210,14 @@ extension RecheckSQL {
     }
 
     private struct PackedWord: Hashable {
-        let low: UInt64
-        let high: UInt64
+        package let low: UInt64
+        package let high: UInt64
+
+        /// Memberwise, for the modules above DRSCore.
+        package init(low: UInt64, high: UInt64) {
+            self.low = low
+            self.high = high
+        }
     }
 
     private static let words: [PackedWord: WordKind] = {
@@ -245,7 +263,7 @@ extension RecheckSQL {
     }
 
     /// `parse` over bytes; see the type's comment for when it answers `.needsCharacters`.
-    static func shape(_ b: UnsafeBufferPointer<UInt8>, _ s: inout Scratch) -> ByteShape {
+    package static func shape(_ b: UnsafeBufferPointer<UInt8>, _ s: inout Scratch) -> ByteShape {
         var ascii = true
         for c in b where c >= 0x80 {
             ascii = false

@@ -7,6 +7,11 @@ import Foundation
 public struct RenderSummary: Sendable, Equatable {
     /// Paths relative to the output folder, sorted.
     public var files: [String]
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(files: [String]) {
+        self.files = files
+    }
 }
 
 /// Runs the writers and puts their files into the output folder atomically.
@@ -57,16 +62,16 @@ public enum Renderer {
     }
 
     /// The staging folder beside the output, removed unless swapped in.
-    final class Staging {
-        let out: URL
-        let folder: URL
-        var swapped = false
+    package final class Staging {
+        package let out: URL
+        package let folder: URL
+        package var swapped = false
         /// Folders above the output this run created, deepest first: removed again (when still
         /// empty) if the render fails, so a failed render leaves nothing behind.
         private var created: [URL] = []
 
         /// `ownNames`: the top-level names this command writes; a folder holding anything else is refused.
-        init(_ outDirectory: URL, ownNames: Set<String> = Renderer.ownNames) throws {
+        package init(_ outDirectory: URL, ownNames: Set<String> = Renderer.ownNames) throws {
             let manager = FileManager.default
             out = outDirectory.standardizedFileURL
             let parent = out.deletingLastPathComponent()
@@ -107,7 +112,7 @@ public enum Renderer {
             TemporaryFolders.shared.add(folder)
         }
 
-        func end() {
+        package func end() {
             TemporaryFolders.shared.remove(folder)
             guard !swapped else { return }
             try? FileManager.default.removeItem(at: folder)
@@ -173,13 +178,13 @@ public enum Renderer {
     }
 
     /// Every name a render writes at the top of its folder.
-    static let ownNames: Set<String> = [
+    package static let ownNames: Set<String> = [
         "report.html", "report.md", "report.json", "report.xlsx", "csv", "recheck", Evidence.fileName, "evidence.sig",
     ]
 
     /// The options evidence.json records: what the CLI passed, the formats and time zone, and the
     /// templates by content (a custom template changes the output; its path must not leak).
-    static func recordedOptions(_ options: RenderOptions) -> [String: String] {
+    package static func recordedOptions(_ options: RenderOptions) -> [String: String] {
         var recorded = options.recordedOptions
         if let key = options.signingKey { recorded["signed_by"] = "ed25519:" + key.fingerprint }
         recorded["formats"] = recorded["formats"] ?? options.formats.map(\.rawValue).joined(separator: ",")
@@ -199,7 +204,7 @@ public enum Renderer {
     }
 
     /// The digest evidence.json records for `file`, read back from the staging folder.
-    static func digest(of file: String, in staging: URL) throws -> FileDigest {
+    package static func digest(of file: String, in staging: URL) throws -> FileDigest {
         guard let digest = sha256OfFile(staging.appendingPathComponent(file)) else {
             throw DRSReportError.outputNotWritable(path: file, reason: "it cannot be read back for its digest")
         }
@@ -207,7 +212,7 @@ public enum Renderer {
     }
 
     /// evidence.json for `report`, whose files `outputs` lists sorted by path.
-    static func evidence(for report: Report, outputs: [FileDigest], options: RenderOptions) -> Evidence {
+    package static func evidence(for report: Report, outputs: [FileDigest], options: RenderOptions) -> Evidence {
         let recorded = recordedOptions(options)
         var evidence = Evidence(
             tool: report.generator, clock: Formatting.iso(report.generatedAt), clockSource: options.clockSource,
@@ -225,33 +230,33 @@ private final class WriterOutcomes: @unchecked Sendable {
     private let lock = NSLock()
     private var outcomes: [Result<[FileDigest], Error>?]
 
-    init(count: Int) {
+    package init(count: Int) {
         outcomes = Array(repeating: nil, count: count)
     }
 
-    func set(_ index: Int, _ outcome: Result<[FileDigest], Error>) {
+    package func set(_ index: Int, _ outcome: Result<[FileDigest], Error>) {
         lock.withLock { outcomes[index] = outcome }
     }
 
-    func all() -> [Result<[FileDigest], Error>?] {
+    package func all() -> [Result<[FileDigest], Error>?] {
         lock.withLock { outcomes }
     }
 }
 
 /// Putting a finished output folder in place of the old one in one step.
-enum OutputSwap {
-    static let stagingMarker = ".drs-report-staging-"
-    static let oldMarker = ".drs-report-old-"
+package enum OutputSwap {
+    package static let stagingMarker = ".drs-report-staging-"
+    package static let oldMarker = ".drs-report-old-"
 
     /// `PARENT/.NAME.drs-report-staging-PID-RANDOM`: beside the output, on the same file system.
-    static func stagingFolder(for out: URL) -> URL {
+    package static func stagingFolder(for out: URL) -> URL {
         out.deletingLastPathComponent().appendingPathComponent(
             ".\(out.lastPathComponent)\(stagingMarker)\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
         )
     }
 
     /// Swaps `staging` into `out`; the old set, now at `staging`, is removed.
-    static func swap(_ staging: URL, into out: URL) throws {
+    package static func swap(_ staging: URL, into out: URL) throws {
         let manager = FileManager.default
         if !manager.fileExists(atPath: out.path) {
             if rename(staging.path, out.path) != 0 {
@@ -282,7 +287,7 @@ enum OutputSwap {
 
     /// Removes staging folders of runs that are no longer alive, and restores an old set that a
     /// killed fallback swap left aside. Also removes the in-folder staging of earlier versions.
-    static func removeStale(for out: URL) {
+    package static func removeStale(for out: URL) {
         let manager = FileManager.default
         let parent = out.deletingLastPathComponent()
         let prefix = "." + out.lastPathComponent
@@ -307,7 +312,7 @@ enum OutputSwap {
 
     /// Hard-links every file of a folder into a new one (copying where a link is not possible), so an
     /// unchanged batch input keeps its reports without being rendered again.
-    static func link(_ from: URL, to: URL) throws {
+    package static func link(_ from: URL, to: URL) throws {
         let manager = FileManager.default
         try manager.createDirectory(at: to, withIntermediateDirectories: true)
         for name in try manager.contentsOfDirectory(atPath: from.path) {
@@ -334,7 +339,7 @@ enum OutputSwap {
     }
 
     /// A writer's failure as a plain message: a full disk is "no space left on device", not an NSError dump.
-    static func plain(_ error: Error, path: String) -> Error {
+    package static func plain(_ error: Error, path: String) -> Error {
         if error is DRSReportError { return error }
         let ns = error as NSError
         if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {

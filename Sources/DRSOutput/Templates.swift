@@ -4,10 +4,10 @@ import Foundation
 import Mustache
 
 /// Finds templates: `--templates DIR` first, then the copies of templates/ built into the binary.
-struct TemplateStore {
-    let overrideDirectory: URL?
+package struct TemplateStore {
+    package let overrideDirectory: URL?
 
-    func text(named name: String) throws(DRSReportError) -> String {
+    package func text(named name: String) throws(DRSReportError) -> String {
         if let overrideDirectory {
             let url = overrideDirectory.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: url.path) {
@@ -28,7 +28,7 @@ struct TemplateStore {
     }
 
     /// Renders `name` (with the partials of the same folder available as `{{> name}}`).
-    func render(_ name: String, _ model: [String: Any]) throws(DRSReportError) -> String {
+    package func render(_ name: String, _ model: [String: Any]) throws(DRSReportError) -> String {
         MarkdownEscaping.registerContentType()
         let template: MustacheTemplate
         do {
@@ -42,7 +42,12 @@ struct TemplateStore {
     }
 
     /// Names of the built-in templates.
-    static var builtIn: [String] { EmbeddedTemplates.base64.keys.sorted() }
+    package static var builtIn: [String] { EmbeddedTemplates.base64.keys.sorted() }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(overrideDirectory: URL?) {
+        self.overrideDirectory = overrideDirectory
+    }
 }
 
 /// Markdown escaping for GitHub-flavoured Markdown. Templates opt in with
@@ -53,17 +58,17 @@ struct TemplateStore {
 /// e-mail address becomes a link (checked against cmark-gfm in Tests/python); `<`, `>` and `&`
 /// become entities so no HTML reaches the page; line breaks become `<br>`; control and
 /// bidirectional controls are shown as `⟨U+202E⟩` (GitHub would decode an entity back into the control).
-enum MarkdownEscaping {
+package enum MarkdownEscaping {
     private static let once: Void = {
         MustacheContentTypes.register(MarkdownContentType(), named: "MARKDOWN")
         MustacheContentTypes.register(SafeHTMLContentType(), named: "SAFEHTML")
     }()
 
-    static func registerContentType() {
+    package static func registerContentType() {
         _ = once
     }
 
-    static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         var previousWasCR = false
@@ -117,7 +122,7 @@ enum MarkdownEscaping {
 
     /// Code for a fenced block: kept as it is, except bidirectional controls and C0 controls other
     /// than tab and line breaks, which are shown as `⟨U+202E⟩` so the block reads as the bytes are.
-    static func visibleControls(_ code: String) -> String {
+    package static func visibleControls(_ code: String) -> String {
         guard code.unicodeScalars.contains(where: { isHidden($0) }) else { return code }
         var out = ""
         for scalar in code.unicodeScalars {
@@ -139,7 +144,7 @@ enum MarkdownEscaping {
     }
 
     /// A backtick fence longer than any backtick run in `code`, so the code cannot close it.
-    static func fence(for code: String) -> String {
+    package static func fence(for code: String) -> String {
         var longest = 0
         var run = 0
         for character in code {
@@ -154,8 +159,8 @@ enum MarkdownEscaping {
     }
 }
 
-struct MarkdownContentType: MustacheContentType {
-    func escapeText(_ text: String) -> String {
+package struct MarkdownContentType: MustacheContentType {
+    package func escapeText(_ text: String) -> String {
         MarkdownEscaping.escape(text)
     }
 }
@@ -163,8 +168,8 @@ struct MarkdownContentType: MustacheContentType {
 /// HTML escaping for `{{% CONTENT_TYPE: SAFEHTML}}`: `< > & " '` become entities, and
 /// bidirectional controls (U+202A–U+202E, U+2066–U+2069) and other invisible control characters
 /// are shown as `⟨U+202E⟩`, so data cannot reorder what a reader sees ("invoice‮txt.exe").
-enum HTMLEscaping {
-    static func escape(_ text: String) -> String {
+package enum HTMLEscaping {
+    package static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -188,8 +193,8 @@ enum HTMLEscaping {
     }
 }
 
-struct SafeHTMLContentType: MustacheContentType {
-    func escapeText(_ text: String) -> String {
+package struct SafeHTMLContentType: MustacheContentType {
+    package func escapeText(_ text: String) -> String {
         HTMLEscaping.escape(text)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 
 /// One cell of a section, as a fact; each writer renders it its own way (CSV: machine text,
 /// XLSX: typed cells with labels and colours).
-enum CellValue {
+package enum CellValue {
     /// Text from the data or the tool.
     case text(String)
     /// An exact count (CSV: digits; XLSX: a number with `#,##0`); nil is an empty cell.
@@ -19,20 +19,22 @@ enum CellValue {
     case flag(Bool)
 
     /// How a word cell is coloured in the workbook.
-    enum Tone {
+    package enum Tone {
         case good, bad, attention, plain
     }
 }
 
 /// A column: its machine name (CSV header), its label key (XLSX header), and how it reads a row.
-struct Column<Row> {
-    let id: String
-    let label: String
-    let value: (Row) -> CellValue
+package struct Column<Row> {
+    package let id: String
+    package let label: String
+    package let value: (Row) -> CellValue
     /// Where the column appears.
-    var placement: ColumnPlacement = .both
+    package var placement: ColumnPlacement = .both
 
-    init(_ id: String, _ label: String, _ placement: ColumnPlacement = .both, _ value: @escaping (Row) -> CellValue) {
+    package init(
+        _ id: String, _ label: String, _ placement: ColumnPlacement = .both, _ value: @escaping (Row) -> CellValue
+    ) {
         self.id = id
         self.label = label
         self.placement = placement
@@ -41,23 +43,23 @@ struct Column<Row> {
 }
 
 /// Which tabular formats show a column.
-enum ColumnPlacement {
+package enum ColumnPlacement {
     case both, csvOnly, xlsxOnly
 }
 
 /// A section of the report as both tabular writers see it: the CSV file, the XLSX sheet, the
 /// columns and the rows. Declared once, here; a new field is one new `Column`.
-struct Section {
+package struct Section {
     /// `tables` → csv/tables.csv.
-    let file: String
+    package let file: String
     /// String-table key of the sheet name; nil when the section is CSV only.
-    let sheet: String?
-    let ids: [String]
-    let labels: [String]
-    let placements: [ColumnPlacement]
-    let rows: [[CellValue]]
+    package let sheet: String?
+    package let ids: [String]
+    package let labels: [String]
+    package let placements: [ColumnPlacement]
+    package let rows: [[CellValue]]
 
-    init<Row>(_ file: String, sheet: String?, _ items: [Row], _ columns: [Column<Row>]) {
+    package init<Row>(_ file: String, sheet: String?, _ items: [Row], _ columns: [Column<Row>]) {
         self.file = file
         self.sheet = sheet
         ids = columns.map(\.id)
@@ -66,7 +68,7 @@ struct Section {
         rows = items.map { item in columns.map { $0.value(item) } }
     }
 
-    func included(_ index: Int, csv: Bool) -> Bool {
+    package func included(_ index: Int, csv: Bool) -> Bool {
         switch placements[index] {
         case .both: return true
         case .csvOnly: return csv
@@ -76,21 +78,21 @@ struct Section {
 }
 
 /// Words shared by every section and writer.
-struct Words {
-    let strings: Strings
+package struct Words {
+    package let strings: Strings
 
-    func outcome(_ outcome: LedgerOutcome) -> CellValue {
+    package func outcome(_ outcome: LedgerOutcome) -> CellValue {
         .word(code: outcome.rawValue, label: strings["outcome.\(outcome.rawValue)"], tone: tone(outcome))
     }
 
-    func status(_ status: CompareStatus?) -> CellValue {
+    package func status(_ status: CompareStatus?) -> CellValue {
         guard let status else { return .text("") }
         let ledger = LedgerOutcome(status.outcome)
         return .word(
             code: status.code, label: strings["outcome.\(ledger.rawValue)"] + " (\(status.code))", tone: tone(ledger))
     }
 
-    func tone(_ outcome: LedgerOutcome) -> CellValue.Tone {
+    package func tone(_ outcome: LedgerOutcome) -> CellValue.Tone {
         switch outcome {
         case .consistent: return .good
         case .inconsistent: return .bad
@@ -98,18 +100,18 @@ struct Words {
         }
     }
 
-    func kind(_ kind: CompareKind) -> String { strings["kind.\(kind.rawValue)"] }
+    package func kind(_ kind: CompareKind) -> String { strings["kind.\(kind.rawValue)"] }
 
     /// Comparison kinds: codes in CSV (`line content`), labels in the workbook ("Row count, Values").
-    func kinds(_ kinds: [CompareKind]) -> CellValue {
+    package func kinds(_ kinds: [CompareKind]) -> CellValue {
         .word(
             code: kinds.map(\.rawValue).joined(separator: " "), label: kinds.map(kind).joined(separator: ", "),
             tone: .plain)
     }
 
-    static func unique<T: Equatable>(_ items: [T]) -> [T] { items.uniqued() }
+    package static func unique<T: Equatable>(_ items: [T]) -> [T] { items.uniqued() }
 
-    func reasons(_ reasons: [NotComparedReason]) -> String {
+    package func reasons(_ reasons: [NotComparedReason]) -> String {
         reasons.map { reason in
             var text = kind(reason.comparison) + ": " + reason.code
             if let message = reason.message, !message.isEmpty { text += " (\(message))" }
@@ -123,7 +125,7 @@ struct Words {
         }.joined(separator: "; ")
     }
 
-    func note(_ note: Note) -> String {
+    package func note(_ note: Note) -> String {
         var text = strings["note.\(note.code.rawValue)"]
         for (index, value) in note.values.enumerated() {
             text = text.replacingOccurrences(of: "{\(index)}", with: String(value))
@@ -131,17 +133,22 @@ struct Words {
         return text.replacingOccurrences(of: "{subject}", with: note.subject ?? "")
     }
 
-    func conflict(_ conflict: Conflict) -> String {
+    package func conflict(_ conflict: Conflict) -> String {
         strings.format(
             "conflict.\(conflict.kind.rawValue)", conflict.subject, conflict.values.joined(separator: "; "),
             conflict.used)
             + " " + strings["conflict.rule.\(conflict.rule.rawValue)"]
     }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(strings: Strings) {
+        self.strings = strings
+    }
 }
 
 /// The report's sections, in the order CSV files are listed and sheets appear.
-enum ReportSections {
-    static func all(_ report: Report, strings: Strings) -> [Section] {
+package enum ReportSections {
+    package static func all(_ report: Report, strings: Strings) -> [Section] {
         let w = Words(strings: strings)
         return [
             Section(
@@ -370,12 +377,12 @@ enum ReportSections {
         ]
     }
 
-    static func query(_ query: [String: String]?) -> String {
+    package static func query(_ query: [String: String]?) -> String {
         (query ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
     }
 
     /// The Summary sheet and csv/summary.csv: one item per line, the same facts in both.
-    static func summary(
+    package static func summary(
         _ report: Report, strings: Strings, timeZone: TimeZone, meta: [MetaField] = []
     ) -> [(id: String, label: String, value: CellValue)] {
         let w = Words(strings: strings)
@@ -454,7 +461,7 @@ enum ReportSections {
 
 extension Words {
     /// "12 consistent, 3 inconsistent" for the ledger entries a comparison kind covered.
-    func breakdown(_ report: Report, _ kind: CompareKind) -> String? {
+    package func breakdown(_ report: Report, _ kind: CompareKind) -> String? {
         guard let counts = Self.outcomeCounts(report, kind) else { return nil }
         return LedgerOutcome.allCases.reversed().compactMap { outcome in
             let count = counts[outcome] ?? 0
@@ -463,7 +470,7 @@ extension Words {
     }
 
     /// How many ledger entries a comparison kind covered, by outcome; nil when it covered none.
-    static func outcomeCounts(_ report: Report, _ kind: CompareKind) -> [LedgerOutcome: Int]? {
+    package static func outcomeCounts(_ report: Report, _ kind: CompareKind) -> [LedgerOutcome: Int]? {
         let outcomes: [LedgerOutcome]
         switch kind {
         case .object:
@@ -501,22 +508,22 @@ extension Words {
 }
 
 /// The verdict's reasons in the report language, shared by every writer.
-struct VerdictText {
-    let report: Report
-    let strings: Strings
+package struct VerdictText {
+    package let report: Report
+    package let strings: Strings
     /// Counts with thousands separators, for pages people read (CSV and XLSX keep plain digits).
-    var grouped = false
+    package var grouped = false
 
     private func number(_ value: Int64) -> String {
         grouped ? Formatting.grouped(value) : Formatting.count(value)
     }
 
     /// One sentence per reason: the differences, then every gap.
-    var reasons: [String] {
+    package var reasons: [String] {
         report.verdict.reasons.map(sentence)
     }
 
-    func sentence(_ reason: VerdictReason) -> String {
+    package func sentence(_ reason: VerdictReason) -> String {
         if reason.code == .kindNotRun, let kind = reason.kind {
             return strings.format("reason.kind_not_run", strings["kindname.\(kind.rawValue)"])
         }
@@ -533,9 +540,16 @@ struct VerdictText {
     }
 
     /// "Rests on: object, row-count and value comparison".
-    var coverage: String {
+    package var coverage: String {
         let ran = report.verdict.coverage.ran.map { strings["kindname.\($0.rawValue)"] }
         return ran.isEmpty ? strings["coverage.none"] : strings.format("coverage.rests_on", strings.list(ran))
+    }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(report: Report, strings: Strings, grouped: Bool = false) {
+        self.grouped = grouped
+        self.report = report
+        self.strings = strings
     }
 }
 

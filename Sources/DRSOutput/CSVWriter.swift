@@ -83,7 +83,7 @@ public struct CSVWriter: ReportWriter {
     }
 
     /// A section cell as CSV text: codes, ISO-8601 UTC times, plain digits.
-    static func cell(_ value: CellValue) -> Cell {
+    package static func cell(_ value: CellValue) -> Cell {
         switch value {
         case .text(let text): return .text(text)
         case .count(let number): return .number(Formatting.count(number))
@@ -96,8 +96,8 @@ public struct CSVWriter: ReportWriter {
 }
 
 /// The columns of an inconsistent row, shared by CSV and XLSX so both list the same facts.
-enum DiffColumns {
-    static func columns(_ strings: Strings) -> [Column<DiffRow>] {
+package enum DiffColumns {
+    package static func columns(_ strings: Strings) -> [Column<DiffRow>] {
         [
             Column("job_id", "col.job_id") { .text($0.jobId ?? "") },
             Column("task_id", "col.task_id") { .text($0.taskId ?? "") },
@@ -119,7 +119,7 @@ enum DiffColumns {
 
     /// How a diff column reads a spooled row; nil when a column has no such reading (then the
     /// writers take the `DiffRow` path).
-    static func rawCell(_ id: String) -> RawCell? {
+    package static func rawCell(_ id: String) -> RawCell? {
         switch id {
         case "job_id": .field(.job)
         case "task_id": .field(.task)
@@ -139,34 +139,34 @@ enum DiffColumns {
     }
 
     /// A key as one cell: `DiffRow.keyText`.
-    static func keyText(_ values: [String]) -> String { DiffRow.keyText(values) }
+    package static func keyText(_ values: [String]) -> String { DiffRow.keyText(values) }
 }
 
 /// A diff column over a spooled row.
-enum RawCell {
+package enum RawCell {
     case field(RowSpool.Field)
     case kind
     case inferred
 
-    static func plan(_ ids: [String]) -> [RawCell]? {
+    package static func plan(_ ids: [String]) -> [RawCell]? {
         let cells = ids.compactMap(DiffColumns.rawCell)
         return cells.count == ids.count ? cells : nil
     }
 }
 
 /// A CSV cell: text is neutralised against formulas, numbers are not.
-enum Cell {
+package enum Cell {
     case text(String)
     case number(String)
 }
 
 /// A buffered RFC 4180 file writer.
-final class CSVFile {
+package final class CSVFile {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private let url: URL
 
-    init(url: URL, bom: Bool) throws {
+    package init(url: URL, bom: Bool) throws {
         self.url = url
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw DRSReportError.outputNotWritable(path: url.lastPathComponent, reason: "cannot create the file")
@@ -176,7 +176,7 @@ final class CSVFile {
         if bom { buffer += [0xEF, 0xBB, 0xBF] }
     }
 
-    func row(_ cells: [Cell]) throws {
+    package func row(_ cells: [Cell]) throws {
         for (index, cell) in cells.enumerated() {
             if index > 0 { separator() }
             switch cell {
@@ -188,15 +188,15 @@ final class CSVFile {
     }
 
     /// A text cell from UTF-8 bytes, neutralised; the streaming writer's path.
-    func text(_ utf8: UnsafeBufferPointer<UInt8>) {
+    package func text(_ utf8: UnsafeBufferPointer<UInt8>) {
         append(utf8, neutralise: true)
     }
 
-    func separator() {
+    package func separator() {
         buffer.append(UInt8(ascii: ","))
     }
 
-    func endRow() throws {
+    package func endRow() throws {
         buffer += [0x0D, 0x0A]
         if buffer.count >= 1 << 16 { try flush() }
     }
@@ -221,12 +221,12 @@ final class CSVFile {
 
     /// The formula-neutralisation rule (see the type comment of `CSVWriter`). Leading spaces are
     /// looked past: LibreOffice with "trim spaces" on evaluates `  =1+1`.
-    static func neutralised(_ text: String) -> String {
+    package static func neutralised(_ text: String) -> String {
         var text = text
         return text.withUTF8 { needsApostrophe($0) } ? "'" + text : text
     }
 
-    static func needsApostrophe(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func needsApostrophe(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = utf8.first else { return false }
         switch first {
         case UInt8(ascii: "="), UInt8(ascii: "@"), 0x09, 0x0D, 0x0A:
@@ -262,7 +262,7 @@ final class CSVFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    func close() throws {
+    package func close() throws {
         try flush()
         try handle.close()
     }

@@ -62,7 +62,7 @@ public struct JSONReportWriter: ReportWriter {
 
     /// One inconsistent row, written from its spooled bytes (sorted keys, no spaces): the same text
     /// `JSONWriter` makes from the Codable encoding, which a test checks, at a fraction of the cost.
-    static func writeRow(_ row: RawDiffRow, job: String?, into out: inout [UInt8]) {
+    package static func writeRow(_ row: RawDiffRow, job: String?, into out: inout [UInt8]) {
         func key(_ name: StaticString) {
             out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
         }
@@ -107,7 +107,7 @@ public struct JSONReportWriter: ReportWriter {
     }
 
     /// One row as report.json writes it, through the same spool and byte writer (for tests).
-    static func writeRow(_ row: DiffRow) throws -> String {
+    package static func writeRow(_ row: DiffRow) throws -> String {
         let spool = try RowSpool()
         try spool.append(row)
         try spool.flush()
@@ -116,7 +116,7 @@ public struct JSONReportWriter: ReportWriter {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func rowEncoder() -> JSONEncoder {
+    package static func rowEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
@@ -130,7 +130,7 @@ public struct JSONReportWriter: ReportWriter {
     }
 
     /// The model as a JSON value (snake_case keys, ISO-8601 UTC times).
-    static func encode(_ report: Report) throws -> JSONValue {
+    package static func encode(_ report: Report) throws -> JSONValue {
         try JSONParser.parse(try rowEncoder().encode(report))
     }
 }

@@ -5,28 +5,28 @@ import Foundation
 /// The values templates see. Everything is preformatted text in the report language; templates
 /// only lay it out. Escaping is the template engine's job (HTML or Markdown content type), so
 /// nothing here is pre-escaped. See docs/templates.md for the variables.
-struct ViewModel {
-    let report: Report
-    let options: RenderOptions
+package struct ViewModel {
+    package let report: Report
+    package let options: RenderOptions
     /// Rows per table before "N more rows in …".
-    let rowLimit: Int
+    package let rowLimit: Int
     /// Inconsistent rows shown.
-    let diffLimit: Int
+    package let diffLimit: Int
     /// Inconsistent tables listed first ("top tables").
-    var tableLimit: Int = 20
+    package var tableLimit: Int = 20
     /// Inconsistent rows shown of one table.
-    var rowsPerTable: Int = 20
+    package var rowsPerTable: Int = 20
     /// The rows to preview per table, read from the row stream (report.html); nil: the sample
     /// ingest kept (`Report.diffPreview`, report.md).
-    var rowsByTable: [TableKey: [DiffRow]]?
+    package var rowsByTable: [TableKey: [DiffRow]]?
     /// Files written beside the page, which its "more rows" lines link to.
-    var linkedFiles: Set<String> = []
+    package var linkedFiles: Set<String> = []
 
     private var strings: Strings { Strings(Language(rawValue: report.language) ?? .enUS) }
     private var formatting: Formatting { Formatting(timeZone: options.timeZone) }
 
     /// Inconsistent tables, most rows first, then the largest row-count difference.
-    static func rankedInconsistent(_ report: Report) -> [TableEntry] {
+    package static func rankedInconsistent(_ report: Report) -> [TableEntry] {
         report.tables.enumerated().filter { $0.element.outcome == .inconsistent }.sorted { a, b in
             let x = a.element
             let y = b.element
@@ -41,7 +41,7 @@ struct ViewModel {
         }.map(\.element)
     }
 
-    func build() -> [String: Any] {
+    package func build() -> [String: Any] {
         let s = strings
         let f = formatting
         let w = Words(strings: s)
@@ -405,7 +405,7 @@ struct ViewModel {
         return (diffs, shownTables)
     }
 
-    static func text(_ value: CellValue, _ f: Formatting) -> String {
+    package static func text(_ value: CellValue, _ f: Formatting) -> String {
         switch value {
         case .text(let text): return text
         case .count(let number): return Formatting.grouped(number)
@@ -414,5 +414,20 @@ struct ViewModel {
         case .word(_, let label, _): return label
         case .flag(let flag): return flag ? "true" : "false"
         }
+    }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        report: Report, options: RenderOptions, rowLimit: Int, diffLimit: Int, tableLimit: Int = 20,
+        rowsPerTable: Int = 20, rowsByTable: [TableKey: [DiffRow]]? = nil, linkedFiles: Set<String> = []
+    ) {
+        self.report = report
+        self.options = options
+        self.rowLimit = rowLimit
+        self.diffLimit = diffLimit
+        self.tableLimit = tableLimit
+        self.rowsPerTable = rowsPerTable
+        self.rowsByTable = rowsByTable
+        self.linkedFiles = linkedFiles
     }
 }

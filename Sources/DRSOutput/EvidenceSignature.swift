@@ -8,7 +8,7 @@ public struct EvidenceSigningKey: Sendable {
     /// The raw key (Data is Sendable; the key type is not declared so).
     private let raw: Data
 
-    var key: Curve25519.Signing.PrivateKey {
+    package var key: Curve25519.Signing.PrivateKey {
         // Checked when the file was read, so this cannot fail.
         (try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)) ?? Curve25519.Signing.PrivateKey()
     }
@@ -32,9 +32,9 @@ public struct EvidenceSigningKey: Sendable {
 public enum EvidenceSignature {
     /// The signature file, beside evidence.json.
     public static let fileName = "evidence.sig"
-    static let privateLabel = "drs-report ed25519 private key"
-    static let publicLabel = "drs-report ed25519 public key"
-    static let signatureLabel = "drs-report ed25519 signature of evidence.json"
+    package static let privateLabel = "drs-report ed25519 private key"
+    package static let publicLabel = "drs-report ed25519 public key"
+    package static let signatureLabel = "drs-report ed25519 signature of evidence.json"
 
     /// A new key pair as the two key files' text.
     public static func generate() -> (privateKey: String, publicKey: String) {
@@ -104,11 +104,11 @@ public enum EvidenceSignature {
         return key.isValidSignature(signature, for: evidence)
     }
 
-    static func keyFile(_ label: String, _ raw: Data) -> String {
+    package static func keyFile(_ label: String, _ raw: Data) -> String {
         "\(label)\n\(raw.base64EncodedString())\n"
     }
 
-    static func read(file: String, label: String) throws(DRSReportError) -> Data {
+    package static func read(file: String, label: String) throws(DRSReportError) -> Data {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw .unreadableFile(path: file, reason: "no such file, or permission denied")
         }
