@@ -104,12 +104,25 @@ let package = Package(
             swiftSettings: strict,
             plugins: ["EmbedTemplates"]
         ),
-        // The library's top: `drs-report diff` (Compare) and batch, expiry and verify (Batch), over
-        // every layer below, which it re-exports for library users.
+        // `drs-report diff`: two runs' report.json files read a row at a time, matched, and written.
+        .target(
+            name: "DRSCompare",
+            dependencies: [
+                "DRSCore",
+                "DRSIngest",
+                "DRSJSON",
+                "DRSOutput",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The library's top: batch, shards, trends, expiry and verify (Batch), over every layer
+        // below, which it re-exports for library users.
         .target(
             name: "DRSReport",
             dependencies: [
                 "DRSClient",
+                "DRSCompare",
                 "DRSCore",
                 "DRSIngest",
                 "DRSJSON",

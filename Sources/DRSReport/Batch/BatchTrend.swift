@@ -1,3 +1,4 @@
+import DRSCompare
 import DRSCore
 import DRSIngest
 import DRSOutput

@@ -1,4 +1,5 @@
 import Crypto
+import DRSCompare
 import DRSCore
 import DRSIngest
 import DRSOutput

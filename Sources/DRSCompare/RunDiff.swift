@@ -26,7 +26,7 @@ public enum TableChange: String, Sendable, CaseIterable, Codable {
     public var isRegression: Bool { [.newlyInconsistent, .newlyNotCompared, .noLongerCompared].contains(self) }
 
     /// The change for a table whose outcome was `before` and is `after` (nil: not in that run).
-    static func of(before: String?, after: String?) -> TableChange {
+    package static func of(before: String?, after: String?) -> TableChange {
         switch (before, after) {
         case (nil, nil): return .unchanged
         case (.some, nil): return .noLongerCompared
@@ -80,6 +80,26 @@ public struct RunSide: Sendable {
     public var inconsistentRows: Int64
     /// Its report language.
     public var language: String
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        path: String, reportSHA256: String, inputsDigest: String, generatedAt: String, fetchedAt: String, title: String,
+        verdict: String, jobs: [String], jobNames: [String], inconsistentTables: Int64, inconsistentRows: Int64,
+        language: String
+    ) {
+        self.path = path
+        self.reportSHA256 = reportSHA256
+        self.inputsDigest = inputsDigest
+        self.generatedAt = generatedAt
+        self.fetchedAt = fetchedAt
+        self.title = title
+        self.verdict = verdict
+        self.jobs = jobs
+        self.jobNames = jobNames
+        self.inconsistentTables = inconsistentTables
+        self.inconsistentRows = inconsistentRows
+        self.language = language
+    }
 }
 
 /// What changed for one table.
@@ -109,9 +129,34 @@ public struct TableDiff: Sendable {
     /// values again in full (absent, not compared, unfinished, or not all its rows retrieved).
     public var rowsUnverified: Int64 = 0
 
-    var identity: TableIdentity {
+    package var identity: TableIdentity {
         TableIdentity(
             jobId: jobId, sourceDb: sourceDb, sourceTable: sourceTable, targetDb: targetDb, targetTable: targetTable)
+    }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        jobId: String, sourceDb: String, sourceTable: String, targetDb: String, targetTable: String,
+        change: TableChange, before: String? = nil, after: String? = nil, beforeRows: Int64 = 0, afterRows: Int64 = 0,
+        beforeDRSRows: Int64? = nil, afterDRSRows: Int64? = nil, rowsFixed: Int64 = 0, rowsRemaining: Int64 = 0,
+        rowsNew: Int64 = 0, rowsUnverified: Int64 = 0
+    ) {
+        self.jobId = jobId
+        self.sourceDb = sourceDb
+        self.sourceTable = sourceTable
+        self.targetDb = targetDb
+        self.targetTable = targetTable
+        self.change = change
+        self.before = before
+        self.after = after
+        self.beforeRows = beforeRows
+        self.afterRows = afterRows
+        self.beforeDRSRows = beforeDRSRows
+        self.afterDRSRows = afterDRSRows
+        self.rowsFixed = rowsFixed
+        self.rowsRemaining = rowsRemaining
+        self.rowsNew = rowsNew
+        self.rowsUnverified = rowsUnverified
     }
 }
 
@@ -129,6 +174,24 @@ public struct RowChange: Sendable {
     public var targetKey: [String]
     public var sourceSQL: String
     public var targetSQL: String
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        change: String, jobId: String, sourceDb: String, sourceTable: String, targetDb: String, targetTable: String,
+        kind: String, sourceKey: [String], targetKey: [String], sourceSQL: String, targetSQL: String
+    ) {
+        self.change = change
+        self.jobId = jobId
+        self.sourceDb = sourceDb
+        self.sourceTable = sourceTable
+        self.targetDb = targetDb
+        self.targetTable = targetTable
+        self.kind = kind
+        self.sourceKey = sourceKey
+        self.targetKey = targetKey
+        self.sourceSQL = sourceSQL
+        self.targetSQL = targetSQL
+    }
 }
 
 /// Two runs compared, table by table and row by row.
@@ -161,17 +224,37 @@ public struct RunDiff: Sendable {
     public var regressed: Bool { tables.contains { $0.change.isRegression } || rowsNew > 0 }
     /// Whether anything got better: a table fixed, or an inconsistent row gone.
     public var improved: Bool { tables.contains { $0.change == .fixed } || rowsFixed > 0 }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        before: RunSide, after: RunSide, sameJob: Bool, tables: [TableDiff], rowsFixed: Int64 = 0,
+        rowsRemaining: Int64 = 0, rowsNew: Int64 = 0, rowsUnverified: Int64 = 0, fixedPreview: [RowChange] = [],
+        newPreview: [RowChange] = [], verdict: RunDiffVerdict = .unchanged, generatedAt: Date
+    ) {
+        self.before = before
+        self.after = after
+        self.sameJob = sameJob
+        self.tables = tables
+        self.rowsFixed = rowsFixed
+        self.rowsRemaining = rowsRemaining
+        self.rowsNew = rowsNew
+        self.rowsUnverified = rowsUnverified
+        self.fixedPreview = fixedPreview
+        self.newPreview = newPreview
+        self.verdict = verdict
+        self.generatedAt = generatedAt
+    }
 }
 
 /// `diff`: compares two renders' report.json, in memory that does not grow with their rows.
 public enum RunComparison {
     /// Rows kept for each preview.
-    static let previewLimit = 200
+    package static let previewLimit = 200
 
     /// Compares `before` and `after` (each a report.json), writing every fixed, remaining and new
     /// row to `rowsCSV` when given. Refuses two runs of different jobs with different tables unless
     /// `allowDifferentJobs`.
-    static func compare(
+    package static func compare(
         before beforeFile: ReportFile, after afterFile: ReportFile, beforeName: String, afterName: String,
         allowDifferentJobs: Bool, now: Date, rowsCSV: URL?, csvBOM: Bool
     ) throws -> RunDiff {
@@ -276,23 +359,32 @@ public enum RunComparison {
         return diff
     }
 
-    struct LedgerFacts {
-        var outcome: String
-        var diffRows: Int64
-        var drsRows: Int64?
+    package struct LedgerFacts {
+        package var outcome: String
+        package var diffRows: Int64
+        package var drsRows: Int64?
         /// Whether a value comparison covered the table.
-        var valuesCompared = false
+        package var valuesCompared = false
 
         /// Whether the run's absence of one of the table's rows means the row is fixed: its values
         /// were compared, and it is consistent, or inconsistent with every row DRS counts present.
-        var rechecksRows: Bool {
+        package var rechecksRows: Bool {
             guard valuesCompared else { return false }
             if outcome == "CONSISTENT" { return true }
             return outcome == "INCONSISTENT" && drsRows.map { diffRows >= $0 } == true
         }
+
+        /// Memberwise, for the modules above DRSCore.
+        package init(outcome: String, diffRows: Int64, drsRows: Int64? = nil, valuesCompared: Bool = false) {
+            self.valuesCompared = valuesCompared
+            self.outcome = outcome
+            self.diffRows = diffRows
+            self.drsRows = drsRows
+        }
     }
 
-    static func ledger(_ file: ReportFile, withJob: Bool) throws(DRSReportError) -> [TableIdentity: LedgerFacts] {
+    package static func ledger(_ file: ReportFile, withJob: Bool) throws(DRSReportError) -> [TableIdentity: LedgerFacts]
+    {
         let root = JSONReader(file.head, file: file.display)
         var out: [TableIdentity: LedgerFacts] = [:]
         for entry in try root.array("tables") {
@@ -318,7 +410,7 @@ public enum RunComparison {
         return out
     }
 
-    static func side(_ file: ReportFile, name: String) throws(DRSReportError) -> RunSide {
+    package static func side(_ file: ReportFile, name: String) throws(DRSReportError) -> RunSide {
         let root = JSONReader(file.head, file: file.display)
         // Each job's name beside its id (empty when unknown), sorted by id.
         var pairs: [(String, String)] = []
@@ -346,13 +438,13 @@ public enum RunComparison {
 }
 
 extension RowChange {
-    static let columns = [
+    package static let columns = [
         "change", "job_id", "source_db", "source_table", "target_db", "target_table", "diff_kind", "source_key",
         "target_key",
         "source_select_sql", "target_select_sql",
     ]
 
-    var cells: [Cell] {
+    package var cells: [Cell] {
         [
             change, jobId, sourceDb, sourceTable, targetDb, targetTable, kind, DiffColumns.keyText(sourceKey),
             DiffColumns.keyText(targetKey),

@@ -33,7 +33,7 @@ public struct RunDiffOptions: Sendable {
 /// Writes a comparison of two runs into a folder, atomically, as render writes a report.
 public enum RunDiffWriter {
     /// Every name `diff` writes at the top of its folder.
-    static let ownNames: Set<String> = [
+    package static let ownNames: Set<String> = [
         "diff.html", "diff.md", "diff.csv", "diff_rows.csv", "diff.json", Evidence.fileName, "evidence.sig",
     ]
 
@@ -88,7 +88,7 @@ public enum RunDiffWriter {
         return (diff, written.sorted())
     }
 
-    static func evidence(_ diff: RunDiff, outputs: [FileDigest], options: RunDiffOptions) -> Evidence {
+    package static func evidence(_ diff: RunDiff, outputs: [FileDigest], options: RunDiffOptions) -> Evidence {
         var recorded = Renderer.recordedOptions(options.render)
         recorded["formats"] = options.formats.map(\.rawValue).joined(separator: ",")
         recorded["allow_different_jobs"] = options.allowDifferentJobs ? "true" : "false"
@@ -115,13 +115,13 @@ public enum RunDiffWriter {
 
     // MARK: - CSV and JSON
 
-    static let tableColumns = [
+    package static let tableColumns = [
         "change", "job_id", "source_db", "source_table", "target_db", "target_table", "outcome_before", "outcome_after",
         "diff_rows_before", "diff_rows_after", "rows_fixed", "rows_remaining", "rows_new", "rows_unverified",
         "drs_inconsistent_rows_before", "drs_inconsistent_rows_after",
     ]
 
-    static func writeTablesCSV(_ diff: RunDiff, to url: URL, bom: Bool) throws {
+    package static func writeTablesCSV(_ diff: RunDiff, to url: URL, bom: Bool) throws {
         let file = try CSVFile(url: url, bom: bom)
         try file.row(tableColumns.map(Cell.text))
         for table in diff.tables {
@@ -142,7 +142,7 @@ public enum RunDiffWriter {
     }
 
     /// diff.json (docs/diff.md): sorted keys, counts as integers.
-    static func json(_ diff: RunDiff) -> JSONValue {
+    package static func json(_ diff: RunDiff) -> JSONValue {
         func number(_ value: Int64) -> JSONValue { .number(String(value)) }
         func optional(_ value: Int64?) -> JSONValue { value.map(number) ?? .null }
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
@@ -202,7 +202,7 @@ public enum RunDiffWriter {
     // MARK: - HTML and Markdown
 
     /// The model diff.html.mustache and diff.md.mustache read.
-    static func view(
+    package static func view(
         _ diff: RunDiff, strings s: Strings, options: RunDiffOptions, rowLimit: Int, linked: Set<RunDiffFormat>
     ) -> [String: Any] {
         let labels = s.templateLabels
@@ -321,7 +321,8 @@ public enum RunDiffWriter {
     }
 
     /// diff.md within `--md-max-chars`: fewer tables and rows until it fits, then a hard cut.
-    static func markdown(_ diff: RunDiff, strings: Strings, store: TemplateStore, options: RunDiffOptions) throws
+    package static func markdown(_ diff: RunDiff, strings: Strings, store: TemplateStore, options: RunDiffOptions)
+        throws
         -> String
     {
         let cap = options.render.maxMarkdownChars

@@ -7,7 +7,7 @@ import Foundation
 /// size: each row becomes a 24-byte record (its 128-bit identity, its run and position) in one of
 /// several bucket files chosen by its identity; each bucket, a small share of all rows, is then
 /// sorted on its own. What stays in memory is one bit per row.
-final class RowMatcher {
+package final class RowMatcher {
     private let folder: URL
     private let buckets: Int
     private var handles: [FileHandle] = []
@@ -16,7 +16,7 @@ final class RowMatcher {
     private let flushAt: Int
 
     /// `counts`: rows in each run.
-    init(counts: [Int]) throws {
+    package init(counts: [Int]) throws {
         self.counts = counts
         let total = counts.reduce(0, +)
         // About 32,000 rows (768 KB) a bucket, in at most 512 files (open at once, well under the
@@ -43,7 +43,7 @@ final class RowMatcher {
         TemporaryFolders.shared.remove(folder)
     }
 
-    func add(run: Int, position: Int, _ identity: RowIdentity) throws {
+    package func add(run: Int, position: Int, _ identity: RowIdentity) throws {
         let bucket = Int(identity.high % UInt64(buckets))
         let tag = UInt64(run) << 63 | UInt64(position)
         for value in [identity.high, identity.low, tag] {
@@ -56,7 +56,7 @@ final class RowMatcher {
     }
 
     /// For each run, a bit per row: set when the other run holds the same row.
-    func matches() throws -> [BitSet] {
+    package func matches() throws -> [BitSet] {
         var found = counts.map { BitSet(count: $0) }
         for bucket in 0..<buckets {
             let handle = handles[bucket]
@@ -96,19 +96,19 @@ final class RowMatcher {
 }
 
 /// One bit per position.
-struct BitSet {
+package struct BitSet {
     private var words: [UInt64]
 
-    init(count: Int) {
+    package init(count: Int) {
         words = Array(repeating: 0, count: (count + 63) / 64)
     }
 
-    mutating func insert(_ index: Int) {
+    package mutating func insert(_ index: Int) {
         guard index >= 0, index >> 6 < words.count else { return }
         words[index >> 6] |= 1 << UInt64(index & 63)
     }
 
-    func contains(_ index: Int) -> Bool {
+    package func contains(_ index: Int) -> Bool {
         index >> 6 < words.count && words[index >> 6] & (1 << UInt64(index & 63)) != 0
     }
 }

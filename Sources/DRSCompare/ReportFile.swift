@@ -6,22 +6,22 @@ import DRSOutput
 import Foundation
 
 /// One inconsistent row of a report.json, as `diff` compares it.
-struct ReportRow: Sendable {
-    var jobId: String
-    var sourceDb: String
-    var sourceTable: String
-    var targetDb: String
-    var targetTable: String
-    var kind: String
-    var sourceKey: [String]
-    var targetKey: [String]
-    var sourceSQL: String
-    var targetSQL: String
+package struct ReportRow: Sendable {
+    package var jobId: String
+    package var sourceDb: String
+    package var sourceTable: String
+    package var targetDb: String
+    package var targetTable: String
+    package var kind: String
+    package var sourceKey: [String]
+    package var targetKey: [String]
+    package var sourceSQL: String
+    package var targetSQL: String
 
     /// A row is the same row in another run when its location, diff kind and both keys are equal
     /// (and its job, when both runs are of the same job). Task ids are not part of it: a re-run
     /// compares in new tasks.
-    func identity(withJob: Bool) -> RowIdentity {
+    package func identity(withJob: Bool) -> RowIdentity {
         var hasher = SHA256()
         func add(_ text: String) {
             hasher.update(data: Data(text.utf8))
@@ -43,57 +43,89 @@ struct ReportRow: Sendable {
         return RowIdentity(high: high, low: low)
     }
 
-    func table(withJob: Bool) -> TableIdentity {
+    package func table(withJob: Bool) -> TableIdentity {
         TableIdentity(
             jobId: withJob ? jobId : "", sourceDb: sourceDb, sourceTable: sourceTable, targetDb: targetDb,
             targetTable: targetTable)
     }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(
+        jobId: String, sourceDb: String, sourceTable: String, targetDb: String, targetTable: String, kind: String,
+        sourceKey: [String], targetKey: [String], sourceSQL: String, targetSQL: String
+    ) {
+        self.jobId = jobId
+        self.sourceDb = sourceDb
+        self.sourceTable = sourceTable
+        self.targetDb = targetDb
+        self.targetTable = targetTable
+        self.kind = kind
+        self.sourceKey = sourceKey
+        self.targetKey = targetKey
+        self.sourceSQL = sourceSQL
+        self.targetSQL = targetSQL
+    }
 }
 
 /// 128 bits of SHA-256 over a row's identity.
-struct RowIdentity: Hashable, Comparable, Sendable {
-    var high: UInt64
-    var low: UInt64
+package struct RowIdentity: Hashable, Comparable, Sendable {
+    package var high: UInt64
+    package var low: UInt64
 
-    static func < (a: RowIdentity, b: RowIdentity) -> Bool {
+    package static func < (a: RowIdentity, b: RowIdentity) -> Bool {
         a.high != b.high ? a.high < b.high : a.low < b.low
+    }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
     }
 }
 
 /// A table pair, the unit `diff` compares (with its job when both runs are of the same job).
-struct TableIdentity: Hashable, Comparable, Sendable {
-    var jobId: String
-    var sourceDb: String
-    var sourceTable: String
-    var targetDb: String
-    var targetTable: String
+package struct TableIdentity: Hashable, Comparable, Sendable {
+    package var jobId: String
+    package var sourceDb: String
+    package var sourceTable: String
+    package var targetDb: String
+    package var targetTable: String
 
-    static func < (a: TableIdentity, b: TableIdentity) -> Bool {
+    package static func < (a: TableIdentity, b: TableIdentity) -> Bool {
         (a.jobId, a.sourceDb, a.sourceTable, a.targetDb, a.targetTable) < (
             b.jobId, b.sourceDb, b.sourceTable, b.targetDb, b.targetTable
         )
+    }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(jobId: String, sourceDb: String, sourceTable: String, targetDb: String, targetTable: String) {
+        self.jobId = jobId
+        self.sourceDb = sourceDb
+        self.sourceTable = sourceTable
+        self.targetDb = targetDb
+        self.targetTable = targetTable
     }
 }
 
 /// A render's report.json, read without holding its rows: everything but `diffs` is parsed once,
 /// and the rows (one per line, as render writes them) are streamed, one line at a time, each time
 /// they are needed. A report.json reformatted by another tool is read whole instead.
-struct ReportFile {
-    let url: URL
+package struct ReportFile {
+    package let url: URL
     /// How errors and outputs name it.
-    let display: String
+    package let display: String
     /// report.json without its rows.
-    let head: JSONValue
+    package let head: JSONValue
     /// sha256 of the file's bytes.
-    let sha256: String
+    package let sha256: String
     /// Rows in the file.
-    let rowCount: Int
+    package let rowCount: Int
     /// The rows, when the file was not in render's one-row-per-line layout.
     private let inlineRows: [JSONValue]?
 
-    static let rowsOpen = Array("  \"diffs\": [".utf8)
+    package static let rowsOpen = Array("  \"diffs\": [".utf8)
 
-    static func open(_ url: URL, display: String) throws(DRSReportError) -> ReportFile {
+    package static func open(_ url: URL, display: String) throws(DRSReportError) -> ReportFile {
         var headText: [UInt8] = []
         var hasher = SHA256()
         var inRows = false
@@ -165,7 +197,7 @@ struct ReportFile {
     }
 
     /// Each row in file order, with its position.
-    func forEachRow(_ body: (Int, ReportRow) throws -> Void) throws {
+    package func forEachRow(_ body: (Int, ReportRow) throws -> Void) throws {
         if let inlineRows {
             for (index, value) in inlineRows.enumerated() {
                 try body(index, try Self.row(value, index: index, file: display))
@@ -215,7 +247,7 @@ struct ReportFile {
         }
     }
 
-    static func row(_ value: JSONValue, index: Int, file: String) throws(DRSReportError) -> ReportRow {
+    package static func row(_ value: JSONValue, index: Int, file: String) throws(DRSReportError) -> ReportRow {
         let reader = JSONReader(value, file: file + " (diffs[\(index)])")
         try reader.requireObject()
         return ReportRow(
@@ -225,11 +257,21 @@ struct ReportFile {
             sourceKey: try reader.strings("source_key"), targetKey: try reader.strings("target_key"),
             sourceSQL: try reader.string("source_sql") ?? "", targetSQL: try reader.string("target_sql") ?? "")
     }
+
+    /// Memberwise, for the modules above DRSCore.
+    package init(url: URL, display: String, head: JSONValue, sha256: String, rowCount: Int, inlineRows: [JSONValue]?) {
+        self.url = url
+        self.display = display
+        self.head = head
+        self.sha256 = sha256
+        self.rowCount = rowCount
+        self.inlineRows = inlineRows
+    }
 }
 
 /// Lines of a file, read 1 MB at a time; each line without its `\n`.
-enum LineReader {
-    static func forEachLine(_ url: URL, hash: inout SHA256, _ body: ([UInt8]) throws -> Void) throws {
+package enum LineReader {
+    package static func forEachLine(_ url: URL, hash: inout SHA256, _ body: ([UInt8]) throws -> Void) throws {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         var pending: [UInt8] = []
