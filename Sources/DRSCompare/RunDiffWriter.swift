@@ -345,12 +345,12 @@ public enum RunDiffWriter {
 /// A side of `diff` given as inputs: rendered, report.json only, into a temporary folder that only
 /// this user can read (its rows hold key values and SQL), removed by `remove()` and when the
 /// process is interrupted.
-public final class RenderedSide {
+package final class RenderedSide {
     /// The rendered report.json.
-    public let reportJSON: URL
+    package let reportJSON: URL
     private let folder: URL
 
-    public init(inputs: [String], ingest: IngestOptions, render: RenderOptions) throws {
+    package init(inputs: [String], ingest: IngestOptions, render: RenderOptions) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "drs-report-diff-side-\(UUID().uuidString)")
         try FileManager.default.createDirectory(
@@ -371,7 +371,7 @@ public final class RenderedSide {
     }
 
     /// Removes the temporary folder.
-    public func remove() { Self.remove(folder) }
+    package func remove() { Self.remove(folder) }
 
     private static func remove(_ folder: URL) {
         try? FileManager.default.removeItem(at: folder)

@@ -9,13 +9,13 @@ import Foundation
 /// line break, or spaces before any of these, gets a leading apostrophe, so no spreadsheet evaluates it; a cell that is a
 /// plain number (`-5`, `+3.2`) is left alone because spreadsheets read it as a number, not a formula.
 /// Counts written by drs-report itself are numbers and are never prefixed.
-public struct CSVWriter: ReportWriter {
-    public var format: OutputFormat { .csv }
+package struct CSVWriter: ReportWriter {
+    package var format: OutputFormat { .csv }
 
-    public init() {}
+    package init() {}
 
     /// The files written, one per section, sorted.
-    public static var files: [String] {
+    package static var files: [String] {
         let empty = Report(
             title: "", generatedAt: Date(timeIntervalSince1970: 0), language: Language.enUS.rawValue, generator: "")
         return (["summary", "diffs"] + ReportSections.all(empty, strings: Strings(.enUS)).map(\.file)).map {
@@ -23,7 +23,7 @@ public struct CSVWriter: ReportWriter {
         }.sorted()
     }
 
-    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
+    package func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
         -> [String]
     {
         let folder = directory.appendingPathComponent("csv")

@@ -7,17 +7,17 @@ import Foundation
 /// HTML-escaped by the template engine (`{{value}}`). The page's Content-Security-Policy forbids
 /// every network request and every script but one: templates/report.js (search, filter, sort),
 /// allowed by its SHA-256. CSS and pictures (inline SVG) are in the page.
-public struct HTMLWriter: ReportWriter {
-    public var format: OutputFormat { .html }
+package struct HTMLWriter: ReportWriter {
+    package var format: OutputFormat { .html }
 
-    public init() {}
+    package init() {}
 
     /// The template file.
-    public static let template = "report.html.mustache"
+    package static let template = "report.html.mustache"
     /// The page's one script.
-    public static let script = "report.js"
+    package static let script = "report.js"
 
-    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
+    package func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
         -> [String]
     {
         var view = ViewModel(

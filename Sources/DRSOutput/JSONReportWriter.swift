@@ -5,12 +5,12 @@ import Foundation
 
 /// report.json: the normalised model with sorted keys, and every inconsistent row streamed in
 /// `diffs` (one row per line). The schema version is `schema_version`; see docs/report-json.md.
-public struct JSONReportWriter: ReportWriter {
-    public var format: OutputFormat { .json }
+package struct JSONReportWriter: ReportWriter {
+    package var format: OutputFormat { .json }
 
-    public init() {}
+    package init() {}
 
-    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
+    package func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
         -> [String]
     {
         guard case .object(var members) = try Self.encode(report) else {

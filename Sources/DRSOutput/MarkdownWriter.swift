@@ -9,20 +9,20 @@ import Foundation
 /// characters in an issue or comment; Jira's default text field 32,767). When the full lists do
 /// not fit, fewer tables and rows are shown, and the page says so near the top; if even the
 /// shortest page is too long, it is cut at a line break with a note saying where.
-public struct MarkdownWriter: ReportWriter {
-    public var format: OutputFormat { .md }
+package struct MarkdownWriter: ReportWriter {
+    package var format: OutputFormat { .md }
 
-    public init() {}
+    package init() {}
 
     /// The template file.
-    public static let template = "report.md.mustache"
+    package static let template = "report.md.mustache"
 
     /// Rows of each list (tasks, not compared, errors…) shown before "N more rows in …".
     package static let listRows = 50
     /// Inconsistent rows of one table: a ticket shows a few of several tables rather than many of one.
     package static let rowsPerTable = 5
 
-    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
+    package func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
         -> [String]
     {
         let text = try Self.render(report, options: options)

@@ -20,10 +20,10 @@ import Glibc
 ///
 /// Memory stays bounded: statements are written as their key lists fill, and all partial lists
 /// are written out when more than `pendingLimit` keys wait.
-public struct RecheckWriter: ReportWriter {
-    public var format: OutputFormat { .sql }
+package struct RecheckWriter: ReportWriter {
+    package var format: OutputFormat { .sql }
 
-    public init() {}
+    package init() {}
 
     /// Keys per `IN` list.
     package static let keysPerStatement = 1_000
@@ -34,7 +34,7 @@ public struct RecheckWriter: ReportWriter {
     /// Bytes of finished text waiting (all files) before they are appended to their files.
     package static let pendingBytesLimit = 8 << 20
 
-    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
+    package func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
         -> [String]
     {
         let folder = directory.appendingPathComponent("recheck")

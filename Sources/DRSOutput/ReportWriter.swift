@@ -19,7 +19,7 @@ public enum OutputFormat: String, CaseIterable, Sendable, Codable {
     case sql
 
     /// The writer of this format.
-    public var writer: any ReportWriter {
+    package var writer: any ReportWriter {
         switch self {
         case .html: return HTMLWriter()
         case .md: return MarkdownWriter()
@@ -113,7 +113,7 @@ public struct RenderOptions: Sendable {
 
 /// Writes one output format from the report model. Writers must not print, and must write only
 /// inside `directory` (a staging folder that the renderer moves into place afterwards).
-public protocol ReportWriter: Sendable {
+package protocol ReportWriter: Sendable {
     /// The format written.
     var format: OutputFormat { get }
     /// Writes the format's files into `directory` and returns their paths relative to it.

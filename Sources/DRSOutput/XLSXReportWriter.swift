@@ -9,15 +9,15 @@ import XLSXWriter
 /// "Diffs (2)", "Diffs (3)"…; cells beyond 32,767 characters are cut with a visible marker (the full
 /// value stays in csv/diffs.csv). The workbook's created time is the report clock, so the same
 /// input gives the same bytes.
-public struct XLSXReportWriter: ReportWriter {
-    public var format: OutputFormat { .xlsx }
+package struct XLSXReportWriter: ReportWriter {
+    package var format: OutputFormat { .xlsx }
 
-    public init() {}
+    package init() {}
 
     /// Data rows per Diffs sheet (Excel's limit less the header row). Tests lower it to exercise continuation.
     package var rowsPerSheet = Worksheet.maxRows - 1
 
-    public func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
+    package func write(_ report: Report, diffs: DiffStream, into directory: URL, options: RenderOptions) throws
         -> [String]
     {
         try XLSXBuild.mapped {

@@ -2,15 +2,15 @@ import Foundation
 
 /// What may reach a terminal, a log or a file: no secret, and no control character a server or a
 /// file could use to rewrite the screen (ANSI escapes, bells, bidi overrides).
-public enum Redact {
+package enum Redact {
     /// Replaces every registered secret with `[REDACTED]` and every control character with a
     /// visible `⟨U+001B⟩`; line breaks and tabs stay. The one pass everything printed goes through.
-    public static func message(_ text: String) -> String {
+    package static func message(_ text: String) -> String {
         control(SecretRegistry.shared.redact(text), keepLineBreaks: true)
     }
 
     /// Control characters (C0 but tab and line breaks when kept, DEL, C1, bidi controls) as `⟨U+XXXX⟩`.
-    public static func control(_ text: String, keepLineBreaks: Bool = false) -> String {
+    package static func control(_ text: String, keepLineBreaks: Bool = false) -> String {
         guard text.unicodeScalars.contains(where: { isControl($0, keepLineBreaks: keepLineBreaks) }) else {
             return text
         }
@@ -38,20 +38,20 @@ public enum Redact {
 
     /// Removes every registered secret from bytes (a server echoing a token in a body must not put it
     /// into an archive). Returns nil when there was nothing to remove.
-    public static func bytes(_ data: Data) -> Data? {
+    package static func bytes(_ data: Data) -> Data? {
         SecretRegistry.shared.redact(data)
     }
 }
 
 /// The secret values in use in this process: credentials register themselves when loaded.
-public final class SecretRegistry: @unchecked Sendable {
+package final class SecretRegistry: @unchecked Sendable {
     /// The process's registry.
-    public static let shared = SecretRegistry()
+    package static let shared = SecretRegistry()
     private let lock = NSLock()
     private var secrets: [String] = []
 
     /// Adds secrets; values shorter than 4 characters are too common to redact safely and are skipped.
-    public func register(_ values: [String]) {
+    package func register(_ values: [String]) {
         lock.withLock {
             for value in values where value.count >= 4 && !secrets.contains(value) { secrets.append(value) }
             secrets.sort { $0.count > $1.count }

@@ -10,22 +10,22 @@ public enum Language: String, Sendable, CaseIterable, Codable {
 
 /// The one table of user-facing words, in every language. Templates get these as `l.<key>`
 /// (dots become underscores), so a template never hard-codes a language.
-public struct Strings: Sendable {
+package struct Strings: Sendable {
     /// The language looked up.
-    public let language: Language
+    package let language: Language
 
-    public init(_ language: Language) {
+    package init(_ language: Language) {
         self.language = language
     }
 
     /// The label for `key`; a missing key shows itself so it is noticed, never crashes.
-    public subscript(key: String) -> String {
+    package subscript(key: String) -> String {
         guard let pair = Self.table[key] else { return key }
         return language == .zhCN ? pair.1 : pair.0
     }
 
     /// `key` with `{0}`, `{1}`… replaced by arguments.
-    public func format(_ key: String, _ arguments: CustomStringConvertible...) -> String {
+    package func format(_ key: String, _ arguments: CustomStringConvertible...) -> String {
         // A count of exactly one reads with the singular form (`key.one`) where the table has one.
         let singular = arguments.first.map { $0.description == "1" } == true && Self.table[key + ".one"] != nil
         var text = self[singular ? key + ".one" : key]
@@ -36,14 +36,14 @@ public struct Strings: Sendable {
     }
 
     /// "a, b and c" (en-us) or "a、b和c" (zh-cn).
-    public func list(_ items: [String]) -> String {
+    package func list(_ items: [String]) -> String {
         guard items.count > 1, let last = items.last else { return items.first ?? "" }
         let separator = language == .zhCN ? "、" : ", "
         return items.dropLast().joined(separator: separator) + self["list.and"] + last
     }
 
     /// All keys, for templates and tests.
-    public static var keys: [String] { table.keys.sorted() }
+    package static var keys: [String] { table.keys.sorted() }
 
     /// Every label as templates see it: `l.<key>`, dots made underscores.
     package var templateLabels: [String: String] {

@@ -1,21 +1,21 @@
 import Foundation
 
 /// Parsing of the time formats DRS uses.
-public enum TimeParsing {
+package enum TimeParsing {
     /// ISO-8601 UTC with seconds (`2026-11-21T00:00:00Z`), as every machine-readable output writes times.
-    public static func iso(_ date: Date) -> String {
+    package static func iso(_ date: Date) -> String {
         Formatting.iso(date)
     }
 
     /// Seconds or milliseconds since the epoch, told apart by magnitude.
-    public static func epoch(_ number: Double) -> Date {
+    package static func epoch(_ number: Double) -> Date {
         // 1e11 seconds is the year 5138; anything larger is milliseconds.
         abs(number) >= 1e11 ? Date(timeIntervalSince1970: number / 1000) : Date(timeIntervalSince1970: number)
     }
 
     /// ISO-8601 with or without fractional seconds and zone (no zone means UTC),
     /// `YYYY-MM-DD HH:MM:SS`, or an epoch number in a string.
-    public static func parse(_ text: String) -> Date? {
+    package static func parse(_ text: String) -> Date? {
         if let number = Double(text), text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) {
             return epoch(number)
         }
