@@ -2,7 +2,7 @@
 # -*- coding: utf-8 -*-
 """Generate Tests/vectors/signer-vectors.json with Huawei Cloud's OFFICIAL Python SDK.
 
-The vectors are the test oracle for Sources/DRSReport/Client/Signer.swift (SDK-HMAC-SHA256).
+The vectors are the test oracle for Sources/DRSClient/Signer.swift (SDK-HMAC-SHA256).
 Python is never a runtime dependency of drs-report; this script only has to be rerun when the
 signer cases below change or to re-check a newer SDK.
 
