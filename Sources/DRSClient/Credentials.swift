@@ -39,7 +39,7 @@ public enum DRSAuth: Sendable, CustomStringConvertible {
                 let token = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
                 !token.isEmpty
             else {
-                throw .credentials(reason: "--token-file \(tokenFile) cannot be read or is empty")
+                throw .credentials(reason: "\(OptionName.tokenFile.ref) \(tokenFile) cannot be read or is empty")
             }
             return .token(token)
         }
@@ -57,7 +57,7 @@ public enum DRSAuth: Sendable, CustomStringConvertible {
         }
         throw .credentials(
             reason:
-                "no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (plus HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary credentials), or DRS_AUTH_TOKEN, or pass --token-file"
+                "no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (plus HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary credentials), or DRS_AUTH_TOKEN, or pass \(OptionName.tokenFile.ref)"
         )
     }
 

@@ -201,7 +201,8 @@ public struct DRSClient: Sendable {
     package func build(method: String, path: String, query: [(String, String)], body: Data) throws -> DRSHTTPRequest {
         guard let base = URL(string: endpoint), let host = base.host else {
             throw DRSReportError.invalidOption(
-                name: "--endpoint", value: endpoint, expected: "a URL such as https://drs.cn-north-4.myhuaweicloud.com")
+                name: OptionName.endpoint.ref, value: endpoint,
+                expected: "a URL such as https://drs.cn-north-4.myhuaweicloud.com")
         }
         let queryString = SDKSigner.canonicalQuery(query)
         let url = endpoint + path + (queryString.isEmpty ? "" : "?" + queryString)

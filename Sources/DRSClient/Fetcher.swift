@@ -289,7 +289,7 @@ package struct FetchRun: Sendable {
             throw DRSReportError.unexpectedResponse(
                 request: "GET " + path, status: first.status,
                 reason:
-                    "total_count \(reported) would take \(pageCount) pages of \(limit), more than the \(Self.maxPages) pages drs-report fetches for one query (raise --page-size, up to 1000)",
+                    "total_count \(reported) would take \(pageCount) pages of \(limit), more than the \(Self.maxPages) pages drs-report fetches for one query (raise \(OptionName.pageSize.ref), up to 1000)",
                 requestId: first.requestId)
         }
         let wave = max(1, options.concurrency)

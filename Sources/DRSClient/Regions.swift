@@ -32,7 +32,8 @@ public enum DRSRegions {
         if let exception = exceptions[region] { return exception }
         guard known.contains(region) else {
             throw .invalidOption(
-                name: "--region", value: region, expected: "a DRS region such as cn-north-4 (or pass --endpoint URL)")
+                name: OptionName.region.ref, value: region,
+                expected: "a DRS region such as cn-north-4 (or pass \(OptionName.endpoint.ref) URL)")
         }
         return "https://drs.\(region).myhuaweicloud.com"
     }

@@ -17,7 +17,7 @@ package final class NameTokens: @unchecked Sendable {
         if owners[token] != nil {
             // Neither name is said: the message may reach a log.
             throw .invalidOption(
-                name: "--mask", value: "names",
+                name: OptionName.mask.ref, value: "names",
                 expected: "a different masking secret: two database or table names share one token under this one")
         }
         tokens[name] = token

@@ -27,8 +27,9 @@ public struct KeyMask: Sendable {
     public init(secret: Data, keys: Bool = true, names: Bool = false) throws(DRSReportError) {
         guard secret.count >= 16 else {
             throw .invalidOption(
-                name: "--mask", value: "keys",
-                expected: "a masking secret of at least 16 bytes (DRS_REPORT_MASK_KEY or --mask-key-file)")
+                name: OptionName.mask.ref, value: "keys",
+                expected: "a masking secret of at least 16 bytes (DRS_REPORT_MASK_KEY or \(OptionName.maskKeyFile.ref))"
+            )
         }
         self.secret = Array(secret)
         masksKeys = keys

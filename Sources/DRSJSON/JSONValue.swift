@@ -84,12 +84,18 @@ package enum JSONValue: Sendable, Equatable {
 
 /// An object's members in document order, looked up by key. A key given twice keeps its first
 /// place and its last value, as a dictionary would. Two objects are equal when they have the same
-/// members, in any order.
+/// members, in any order. Small objects (a DRS row has about a dozen members) are searched in
+/// place; an index by key is built only past `indexedFrom` members, so a parsed page costs little
+/// more than its members.
 package struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral {
     package typealias Element = (key: String, value: JSONValue)
 
+    /// Members from which lookups go through an index.
+    static let indexedFrom = 16
+
     /// The members, in order.
     package private(set) var members: [Element] = []
+    /// Position of each key, kept only when there are at least `indexedFrom` members.
     private var positions: [String: Int] = [:]
 
     package init() {}
@@ -107,20 +113,31 @@ package struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionar
         self.init(elements)
     }
 
+    private func position(of key: String) -> Int? {
+        if members.count >= Self.indexedFrom { return positions[key] }
+        return members.firstIndex { $0.key == key }
+    }
+
     package subscript(key: String) -> JSONValue? {
-        get { positions[key].map { members[$0].value } }
+        get { position(of: key).map { members[$0].value } }
         set {
-            if let position = positions[key] {
+            if let position = position(of: key) {
                 if let newValue {
                     members[position].value = newValue
                 } else {
                     members.remove(at: position)
-                    positions[key] = nil
-                    for index in position..<members.count { positions[members[index].key] = index }
+                    positions = [:]
+                    if members.count >= Self.indexedFrom {
+                        for index in members.indices { positions[members[index].key] = index }
+                    }
                 }
             } else if let newValue {
-                positions[key] = members.count
                 members.append((key, newValue))
+                if members.count == Self.indexedFrom {
+                    for index in members.indices { positions[members[index].key] = index }
+                } else if members.count > Self.indexedFrom {
+                    positions[key] = members.count - 1
+                }
             }
         }
     }

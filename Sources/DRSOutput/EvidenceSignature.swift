@@ -49,7 +49,8 @@ public enum EvidenceSignature {
             mode.intValue & 0o077 != 0
         {
             throw .invalidOption(
-                name: "--sign-key", value: file, expected: "a private key file only its owner can read (chmod 600)")
+                name: OptionName.signKey.ref, value: file,
+                expected: "a private key file only its owner can read (chmod 600)")
         }
         let raw = try read(file: file, label: privateLabel)
         SecretRegistry.shared.register([raw.base64EncodedString()])
@@ -57,7 +58,7 @@ public enum EvidenceSignature {
             return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
         } catch {
             throw .invalidOption(
-                name: "--sign-key", value: file, expected: "a private key file written by drs-report keygen")
+                name: OptionName.signKey.ref, value: file, expected: "a private key file written by drs-report keygen")
         }
     }
 
@@ -69,7 +70,7 @@ public enum EvidenceSignature {
             throw error
         } catch {
             throw .invalidOption(
-                name: "--public-key", value: file, expected: "a public key file written by drs-report keygen")
+                name: OptionName.publicKey.ref, value: file, expected: "a public key file written by drs-report keygen")
         }
     }
 
@@ -115,7 +116,7 @@ public enum EvidenceSignature {
         let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
         guard lines.count == 2, lines[0] == label, let raw = Data(base64Encoded: lines[1]), raw.count == 32 else {
             throw .invalidOption(
-                name: label.contains("private") ? "--sign-key" : "--public-key", value: file,
+                name: label.contains("private") ? OptionName.signKey.ref : OptionName.publicKey.ref, value: file,
                 expected: "a \(label) file written by drs-report keygen")
         }
         return raw

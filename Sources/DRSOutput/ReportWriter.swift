@@ -58,14 +58,14 @@ public enum OutputFormat: String, CaseIterable, Sendable, Codable {
             let alias = name == "markdown" ? "md" : name
             guard let format = OutputFormat(rawValue: alias) else {
                 throw .invalidOption(
-                    name: "--format", value: String(part),
+                    name: OptionName.format.ref, value: String(part),
                     expected: "a comma-separated list of " + allCases.map(\.rawValue).joined(separator: ","))
             }
             if !result.contains(format) { result.append(format) }
         }
         if result.isEmpty {
             throw .invalidOption(
-                name: "--format", value: text,
+                name: OptionName.format.ref, value: text,
                 expected: "at least one of " + allCases.map(\.rawValue).joined(separator: ","))
         }
         return result
@@ -136,7 +136,7 @@ public struct MetaField: Sendable, Equatable, Codable {
         let expected =
             "KEY=VALUE, a key of 1 to 64 letters, digits, _ - or ., and a value of at most 1,000 characters without control characters"
         guard let equals = text.firstIndex(of: "=") else {
-            throw .invalidOption(name: "--meta", value: text, expected: expected)
+            throw .invalidOption(name: OptionName.meta.ref, value: text, expected: expected)
         }
         let key = String(text[..<equals])
         let value = String(text[text.index(after: equals)...])
@@ -148,7 +148,7 @@ public struct MetaField: Sendable, Equatable, Codable {
             }
         let valueOK =
             value.count <= 1_000 && !value.unicodeScalars.contains { $0.properties.generalCategory == .control }
-        guard keyOK, valueOK else { throw .invalidOption(name: "--meta", value: text, expected: expected) }
+        guard keyOK, valueOK else { throw .invalidOption(name: OptionName.meta.ref, value: text, expected: expected) }
         return MetaField(key: key, value: value)
     }
 
@@ -156,7 +156,7 @@ public struct MetaField: Sendable, Equatable, Codable {
     public static func validate(_ fields: [MetaField]) throws(DRSReportError) {
         var seen = Set<String>()
         for field in fields where !seen.insert(field.key.lowercased()).inserted {
-            throw .invalidOption(name: "--meta", value: field.key, expected: "each key once")
+            throw .invalidOption(name: OptionName.meta.ref, value: field.key, expected: "each key once")
         }
     }
 }

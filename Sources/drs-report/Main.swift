@@ -14,7 +14,7 @@ struct Main {
                 try command.run()
             }
         } catch let error as DRSReportError {
-            Output.error(error.message)
+            Output.error(error.message(naming: Flags.flag))
             exit(ExitStatus.of(error).rawValue)
         } catch let error as ExitCode {
             exit(error.rawValue)

@@ -254,6 +254,7 @@ struct BatchCommand: ParsableCommand {
     func run() throws {
         let (ingest, render) = try options.resolve()
         var batch = BatchOptions(ingest: ingest, render: render)
+        batch.optionNames = Flags.flag
         batch.force = force
         batch.shard = try shard.map { text throws(DRSReportError) in try Shard(parsing: text) }
         if let jobs { batch.jobs = jobs }
@@ -307,7 +308,8 @@ struct BatchIndexCommand: ParsableCommand {
 
     func run() throws {
         let (ingest, render) = try options.resolve()
-        let batch = BatchOptions(ingest: ingest, render: render)
+        var batch = BatchOptions(ingest: ingest, render: render)
+        batch.optionNames = Flags.flag
         let result = try Batch.mergeIndex(
             folders.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out), options: batch)
         try BatchCommand.summarize(result, out: out, quiet: quiet)

@@ -411,7 +411,11 @@ import Testing
         later.ingest.now = testNow.addingTimeInterval(60)
         _ = try Batch.run(root: root, out: s2, options: later)
         let clocks = thrownError { _ = try Batch.mergeIndex([s1, s2], out: out, options: options()) }
-        #expect(clocks?.message.contains("one --now") == true)
+        #expect(clocks?.message.contains("with one clock (report clock or SOURCE_DATE_EPOCH)") == true)
+        #expect(
+            clocks?.message(naming: { $0 == .now ? "--now" : "?" }).contains(
+                "with one clock (--now or SOURCE_DATE_EPOCH)")
+                == true)
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 

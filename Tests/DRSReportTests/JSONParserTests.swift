@@ -38,6 +38,20 @@ import Testing
                 == #"{"b":2,"c":null,"d":[1, 2]}"#)
     }
 
+    /// Lookups agree below and above the size where objects start keeping an index by key.
+    @Test func largeAndSmallObjectsLookUpAlike() throws {
+        for count in [1, 15, 16, 17, 40] {
+            let text = "{" + (0..<count).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + ",\"k0\":\"again\"}"
+            var members = try #require(try JSONParser.parse(Data(text.utf8)).objectValue)
+            #expect(members.count == count && members.keys.first == "k0" && members["k0"] == .string("again"))
+            #expect((1..<count).allSatisfy { members["k\($0)"] == .number(String($0)) } && members["k\(count)"] == nil)
+            members["k\(count / 2)"] = nil
+            members["new"] = .null
+            #expect(members.count == count && members["k\(count / 2)"] == nil && members["new"] == .null)
+            #expect(members.keys.last == "new" && (count < 3 || members["k\(count - 1)"] == .number(String(count - 1))))
+        }
+    }
+
     /// Ids and counts read alike everywhere: a task id sent as a number is text, a count sent as
     /// "3" or 3.0 is 3.
     @Test func scalarsAsDRSSendsThem() {

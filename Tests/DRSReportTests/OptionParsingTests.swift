@@ -23,3 +23,37 @@ import Testing
         #expect(try OptionParsing.language("zh-CN") == .zhCN)
     }
 }
+
+/// The library names options by meaning (`OptionName`); the CLI spells every one as a flag it has.
+@Suite struct OptionNameTests {
+    @Test func everyOptionHasAFlagTheCLIAccepts() throws {
+        let help = [
+            DRSReportCommand.helpMessage(for: RenderCommand.self), DRSReportCommand.helpMessage(for: FetchCommand.self),
+            DRSReportCommand.helpMessage(for: BatchCommand.self), DRSReportCommand.helpMessage(for: DiffCommand.self),
+            DRSReportCommand.helpMessage(for: RunCommand.self), DRSReportCommand.helpMessage(for: VerifyCommand.self),
+        ].joined(separator: "\n")
+        for option in OptionName.allCases {
+            let flag = Flags.flag(option)
+            #expect(flag.hasPrefix("--") && help.contains(flag + " "), "\(option) -> \(flag)")
+            #expect(!option.meaning.isEmpty && !option.meaning.contains("--"))
+        }
+    }
+
+    @Test func messagesNameOptionsByMeaningAndTheCLIByFlag() {
+        let errors: [DRSReportError] = [
+            .outputNotWritable(path: "/x", reason: "denied"),
+            .requestFailed(request: "GET /", reason: "timed out", attempts: 3),
+            .waitTimedOut(taskIds: ["t1"], seconds: 60),
+            .invalidOption(name: OptionName.format.ref, value: "pdf", expected: "html"),
+            .archiveExists(path: "/a"), .outputIsWorkingDirectory(path: "."),
+        ]
+        for error in errors {
+            #expect(!error.message.contains("⟦") && !error.message.contains("--"), "\(error.message)")
+            let cli = error.message(naming: Flags.flag)
+            #expect(!cli.contains("⟦") && cli.contains("--"), "\(cli)")
+        }
+        #expect(
+            DRSReportError.outputNotWritable(path: "/x", reason: "denied").message(naming: Flags.flag)
+                == "/x: cannot write output (denied); choose a writable --out folder.")
+    }
+}

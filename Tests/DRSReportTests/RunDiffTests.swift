@@ -190,7 +190,11 @@ struct HandRun {
             return
         }
         #expect(b == ["job-1"] && a == ["job-2"])
-        #expect(error?.message.contains("--allow-different-jobs") == true)
+        // The library names the option by meaning; the CLI spells it as its flag.
+        #expect(error?.message.contains("or pass allow-different-jobs to compare them anyway") == true)
+        #expect(
+            error?.message(naming: { $0 == .allowDifferentJobs ? "--allow-different-jobs" : "?" })
+                .contains("pass --allow-different-jobs to compare them anyway") == true)
         #expect(try compare(before, other, allow: true).0.sameJob == false)
         // Another job over the same tables is the same set of tables: compared by name.
         var sameTables = before

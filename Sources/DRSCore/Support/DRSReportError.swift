@@ -61,8 +61,17 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
 
     public var errorDescription: String? { message }
 
-    /// One sentence that quotes the value at fault and says what to do.
-    public var message: String {
+    /// One sentence that quotes the value at fault and says what to do, naming options by what
+    /// they mean ("the output folder").
+    public var message: String { message(naming: \.meaning) }
+
+    /// `message` with each option spelt by `name`: the CLI passes its flags (`--out`).
+    public func message(naming name: (OptionName) -> String) -> String {
+        OptionName.resolve(text, name)
+    }
+
+    /// The message with option placeholders (`OptionName.ref`).
+    private var text: String {
         switch self {
         case .inputNotFound(let path):
             return "\(path): no such file or folder; pass a DRS response file, a folder of them, or an archive folder."
@@ -89,9 +98,10 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
         case .invalidOption(let name, let value, let expected):
             return "\(name) \"\(value)\" is not valid; expected \(expected)."
         case .badTemplate(let name, let reason):
-            return "template \(name): \(reason); fix the template or drop --templates to use the defaults."
+            return
+                "template \(name): \(reason); fix the template or drop \(OptionName.templates.ref) to use the defaults."
         case .outputNotWritable(let path, let reason):
-            return "\(path): cannot write output (\(reason)); choose a writable --out folder."
+            return "\(path): cannot write output (\(reason)); choose a writable \(OptionName.output.ref) folder."
         case .xlsx(let reason):
             return "report.xlsx: \(reason)."
         case .credentials(let reason):
@@ -101,36 +111,38 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
                 "\(request): HTTP \(status) \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); check the AK/SK or token, the project id and the clock (within 15 minutes of real time). Not retried, so the AK is not locked."
         case .requestFailed(let request, let reason, let attempts):
             return
-                "\(request): \(reason) after \(attempts) attempts; check the endpoint and the network, or raise --retries/--timeout."
+                "\(request): \(reason) after \(attempts) attempts; check the endpoint and the network, or raise \(OptionName.retries.ref)/\(OptionName.timeout.ref)."
         case .jobNotFetched(let jobId, let status, let code, let message, let requestId):
             return
-                "job \(jobId): HTTP \(status), DRS error \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); check --job-id and --project-id (the job must exist in that project and region), then run again."
+                "job \(jobId): HTTP \(status), DRS error \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); check \(OptionName.jobId.ref) and \(OptionName.projectId.ref) (the job must exist in that project and region), then run again."
         case .unexpectedResponse(let request, let status, let reason, let requestId):
             return
-                "\(request): HTTP \(status), \(reason)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); this is not a DRS answer: check --endpoint (a proxy or portal in between?) and run again."
+                "\(request): HTTP \(status), \(reason)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); this is not a DRS answer: check \(OptionName.endpoint.ref) (a proxy or portal in between?) and run again."
         case .outputNotOurs(let path):
             return
                 "\(path): holds files a render does not write, and a render replaces the whole folder; pass a new or empty folder, or a previous render's folder."
         case .outputIsWorkingDirectory(let path):
             return
-                "--out \(path) is the current folder (or holds it), and a render replaces its output folder whole; pass a subfolder such as out/report."
+                "\(OptionName.output.ref) \(path) is the current folder (or holds it), and a render replaces its output folder whole; pass a subfolder such as out/report."
         case .inputInsideOutput(let input, let output):
-            return "\(input) lies inside --out \(output), which a render replaces; put the output elsewhere."
+            return
+                "\(input) lies inside \(OptionName.output.ref) \(output), which a render replaces; put the output elsewhere."
         case .drsError(let request, let code, let message, let requestId):
             return
                 "\(request): DRS error \(code) \(message)\(requestId.map { " (X-Request-Id \($0))" } ?? ""); fix the request or the job's state and run again."
         case .archiveExists(let path):
-            return "\(path): already exists; choose a new --out folder (an archive is never overwritten)."
+            return
+                "\(path): already exists; choose a new \(OptionName.output.ref) folder (an archive is never overwritten)."
         case .notAReport(let file, let line, let column, let reason):
             return
                 "\(file):\(line):\(column): not a report.json as drs-report writes it: \(reason); render that side again, or pass its inputs instead."
         case .differentRuns(let before, let after, let beforeJobs, let afterJobs):
             func jobs(_ ids: [String]) -> String { ids.isEmpty ? "no job id" : "job " + ids.joined(separator: ", ") }
             return
-                "\(before) (\(jobs(beforeJobs))) and \(after) (\(jobs(afterJobs))) are not runs of the same job and do not hold the same tables; compare two runs of one job, or pass --allow-different-jobs to compare them anyway."
+                "\(before) (\(jobs(beforeJobs))) and \(after) (\(jobs(afterJobs))) are not runs of the same job and do not hold the same tables; compare two runs of one job, or pass \(OptionName.allowDifferentJobs.ref) to compare them anyway."
         case .waitTimedOut(let taskIds, let seconds):
             return
-                "comparison tasks \(taskIds.joined(separator: ", ")) did not finish within \(seconds) s; raise --wait-timeout, or fetch later with --compare-task-id."
+                "comparison tasks \(taskIds.joined(separator: ", ")) did not finish within \(seconds) s; raise \(OptionName.waitTimeout.ref), or fetch later with \(OptionName.compareTaskId.ref)."
         case .noEvidence(let folder):
             return "\(folder): has no evidence.json; pass a folder written by render or batch."
         case .shards(let reason):

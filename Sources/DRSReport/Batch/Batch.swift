@@ -46,6 +46,9 @@ public struct BatchOptions: Sendable {
     public var force = false
     /// Render only this share of the inputs (`--shard K/N`); `mergeIndex` joins the shares.
     public var shard: Shard?
+    /// How failure reasons spell options: by meaning unless a front end passes its own names
+    /// (the CLI: its flags, so index.md says "--out").
+    public var optionNames: @Sendable (OptionName) -> String = { $0.meaning }
 
     public init(ingest: IngestOptions, render: RenderOptions) {
         self.ingest = ingest
@@ -226,7 +229,7 @@ public enum Batch {
     public static func mergeIndex(_ folders: [URL], out: URL, options: BatchOptions) throws -> BatchResult {
         guard !folders.isEmpty else {
             throw DRSReportError.shards(
-                reason: "no shard folders given; pass every DIR that `batch --shard K/N` wrote.")
+                reason: "no shard folders given; pass every DIR that `batch \(OptionName.shard.ref) K/N` wrote.")
         }
         var byShard: [Int: URL] = [:]
         var count: Int?
@@ -237,7 +240,8 @@ public enum Batch {
             let manifest = try BatchManifest.read(from: folder)
             guard let text = manifest.shard else {
                 throw DRSReportError.shards(
-                    reason: "\(folder.path): is a whole batch, not a shard; pass only folders written with --shard K/N."
+                    reason:
+                        "\(folder.path): is a whole batch, not a shard; pass only folders written with \(OptionName.shard.ref) K/N."
                 )
             }
             let shard = try Shard(parsing: text)
@@ -267,7 +271,7 @@ public enum Batch {
             if let clock, clock != (evidence.clock, evidence.clockSource) {
                 throw DRSReportError.shards(
                     reason:
-                        "\(folder.path): has the clock \(evidence.clock) and the other shards \(clock.0); render every shard with one --now or SOURCE_DATE_EPOCH."
+                        "\(folder.path): has the clock \(evidence.clock) and the other shards \(clock.0); render every shard with one clock (\(OptionName.now.ref) or SOURCE_DATE_EPOCH)."
                 )
             }
             clock = (evidence.clock, evidence.clockSource)
@@ -312,7 +316,7 @@ public enum Batch {
         if let theirs = recorded?["templates"], theirs != Renderer.recordedOptions(merged.render)["templates"] {
             throw DRSReportError.shards(
                 reason:
-                    "the shards were rendered with other templates (\(theirs.prefix(60))); pass the same --templates to batch-index."
+                    "the shards were rendered with other templates (\(theirs.prefix(60))); pass the same \(OptionName.templates.ref) to batch-index."
             )
         }
         let out = out.standardizedFileURL
@@ -380,7 +384,7 @@ public enum Batch {
             return .rendered(try Evidence.read(from: new))
         } catch let error as DRSReportError {
             if previous != nil { try? OutputSwap.link(old, to: new) }
-            return .failed(reason: relative(error.message), previous: previous)
+            return .failed(reason: relative(error.message(naming: options.optionNames)), previous: previous)
         } catch {
             if previous != nil { try? OutputSwap.link(old, to: new) }
             return .failed(reason: relative("\(error)"), previous: previous)

@@ -82,7 +82,7 @@ struct BatchManifest: Codable, Equatable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw .shards(
                 reason:
-                    "\(folder.path): has no \(fileName); pass folders written by `drs-report batch` (with --shard K/N)."
+                    "\(folder.path): has no \(fileName); pass folders written by `drs-report batch` (with \(OptionName.shard.ref) K/N)."
             )
         }
         do {
