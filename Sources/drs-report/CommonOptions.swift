@@ -4,11 +4,11 @@ import Foundation
 
 /// Options shared by render and batch.
 struct ReportOptions: ParsableArguments {
-    @Option(name: .long, help: "Comma-separated formats: html,md,csv,xlsx,json (default: all).")
+    @Option(name: .long, help: "Comma-separated formats: html,md,csv,xlsx,json,sql, or all.")
     var format: String = "all"
 
-    @Option(name: .long, help: "Label language: en-us or zh-cn.")
-    var lang: String = "en-us"
+    @Option(name: .long, help: "Label language.")
+    var lang: LanguageOption = .enUS
 
     @Option(name: .long, help: "Report clock (ISO-8601 or epoch seconds); default SOURCE_DATE_EPOCH, else now.")
     var now: String?
@@ -107,7 +107,7 @@ struct ReportOptions: ParsableArguments {
         }
         ingest.expiryWindowSeconds = try OptionParsing.duration(expiryWindow, option: "--expiry-window")
         ingest.title = title
-        ingest.language = try OptionParsing.language(lang)
+        ingest.language = lang.language
         ingest.previewRows = max(maxHTMLRows, maxMarkdownRows)
         ingest.previewRowsPerTable = max(maxRowsPerTable, maxMarkdownRows)
         var render = RenderOptions()

@@ -21,8 +21,8 @@ struct ConnectionOptions: ParsableArguments {
         help: "File holding an IAM token (else HUAWEICLOUD_SDK_AK/SK, else DRS_AUTH_TOKEN).")
     var tokenFile: String?
 
-    @Option(name: .long, help: "Language of DRS messages: en-us or zh-cn.")
-    var lang: String = "en-us"
+    @Option(name: .long, help: "Language of DRS messages.")
+    var lang: LanguageOption = .enUS
 
     @Option(name: .long, help: "Retries of a failed request (429, 5xx, network).")
     var retries: Int = 5
@@ -50,7 +50,7 @@ struct ConnectionOptions: ParsableArguments {
             policy.baseDelay = scale
         }
         return DRSClient(
-            endpoint: base, projectId: projectId, auth: auth, language: try OptionParsing.language(lang).rawValue,
+            endpoint: base, projectId: projectId, auth: auth, language: lang.rawValue,
             policy: policy,
             transport: AsyncHTTPTransport(), events: { log.event($0) })
     }
@@ -185,7 +185,7 @@ struct FetchCommand: AsyncParsableCommand {
 /// Fetch into an archive, then optionally render it: shared by fetch and run.
 struct FetchAndRender {
     var jobId: String
-    var lang: String
+    var lang: LanguageOption
     var out: String
     var render: String?
     var pageSize = 1_000
@@ -216,7 +216,7 @@ struct FetchAndRender {
         }
         if let render {
             var ingest = IngestOptions(now: try OptionParsing.now(nil))
-            ingest.language = try OptionParsing.language(lang)
+            ingest.language = lang.language
             var renderOptions = RenderOptions()
             renderOptions.recordedOptions = ["lang": ingest.language.rawValue]
             let files = try InputDiscovery.discover([out], observedAt: ingest.observedAt)
@@ -243,15 +243,15 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Create an object-level comparison.")
     var object = false
 
-    @Option(name: .long, help: "Create a data-level comparison: lines or contents.")
-    var compare: String?
+    @Option(name: .long, help: "Create a data-level comparison.")
+    var compare: CompareOption?
 
     @Option(name: .long, help: "Database to compare, optionally with tables: DB or DB:table1,table2 (repeatable).")
     var db: [String] = []
 
     @Option(
         name: .customLong("conflict-policy"), help: "An unfinished data-level task: keep it (and fail) or cancel it.")
-    var conflictPolicy: String = "keep"
+    var conflictPolicy: ConflictPolicyOption = .keep
 
     @Option(name: .customLong("wait-timeout"), help: "Seconds to wait for the comparison.")
     var waitTimeout: Double = 3_600
@@ -273,12 +273,6 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if !object && compare == nil { throw ValidationError("Pass --object and/or --compare lines|contents.") }
-        if let compare, !["lines", "contents"].contains(compare) {
-            throw ValidationError("--compare must be lines or contents.")
-        }
-        if !["keep", "cancel"].contains(conflictPolicy) {
-            throw ValidationError("--conflict-policy must be keep or cancel.")
-        }
         if !(waitTimeout.isFinite && waitTimeout > 0 && waitTimeout <= 604_800) {
             throw ValidationError("--wait-timeout must be a number of seconds above 0 and at most 604800 (a week).")
         }
@@ -296,8 +290,8 @@ struct RunCommand: AsyncParsableCommand {
         let client = try connection.client(log: log)
         var request = CompareTaskRequest()
         request.objectLevel = object
-        request.dataLevel = compare
-        request.conflictPolicy = conflictPolicy
+        request.dataLevel = compare?.rawValue
+        request.conflictPolicy = conflictPolicy.rawValue
         request.objects = db.map { spec in
             let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
             return (parts[0], parts.count > 1 ? parts[1].split(separator: ",").map(String.init) : [])

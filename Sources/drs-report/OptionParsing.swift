@@ -85,13 +85,4 @@ enum OptionParsing {
     static func iso(_ date: Date) -> String {
         TimeParsing.iso(date)
     }
-
-    /// `en-us` or `zh-cn` (also `en`, `zh`).
-    static func language(_ text: String) throws(DRSReportError) -> Language {
-        switch text.lowercased() {
-        case "en-us", "en", "en_us": return .enUS
-        case "zh-cn", "zh", "zh_cn": return .zhCN
-        default: throw .invalidOption(name: "--lang", value: text, expected: "en-us or zh-cn")
-        }
-    }
 }

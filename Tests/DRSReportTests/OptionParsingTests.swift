@@ -20,7 +20,8 @@ import Testing
         #expect(try OptionParsing.timeZone("+08:00").secondsFromGMT() == 28_800)
         #expect(try OptionParsing.timeZone("Asia/Shanghai").identifier == "Asia/Shanghai")
         #expect(throws: DRSReportError.self) { try OptionParsing.timeZone("Mars/Base") }
-        #expect(try OptionParsing.language("zh-CN") == .zhCN)
+        #expect(LanguageOption(argument: "zh-CN")?.language == .zhCN && LanguageOption(argument: "en_us") == .enUS)
+        #expect(LanguageOption(argument: "fr") == nil && CompareOption(argument: "rows") == nil)
     }
 }
 
