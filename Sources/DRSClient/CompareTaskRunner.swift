@@ -14,6 +14,7 @@ public struct CompareTaskRequest: Sendable {
     /// Databases (and optionally tables) to compare; empty means DRS's quick comparison of everything.
     public var objects: [(database: String, tables: [String])] = []
 
+    /// A request for nothing yet: set `objectLevel` and/or `dataLevel`.
     public init() {}
 
     /// The request body of `POST /v3/{project_id}/jobs/create-compare-task`.
@@ -53,7 +54,7 @@ public struct CompareWaitProgress: Sendable {
     /// Percent, when DRS reports it.
     public var percent: Double?
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(taskId: String, status: String, percent: Double? = nil) {
         self.taskId = taskId
         self.status = status
@@ -68,6 +69,7 @@ public struct CompareTaskRunner: Sendable {
     /// The job.
     public let jobId: String
 
+    /// A runner for `jobId`, calling DRS through `client`.
     public init(client: DRSClient, jobId: String) {
         self.client = client
         self.jobId = jobId

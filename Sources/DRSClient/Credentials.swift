@@ -8,6 +8,7 @@ public enum DRSAuth: Sendable, CustomStringConvertible {
     /// AK/SK signing (SDK-HMAC-SHA256).
     case aksk(AKSKCredentials)
 
+    /// The kind of credentials, never the token or keys themselves.
     public var description: String {
         switch self {
         case .token: return "IAM token (X-Auth-Token)"

@@ -16,6 +16,7 @@ public struct RetryPolicy: Sendable {
     /// Longest Retry-After honoured, seconds.
     public var maxRetryAfter: TimeInterval = 120
 
+    /// The default policy: 5 retries, 30 s per request, exponential backoff with jitter.
     public init() {}
 }
 
@@ -38,7 +39,7 @@ public struct ClientEvent: Sendable {
     /// X-Request-Id of the response, when there was one.
     public var requestId: String?
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(request: String, kind: Kind, requestId: String? = nil) {
         self.request = request
         self.kind = kind
@@ -59,7 +60,7 @@ public struct ReceivedResponse: Sendable {
     /// The DRS error in the body, if any.
     public var drsError: (code: String, message: String)?
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         status: Int, body: Data, receivedAt: Date, requestId: String? = nil,
         drsError: (code: String, message: String)? = nil
@@ -91,6 +92,7 @@ public struct DRSClient: Sendable {
     /// The clock (tests fix it).
     public let clock: @Sendable () -> Date
 
+    /// A client of the DRS API at `endpoint` for `projectId`, authenticated by `auth`.
     public init(
         endpoint: String, projectId: String, auth: DRSAuth, language: String = "en-us",
         policy: RetryPolicy = RetryPolicy(),

@@ -16,6 +16,7 @@ public struct FetchOptions: Sendable {
     /// Save DRS's exported result files (`report-files/`) while they are valid.
     public var downloadReports = false
 
+    /// Options to fetch job `jobId`: every newest task, pages of 1,000, 4 requests in flight.
     public init(jobId: String) {
         self.jobId = jobId
     }
@@ -28,7 +29,7 @@ public struct FetchProgress: Sendable {
     /// Requests known so far (grows as overviews reveal details).
     public var planned: Int
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(done: Int, planned: Int) {
         self.done = done
         self.planned = planned
@@ -48,7 +49,7 @@ public struct FetchSummary: Sendable {
     /// Result files saved.
     public var reportFiles: [String]
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(archive: URL, responses: Int, drsErrors: Int, taskIds: [String], reportFiles: [String]) {
         self.archive = archive
         self.responses = responses
@@ -67,6 +68,7 @@ public struct Fetcher: Sendable {
     /// Progress callback (any thread).
     public let progress: @Sendable (FetchProgress) -> Void
 
+    /// A fetcher of one job through `client`.
     public init(
         client: DRSClient, options: FetchOptions, progress: @escaping @Sendable (FetchProgress) -> Void = { _ in }
     ) {

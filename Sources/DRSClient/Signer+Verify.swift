@@ -68,7 +68,7 @@ extension SDKSigner {
         package var signedHeaders: [String]
         package var signature: Data
 
-        /// Memberwise, for the modules above DRSCore.
+        /// Memberwise, for the modules that build it (Swift's implicit one is internal).
         package init(accessKey: String, signedHeaders: [String], signature: Data) {
             self.accessKey = accessKey
             self.signedHeaders = signedHeaders
@@ -79,7 +79,7 @@ extension SDKSigner {
     package struct AuthorizationProblem: Error {
         package var reason: String
 
-        /// Memberwise, for the modules above DRSCore.
+        /// Memberwise, for the modules that build it (Swift's implicit one is internal).
         package init(reason: String) {
             self.reason = reason
         }

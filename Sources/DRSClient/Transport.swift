@@ -16,7 +16,7 @@ public struct DRSHTTPRequest: Sendable {
     /// Body bytes (empty for GET).
     public var body: Data
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(method: String, url: String, headers: [(String, String)], body: Data) {
         self.method = method
         self.url = url
@@ -34,7 +34,7 @@ public struct DRSHTTPResponse: Sendable {
     /// Body bytes.
     public var body: Data
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(status: Int, headers: [String: String], body: Data) {
         self.status = status
         self.headers = headers
@@ -56,6 +56,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
     /// Largest response body accepted.
     public static let maxBody = 256 * 1024 * 1024
 
+    /// A transport with its own HTTP client; call `shutdown()` when done.
     public init() {
         var configuration = HTTPClient.Configuration()
         // A compressing gateway may gzip responses; a small gzip must not expand without bound.
@@ -64,6 +65,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
+    /// Sends `request` and reads the whole body within `timeout` seconds; failures are `TransportError`s.
     public func send(_ request: DRSHTTPRequest, timeout: TimeInterval) async throws -> DRSHTTPResponse {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
@@ -98,6 +100,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         }
     }
 
+    /// Shuts the HTTP client down; the transport cannot send afterwards.
     public func shutdown() async {
         try? await client.shutdown()
     }

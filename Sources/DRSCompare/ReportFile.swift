@@ -49,7 +49,7 @@ package struct ReportRow: Sendable {
             targetTable: targetTable)
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         jobId: String, sourceDb: String, sourceTable: String, targetDb: String, targetTable: String, kind: String,
         sourceKey: [String], targetKey: [String], sourceSQL: String, targetSQL: String
@@ -76,7 +76,7 @@ package struct RowIdentity: Hashable, Comparable, Sendable {
         a.high != b.high ? a.high < b.high : a.low < b.low
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
@@ -97,7 +97,7 @@ package struct TableIdentity: Hashable, Comparable, Sendable {
         )
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(jobId: String, sourceDb: String, sourceTable: String, targetDb: String, targetTable: String) {
         self.jobId = jobId
         self.sourceDb = sourceDb
@@ -258,7 +258,7 @@ package struct ReportFile {
             sourceSQL: try reader.string("source_sql") ?? "", targetSQL: try reader.string("target_sql") ?? "")
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(url: URL, display: String, head: JSONValue, sha256: String, rowCount: Int, inlineRows: [JSONValue]?) {
         self.url = url
         self.display = display

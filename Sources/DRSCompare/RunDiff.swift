@@ -81,7 +81,7 @@ public struct RunSide: Sendable {
     /// Its report language.
     public var language: String
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         path: String, reportSHA256: String, inputsDigest: String, generatedAt: String, fetchedAt: String, title: String,
         verdict: String, jobs: [String], jobNames: [String], inconsistentTables: Int64, inconsistentRows: Int64,
@@ -106,24 +106,33 @@ public struct RunSide: Sendable {
 public struct TableDiff: Sendable {
     /// Job id (empty when the two runs are of different jobs and tables are matched by name).
     public var jobId: String
+    /// Source database.
     public var sourceDb: String
+    /// Source table.
     public var sourceTable: String
+    /// Target database.
     public var targetDb: String
+    /// Target table.
     public var targetTable: String
     /// The change.
     public var change: TableChange
     /// Outcome before and after (nil: not in that run).
     public var before: String?
+    /// Outcome in the run after (nil: not in that run).
     public var after: String?
     /// Inconsistent rows of the table present in each run's inputs.
     public var beforeRows: Int64 = 0
+    /// Inconsistent rows of the table in the run after's inputs.
     public var afterRows: Int64 = 0
     /// Inconsistent rows as DRS counted them in each run.
     public var beforeDRSRows: Int64?
+    /// Inconsistent rows as DRS counted them in the run after.
     public var afterDRSRows: Int64?
     /// Rows of the run before that are gone, rows in both, and rows that are new.
     public var rowsFixed: Int64 = 0
+    /// Rows in both runs.
     public var rowsRemaining: Int64 = 0
+    /// Rows only in the run after.
     public var rowsNew: Int64 = 0
     /// Rows of the run before that the run after lacks although it did not compare their table's
     /// values again in full (absent, not compared, unfinished, or not all its rows retrieved).
@@ -134,7 +143,7 @@ public struct TableDiff: Sendable {
             jobId: jobId, sourceDb: sourceDb, sourceTable: sourceTable, targetDb: targetDb, targetTable: targetTable)
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         jobId: String, sourceDb: String, sourceTable: String, targetDb: String, targetTable: String,
         change: TableChange, before: String? = nil, after: String? = nil, beforeRows: Int64 = 0, afterRows: Int64 = 0,
@@ -164,18 +173,28 @@ public struct TableDiff: Sendable {
 public struct RowChange: Sendable {
     /// `FIXED`, `REMAINING`, `NEW` or `UNVERIFIED`.
     public var change: String
+    /// Job id.
     public var jobId: String
+    /// Source database.
     public var sourceDb: String
+    /// Source table.
     public var sourceTable: String
+    /// Target database.
     public var targetDb: String
+    /// Target table.
     public var targetTable: String
+    /// Diff kind (`DIFFERS`, `SOURCE_ONLY`, `TARGET_ONLY`…).
     public var kind: String
+    /// Key values on the source.
     public var sourceKey: [String]
+    /// Key values on the target.
     public var targetKey: [String]
+    /// SELECT that re-checks the row on the source.
     public var sourceSQL: String
+    /// SELECT that re-checks the row on the target.
     public var targetSQL: String
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         change: String, jobId: String, sourceDb: String, sourceTable: String, targetDb: String, targetTable: String,
         kind: String, sourceKey: [String], targetKey: [String], sourceSQL: String, targetSQL: String
@@ -196,20 +215,27 @@ public struct RowChange: Sendable {
 
 /// Two runs compared, table by table and row by row.
 public struct RunDiff: Sendable {
+    /// The run before.
     public var before: RunSide
+    /// The run after.
     public var after: RunSide
     /// Whether both runs are of the same jobs (tables and rows are then matched with their job).
     public var sameJob: Bool
     /// Every table of either run, the changed ones first (in `TableChange` order), then by name.
     public var tables: [TableDiff]
+    /// Rows of the run before that are gone and re-checked, over all tables.
     public var rowsFixed: Int64 = 0
+    /// Rows in both runs.
     public var rowsRemaining: Int64 = 0
+    /// Rows only in the run after.
     public var rowsNew: Int64 = 0
     /// Rows gone from the run after without a re-check of their table (not counted as fixed).
     public var rowsUnverified: Int64 = 0
     /// The first fixed rows and the first new rows, in file order, for the pages people read.
     public var fixedPreview: [RowChange] = []
+    /// The first new rows, in file order.
     public var newPreview: [RowChange] = []
+    /// IMPROVED, UNCHANGED, REGRESSED or MIXED, by the rule written in every output.
     public var verdict: RunDiffVerdict = .unchanged
     /// When the comparison was made.
     public var generatedAt: Date
@@ -225,7 +251,7 @@ public struct RunDiff: Sendable {
     /// Whether anything got better: a table fixed, or an inconsistent row gone.
     public var improved: Bool { tables.contains { $0.change == .fixed } || rowsFixed > 0 }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         before: RunSide, after: RunSide, sameJob: Bool, tables: [TableDiff], rowsFixed: Int64 = 0,
         rowsRemaining: Int64 = 0, rowsNew: Int64 = 0, rowsUnverified: Int64 = 0, fixedPreview: [RowChange] = [],
@@ -374,7 +400,7 @@ public enum RunComparison {
             return outcome == "INCONSISTENT" && drsRows.map { diffRows >= $0 } == true
         }
 
-        /// Memberwise, for the modules above DRSCore.
+        /// Memberwise, for the modules that build it (Swift's implicit one is internal).
         package init(outcome: String, diffRows: Int64, drsRows: Int64? = nil, valuesCompared: Bool = false) {
             self.valuesCompared = valuesCompared
             self.outcome = outcome

@@ -27,6 +27,7 @@ public struct RunDiffOptions: Sendable {
     /// The comparison clock.
     public var now = Date()
 
+    /// A writer of every diff output.
     public init() {}
 }
 

@@ -11,7 +11,7 @@ package struct DiffLocation: Sendable, Equatable {
     package var sourceTable: String?
     package var targetTable: String?
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         jobId: String? = nil, taskId: String? = nil, sourceDatabase: String? = nil, targetDatabase: String? = nil,
         sourceTable: String? = nil, targetTable: String? = nil
@@ -33,7 +33,7 @@ package struct DiffPage {
     /// Where the page's rows belong, as the request or the enclosing response says.
     package var location = DiffLocation()
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(rows: [DiffRow] = [], reportedCount: Int64? = nil, location: DiffLocation = DiffLocation()) {
         self.location = location
         self.rows = rows

@@ -82,7 +82,7 @@ public struct DiffStream: Sendable {
         }
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(spool: RowSpool?, skipped: [Int], jobs: RowJobs, asRead: Bool = true) {
         self.asRead = asRead
         self.spool = spool
@@ -103,7 +103,7 @@ package struct JobResolver: Sendable {
         return onlyJob
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(taskJobs: [String: String] = [:], onlyJob: String? = nil) {
         self.taskJobs = taskJobs
         self.onlyJob = onlyJob

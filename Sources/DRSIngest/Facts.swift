@@ -27,7 +27,7 @@ package struct ObjectDetail: Sendable, Codable, Equatable {
     /// Source id.
     package var sourceId: String
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         jobId: String? = nil, taskId: String? = nil, objectType: String, sourceDatabase: String? = nil,
         targetDatabase: String? = nil, sourceValue: String? = nil, targetValue: String? = nil, status: CompareStatus,
@@ -69,7 +69,7 @@ package struct DatabasePairResult: Sendable, Codable, Equatable {
     /// Source ids.
     package var sourceIds: [String]
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         jobId: String? = nil, taskId: String? = nil, sourceDatabase: String, targetDatabase: String,
         status: CompareStatus, tableCount: Int64? = nil, finishedCount: Int64? = nil, inconsistentCount: Int64? = nil,
@@ -119,7 +119,7 @@ package struct TableLineResult: Sendable, Codable, Equatable {
     /// Source ids.
     package var sourceIds: [String]
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         jobId: String? = nil, taskId: String? = nil, sourceDatabase: String, targetDatabase: String,
         sourceTable: String, targetTable: String, sourceRows: Int64? = nil, targetRows: Int64? = nil,
@@ -178,7 +178,7 @@ package struct TableContentResult: Sendable, Codable, Equatable {
     /// Source ids.
     package var sourceIds: [String]
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         jobId: String? = nil, taskId: String? = nil, sourceDatabase: String, targetDatabase: String,
         sourceTable: String, targetTable: String, sourceRows: Int64? = nil, targetRows: Int64? = nil,
@@ -215,7 +215,7 @@ package struct FactStore {
     /// Object-detail bodies that did not say their object type: source id → the body's `count`.
     package var untypedObjectSources: [String: Int64?] = [:]
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         objectTypes: [ObjectTypeSummary] = [], objectDetails: [ObjectDetail] = [],
         lineDatabases: [DatabasePairResult] = [], contentDatabases: [DatabasePairResult] = [],

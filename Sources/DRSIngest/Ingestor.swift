@@ -21,6 +21,7 @@ public struct IngestOptions: Sendable {
     /// Label language.
     public var language: Language = .enUS
 
+    /// Options with the report clock `now` and, for loose files, the response time `observedAt`.
     public init(now: Date, observedAt: Date? = nil) {
         self.now = now
         self.observedAt = observedAt
@@ -34,7 +35,7 @@ public struct IngestResult: Sendable {
     /// Every inconsistent row, read again from the inputs on demand.
     public var diffs: DiffStream
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(report: Report, diffs: DiffStream) {
         self.report = report
         self.diffs = diffs

@@ -36,7 +36,7 @@ public struct RequestContext: Sendable, Equatable {
         return "\(method) \(path)" + (query.isEmpty ? "" : "?" + query)
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(method: String, path: String, query: [String: String], status: Int? = nil) {
         self.method = method
         self.path = path
@@ -72,7 +72,7 @@ public struct ResponseFile: Sendable {
     /// Archive-level endpoint.
     public var archiveEndpoint: String?
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         url: URL, displayPath: String, userPath: String, archiveRelative: String? = nil, request: RequestContext? = nil,
         receivedAt: Date, basis: TimeBasis, expectedSHA256: String? = nil, archive: String? = nil,

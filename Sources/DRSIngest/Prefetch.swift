@@ -57,7 +57,7 @@ package struct PreparedFile: @unchecked Sendable {
             encoded: encoded)
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         file: ResponseFile, sourceId: String, digest: String, value: JSONValue, kind: ResponseKind?,
         pages: Result<[DiffPage], DRSReportError>, digests: [RowDigest], encoded: [UInt8]

@@ -177,7 +177,7 @@ package struct ReportedKey: Hashable, Comparable {
         [lhs.jobId ?? "", lhs.key].lexicographicallyPrecedes([rhs.jobId ?? "", rhs.key])
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(jobId: String? = nil, key: String) {
         self.jobId = jobId
         self.key = key
@@ -229,7 +229,7 @@ package struct RowRecord {
     package var inferred: Bool
     package var unknownLocation: Bool
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         digest: RowDigest, job: UInt32, task: UInt32, table: UInt32, kind: DiffKind, inferred: Bool,
         unknownLocation: Bool
@@ -345,7 +345,7 @@ package struct RowBook {
         return next
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         records: [RowRecord] = [], jobNames: [String] = [], taskNames: [String] = [], tableKeys: [TableKey] = [],
         jobs: [String: UInt32] = [:], tasks: [String: UInt32] = [:], tables: [TableKey: UInt32] = [:],

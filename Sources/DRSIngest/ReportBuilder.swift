@@ -65,7 +65,7 @@ package final class ReportBuilder {
         package var request: RequestContext? { file.request }
         package var query: [String: String] { file.request?.query ?? [:] }
 
-        /// Memberwise, for the modules above DRSCore.
+        /// Memberwise, for the modules that build it (Swift's implicit one is internal).
         package init(sourceId: String, digest: String, file: ResponseFile, jobId: String? = nil) {
             self.sourceId = sourceId
             self.digest = digest

@@ -319,7 +319,7 @@ package struct RawDiffRow {
             targetSQL: string(.targetSQL), kind: kind, locationInferred: locationInferred, sourceId: string(.sourceId))
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         index: Int, base: UnsafeRawPointer, offsets: UnsafeBufferPointer<Int>, sourceKeys: Int, targetKeys: Int
     ) {

@@ -74,7 +74,7 @@ public struct Evidence: Codable, Sendable, Equatable {
         return data
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         tool: String, clock: String, clockSource: String, options: [String: String], inputs: [FileDigest],
         inputsDigest: String, outputs: [FileDigest], summary: EvidenceSummary, meta: [MetaField]? = nil,
@@ -102,7 +102,7 @@ public struct FileDigest: Codable, Sendable, Equatable {
     /// Size in bytes (outputs only).
     public var bytes: Int64?
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(path: String, sha256: String, bytes: Int64? = nil) {
         self.path = path
         self.sha256 = sha256

@@ -84,7 +84,7 @@ package enum HTMLCharts {
         /// The number written at the end of the bar.
         package let value: String
 
-        /// Memberwise, for the modules above DRSCore.
+        /// Memberwise, for the modules that build it (Swift's implicit one is internal).
         package init(label: String, segments: [(Double, String)], value: String) {
             self.label = label
             self.segments = segments

@@ -20,7 +20,7 @@ extension RecheckSQL {
         package var start: Int
         package var end: Int
 
-        /// Memberwise, for the modules above DRSCore.
+        /// Memberwise, for the modules that build it (Swift's implicit one is internal).
         package init(kind: Kind, start: Int, end: Int) {
             self.kind = kind
             self.start = start
@@ -189,7 +189,7 @@ extension RecheckSQL {
         package static let whereWord = WordKind(rawValue: 32)
         package static let and = WordKind(rawValue: 64)
 
-        /// Memberwise, for the modules above DRSCore.
+        /// Memberwise, for the modules that build it (Swift's implicit one is internal).
         package init(rawValue: UInt8) {
             self.rawValue = rawValue
         }
@@ -213,7 +213,7 @@ extension RecheckSQL {
         package let low: UInt64
         package let high: UInt64
 
-        /// Memberwise, for the modules above DRSCore.
+        /// Memberwise, for the modules that build it (Swift's implicit one is internal).
         package init(low: UInt64, high: UInt64) {
             self.low = low
             self.high = high

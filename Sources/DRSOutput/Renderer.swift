@@ -8,7 +8,7 @@ public struct RenderSummary: Sendable, Equatable {
     /// Paths relative to the output folder, sorted.
     public var files: [String]
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(files: [String]) {
         self.files = files
     }

@@ -108,6 +108,7 @@ public struct RenderOptions: Sendable {
     /// What ingest masked (`keys`), recorded in evidence.json; never the secret.
     public var masking: [String] = []
 
+    /// Every format, English labels, UTC, the default caps.
     public init() {}
 }
 
@@ -122,9 +123,12 @@ package protocol ReportWriter: Sendable {
 
 /// One `--meta KEY=VALUE` field.
 public struct MetaField: Sendable, Equatable, Codable {
+    /// The field's name and its value.
     public var key: String
+    /// The field's value.
     public var value: String
 
+    /// A field `key=value`.
     public init(key: String, value: String) {
         self.key = key
         self.value = value

@@ -140,7 +140,7 @@ package struct Words {
             + " " + strings["conflict.rule.\(conflict.rule.rawValue)"]
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(strings: Strings) {
         self.strings = strings
     }
@@ -545,7 +545,7 @@ package struct VerdictText {
         return ran.isEmpty ? strings["coverage.none"] : strings.format("coverage.rests_on", strings.list(ran))
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(report: Report, strings: Strings, grouped: Bool = false) {
         self.grouped = grouped
         self.report = report

@@ -44,7 +44,7 @@ package struct TemplateStore {
     /// Names of the built-in templates.
     package static var builtIn: [String] { EmbeddedTemplates.base64.keys.sorted() }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(overrideDirectory: URL?) {
         self.overrideDirectory = overrideDirectory
     }

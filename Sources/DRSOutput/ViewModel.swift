@@ -416,7 +416,7 @@ package struct ViewModel {
         }
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         report: Report, options: RenderOptions, rowLimit: Int, diffLimit: Int, tableLimit: Int = 20,
         rowsPerTable: Int = 20, rowsByTable: [TableKey: [DiffRow]]? = nil, linkedFiles: Set<String> = []

@@ -11,6 +11,7 @@ public enum LedgerOutcome: String, Codable, Sendable, CaseIterable, Comparable {
     /// At least one comparison found a difference, or an inconsistent row of it is present.
     case inconsistent = "INCONSISTENT"
 
+    /// Orders outcomes from the best (consistent) to the worst.
     public static func < (lhs: LedgerOutcome, rhs: LedgerOutcome) -> Bool {
         lhs.rank < rhs.rank
     }
@@ -47,7 +48,7 @@ public struct ObjectPresence: Sendable, Codable, Equatable {
     /// DRS's message, when sent.
     public var message: String?
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(onSource: Bool, onTarget: Bool, status: CompareStatus, message: String? = nil) {
         self.onSource = onSource
         self.onTarget = onTarget
@@ -71,7 +72,7 @@ public struct LineFacts: Sendable, Codable, Equatable {
     /// Row filter DRS applied.
     public var filter: String?
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         sourceRows: Int64? = nil, targetRows: Int64? = nil, difference: Int64? = nil, status: CompareStatus,
         message: String? = nil, filter: String? = nil
@@ -104,7 +105,7 @@ public struct ContentFacts: Sendable, Codable, Equatable {
     /// Row filter DRS applied.
     public var filter: String?
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         sourceRows: Int64? = nil, targetRows: Int64? = nil, inconsistentRows: Int64? = nil, status: CompareStatus,
         lineStatus: CompareStatus, progress: Double? = nil, message: String? = nil, filter: String? = nil
@@ -135,7 +136,7 @@ public struct NotComparedReason: Sendable, Codable, Equatable {
     /// Rows on the target, when DRS sent them with the reason.
     public var targetRows: Int64? = nil
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         comparison: CompareKind, code: String, raw: String, message: String? = nil, sourceRows: Int64? = nil,
         targetRows: Int64? = nil
@@ -178,7 +179,7 @@ public struct TableEntry: Sendable, Codable, Equatable {
     /// Inputs that reported on it.
     public var sourceIds: [String]
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         jobId: String? = nil, sourceDb: String, sourceTable: String, targetDb: String, targetTable: String,
         outcome: LedgerOutcome, object: ObjectPresence? = nil, line: LineFacts? = nil, content: ContentFacts? = nil,
@@ -213,7 +214,7 @@ public struct DatabaseFacts: Sendable, Codable, Equatable {
     /// Tables that could not be compared, when sent.
     public var uncomparableCount: Int64?
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         status: CompareStatus, tableCount: Int64? = nil, finishedCount: Int64? = nil, inconsistentCount: Int64? = nil,
         uncomparableCount: Int64? = nil
@@ -257,7 +258,7 @@ public struct DatabaseEntry: Sendable, Codable, Equatable {
     /// Inputs that reported on it.
     public var sourceIds: [String]
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         jobId: String? = nil, sourceDb: String, targetDb: String, outcome: LedgerOutcome, object: ObjectPresence? = nil,
         line: DatabaseFacts? = nil, content: DatabaseFacts? = nil, tables: Int64, inconsistentTables: Int64,
@@ -316,7 +317,7 @@ public struct ObjectEntry: Sendable, Codable, Equatable {
     /// Inputs that reported on it.
     public var sourceIds: [String]
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         jobId: String? = nil, scope: ObjectScope, objectType: String, sourceDb: String? = nil, targetDb: String? = nil,
         sourceName: String? = nil, targetName: String? = nil, outcome: LedgerOutcome, status: CompareStatus,
@@ -352,7 +353,7 @@ public struct NotComparedEntry: Sendable, Codable, Equatable {
     /// Each comparison's reason.
     public var reasons: [NotComparedReason]
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         scope: NotComparedScope, jobId: String? = nil, objectType: String? = nil, sourceName: String,
         targetName: String, reasons: [NotComparedReason]
@@ -389,7 +390,7 @@ public struct Note: Sendable, Codable, Equatable {
     /// A word the note states (an inferred object type).
     public var subject: String? = nil
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(code: NoteCode, sourceId: String, file: String, values: [Int64], subject: String? = nil) {
         self.code = code
         self.sourceId = sourceId
@@ -426,7 +427,7 @@ public struct Conflict: Sendable, Codable, Equatable {
     /// The rule that chose it.
     public var rule: ConflictRule
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         kind: ConflictKind, subject: String, comparison: CompareKind? = nil, values: [String], used: String,
         rule: ConflictRule
@@ -502,7 +503,7 @@ public struct VerdictCounts: Sendable, Codable, Equatable {
     /// not fetched or not retrieved), summed over tables.
     public var rowsNotInInputs: Int64 = 0
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         inconsistentTables: Int64 = 0, inconsistentDatabases: Int64 = 0, inconsistentObjects: Int64 = 0,
         inconsistentRows: Int64 = 0, inconsistentObjectTypes: Int64 = 0, notCompared: Int64 = 0,
@@ -557,6 +558,7 @@ public struct VerdictReason: Sendable, Codable, Equatable {
     /// The comparison kind, for `kind_not_run`.
     public var kind: CompareKind?
 
+    /// A reason with its code, the count it is about and, where it applies, the comparison kind.
     public init(_ code: ReasonCode, _ count: Int64 = 0, kind: CompareKind? = nil) {
         self.code = code
         self.count = count
@@ -602,6 +604,7 @@ public struct Verdict: Sendable, Codable, Equatable {
     /// The differences first, then every gap: what was not compared, not retrieved or did not run.
     public var reasons: [VerdictReason] = []
 
+    /// Counts of nothing, to add to.
     public init() {}
 }
 
@@ -613,6 +616,7 @@ extension TableEntry {
             taskIds, sourceIds
     }
 
+    /// Encodes the value as report.json has it.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(jobId, forKey: .jobId)
@@ -638,6 +642,7 @@ extension DatabaseEntry {
         case taskIds, sourceIds
     }
 
+    /// Encodes the value as report.json has it.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(jobId, forKey: .jobId)

@@ -57,6 +57,7 @@ public struct Report: Sendable, Codable, Equatable {
     /// Expiry window used to judge "expiring soon", in seconds.
     public var expiryWindowSeconds: Int64 = 86_400
 
+    /// An empty report: ingest fills it.
     public init(title: String, generatedAt: Date, language: String, generator: String) {
         self.title = title
         self.generatedAt = generatedAt
@@ -95,6 +96,7 @@ public struct JobInfo: Sendable, Codable, Equatable {
     /// Region, from the job's endpoints or the API endpoint, when known.
     public var region: String?
 
+    /// Memberwise.
     public init(
         id: String, projectId: String? = nil, endpoint: String? = nil, name: String? = nil, status: String? = nil
     ) {
@@ -141,7 +143,7 @@ public struct SourceRecord: Sendable, Codable, Equatable {
     /// Set when the same bytes were already read from another file.
     public var duplicateOf: String?
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         id: String, file: String, kind: String, method: String? = nil, requestPath: String? = nil,
         query: [String: String]? = nil, httpStatus: Int? = nil, receivedAt: Date, receivedAtBasis: TimeBasis,
@@ -215,7 +217,7 @@ public struct Expiry: Sendable, Codable, Equatable {
             state: state, expiresAt: expiresAt, receivedAt: receivedAt, receivedAtBasis: basis, secondsLeft: left)
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         state: ExpiryState, expiresAt: Date? = nil, receivedAt: Date? = nil, receivedAtBasis: TimeBasis? = nil,
         secondsLeft: Int64? = nil
@@ -287,7 +289,7 @@ public struct CompareTask: Sendable, Codable, Equatable {
         (status ?? "").uppercased() == Wire.TaskStatus.successful
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         id: String, jobId: String? = nil, kind: CompareKind, rawType: String? = nil, status: String? = nil,
         createdAt: Date? = nil, startedAt: Date? = nil, endedAt: Date? = nil, exportStatus: String? = nil,
@@ -328,7 +330,7 @@ public struct ObjectTypeSummary: Sendable, Codable, Equatable {
     /// Source ids.
     public var sourceIds: [String]
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         jobId: String? = nil, taskId: String? = nil, objectType: String, sourceCount: Int64? = nil,
         targetCount: Int64? = nil, diffCount: Int64? = nil, status: CompareStatus, sourceIds: [String]
@@ -383,7 +385,7 @@ public struct DiffRow: Sendable, Codable, Equatable {
     /// Source id of the response.
     public var sourceId: String
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         jobId: String? = nil, taskId: String? = nil, sourceDatabase: String, targetDatabase: String,
         sourceTable: String, targetTable: String, sourceKey: [String], targetKey: [String], sourceSQL: String,
@@ -421,7 +423,7 @@ public struct DiffSummary: Sendable, Codable, Equatable {
     /// the same page fetched twice, or the same rows from content-difference and query-compare-result.
     public var duplicateRows: Int64 = 0
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         rowsInInput: Int64 = 0, byKind: [String: Int64] = [:], rowsReportedByDRS: Int64? = nil,
         rowsWithInferredLocation: Int64 = 0, rowsWithUnknownLocation: Int64 = 0, duplicateRows: Int64 = 0
@@ -444,7 +446,7 @@ public struct ProgressInfo: Sendable, Codable, Equatable {
     /// Total streaming rows DRS reports.
     public var streamingTotal: Int64?
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(tasks: [TaskProgress] = [], streaming: [StreamingProgress] = [], streamingTotal: Int64? = nil) {
         self.tasks = tasks
         self.streaming = streaming
@@ -473,7 +475,7 @@ public struct TaskProgress: Sendable, Codable, Equatable {
     /// Source id.
     public var sourceId: String
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         taskId: String? = nil, fullProgress: Double? = nil, fullSpeed: String? = nil, fullRecheckRows: Int64? = nil,
         incrementalDelay: Double? = nil, incrementalRowsPerSecond: Int64? = nil, incrementalLogPoint: String? = nil,
@@ -506,7 +508,7 @@ public struct StreamingProgress: Sendable, Codable, Equatable {
     /// Object type from the request (`table`…).
     public var objectType: String?
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         sourceDatabase: String, sourceObject: String, targetDatabase: String, targetObject: String,
         progress: Int64? = nil, objectType: String? = nil
@@ -535,7 +537,7 @@ public struct RetrievalError: Sendable, Codable, Equatable {
     /// DRS error message.
     public var errorMessage: String
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         sourceId: String, file: String, request: String? = nil, httpStatus: Int? = nil, errorCode: String,
         errorMessage: String

@@ -14,6 +14,7 @@ public enum CompareOutcome: String, Codable, Sendable, CaseIterable, Comparable 
     /// DRS sent no status, or one drs-report does not know.
     case unknown = "UNKNOWN"
 
+    /// Orders outcomes by severity: consistent, unknown, pending, not compared, inconsistent.
     public static func < (lhs: CompareOutcome, rhs: CompareOutcome) -> Bool {
         lhs.rank < rhs.rank
     }
@@ -38,6 +39,7 @@ public struct CompareStatus: Codable, Sendable, Equatable, Hashable {
     /// The raw value DRS sent (`"2"` for a v3 integer, or the string).
     public var raw: String
 
+    /// A status with its outcome, its word and the value DRS sent.
     public init(outcome: CompareOutcome, code: String, raw: String) {
         self.outcome = outcome
         self.code = code

@@ -46,7 +46,7 @@ public struct ArchiveManifest: Sendable, Codable, Equatable {
             case receivedAt = "received_at"
         }
 
-        /// Memberwise, for the modules above DRSCore.
+        /// Memberwise, for the modules that build it (Swift's implicit one is internal).
         package init(file: String, compareType: String, compareJobId: String, receivedAt: String, sha256: String) {
             self.file = file
             self.compareType = compareType
@@ -73,7 +73,7 @@ public struct ArchiveManifest: Sendable, Codable, Equatable {
         /// sha256 of the file's bytes.
         public var sha256: String
 
-        /// Memberwise, for the modules above DRSCore.
+        /// Memberwise, for the modules that build it (Swift's implicit one is internal).
         package init(
             file: String, method: String, path: String, query: [String: String]? = nil, status: Int? = nil,
             receivedAt: String, sha256: String
@@ -96,7 +96,7 @@ public struct ArchiveManifest: Sendable, Codable, Equatable {
         case jobId = "job_id"
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(
         format: String, version: Int, createdAt: String? = nil, generator: String? = nil, endpoint: String? = nil,
         projectId: String? = nil, jobId: String? = nil, language: String? = nil, responses: [Entry],

@@ -59,6 +59,7 @@ public enum DRSReportError: Error, Equatable, Sendable, LocalizedError {
     /// `diff`: the two sides are not runs of one job and do not hold the same tables.
     case differentRuns(before: String, after: String, beforeJobs: [String], afterJobs: [String])
 
+    /// `message`, for `LocalizedError`.
     public var errorDescription: String? { message }
 
     /// One sentence that quotes the value at fault and says what to do, naming options by what

@@ -131,7 +131,7 @@ package struct Formatting: Sendable {
         values.joined(separator: ", ")
     }
 
-    /// Memberwise, for the modules above DRSCore.
+    /// Memberwise, for the modules that build it (Swift's implicit one is internal).
     package init(timeZone: TimeZone) {
         self.timeZone = timeZone
     }

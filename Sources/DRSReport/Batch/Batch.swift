@@ -50,6 +50,7 @@ public struct BatchOptions: Sendable {
     /// (the CLI: its flags, so index.md says "--out").
     public var optionNames: @Sendable (OptionName) -> String = { $0.meaning }
 
+    /// Batch options from the ingest and render options every unit uses.
     public init(ingest: IngestOptions, render: RenderOptions) {
         self.ingest = ingest
         self.render = render

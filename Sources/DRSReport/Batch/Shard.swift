@@ -13,8 +13,10 @@ import Foundation
 public struct Shard: Sendable, Equatable, CustomStringConvertible {
     /// 1…count.
     public let index: Int
+    /// How many shards there are.
     public let count: Int
 
+    /// Shard `index` of `count` (1-based); throws when it is not 1…count.
     public init(index: Int, count: Int) throws(DRSReportError) {
         guard count >= 1, count <= 100_000, index >= 1, index <= count else {
             throw .shards(
@@ -36,6 +38,7 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
         try self.init(index: k, count: n)
     }
 
+    /// `K/N`, as `--shard` takes it.
     public var description: String { "\(index)/\(count)" }
 
     /// Whether the unit at `relative` (a batch-relative path) is in this share.
