@@ -63,9 +63,9 @@ extension RecheckSQL {
         }
     }
 
-    private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
-    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-    private static func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
+    static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+    static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+    static func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
 
     /// Whether every scalar that is not ASCII is plain (`isPlainScalar`), for valid UTF-8.
     package static func onlyPlainScalars(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -174,89 +174,23 @@ extension RecheckSQL {
     }
 
     /// A name, a literal, a word or `)`: what a `-` after it subtracts from.
-    private static func isValue(_ b: UnsafeBufferPointer<UInt8>, _ token: ByteToken) -> Bool {
+    static func isValue(_ b: UnsafeBufferPointer<UInt8>, _ token: ByteToken) -> Bool {
         token.kind != .symbol || b[token.start] == 0x29
     }
 
-    /// Keywords the rule looks at, by their uppercased letters (at most 9).
-    private struct WordKind: OptionSet {
-        package let rawValue: UInt8
-        package static let allowed = WordKind(rawValue: 1)
-        package static let refused = WordKind(rawValue: 2)
-        package static let reserved = WordKind(rawValue: 4)
-        package static let select = WordKind(rawValue: 8)
-        package static let from = WordKind(rawValue: 16)
-        package static let whereWord = WordKind(rawValue: 32)
-        package static let and = WordKind(rawValue: 64)
-
-        /// Memberwise, for the modules that build it (Swift's implicit one is internal).
-        package init(rawValue: UInt8) {
-            self.rawValue = rawValue
-        }
-    }
-
-    /// The uppercased word packed into two integers (words over 16 bytes are no keyword).
-    private static func packed(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (UInt64, UInt64)? {
-        guard end - start <= 16 else { return nil }
-        var low: UInt64 = 0
-        var high: UInt64 = 0
-        for i in start..<end {
-            var c = UInt64(b[i])
-            if c >= 0x61 && c <= 0x7A { c -= 0x20 }
-            let at = i - start
-            if at < 8 { low |= c << (8 * UInt64(at)) } else { high |= c << (8 * UInt64(at - 8)) }
-        }
-        return (low, high)
-    }
-
-    private struct PackedWord: Hashable {
-        package let low: UInt64
-        package let high: UInt64
-
-        /// Memberwise, for the modules that build it (Swift's implicit one is internal).
-        package init(low: UInt64, high: UInt64) {
-            self.low = low
-            self.high = high
-        }
-    }
-
-    private static let words: [PackedWord: WordKind] = {
-        var table: [PackedWord: WordKind] = [:]
-        func add(_ set: Set<String>, _ flag: WordKind) {
-            for word in set {
-                let bytes = Array(word.utf8)
-                let key = bytes.withUnsafeBufferPointer { packed($0, 0, bytes.count)! }
-                table[PackedWord(low: key.0, high: key.1), default: []].insert(flag)
-            }
-        }
-        add(allowedWords, .allowed)
-        add(refusedWords, .refused)
-        add(reservedWords, .reserved)
-        add(["SELECT"], .select)
-        add(["FROM"], .from)
-        add(["WHERE"], .whereWord)
-        add(["AND"], .and)
-        return table
-    }()
-
-    private static func word(_ b: UnsafeBufferPointer<UInt8>, _ token: ByteToken) -> WordKind {
-        guard token.kind == .word, let key = packed(b, token.start, token.end) else { return [] }
-        return words[PackedWord(low: key.0, high: key.1)] ?? []
-    }
-
-    private static func isSymbol(_ b: UnsafeBufferPointer<UInt8>, _ token: ByteToken, _ c: UInt8) -> Bool {
+    static func isSymbol(_ b: UnsafeBufferPointer<UInt8>, _ token: ByteToken, _ c: UInt8) -> Bool {
         token.kind == .symbol && b[token.start] == c
     }
 
-    private static func isName(_ b: UnsafeBufferPointer<UInt8>, _ token: ByteToken) -> Bool {
+    static func isName(_ b: UnsafeBufferPointer<UInt8>, _ token: ByteToken) -> Bool {
         token.kind == .quotedName || (token.kind == .word && !word(b, token).contains(.reserved))
     }
 
-    private static func equal(_ b: UnsafeBufferPointer<UInt8>, _ x: Range<Int>, _ y: Range<Int>) -> Bool {
+    static func equal(_ b: UnsafeBufferPointer<UInt8>, _ x: Range<Int>, _ y: Range<Int>) -> Bool {
         x.count == y.count && memcmp(b.baseAddress! + x.lowerBound, b.baseAddress! + y.lowerBound, x.count) == 0
     }
 
-    private static func less(_ b: UnsafeBufferPointer<UInt8>, _ x: Range<Int>, _ y: Range<Int>) -> Bool {
+    static func less(_ b: UnsafeBufferPointer<UInt8>, _ x: Range<Int>, _ y: Range<Int>) -> Bool {
         let common = min(x.count, y.count)
         let order = common == 0 ? 0 : memcmp(b.baseAddress! + x.lowerBound, b.baseAddress! + y.lowerBound, common)
         return order != 0 ? order < 0 : x.count < y.count
@@ -373,7 +307,7 @@ extension RecheckSQL {
     }
 
     /// `whereRange` over bytes: where the WHERE keyword starts in `b[text]`, outside quotes.
-    private static func whereOffset(_ b: UnsafeBufferPointer<UInt8>, _ text: Range<Int>) -> Int? {
+    static func whereOffset(_ b: UnsafeBufferPointer<UInt8>, _ text: Range<Int>) -> Int? {
         func isWord(_ c: UInt8) -> Bool { isLetter(c) || isDigit(c) || c == 0x5F }
         let keyword: [UInt8] = [0x57, 0x48, 0x45, 0x52, 0x45]
         var quote: UInt8 = 0
