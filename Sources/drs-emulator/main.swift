@@ -59,7 +59,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp("Inject a fault: KIND[:rate=R][:nth=N][:delay=S] (repeatable).", valueName: "spec"))
-    var fault: [String] = []
+    var fault: [FaultOption] = []
 
     @Option(name: .long, help: ArgumentHelp("Seconds a created comparison task stays RUNNING.", valueName: "seconds"))
     var taskDuration: Double = 3
@@ -78,8 +78,8 @@ struct EmulatorCommand: AsyncParsableCommand {
         if databases < 1 || tables < 1 || diffs < 0 {
             throw ValidationError("--databases and --tables must be ≥ 1, --diffs ≥ 0")
         }
-        for spec in fault {
-            do { _ = try FaultSpec.parse(spec) } catch { throw ValidationError("\(error)") }
+        for option in fault {
+            if case .failure(let error) = option.parsed { throw ValidationError(error.message) }
         }
     }
 
@@ -91,7 +91,7 @@ struct EmulatorCommand: AsyncParsableCommand {
             throw ValidationError("--ak and --sk (or DRS_EMULATOR_AK and DRS_EMULATOR_SK) go together")
         }
         let authToken = token ?? environment["DRS_EMULATOR_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        let faults = try fault.map { try FaultSpec.parse($0) }
+        let faults = try fault.map { try $0.spec() }
         let dataset: EmulatorDataset =
             archive.map { .archive(path: $0) }
             ?? .generated(GeneratedShape(databases: databases, tables: tables, diffs: diffs))

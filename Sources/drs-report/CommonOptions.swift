@@ -5,7 +5,7 @@ import Foundation
 /// Options shared by render and batch.
 struct ReportOptions: ParsableArguments {
     @Option(name: .long, help: "Comma-separated formats: html,md,csv,xlsx,json,sql, or all.")
-    var format: String = "all"
+    var format: FormatListOption = .all
 
     @Option(name: .long, help: "Label language.")
     var lang: LanguageOption = .enUS
@@ -111,7 +111,7 @@ struct ReportOptions: ParsableArguments {
         ingest.previewRows = max(maxHTMLRows, maxMarkdownRows)
         ingest.previewRowsPerTable = max(maxRowsPerTable, maxMarkdownRows)
         var render = RenderOptions()
-        render.formats = try OutputFormat.parseList(format)
+        render.formats = try format.formats()
         render.maxHTMLRows = maxHTMLRows
         render.maxMarkdownRows = maxMarkdownRows
         render.maxMarkdownTables = maxMarkdownTables

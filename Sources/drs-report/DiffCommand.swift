@@ -52,8 +52,8 @@ struct DiffCommand: ParsableCommand {
         diffOptions.allowDifferentJobs = allowDifferentJobs
         let all = RunDiffFormat.allCases.map(\.rawValue)
         let asked =
-            options.format == "all"
-            ? all : options.format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            options.format.text == "all"
+            ? all : options.format.text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let formats = try asked.map { name -> RunDiffFormat in
             guard let format = RunDiffFormat(rawValue: name) else {
                 throw DRSReportError.invalidOption(

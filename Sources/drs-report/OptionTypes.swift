@@ -36,3 +36,29 @@ enum ConflictPolicyOption: String, ExpressibleByArgument, CaseIterable, Sendable
     case keep
     case cancel
 }
+
+/// `--format`: a comma-separated list of formats, or `all`. The list is parsed when the argument
+/// is read, by `OutputFormat.parseList`; a wrong name is kept and reported by `formats()` with the
+/// project's message (which says what is valid), since a failed conversion would only get
+/// ArgumentParser's generic one.
+struct FormatListOption: ExpressibleByArgument, Sendable {
+    /// The text as given.
+    let text: String
+    /// The formats, or why the text names none.
+    let parsed: Result<[OutputFormat], DRSReportError>
+
+    init(argument: String) {
+        text = argument
+        parsed = Result { () throws(DRSReportError) in try OutputFormat.parseList(argument) }
+    }
+
+    /// Every format.
+    static let all = FormatListOption(argument: "all")
+
+    /// The formats; throws the project's message for a wrong name.
+    func formats() throws(DRSReportError) -> [OutputFormat] { try parsed.get() }
+
+    var defaultValueDescription: String { text }
+
+    static var allValueStrings: [String] { ["all"] + OutputFormat.allCases.map(\.rawValue) }
+}
