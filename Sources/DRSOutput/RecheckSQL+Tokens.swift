@@ -98,86 +98,20 @@ extension RecheckSQL {
     }
 
     /// `tokens` over ASCII bytes: the same tokens as over Characters (in ASCII a Character is a
-    /// byte, but for CR LF, which is whitespace either way), without Unicode property look-ups,
-    /// which took most of the time of a million rows.
+    /// byte, but for CR LF, which is whitespace either way), read by the byte reader the recheck
+    /// writer uses (`byteTokens`), so the tests that hold this to the Character rule hold it too.
     package static func asciiTokens(_ b: UnsafeBufferPointer<UInt8>) -> [Token]? {
-        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
-        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-        func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
-        func text(_ from: Int, _ to: Int) -> String {
-            String(decoding: UnsafeBufferPointer(rebasing: b[from..<to]), as: UTF8.self)
+        var tokens: [ByteToken] = []
+        guard byteTokens(b, 0..<b.count, into: &tokens) == true else { return nil }
+        return tokens.map { token in
+            let text = String(decoding: UnsafeBufferPointer(rebasing: b[token.start..<token.end]), as: UTF8.self)
+            switch token.kind {
+            case .word: return .word(text)
+            case .quotedName: return .quotedName(text)
+            case .string: return .string(text)
+            case .number: return .number(text)
+            case .symbol: return .symbol(Character(Unicode.Scalar(b[token.start])))
+            }
         }
-        let n = b.count
-        var tokens: [Token] = []
-        var i = 0
-        while i < n {
-            let c = b[i]
-            if isSpace(c) {
-                i += 1
-                continue
-            }
-            if c == 0x2D && i + 1 < n && b[i + 1] == 0x2D { return nil }
-            if c == 0x2F && i + 1 < n && b[i + 1] == 0x2A { return nil }
-            if c == 0x23 { return nil }
-            if c == 0x60 || c == 0x22 {
-                var j = i + 1
-                while true {
-                    guard j < n else { return nil }
-                    if c == 0x22 && b[j] == 0x5C { return nil }
-                    if b[j] == c {
-                        if j + 1 < n && b[j + 1] == c {
-                            j += 2
-                            continue
-                        }
-                        break
-                    }
-                    j += 1
-                }
-                tokens.append(.quotedName(text(i, j + 1)))
-                i = j + 1
-                continue
-            }
-            if c == 0x27 {
-                var j = i + 1
-                while true {
-                    guard j < n else { return nil }
-                    if b[j] == 0x5C {
-                        j += 2
-                        continue
-                    }
-                    if b[j] == 0x27 {
-                        if j + 1 < n && b[j + 1] == 0x27 {
-                            j += 2
-                            continue
-                        }
-                        break
-                    }
-                    j += 1
-                }
-                tokens.append(.string(text(i, j + 1)))
-                i = j + 1
-                continue
-            }
-            if isDigit(c) || (c == 0x2D && i + 1 < n && isDigit(b[i + 1]) && !(tokens.last.map(isValue) ?? false)) {
-                var j = i + 1
-                while j < n, isDigit(b[j]) || b[j] == 0x2E || b[j] == 0x65 || b[j] == 0x45 { j += 1 }
-                tokens.append(.number(text(i, j)))
-                i = j
-                continue
-            }
-            if isLetter(c) || c == 0x5F {
-                var j = i + 1
-                while j < n, isLetter(b[j]) || isDigit(b[j]) || b[j] == 0x5F || b[j] == 0x24 { j += 1 }
-                tokens.append(.word(text(i, j)))
-                i = j
-                continue
-            }
-            if c == 0x5C { return nil }
-            tokens.append(.symbol(Character(Unicode.Scalar(c))))
-            i += 1
-        }
-        while tokens.last == .symbol(";") { tokens.removeLast() }
-        if tokens.contains(.symbol(";")) { return nil }
-        return tokens
     }
 }
