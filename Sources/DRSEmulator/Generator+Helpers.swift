@@ -79,4 +79,75 @@ extension DatasetGenerator {
             separator: " AND ")
         return "SELECT * FROM \(quoteIdentifier(db)).\(quoteIdentifier(table)) WHERE \(condition)"
     }
+
+    /// A job body holding `compareResult` (and `total_count` when given).
+    static func job(_ compareResult: [(String, JSONValue)], total: Int?) -> JSONValue {
+        var members: [(String, JSONValue)] = [(Wire.Key.id, .string(jobId))]
+        if let total { members.append((Wire.Key.totalCount, .int(total))) }
+        members.append((Wire.Key.compareResult, .object(JSONObject(compareResult))))
+        return .object([(Wire.Key.job, .object(JSONObject(members)))])
+    }
+
+    /// A comparison query: `type=compare` and `extra`.
+    static func compare(_ extra: [String: String]) -> [String: String] {
+        [Wire.Key.type: "compare"].merging(extra) { $1 }
+    }
+
+    /// One data-level task of the task list.
+    static func task(_ id: String, _ type: String, _ start: String, _ end: String, _ export: String, _ remain: Int)
+        -> JSONValue
+    {
+        .object([
+            (Wire.Key.id, .string(id)), (Wire.Key.type, .string(type)), (Wire.Key.startTime, .string(start)),
+            (Wire.Key.endTime, .string(end)),
+            (Wire.Key.status, .string(Wire.TaskStatus.successful)), (Wire.Key.computeType, .string("drs")),
+            (Wire.Key.exportStatus, .string(export)),
+            (Wire.Key.reportRemainSeconds, .int(remain)), (Wire.Key.compareJobTag, .object([])),
+        ])
+    }
+
+    /// The indexes of a table: its primary key, and a secondary index when it has one (missing on the target when `missingIndex`).
+    static func indexes(_ t: Table) -> [(String, Bool)] {
+        var list = [("\(t.name).PRIMARY (\(t.keys.map { "`\($0)`" }.joined(separator: ",")))", false)]
+        if t.hasSecondaryIndex {
+            list.append(("\(t.name).idx_\(t.name)_created_at (`created_at`)", t.missingIndex))
+        }
+        return list
+    }
+
+    /// A row of the object overview: a type with its counts on each side.
+    static func overviewRow(_ type: String, _ source: Int, _ target: Int) -> JSONValue {
+        .object([
+            (Wire.Key.type, .string(type)), (Wire.Key.sourceCount, .int(source)),
+            (Wire.Key.targetCount, .int(target)),
+            (Wire.Key.status, .string(source == target ? "CONSISTENT" : "INCONSISTENT")),
+        ])
+    }
+
+    /// A row of the object details of a database.
+    static func objectRow(_ db: String, _ source: String, _ target: String, _ error: String) -> JSONValue {
+        .object([
+            (Wire.Key.sourceDbName, .string(db)), (Wire.Key.targetDbName, .string(db)),
+            (Wire.Key.sourceDbValue, .string(source)),
+            (Wire.Key.targetDbValue, .string(target)), (Wire.Key.errorMessage, .string(error)),
+        ])
+    }
+
+    /// A table's row of `progress-data/table`: done, or 37% for the huge table, or 0 when its
+    /// database is missing on the target.
+    static func flowRow(_ t: Table, database: String, missing: Bool) -> JSONValue {
+        let progress = missing ? 0 : (t.category == .huge ? 37 : 100)
+        return .object([
+            (Wire.Key.srcDb, .string(database)), (Wire.Key.srcTb, .string(t.name)), (Wire.Key.dstDb, .string(database)),
+            (Wire.Key.dstTb, .string(t.name)), (Wire.Key.progress, .int(progress)),
+        ])
+    }
+
+    /// `date` as ISO-8601 in UTC, seconds precision.
+    static func iso(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
 }

@@ -39,13 +39,6 @@ enum DatasetGenerator {
         ("invoices", ["tenant_id", "id"]), ("sessions", ["session_id"]),
     ]
 
-    static func iso(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
-
     static func make(seed: UInt64, shape: GeneratedShape) -> LogicalStore {
         var rng = SeededRandom(seed: seed ^ 0x4452_535F_454D_5500)
         let nDB = max(1, shape.databases)
@@ -54,60 +47,7 @@ enum DatasetGenerator {
         let linesTask = rng.uuid()
         let contentsTask = rng.uuid()
 
-        var dbPool = databasePool
-        rng.shuffle(&dbPool)
-        let dbs = (0..<nDB).map { i in
-            i < dbPool.count ? dbPool[i] : (i % 3 == 0 ? String(format: "业务库_%03d", i) : String(format: "db_%03d", i))
-        }
-        let missingDB: Int? = nDB >= 3 ? nDB - 1 : nil
-
-        var pool = tablePool
-        rng.shuffle(&pool)
-        var tables: [Table] = (0..<nTables).map { i in
-            let (name, keys): (String, [String]) =
-                i < pool.count
-                ? pool[i]
-                : (i % 7 == 0
-                    ? (String(format: "订单_%05d", i), ["订单号"])
-                    : (String(format: "tbl_%05d", i), i % 5 == 0 ? ["tenant_id", "id"] : ["id"]))
-            return Table(
-                db: i % nDB, name: name, keys: keys, category: .normal, baseRows: Int64(rng.between(1_000, 5_000_000)),
-                hasSecondaryIndex: rng.below(2) == 0)
-        }
-        // Special tables, picked among those of comparable databases.
-        var comparable = tables.indices.filter { tables[$0].db != missingDB }
-        rng.shuffle(&comparable)
-        if comparable.count >= 4 {
-            tables[comparable[0]].category = .huge
-            tables[comparable[0]].baseRows = 3_000_000_000
-        }
-        if comparable.count >= 5 { tables[comparable[1]].category = .memoryEngine }
-        if comparable.count >= 6 { tables[comparable[2]].category = .lineFailure }
-        // Inconsistent tables and their rows.
-        let normal = comparable.filter { tables[$0].category == .normal }.sorted()
-        if shape.diffs > 0, !normal.isEmpty {
-            var chosen = normal
-            rng.shuffle(&chosen)
-            chosen = Array(chosen.prefix(max(1, (normal.count + 2) / 3))).sorted()
-            let weights = chosen.map { _ in 0.2 + rng.unit() }
-            let counts = allocate(shape.diffs, weights: weights)
-            for (table, count) in zip(chosen, counts) {
-                for _ in 0..<count {
-                    let u = rng.unit()
-                    if u < 0.4 {
-                        tables[table].onlySource += 1
-                    } else if u < 0.6 {
-                        tables[table].onlyTarget += 1
-                    } else {
-                        tables[table].different += 1
-                    }
-                }
-            }
-        }
-        // One or two secondary indexes missing on the target.
-        var indexed = comparable.filter { tables[$0].hasSecondaryIndex }
-        rng.shuffle(&indexed)
-        for table in indexed.prefix(min(2, 1 + rng.below(2))) { tables[table].missingIndex = true }
+        let (dbs, missingDB, tables) = plan(&rng, shape: shape, nDB: nDB, nTables: nTables)
 
         var store = LogicalStore(
             projectId: projectId, jobId: jobId, endpoint: endpoint, language: "en-us", createdAt: "")
@@ -116,12 +56,6 @@ enum DatasetGenerator {
         func received() -> String {
             defer { clock += 1 }
             return iso(baseTime.addingTimeInterval(TimeInterval(clock)))
-        }
-        func job(_ compareResult: [(String, JSONValue)], total: Int?) -> JSONValue {
-            var members: [(String, JSONValue)] = [(Wire.Key.id, .string(jobId))]
-            if let total { members.append((Wire.Key.totalCount, .int(total))) }
-            members.append((Wire.Key.compareResult, .object(JSONObject(compareResult))))
-            return .object([(Wire.Key.job, .object(JSONObject(members)))])
         }
         func addList(
             _ query: [String: String], key: String, items: [JSONValue], path: String? = nil, envelope: JSONValue? = nil,
@@ -144,18 +78,8 @@ enum DatasetGenerator {
                     method: "GET", path: path ?? jobPath, query: query, status: 200, receivedAt: received(),
                     body: .plain(body.prettyBytes)))
         }
-        func compare(_ extra: [String: String]) -> [String: String] { [Wire.Key.type: "compare"].merging(extra) { $1 } }
 
         // Data-level task list.
-        let task = { (id: String, type: String, start: String, end: String, export: String, remain: Int) -> JSONValue in
-            .object([
-                (Wire.Key.id, .string(id)), (Wire.Key.type, .string(type)), (Wire.Key.startTime, .string(start)),
-                (Wire.Key.endTime, .string(end)),
-                (Wire.Key.status, .string(Wire.TaskStatus.successful)), (Wire.Key.computeType, .string("drs")),
-                (Wire.Key.exportStatus, .string(export)),
-                (Wire.Key.reportRemainSeconds, .int(remain)), (Wire.Key.compareJobTag, .object([])),
-            ])
-        }
         addList(
             compare([Wire.Key.compareType: "data_compare", Wire.Key.queryType: "list"]),
             key: Wire.Key.dataCompareTaskList,
@@ -170,23 +94,9 @@ enum DatasetGenerator {
 
         // Object-level comparison.
         let tablesOf = { (db: Int) in tables.indices.filter { tables[$0].db == db } }
-        func indexes(_ t: Table) -> [(String, Bool)] {
-            var list = [("\(t.name).PRIMARY (\(t.keys.map { "`\($0)`" }.joined(separator: ",")))", false)]
-            if t.hasSecondaryIndex {
-                list.append(("\(t.name).idx_\(t.name)_created_at (`created_at`)", t.missingIndex))
-            }
-            return list
-        }
         let missingTables = tables.filter { $0.db == missingDB }.count
         let allIndexes = tables.flatMap { t in indexes(t).map { (t, $0.0, $0.1) } }
         let targetIndexes = allIndexes.filter { $0.0.db != missingDB && !$0.2 }.count
-        func overviewRow(_ type: String, _ source: Int, _ target: Int) -> JSONValue {
-            .object([
-                (Wire.Key.type, .string(type)), (Wire.Key.sourceCount, .int(source)),
-                (Wire.Key.targetCount, .int(target)),
-                (Wire.Key.status, .string(source == target ? "CONSISTENT" : "INCONSISTENT")),
-            ])
-        }
         addPlain(
             compare([
                 Wire.Key.compareType: "object_compare", Wire.Key.queryType: "overview",
@@ -214,13 +124,6 @@ enum DatasetGenerator {
                         ])
                     )
                 ], total: nil))
-        func objectRow(_ db: String, _ source: String, _ target: String, _ error: String) -> JSONValue {
-            .object([
-                (Wire.Key.sourceDbName, .string(db)), (Wire.Key.targetDbName, .string(db)),
-                (Wire.Key.sourceDbValue, .string(source)),
-                (Wire.Key.targetDbValue, .string(target)), (Wire.Key.errorMessage, .string(error)),
-            ])
-        }
         let objectQuery = { (type: String) in
             compare([
                 Wire.Key.compareType: "object_compare", Wire.Key.queryType: "detail", Wire.Key.objectType: type,
@@ -472,14 +375,7 @@ enum DatasetGenerator {
             members.append((Wire.Key.globalInfo, .object([(Wire.Key.srcSpeed, .string("0.00B/s"))])))
             addPlain([:], .object(JSONObject(members)), path: "\(jobPath)/compare-progress/\(id)")
         }
-        let flow = tables.map { t -> JSONValue in
-            let progress = t.db == missingDB ? 0 : (t.category == .huge ? 37 : 100)
-            return .object([
-                (Wire.Key.srcDb, .string(dbs[t.db])), (Wire.Key.srcTb, .string(t.name)),
-                (Wire.Key.dstDb, .string(dbs[t.db])),
-                (Wire.Key.dstTb, .string(t.name)), (Wire.Key.progress, .int(progress)),
-            ])
-        }
+        let flow = tables.map { flowRow($0, database: dbs[$0.db], missing: $0.db == missingDB) }
         addList(
             [:], key: Wire.Key.flowCompareData, items: flow, path: "\(jobPath)/progress-data/table",
             envelope: .object([
